@@ -1,0 +1,3 @@
+from refocus_cli.cli.app import main
+
+main()

@@ -1,0 +1,79 @@
+"""The `refocus` command: the root app, its sub-commands, and the one error handler."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from refocus_cli import __version__
+from refocus_cli.cli import cohort, database, programme, staff, team, trainer, venue
+from refocus_cli.cli.context import set_actor
+from refocus_cli.core.errors import FileProblems, RefocusError
+
+
+class RefocusGroup(TyperGroup):
+    """Turns every RefocusError, wherever raised, into `Error: …` and exit code 1."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except FileProblems as exc:
+            for problem in exc.problems:
+                print(f"  {problem}", file=sys.stderr)
+            _fail(str(exc))
+        except RefocusError as exc:
+            _fail(str(exc))
+
+
+def _fail(text: str) -> None:
+    print(f"Error: {text}", file=sys.stderr)
+    raise typer.Exit(1)
+
+
+app = typer.Typer(
+    cls=RefocusGroup,
+    name="refocus",
+    help="Plan and track a REFOCUS rollout: teams, staff, trainers, cohorts and sessions.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"refocus {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool | None,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = None,
+    actor: Annotated[
+        str | None,
+        typer.Option("--actor", envvar="REFOCUS_ACTOR", help="Who is making changes, for the audit log [default: your user name]."),
+    ] = None,
+) -> None:
+    """Plan and track a REFOCUS rollout: teams, staff, trainers, cohorts and sessions."""
+    set_actor(actor)
+
+
+app.command("init")(programme.init)
+app.add_typer(team.app, name="team")
+app.add_typer(staff.app, name="staff")
+app.add_typer(trainer.app, name="trainer")
+app.add_typer(venue.app, name="venue")
+app.add_typer(cohort.app, name="cohort")
+app.add_typer(database.app, name="db")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,54 @@
+"""Opening the database for a command, with the clock and the actor."""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import sqlite3
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from refocus_cli.core.dates import parse_date, system_clock
+
+if TYPE_CHECKING:
+    from refocus_cli.store.database import Store
+
+
+_chosen_actor: str | None = None
+
+
+def set_actor(name: str | None) -> None:
+    """Remember --actor (or $REFOCUS_ACTOR) for this invocation."""
+    global _chosen_actor
+    _chosen_actor = name.strip() if name and name.strip() else None
+
+
+def actor() -> str:
+    """Who is acting: --actor, else $REFOCUS_ACTOR, else the operating-system user."""
+    if _chosen_actor:
+        return _chosen_actor
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+@contextlib.contextmanager
+def opened(path: Path, *, create: bool = False) -> Iterator[Store]:
+    """The store at `path`, closed when the command is done."""
+    from refocus_cli.store.database import explain_database_error, open_store
+
+    store = open_store(path, system_clock, actor(), create=create)
+    try:
+        yield store
+    except sqlite3.DatabaseError as exc:
+        raise explain_database_error(exc, path) from None
+    finally:
+        store.close()
+
+
+def effective_date(store: Store, on: str | None) -> date:
+    """The date typed with --on, else today in the programme's time zone."""
+    return parse_date(on, "--on") if on else store.today()

@@ -1,0 +1,90 @@
+"""Printing: rich tables for people, JSON and CSV for programs; messages to stderr."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+Columns = Sequence[tuple[str, str]]
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def message(text: str) -> None:
+    """A line for the person at the terminal, on stderr so stdout stays data."""
+    print(text, file=sys.stderr)
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def print_csv(rows: Sequence[dict[str, Any]], columns: Columns) -> None:
+    from refocus_cli.core.exports import spreadsheet_safe
+
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow([key for key, _ in columns])
+    for row in rows:
+        writer.writerow([spreadsheet_safe(_plain(row.get(key))) for key, _ in columns])
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item) for item in value)
+    if value is None:
+        return ""
+    return value
+
+
+def print_table(rows: Sequence[dict[str, Any]], columns: Columns, title: str | None = None) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left", header_style="bold")
+    for _, header in columns:
+        table.add_column(header)
+    for row in rows:
+        table.add_row(*(escape(str(_plain(row.get(key)))) for key, _ in columns))
+    _console().print(table)
+
+
+def emit(
+    rows: Sequence[dict[str, Any]],
+    columns: Columns,
+    *,
+    as_json: bool = False,
+    as_csv: bool = False,
+    title: str | None = None,
+    empty: str = "Nothing to show.",
+) -> None:
+    """Print a list of records in the format asked for."""
+    if as_json:
+        print_json(list(rows))
+    elif as_csv:
+        print_csv(rows, columns)
+    elif not rows:
+        message(empty)
+    else:
+        print_table(rows, columns, title)
+
+
+def print_record(record: dict[str, Any], fields: Columns) -> None:
+    """One record as a two-column table of labels and values."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_column(style="bold")
+    table.add_column()
+    for key, label in fields:
+        table.add_row(label, escape(str(_plain(record.get(key)))))
+    _console().print(table)

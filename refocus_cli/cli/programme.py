@@ -1,0 +1,44 @@
+"""`refocus init`: a new programme in a new database file."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from refocus_cli.cli.context import opened
+from refocus_cli.cli.options import DEFAULT_DB, DbOpt, JsonOpt
+from refocus_cli.cli.output import message, print_json, print_record
+from refocus_cli.core.dates import parse_date, zone
+from refocus_cli.core.programme import DEFAULT_REGION, DEFAULT_TIMEZONE, clean_name, region_key
+
+
+def init(
+    name: Annotated[str, typer.Argument(help="The programme's name, e.g. \"Southside Trust REFOCUS 2027\".")],
+    tz: Annotated[str, typer.Option("--tz", help="Time zone sessions are shown in.")] = DEFAULT_TIMEZONE,
+    region: Annotated[
+        str, typer.Option("--region", help="Bank holidays: england, wales, scotland or northern-ireland.")
+    ] = DEFAULT_REGION,
+    start: Annotated[str | None, typer.Option("--start", help="First day of the rollout, YYYY-MM-DD.")] = None,
+    db: DbOpt = DEFAULT_DB,
+    as_json: JsonOpt = False,
+) -> None:
+    """Create a database for a new programme (private to you: mode 0600)."""
+    title = clean_name(name, "programme")
+    zone(tz)
+    region = region_key(region)
+    start_date = parse_date(start, "--start") if start else None
+    from refocus_cli.store import programme as programme_store
+
+    with opened(db, create=True) as store:
+        record = programme_store.create(store, title, tz, region, start_date)
+    if as_json:
+        print_json(record)
+        return
+    print_record(
+        {**record, "db": str(db)},
+        [("name", "Programme"), ("timezone", "Time zone"), ("region", "Holidays"),
+         ("start_date", "Starts"), ("db", "Database")],
+    )
+    message("Next: add teams (`refocus team add`), staff (`refocus staff import roster.csv`), "
+            "trainers and a cohort.")

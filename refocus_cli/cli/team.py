@@ -1,0 +1,108 @@
+"""`refocus team …`: teams, merges and disbands."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from refocus_cli.cli.context import effective_date, opened
+from refocus_cli.cli.options import DEFAULT_DB, CsvOpt, DbOpt, JsonOpt, OnOpt
+from refocus_cli.cli.output import emit, message, print_json, print_record
+from refocus_cli.core.programme import clean_name
+
+app = typer.Typer(help="Add, list and show teams; merge and disband them.", no_args_is_help=True)
+
+TEAM_COLUMNS = [
+    ("id", "Id"), ("name", "Team"), ("site", "Site"), ("kind", "Kind"), ("status", "Status"),
+    ("staff", "Staff"), ("cohort", "Cohort"), ("ended_on", "Ended"), ("merged_into", "Merged into"),
+]
+TeamArg = Annotated[str, typer.Argument(help="Team id or name.")]
+
+
+@app.command("add")
+def add(
+    name: Annotated[str, typer.Argument(help="The team's name.")],
+    site: Annotated[str, typer.Option("--site", help="Where the team is based.")] = "",
+    kind: Annotated[str, typer.Option("--kind", help="e.g. CMHT, early intervention, rehab.")] = "",
+    db: DbOpt = DEFAULT_DB,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add a team."""
+    from refocus_cli.store import teams
+
+    with opened(db) as store:
+        team = teams.add(store, clean_name(name, "team"), site.strip(), kind.strip())
+    if as_json:
+        print_json(team)
+    else:
+        message(f"Added team {team['name']} (id {team['id']}).")
+
+
+@app.command("list")
+def list_teams(
+    active: Annotated[bool, typer.Option("--active", help="Only teams still active.")] = False,
+    db: DbOpt = DEFAULT_DB,
+    as_json: JsonOpt = False,
+    as_csv: CsvOpt = False,
+) -> None:
+    """List teams with their current staff count and cohort."""
+    from refocus_cli.store import teams
+
+    with opened(db) as store:
+        rows = teams.listing(store, include_ended=not active)
+    emit(rows, TEAM_COLUMNS, as_json=as_json, as_csv=as_csv,
+         empty="No teams yet: add one with `refocus team add NAME`.")
+
+
+@app.command("show")
+def show(team: TeamArg, db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
+    """Show a team: its staff now and everyone who was ever in it, with dates."""
+    from refocus_cli.store import teams
+
+    with opened(db) as store:
+        record = teams.show(store, team)
+    if as_json:
+        print_json(record)
+        return
+    print_record(record, TEAM_COLUMNS[1:] + [("merged_from", "Merged from")])
+    emit(record["members"], [("id", "Id"), ("name", "Name"), ("role", "Role"),
+                             ("manager", "Manager"), ("email", "Email"), ("since", "Since")],
+         title="Current staff", empty="No current staff.")
+    emit(record["history"], [("staff_id", "Id"), ("name", "Name"), ("start_date", "From"),
+                             ("end_date", "To"), ("end_reason", "Why it ended")],
+         title="Membership history", empty="No membership history.")
+
+
+@app.command("merge")
+def merge(
+    team: TeamArg,
+    into: Annotated[str, typer.Option("--into", help="The team it joins (id or name).")],
+    on: OnOpt = None,
+    db: DbOpt = DEFAULT_DB,
+    as_json: JsonOpt = False,
+) -> None:
+    """Merge a team into another: its staff move across on the date; history is kept."""
+    from refocus_cli.store import teams
+
+    with opened(db) as store:
+        result = teams.merge(store, team, into, effective_date(store, on))
+    if as_json:
+        print_json(result)
+    else:
+        message(f"Merged {result['merged']} into {result['into']} on {result['on']}: "
+                f"{result['staff_moved']} staff moved.")
+
+
+@app.command("disband")
+def disband(team: TeamArg, on: OnOpt = None, db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
+    """Disband a team on a date: memberships end, history is kept."""
+    from refocus_cli.store import teams
+
+    with opened(db) as store:
+        result = teams.disband(store, team, effective_date(store, on))
+    if as_json:
+        print_json(result)
+    else:
+        message(f"Disbanded {result['disbanded']} on {result['on']}: {result['staff_released']} "
+                "staff have no team now; give them one with `refocus staff move`.")

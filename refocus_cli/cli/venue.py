@@ -1,0 +1,46 @@
+"""`refocus venue …`: rooms and their capacity."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from refocus_cli.cli.context import opened
+from refocus_cli.cli.options import DEFAULT_DB, CsvOpt, DbOpt, JsonOpt
+from refocus_cli.cli.output import emit, message, print_json
+from refocus_cli.core.programme import clean_name
+
+app = typer.Typer(help="Add and list venues.", no_args_is_help=True)
+
+MAX_CAPACITY = 10_000
+
+
+@app.command("add")
+def add(
+    name: Annotated[str, typer.Argument(help="The venue's name.")],
+    capacity: Annotated[int, typer.Option("--capacity", help="How many people it seats.", min=1, max=MAX_CAPACITY)],
+    site: Annotated[str, typer.Option("--site", help="Which site it is on.")] = "",
+    db: DbOpt = DEFAULT_DB,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add a venue with its capacity."""
+    from refocus_cli.store import venues
+
+    with opened(db) as store:
+        record = venues.add(store, clean_name(name, "venue"), capacity, site.strip())
+    if as_json:
+        print_json(record)
+    else:
+        message(f"Added venue {record['name']} (id {record['id']}, seats {record['capacity']}).")
+
+
+@app.command("list")
+def list_venues(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False, as_csv: CsvOpt = False) -> None:
+    """List venues."""
+    from refocus_cli.store import venues
+
+    with opened(db) as store:
+        rows = venues.listing(store)
+    emit(rows, [("id", "Id"), ("name", "Venue"), ("site", "Site"), ("capacity", "Capacity")],
+         as_json=as_json, as_csv=as_csv, empty="No venues yet: add one with `refocus venue add`.")

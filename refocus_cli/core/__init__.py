@@ -1,0 +1,1 @@
+"""The REFOCUS domain in pure Python: no database, no terminal, no templates."""

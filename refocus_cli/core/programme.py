@@ -1,0 +1,82 @@
+"""The fixed vocabulary of a REFOCUS programme: stages, regions, roles."""
+
+from __future__ import annotations
+
+import re
+
+from refocus_cli.core.errors import InvalidInput
+
+EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>.]+$")
+
+# The four stages of the recommended rollout, in the order a team goes through them.
+STAGES: tuple[str, ...] = ("workshop", "working-practices", "coaching", "practice-change")
+
+STAGE_TITLES: dict[str, str] = {
+    "workshop": "Recovery and REFOCUS Workshop",
+    "working-practices": "Working Practices training",
+    "coaching": "REFOCUS Coaching for Recovery training",
+    "practice-change": "Support for practice change",
+}
+
+# Holiday regions: the four UK nations, keyed as users type them, with the
+# subdivision code the `holidays` package uses for each.
+REGIONS: dict[str, str] = {
+    "england": "ENG",
+    "wales": "WLS",
+    "scotland": "SCT",
+    "northern-ireland": "NIR",
+}
+
+DEFAULT_TIMEZONE = "Europe/London"
+DEFAULT_REGION = "england"
+
+TEAM_STATUSES = ("active", "merged", "disbanded")
+
+
+def region_key(text: str) -> str:
+    """A holiday region as stored: england, wales, scotland or northern-ireland."""
+    key = text.strip().lower().replace(" ", "-").replace("_", "-")
+    if key not in REGIONS:
+        raise InvalidInput(
+            f"unknown region {text!r}: use one of {', '.join(REGIONS)}"
+        )
+    return key
+
+
+def stage_keys(text: str) -> list[str]:
+    """A comma-separated list of stage keys, checked and put in rollout order."""
+    wanted = [part.strip().lower() for part in text.split(",") if part.strip()]
+    if not wanted:
+        raise InvalidInput(f"--stages needs at least one of: {', '.join(STAGES)}")
+    unknown = [key for key in wanted if key not in STAGES]
+    if unknown:
+        raise InvalidInput(
+            f"unknown stage {unknown[0]!r}: use a comma-separated list of {', '.join(STAGES)}"
+        )
+    return [key for key in STAGES if key in wanted]
+
+
+def clean_name(text: str, what: str, limit: int = 200) -> str:
+    """A display name: trimmed, non-empty, printable and of sane length."""
+    name = " ".join(text.split())
+    if not name:
+        raise InvalidInput(f"{what} name cannot be empty")
+    if len(name) > limit:
+        raise InvalidInput(f"{what} name is {len(name)} characters long: keep it under {limit}")
+    if any(not ch.isprintable() for ch in name):
+        raise InvalidInput(f"{what} name {name!r} contains control characters: remove them")
+    if name.isdigit():
+        raise InvalidInput(
+            f"{what} name {name!r} is only digits, which would be read as an id: add a word"
+        )
+    return name
+
+
+def clean_email(text: str | None) -> str | None:
+    """An email address as stored (lower case), or None when none was given."""
+    if text is None or not text.strip():
+        return None
+    email = text.strip().lower()
+    if not EMAIL.match(email):
+        raise InvalidInput(f"{text!r} is not an email address: use name@example.org")
+    return email

@@ -1,0 +1,1 @@
+"""Input files (CSV, XLSX) read into rows for the core to check."""

@@ -1,0 +1,177 @@
+"""Opening, creating and upgrading the refocus database file."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, tzinfo
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from refocus_cli.core.dates import Clock, iso_utc, local_today, zone
+from refocus_cli.core.errors import Conflict, DatabaseProblem
+from refocus_cli.store.migrations import MIGRATION_SET, NAMES, migrations
+
+BUSY_TIMEOUT_MS = 15_000
+
+
+@dataclass
+class Store:
+    """An open database with the clock and the person acting on it."""
+
+    db: Database
+    path: Path
+    clock: Clock
+    actor: str
+    migrated: list[str] = field(default_factory=list)
+    _programme: dict[str, Any] | None = field(default=None, repr=False)
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[None]:
+        """One short write transaction (nested calls become savepoints)."""
+        if self.db.conn.in_transaction:
+            with self.db.atomic():
+                yield
+            return
+        # IMMEDIATE takes the write lock up front, so a busy database makes us
+        # wait (busy timeout) rather than fail half-way through.
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.rollback()
+            raise
+        self.db.execute("COMMIT")
+
+    def rows(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
+        return list(self.db.query(sql, params))
+
+    def one(self, sql: str, params: Any = ()) -> dict[str, Any] | None:
+        return next(iter(self.db.query(sql, params)), None)
+
+    def now(self) -> str:
+        """Now, as the UTC timestamp stored in `created_at` and audit columns."""
+        return iso_utc(self.clock())
+
+    def programme(self) -> dict[str, Any]:
+        if self._programme is None:
+            row = self.one("SELECT * FROM programme ORDER BY id LIMIT 1")
+            if row is None:
+                raise DatabaseProblem(
+                    f"{self.path} holds no programme: run `refocus init NAME` first"
+                )
+            self._programme = row
+        return self._programme
+
+    def tz(self) -> tzinfo:
+        return zone(self.programme()["timezone"])
+
+    def today(self) -> date:
+        return local_today(self.clock, self.tz())
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _connect(path: Path) -> Database:
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    db = Database(conn)
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    db.execute("PRAGMA foreign_keys = ON")
+    return db
+
+
+def _create_private(path: Path) -> None:
+    try:
+        descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        raise Conflict(f"{path} already exists: choose another --db path") from None
+    except OSError as exc:
+        raise DatabaseProblem(f"cannot create {path}: {exc.strerror}") from None
+    os.close(descriptor)
+
+
+def _check_version(db: Database, path: Path) -> None:
+    tables = set(db.table_names())
+    if not tables:
+        return
+    if migrations.migrations_table not in tables:
+        raise DatabaseProblem(
+            f"{path} is a SQLite database but not a refocus one: point --db at a refocus database"
+        )
+    applied = [
+        row["name"]
+        for row in db.query(
+            f"SELECT name FROM {migrations.migrations_table} WHERE migration_set = ?",
+            [MIGRATION_SET],
+        )
+    ]
+    if not applied:
+        raise DatabaseProblem(
+            f"{path} is a SQLite database but not a refocus one: point --db at a refocus database"
+        )
+    newer = [name for name in applied if name not in NAMES]
+    if newer:
+        raise DatabaseProblem(
+            f"{path} was written by a newer version of refocus (schema {newer[-1]}); "
+            "it was left untouched: upgrade refocus with `pip install -U refocus`"
+        )
+
+
+def open_store(path: Path, clock: Clock, actor: str, *, create: bool = False) -> Store:
+    """Open (or with `create`, make) the database at `path`, applying pending migrations."""
+    if path.is_dir():
+        raise DatabaseProblem(f"{path} is a directory: give --db the path of a database file")
+    if not create and not path.exists():
+        raise DatabaseProblem(
+            f"no refocus database at {path}: create one with `refocus init NAME`, "
+            "or point --db or REFOCUS_DB at an existing one"
+        )
+    db = None
+    try:
+        if create:
+            _create_private(path)
+        db = _connect(path)
+        _check_version(db, path)
+        if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            db.execute("PRAGMA journal_mode = WAL")
+        pending = [migration.name for migration in migrations.pending(db)]
+        if pending:
+            migrations.apply(db)
+    except BaseException as exc:
+        if db is not None:
+            db.close()
+        if create and not isinstance(exc, Conflict):
+            _remove_database_files(path)
+        if isinstance(exc, sqlite3.DatabaseError):
+            raise explain_database_error(exc, path) from None
+        raise
+    return Store(db=db, path=path, clock=clock, actor=actor, migrated=pending)
+
+
+def _remove_database_files(path: Path) -> None:
+    for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        with contextlib.suppress(FileNotFoundError):
+            leftover.unlink()
+
+
+def explain_database_error(exc: sqlite3.DatabaseError, path: Path) -> DatabaseProblem:
+    """A plain-words error for a SQLite failure."""
+    text = str(exc)
+    if "readonly" in text or "read-only" in text:
+        return DatabaseProblem(f"{path} is read-only: refocus needs to write to it; check its permissions")
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return DatabaseProblem(
+            f"{path} is not a usable SQLite database ({text}): restore it from a backup "
+            "with `refocus db restore FILE`"
+        )
+    if "locked" in text or "busy" in text:
+        return DatabaseProblem(f"{path} is busy in another program ({text}): try again in a moment")
+    if "unable to open" in text:
+        return DatabaseProblem(f"cannot open {path} ({text}): check the path and its permissions")
+    return DatabaseProblem(f"{path}: {text}")

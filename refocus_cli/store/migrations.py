@@ -1,0 +1,136 @@
+"""The schema, as a numbered list of migrations. Never edit one that has shipped; add the next."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+MIGRATION_SET = "refocus"
+migrations = Migrations(MIGRATION_SET)
+NAMES: list[str] = []
+
+
+def migration(fn: Callable[[Database], None]) -> Callable[[Database], None]:
+    """Register `fn` as the next migration, under its function name."""
+    NAMES.append(fn.__name__)
+    return migrations(name=fn.__name__)(fn)
+
+
+def _run(db: Database, script: str) -> None:
+    # executescript() would commit the migration's transaction, so run statement by statement.
+    for statement in script.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
+@migration
+def m001_initial(db: Database) -> None:
+    _run(db, M001)
+
+
+M001 = """
+CREATE TABLE programme (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    timezone TEXT NOT NULL,
+    region TEXT NOT NULL,
+    start_date TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE closure (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    date TEXT NOT NULL UNIQUE,
+    reason TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE team (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    site TEXT NOT NULL DEFAULT '',
+    kind TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'merged', 'disbanded')),
+    created_at TEXT NOT NULL,
+    ended_on TEXT,
+    merged_into INTEGER REFERENCES team(id)
+);
+CREATE TABLE staff (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    email TEXT UNIQUE COLLATE NOCASE,
+    role TEXT NOT NULL DEFAULT '',
+    is_manager INTEGER NOT NULL DEFAULT 0,
+    left_on TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX staff_by_name ON staff(name COLLATE NOCASE);
+CREATE TABLE membership (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    staff_id INTEGER NOT NULL REFERENCES staff(id) ON DELETE CASCADE,
+    team_id INTEGER NOT NULL REFERENCES team(id),
+    start_date TEXT NOT NULL,
+    end_date TEXT,
+    end_reason TEXT,
+    CHECK (end_date IS NULL OR end_date >= start_date)
+);
+CREATE INDEX membership_by_team ON membership(team_id, start_date);
+CREATE INDEX membership_by_staff ON membership(staff_id, start_date);
+CREATE UNIQUE INDEX membership_one_current ON membership(staff_id) WHERE end_date IS NULL;
+CREATE TABLE trainer (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    email TEXT UNIQUE COLLATE NOCASE,
+    lived_experience INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE trainer_stage (
+    trainer_id INTEGER NOT NULL REFERENCES trainer(id) ON DELETE CASCADE,
+    stage TEXT NOT NULL,
+    PRIMARY KEY (trainer_id, stage)
+);
+CREATE TABLE trainer_unavailable (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    trainer_id INTEGER NOT NULL REFERENCES trainer(id) ON DELETE CASCADE,
+    from_date TEXT NOT NULL,
+    to_date TEXT NOT NULL,
+    reason TEXT NOT NULL DEFAULT '',
+    CHECK (to_date >= from_date)
+);
+CREATE TABLE venue (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    site TEXT NOT NULL DEFAULT '',
+    capacity INTEGER NOT NULL CHECK (capacity > 0)
+);
+CREATE TABLE cohort (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE cohort_team (
+    cohort_id INTEGER NOT NULL REFERENCES cohort(id) ON DELETE CASCADE,
+    team_id INTEGER NOT NULL REFERENCES team(id),
+    PRIMARY KEY (cohort_id, team_id)
+);
+CREATE INDEX cohort_team_by_team ON cohort_team(team_id);
+CREATE TABLE audit (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    entity TEXT NOT NULL,
+    entity_id INTEGER,
+    old TEXT,
+    new TEXT
+);
+CREATE INDEX audit_by_entity ON audit(entity, entity_id)
+"""

@@ -1,0 +1,32 @@
+"""The programme: one per database file."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from refocus_cli.store.database import Store
+from refocus_cli.store.lookup import new_uuid
+
+
+def create(store: Store, name: str, timezone: str, region: str, start: date | None) -> dict[str, Any]:
+    """Record the programme of a new database."""
+    with store.write():
+        store.db.execute(
+            "INSERT INTO programme (uuid, name, timezone, region, start_date, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [new_uuid(), name, timezone, region, start.isoformat() if start else None, store.now()],
+        )
+    return store.programme()
+
+
+def summary(store: Store) -> dict[str, Any]:
+    """The programme with a count of what it holds."""
+    counts = store.one(
+        "SELECT (SELECT count(*) FROM team WHERE status = 'active') AS teams, "
+        "(SELECT count(*) FROM membership WHERE end_date IS NULL) AS staff, "
+        "(SELECT count(*) FROM trainer) AS trainers, "
+        "(SELECT count(*) FROM venue) AS venues, "
+        "(SELECT count(*) FROM cohort) AS cohorts"
+    )
+    return {**store.programme(), **(counts or {})}

@@ -1,0 +1,229 @@
+"""Staff, their dated team memberships, and bulk roster import."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from refocus_cli.core.errors import Conflict, InvalidInput
+from refocus_cli.core.roster import KnownPerson, RosterPlan
+from refocus_cli.store import audit
+from refocus_cli.store.database import Store
+from refocus_cli.store.lookup import find, new_uuid
+from refocus_cli.store.teams import find_active_team, find_team
+
+CURRENT = """
+SELECT s.id, s.uuid, s.name, s.email, s.role, s.is_manager, s.left_on,
+       t.id AS team_id, t.name AS team, m.start_date AS since
+FROM staff s
+LEFT JOIN membership m ON m.staff_id = s.id AND m.end_date IS NULL
+LEFT JOIN team t ON t.id = m.team_id
+"""
+STAFF_SELECT = f"SELECT *, coalesce(team, 'no team') AS detail FROM ({CURRENT})"
+
+
+def find_staff(store: Store, ref: str) -> dict[str, Any]:
+    return find(store, "staff", STAFF_SELECT, ref, email_column="email")
+
+
+def _public(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "uuid": row["uuid"],
+        "name": row["name"],
+        "email": row["email"],
+        "role": row["role"],
+        "manager": bool(row["is_manager"]),
+        "team": row["team"],
+        "since": row["since"],
+        "left_on": row["left_on"],
+    }
+
+
+def _email_free(store: Store, email: str | None) -> None:
+    if email:
+        holder = store.one("SELECT id, name FROM staff WHERE email = ? COLLATE NOCASE", [email])
+        if holder:
+            raise Conflict(
+                f"email {email} already belongs to {holder['name']} (id {holder['id']}): "
+                "each person has one record"
+            )
+
+
+def add(
+    store: Store,
+    name: str,
+    team_ref: str,
+    role: str,
+    email: str | None,
+    manager: bool,
+    start: date,
+) -> dict[str, Any]:
+    team = find_active_team(store, team_ref)
+    _email_free(store, email)
+    with store.write():
+        staff_id = store.db.execute(
+            "INSERT INTO staff (uuid, name, email, role, is_manager, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [new_uuid(), name, email, role, int(manager), store.now()],
+        ).lastrowid
+        store.db.execute(
+            "INSERT INTO membership (uuid, staff_id, team_id, start_date) VALUES (?, ?, ?, ?)",
+            [new_uuid(), staff_id, team["id"], start.isoformat()],
+        )
+        audit.record(
+            store, "add", "staff", staff_id, None,
+            {"name": name, "team": team["name"], "start": start, "role": role},
+        )
+    return get(store, staff_id)
+
+
+def get(store: Store, staff_id: int) -> dict[str, Any]:
+    return _public(store.rows(CURRENT + " WHERE s.id = ?", [staff_id])[0])
+
+
+def listing(store: Store, team_ref: str | None = None, include_left: bool = False) -> list[dict]:
+    """Staff, current ones by default, optionally of one team."""
+    where, params = [], []
+    if team_ref is not None:
+        where.append("t.id = ?")
+        params.append(find_team(store, team_ref)["id"])
+    if not include_left:
+        where.append("s.left_on IS NULL")
+    clause = f" WHERE {' AND '.join(where)}" if where else ""
+    rows = store.rows(CURRENT + clause + " ORDER BY t.name COLLATE NOCASE, s.name COLLATE NOCASE", params)
+    return [_public(row) for row in rows]
+
+
+def _current_membership(store: Store, staff_id: int) -> dict[str, Any] | None:
+    return store.one(
+        "SELECT m.id, m.team_id, m.start_date, t.name AS team FROM membership m "
+        "JOIN team t ON t.id = m.team_id WHERE m.staff_id = ? AND m.end_date IS NULL",
+        [staff_id],
+    )
+
+
+def _ensure_after_start(person: dict, membership: dict | None, on: date, what: str) -> None:
+    if membership and membership["start_date"] > on.isoformat():
+        raise InvalidInput(
+            f"{person['name']} joined {membership['team']} on {membership['start_date']}, "
+            f"after the {what} date {on}: give --on {membership['start_date']} or later"
+        )
+
+
+def move(store: Store, person_ref: str, team_ref: str, on: date) -> dict[str, Any]:
+    """Move a person to another team from `on`; the old membership is kept as history."""
+    person = find_staff(store, person_ref)
+    if person["left_on"]:
+        raise Conflict(f"{person['name']} left on {person['left_on']}: add them again to rejoin")
+    team = find_active_team(store, team_ref)
+    membership = _current_membership(store, person["id"])
+    if membership and membership["team_id"] == team["id"]:
+        raise Conflict(f"{person['name']} is already in {team['name']}")
+    _ensure_after_start(person, membership, on, "move")
+    with store.write():
+        if membership:
+            store.db.execute(
+                "UPDATE membership SET end_date = ?, end_reason = 'moved' WHERE id = ?",
+                [on.isoformat(), membership["id"]],
+            )
+        store.db.execute(
+            "INSERT INTO membership (uuid, staff_id, team_id, start_date) VALUES (?, ?, ?, ?)",
+            [new_uuid(), person["id"], team["id"], on.isoformat()],
+        )
+        audit.record(
+            store, "move", "membership", person["id"],
+            {"team": membership["team"] if membership else None},
+            {"team": team["name"], "on": on},
+        )
+    return get(store, person["id"])
+
+
+def leave(store: Store, person_ref: str, on: date) -> dict[str, Any]:
+    """Record that a person left on `on`: their membership ends, their history stays."""
+    person = find_staff(store, person_ref)
+    if person["left_on"]:
+        raise Conflict(f"{person['name']} already left on {person['left_on']}")
+    membership = _current_membership(store, person["id"])
+    _ensure_after_start(person, membership, on, "leaving")
+    with store.write():
+        if membership:
+            store.db.execute(
+                "UPDATE membership SET end_date = ?, end_reason = 'left' WHERE id = ?",
+                [on.isoformat(), membership["id"]],
+            )
+        store.db.execute("UPDATE staff SET left_on = ? WHERE id = ?", [on.isoformat(), person["id"]])
+        audit.record(
+            store, "leave", "membership", person["id"],
+            {"team": membership["team"] if membership else None}, {"left_on": on},
+        )
+    return get(store, person["id"])
+
+
+def history(store: Store, staff_id: int) -> list[dict[str, Any]]:
+    return store.rows(
+        "SELECT t.name AS team, m.start_date, m.end_date, m.end_reason FROM membership m "
+        "JOIN team t ON t.id = m.team_id WHERE m.staff_id = ? ORDER BY m.start_date, m.id",
+        [staff_id],
+    )
+
+
+def roster_context(store: Store) -> tuple[dict[str, str], dict[str, KnownPerson], set]:
+    """What roster checking needs to know about teams and staff already on record."""
+    teams = {
+        row["name"].lower(): row["name"]
+        for row in store.rows("SELECT name FROM team WHERE status = 'active'")
+    }
+    by_email: dict[str, KnownPerson] = {}
+    by_name_team: set[tuple[str, str]] = set()
+    for row in store.db.execute(
+        "SELECT s.id, s.name, s.email, t.name FROM staff s "
+        "LEFT JOIN membership m ON m.staff_id = s.id AND m.end_date IS NULL "
+        "LEFT JOIN team t ON t.id = m.team_id"
+    ):
+        staff_id, name, email, team = row
+        if email:
+            by_email[email.lower()] = KnownPerson(name, team, staff_id)
+        elif team:
+            by_name_team.add((name.lower(), team.lower()))
+    return teams, by_email, by_name_team
+
+
+def import_roster(store: Store, plan: RosterPlan, source: str) -> dict[str, int]:
+    """Write a checked roster in one transaction: all of it or none of it."""
+    now = store.now()
+    with store.write():
+        if plan.new_teams:
+            store.db.conn.executemany(
+                "INSERT INTO team (uuid, name, created_at) VALUES (?, ?, ?)",
+                [(new_uuid(), name, now) for name in plan.new_teams],
+            )
+        team_ids = {
+            row["name"].lower(): row["id"]
+            for row in store.rows("SELECT id, name FROM team WHERE status = 'active'")
+        }
+        first = (store.one("SELECT coalesce(max(id), 0) AS top FROM staff") or {"top": 0})["top"] + 1
+        staff_rows, membership_rows = [], []
+        for offset, entry in enumerate(plan.to_add):
+            staff_id = first + offset
+            staff_rows.append(
+                (staff_id, new_uuid(), entry.name, entry.email, entry.role, int(entry.manager), now)
+            )
+            membership_rows.append(
+                (new_uuid(), staff_id, team_ids[entry.team.lower()], entry.start.isoformat())
+            )
+        store.db.conn.executemany(
+            "INSERT INTO staff (id, uuid, name, email, role, is_manager, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            staff_rows,
+        )
+        store.db.conn.executemany(
+            "INSERT INTO membership (uuid, staff_id, team_id, start_date) VALUES (?, ?, ?, ?)",
+            membership_rows,
+        )
+        audit.record(
+            store, "import", "staff", None, None,
+            {"source": source, "added": len(staff_rows), "teams_created": plan.new_teams},
+        )
+    return {"added": len(plan.to_add), "unchanged": len(plan.unchanged),
+            "teams_created": len(plan.new_teams)}

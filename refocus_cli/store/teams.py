@@ -1,0 +1,152 @@
+"""Teams, their membership history, merges and disbands."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from refocus_cli.core.errors import Conflict, InvalidInput
+from refocus_cli.store import audit
+from refocus_cli.store.database import Store
+from refocus_cli.store.lookup import find, new_uuid
+
+TEAM_SELECT = (
+    "SELECT * FROM (SELECT id, name, uuid, status, site, kind, ended_on, merged_into, "
+    "site AS detail FROM team)"
+)
+
+LIST_SQL = """
+SELECT t.id, t.uuid, t.name, t.site, t.kind, t.status, t.ended_on,
+       m.name AS merged_into,
+       (SELECT count(*) FROM membership ms WHERE ms.team_id = t.id AND ms.end_date IS NULL)
+           AS staff,
+       (SELECT group_concat(c.name, ', ') FROM cohort_team ct JOIN cohort c ON c.id = ct.cohort_id
+        WHERE ct.team_id = t.id) AS cohort
+FROM team t LEFT JOIN team m ON m.id = t.merged_into
+"""
+
+
+def find_team(store: Store, ref: str) -> dict[str, Any]:
+    return find(store, "team", TEAM_SELECT, ref)
+
+
+def find_active_team(store: Store, ref: str) -> dict[str, Any]:
+    team = find_team(store, ref)
+    if team["status"] != "active":
+        raise Conflict(
+            f"team {team['name']} was {team['status']} on {team['ended_on']}: choose an active team"
+        )
+    return team
+
+
+def add(store: Store, name: str, site: str, kind: str) -> dict[str, Any]:
+    if store.one("SELECT id FROM team WHERE name = ? COLLATE NOCASE", [name]):
+        raise Conflict(f"a team called {name!r} already exists: choose another name")
+    with store.write():
+        team_id = store.db.execute(
+            "INSERT INTO team (uuid, name, site, kind, created_at) VALUES (?, ?, ?, ?, ?)",
+            [new_uuid(), name, site, kind, store.now()],
+        ).lastrowid
+        audit.record(store, "add", "team", team_id, None, {"name": name, "site": site, "kind": kind})
+    return show(store, str(team_id))
+
+
+def listing(store: Store, include_ended: bool = True) -> list[dict[str, Any]]:
+    where = "" if include_ended else " WHERE t.status = 'active'"
+    return store.rows(LIST_SQL + where + " ORDER BY t.name COLLATE NOCASE")
+
+
+def show(store: Store, ref: str) -> dict[str, Any]:
+    """A team with its current staff and its full membership history."""
+    team = store.rows(LIST_SQL + " WHERE t.id = ?", [find_team(store, ref)["id"]])[0]
+    team["members"] = store.rows(
+        "SELECT s.id, s.name, s.email, s.role, s.is_manager AS manager, m.start_date AS since "
+        "FROM membership m JOIN staff s ON s.id = m.staff_id "
+        "WHERE m.team_id = ? AND m.end_date IS NULL ORDER BY s.name COLLATE NOCASE",
+        [team["id"]],
+    )
+    team["history"] = store.rows(
+        "SELECT s.id AS staff_id, s.name, m.start_date, m.end_date, m.end_reason "
+        "FROM membership m JOIN staff s ON s.id = m.staff_id "
+        "WHERE m.team_id = ? ORDER BY m.start_date, s.name COLLATE NOCASE",
+        [team["id"]],
+    )
+    team["merged_from"] = [
+        row["name"]
+        for row in store.rows("SELECT name FROM team WHERE merged_into = ? ORDER BY name", [team["id"]])
+    ]
+    for member in team["members"]:
+        member["manager"] = bool(member["manager"])
+    return team
+
+
+def _check_end_date(store: Store, team_id: int, on: date, what: str) -> None:
+    late = store.one(
+        "SELECT s.name, m.start_date FROM membership m JOIN staff s ON s.id = m.staff_id "
+        "WHERE m.team_id = ? AND m.end_date IS NULL AND m.start_date > ? "
+        "ORDER BY m.start_date LIMIT 1",
+        [team_id, on.isoformat()],
+    )
+    if late:
+        raise InvalidInput(
+            f"{late['name']} joined on {late['start_date']}, after the {what} date {on}: "
+            f"give --on {late['start_date']} or later"
+        )
+
+
+def close_memberships(store: Store, team_id: int, on: date, reason: str) -> list[int]:
+    """End every current membership of a team on `on`; returns the staff ids affected."""
+    staff_ids = [
+        row["staff_id"]
+        for row in store.rows(
+            "SELECT staff_id FROM membership WHERE team_id = ? AND end_date IS NULL", [team_id]
+        )
+    ]
+    store.db.execute(
+        "UPDATE membership SET end_date = ?, end_reason = ? WHERE team_id = ? AND end_date IS NULL",
+        [on.isoformat(), reason, team_id],
+    )
+    return staff_ids
+
+
+def merge(store: Store, source_ref: str, target_ref: str, on: date) -> dict[str, Any]:
+    """Merge one team into another: its staff move across on `on`, its history stays."""
+    source = find_active_team(store, source_ref)
+    target = find_active_team(store, target_ref)
+    if source["id"] == target["id"]:
+        raise InvalidInput(f"cannot merge team {source['name']} into itself: name two teams")
+    _check_end_date(store, source["id"], on, "merge")
+    with store.write():
+        moved = close_memberships(store, source["id"], on, "merged")
+        store.db.conn.executemany(
+            "INSERT INTO membership (uuid, staff_id, team_id, start_date) VALUES (?, ?, ?, ?)",
+            [(new_uuid(), staff_id, target["id"], on.isoformat()) for staff_id in moved],
+        )
+        store.db.execute(
+            "UPDATE team SET status = 'merged', ended_on = ?, merged_into = ? WHERE id = ?",
+            [on.isoformat(), target["id"], source["id"]],
+        )
+        audit.record(
+            store, "merge", "team", source["id"],
+            {"status": "active"},
+            {"status": "merged", "into": target["name"], "on": on, "staff_moved": moved},
+        )
+    return {"merged": source["name"], "into": target["name"], "on": on.isoformat(),
+            "staff_moved": len(moved)}
+
+
+def disband(store: Store, ref: str, on: date) -> dict[str, Any]:
+    """Disband a team: its memberships end on `on`; its staff keep their history."""
+    team = find_active_team(store, ref)
+    _check_end_date(store, team["id"], on, "disband")
+    with store.write():
+        released = close_memberships(store, team["id"], on, "disbanded")
+        store.db.execute(
+            "UPDATE team SET status = 'disbanded', ended_on = ? WHERE id = ?",
+            [on.isoformat(), team["id"]],
+        )
+        audit.record(
+            store, "disband", "team", team["id"],
+            {"status": "active"}, {"status": "disbanded", "on": on, "staff_released": released},
+        )
+    return {"disbanded": team["name"], "on": on.isoformat(), "staff_released": len(released)}

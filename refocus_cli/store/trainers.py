@@ -1,0 +1,87 @@
+"""Trainers, the stages they deliver, and when they cannot."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from refocus_cli.core.errors import Conflict, InvalidInput
+from refocus_cli.core.programme import STAGES
+from refocus_cli.store import audit
+from refocus_cli.store.database import Store
+from refocus_cli.store.lookup import find, new_uuid
+
+TRAINER_SELECT = (
+    "SELECT *, CASE WHEN lived_experience THEN 'lived experience' ELSE '' END AS detail "
+    "FROM trainer"
+)
+
+
+def find_trainer(store: Store, ref: str) -> dict[str, Any]:
+    return find(store, "trainer", TRAINER_SELECT, ref, email_column="email")
+
+
+def add(
+    store: Store, name: str, email: str | None, lived_experience: bool, stages: list[str]
+) -> dict[str, Any]:
+    if email and store.one("SELECT id FROM trainer WHERE email = ? COLLATE NOCASE", [email]):
+        raise Conflict(f"a trainer with email {email} already exists")
+    with store.write():
+        trainer_id = store.db.execute(
+            "INSERT INTO trainer (uuid, name, email, lived_experience, created_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [new_uuid(), name, email, int(lived_experience), store.now()],
+        ).lastrowid
+        store.db.conn.executemany(
+            "INSERT INTO trainer_stage (trainer_id, stage) VALUES (?, ?)",
+            [(trainer_id, stage) for stage in stages],
+        )
+        audit.record(
+            store, "add", "trainer", trainer_id, None,
+            {"name": name, "lived_experience": lived_experience, "stages": stages},
+        )
+    return listing(store, trainer_id)[0]
+
+
+def listing(store: Store, trainer_id: int | None = None) -> list[dict[str, Any]]:
+    """Trainers with their stages and unavailable periods."""
+    where = " WHERE id = ?" if trainer_id is not None else ""
+    trainers = store.rows(
+        f"SELECT id, uuid, name, email, lived_experience FROM trainer{where} "
+        "ORDER BY name COLLATE NOCASE, id",
+        [trainer_id] if trainer_id is not None else [],
+    )
+    stages: dict[int, list[str]] = {}
+    for row in store.rows("SELECT trainer_id, stage FROM trainer_stage"):
+        stages.setdefault(row["trainer_id"], []).append(row["stage"])
+    leave: dict[int, list[dict]] = {}
+    for row in store.rows(
+        "SELECT trainer_id, from_date, to_date, reason FROM trainer_unavailable "
+        "ORDER BY from_date, id"
+    ):
+        leave.setdefault(row.pop("trainer_id"), []).append(row)
+    for trainer in trainers:
+        trainer["lived_experience"] = bool(trainer["lived_experience"])
+        trainer["stages"] = [s for s in STAGES if s in stages.get(trainer["id"], [])]
+        trainer["unavailable"] = leave.get(trainer["id"], [])
+    return trainers
+
+
+def unavailable(
+    store: Store, ref: str, start: date, end: date, reason: str
+) -> dict[str, Any]:
+    """Record that a trainer cannot deliver from `start` to `end`, both days included."""
+    if end < start:
+        raise InvalidInput(f"--to {end} is before --from {start}: give the period in order")
+    trainer = find_trainer(store, ref)
+    with store.write():
+        period_id = store.db.execute(
+            "INSERT INTO trainer_unavailable (uuid, trainer_id, from_date, to_date, reason) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [new_uuid(), trainer["id"], start.isoformat(), end.isoformat(), reason],
+        ).lastrowid
+        audit.record(
+            store, "unavailable", "trainer", trainer["id"], None,
+            {"from": start, "to": end, "reason": reason, "period": period_id},
+        )
+    return listing(store, trainer["id"])[0]
