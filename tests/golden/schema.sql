@@ -1,0 +1,151 @@
+-- index audit_by_entity
+CREATE INDEX audit_by_entity ON audit(entity, entity_id)
+;
+
+-- index cohort_team_by_team
+CREATE INDEX cohort_team_by_team ON cohort_team(team_id);
+
+-- index idx__sqlite_migrations_migration_set_name
+CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"
+    ON "_sqlite_migrations" ("migration_set", "name");
+
+-- index membership_by_staff
+CREATE INDEX membership_by_staff ON membership(staff_id, start_date);
+
+-- index membership_by_team
+CREATE INDEX membership_by_team ON membership(team_id, start_date);
+
+-- index membership_one_current
+CREATE UNIQUE INDEX membership_one_current ON membership(staff_id) WHERE end_date IS NULL;
+
+-- index staff_by_name
+CREATE INDEX staff_by_name ON staff(name COLLATE NOCASE);
+
+-- table _sqlite_migrations
+CREATE TABLE "_sqlite_migrations" (
+   "id" INTEGER PRIMARY KEY,
+   "migration_set" TEXT,
+   "name" TEXT,
+   "applied_at" TEXT
+);
+
+-- table audit
+CREATE TABLE audit (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    entity TEXT NOT NULL,
+    entity_id INTEGER,
+    old TEXT,
+    new TEXT
+);
+
+-- table closure
+CREATE TABLE closure (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    date TEXT NOT NULL UNIQUE,
+    reason TEXT NOT NULL DEFAULT ''
+);
+
+-- table cohort
+CREATE TABLE cohort (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    created_at TEXT NOT NULL
+);
+
+-- table cohort_team
+CREATE TABLE cohort_team (
+    cohort_id INTEGER NOT NULL REFERENCES cohort(id) ON DELETE CASCADE,
+    team_id INTEGER NOT NULL REFERENCES team(id),
+    PRIMARY KEY (cohort_id, team_id)
+);
+
+-- table membership
+CREATE TABLE membership (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    staff_id INTEGER NOT NULL REFERENCES staff(id) ON DELETE CASCADE,
+    team_id INTEGER NOT NULL REFERENCES team(id),
+    start_date TEXT NOT NULL,
+    end_date TEXT,
+    end_reason TEXT,
+    CHECK (end_date IS NULL OR end_date >= start_date)
+);
+
+-- table programme
+CREATE TABLE programme (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    timezone TEXT NOT NULL,
+    region TEXT NOT NULL,
+    start_date TEXT,
+    created_at TEXT NOT NULL
+);
+
+-- table staff
+CREATE TABLE staff (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    email TEXT UNIQUE COLLATE NOCASE,
+    role TEXT NOT NULL DEFAULT '',
+    is_manager INTEGER NOT NULL DEFAULT 0,
+    left_on TEXT,
+    created_at TEXT NOT NULL
+);
+
+-- table team
+CREATE TABLE team (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    site TEXT NOT NULL DEFAULT '',
+    kind TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'merged', 'disbanded')),
+    created_at TEXT NOT NULL,
+    ended_on TEXT,
+    merged_into INTEGER REFERENCES team(id)
+);
+
+-- table trainer
+CREATE TABLE trainer (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    email TEXT UNIQUE COLLATE NOCASE,
+    lived_experience INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+);
+
+-- table trainer_stage
+CREATE TABLE trainer_stage (
+    trainer_id INTEGER NOT NULL REFERENCES trainer(id) ON DELETE CASCADE,
+    stage TEXT NOT NULL,
+    PRIMARY KEY (trainer_id, stage)
+);
+
+-- table trainer_unavailable
+CREATE TABLE trainer_unavailable (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    trainer_id INTEGER NOT NULL REFERENCES trainer(id) ON DELETE CASCADE,
+    from_date TEXT NOT NULL,
+    to_date TEXT NOT NULL,
+    reason TEXT NOT NULL DEFAULT '',
+    CHECK (to_date >= from_date)
+);
+
+-- table venue
+CREATE TABLE venue (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    site TEXT NOT NULL DEFAULT '',
+    capacity INTEGER NOT NULL CHECK (capacity > 0)
+);
+
