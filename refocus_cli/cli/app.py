@@ -9,7 +9,7 @@ import typer
 from typer.core import TyperGroup
 
 from refocus_cli import __version__
-from refocus_cli.cli import cohort, database, programme, staff, team, trainer, venue
+from refocus_cli.cli import cohort, database, demo, programme, staff, team, trainer, venue
 from refocus_cli.cli.context import set_actor
 from refocus_cli.core.errors import FileProblems, RefocusError
 
@@ -66,6 +66,7 @@ def root(
 
 
 app.command("init")(programme.init)
+app.command("demo")(demo.demo)
 app.add_typer(team.app, name="team")
 app.add_typer(staff.app, name="staff")
 app.add_typer(trainer.app, name="trainer")

@@ -51,6 +51,17 @@ def add(store: Store, name: str, site: str, kind: str) -> dict[str, Any]:
     return show(store, str(team_id))
 
 
+def add_many(store: Store, teams: list[tuple[str, str, str]]) -> None:
+    """Add many teams (name, site, kind) in one statement; for bulk paths such as the demo."""
+    now = store.now()
+    with store.write():
+        store.db.conn.executemany(
+            "INSERT INTO team (uuid, name, site, kind, created_at) VALUES (?, ?, ?, ?, ?)",
+            [(new_uuid(), name, site, kind, now) for name, site, kind in teams],
+        )
+        audit.record(store, "import", "team", None, None, {"added": len(teams)})
+
+
 def listing(store: Store, include_ended: bool = True) -> list[dict[str, Any]]:
     where = "" if include_ended else " WHERE t.status = 'active'"
     return store.rows(LIST_SQL + where + " ORDER BY t.name COLLATE NOCASE")

@@ -1,0 +1,1 @@
+"""Outputs written for people and other programs: files, calendars, handouts."""

@@ -1,0 +1,79 @@
+"""The installed `refocus` command, run in a subprocess exactly as a user types it."""
+
+from __future__ import annotations
+
+import json
+import stat
+
+
+def test_a_coordinator_sets_up_a_rollout(sh, tmp_path, env_setup):
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "Full name,Team,Email,Job title,Manager,Start date\n"
+        "Siobhán Kelly,Riverside CMHT,s.kelly@nhs.example,team manager,yes,01/09/2026\n"
+        "  Zoë Adams ,Riverside CMHT,z.adams@nhs.example,nurse,no,2026-10-01\n"
+        "\n"
+        "Łukasz Nowak,Hillview EIP,l.nowak@nhs.example,social worker,,\n",
+        encoding="utf-8-sig",
+    )
+    steps = [
+        ["init", "Southside Trust REFOCUS 2027", "--tz", "Europe/London", "--region", "england",
+         "--start", "2027-01-11"],
+        ["team", "add", "Riverside CMHT", "--site", "Riverside", "--kind", "CMHT"],
+        ["team", "add", "Hillview EIP", "--site", "Hillview"],
+        ["staff", "import", str(roster)],
+        ["trainer", "add", "Dai Morgan", "--lived-experience", "--stages", "workshop,coaching"],
+        ["trainer", "unavailable", "Dai Morgan", "--from", "2027-02-01", "--to", "2027-02-05"],
+        ["venue", "add", "Riverside Training Room", "--capacity", "24"],
+        ["cohort", "create", "WAVE1", "--team", "Riverside CMHT", "--team", "Hillview EIP"],
+        ["staff", "move", "z.adams@nhs.example", "--to", "Hillview EIP", "--on", "2027-01-20"],
+    ]
+    for args in steps:
+        done = sh(*args)
+        assert done.returncode == 0, (args, done.stderr)
+    assert stat.S_IMODE(env_setup.stat().st_mode) == 0o600
+    staff = json.loads(sh("staff", "list", "--json").stdout)
+    assert [(p["name"], p["team"], p["since"]) for p in staff] == [
+        ("Zoë Adams", "Hillview EIP", "2027-01-20"),
+        ("Łukasz Nowak", "Hillview EIP", "2027-01-04"),
+        ("Siobhán Kelly", "Riverside CMHT", "2026-09-01"),
+    ]
+    cohort = json.loads(sh("cohort", "show", "WAVE1", "--json").stdout)
+    assert cohort["staff"] == 3
+    backup = tmp_path / "backup.db"
+    assert sh("db", "backup", str(backup)).returncode == 0
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    assert sh("db", "check").returncode == 0
+
+
+def test_bad_input_gets_one_error_line_and_exit_1(sh):
+    assert sh("init", "T").returncode == 0
+    for args in (["team", "show", "Nowhere"], ["staff", "add", "A", "--team", "Nowhere"],
+                 ["trainer", "add", "B", "--stages", "juggling"], ["init", "Again"],
+                 ["staff", "import", "no-such-file.csv"]):
+        done = sh(*args)
+        assert done.returncode == 1, (args, done)
+        assert done.stderr.startswith("Error: "), (args, done.stderr)
+        assert len(done.stderr.strip().splitlines()) == 1
+        assert "Traceback" not in done.stderr and done.stdout == ""
+
+
+def test_usage_errors_exit_2(sh):
+    done = sh("team", "frobnicate")
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+
+
+def test_demo_builds_a_programme_to_explore(sh, tmp_path):
+    done = sh("demo", "--out", str(tmp_path / "demo-files"))
+    assert done.returncode == 0, done.stderr
+    assert "Try next" in done.stderr
+    teams = json.loads(sh("team", "list", "--json").stdout)
+    assert len(teams) == 4 and sum(t["status"] == "disbanded" for t in teams) == 1
+    trainers = json.loads(sh("trainer", "list", "--json").stdout)
+    assert any(t["lived_experience"] for t in trainers)
+    assert all(t["unavailable"] for t in trainers)
+    roster = (tmp_path / "demo-files" / "roster.csv").read_text().splitlines()
+    assert roster[0] == "name,team,email,role,manager,start" and len(roster) > 40
+    again = sh("demo")
+    assert again.returncode == 1 and "already exists" in again.stderr
