@@ -17,8 +17,16 @@ def test_a_coordinator_sets_up_a_rollout(sh, tmp_path, env_setup):
         encoding="utf-8-sig",
     )
     steps = [
-        ["init", "Southside Trust REFOCUS 2027", "--tz", "Europe/London", "--region", "england",
-         "--start", "2027-01-11"],
+        [
+            "init",
+            "Southside Trust REFOCUS 2027",
+            "--tz",
+            "Europe/London",
+            "--region",
+            "england",
+            "--start",
+            "2027-01-11",
+        ],
         ["team", "add", "Riverside CMHT", "--site", "Riverside", "--kind", "CMHT"],
         ["team", "add", "Hillview EIP", "--site", "Hillview"],
         ["staff", "import", str(roster)],
@@ -48,9 +56,13 @@ def test_a_coordinator_sets_up_a_rollout(sh, tmp_path, env_setup):
 
 def test_bad_input_gets_one_error_line_and_exit_1(sh):
     assert sh("init", "T").returncode == 0
-    for args in (["team", "show", "Nowhere"], ["staff", "add", "A", "--team", "Nowhere"],
-                 ["trainer", "add", "B", "--stages", "juggling"], ["init", "Again"],
-                 ["staff", "import", "no-such-file.csv"]):
+    for args in (
+        ["team", "show", "Nowhere"],
+        ["staff", "add", "A", "--team", "Nowhere"],
+        ["trainer", "add", "B", "--stages", "juggling"],
+        ["init", "Again"],
+        ["staff", "import", "no-such-file.csv"],
+    ):
         done = sh(*args)
         assert done.returncode == 1, (args, done)
         assert done.stderr.startswith("Error: "), (args, done.stderr)

@@ -26,7 +26,9 @@ print("LOADED=" + json.dumps(loaded), file=sys.stderr)
 """
 
 
-@pytest.mark.parametrize("args", [["--help"], ["--version"], ["team", "--help"], ["staff", "import", "--help"]])
+@pytest.mark.parametrize(
+    "args", [["--help"], ["--version"], ["team", "--help"], ["staff", "import", "--help"]]
+)
 def test_help_and_version_do_not_import_heavy_libraries(args):
     code = PROBE % sorted(HEAVY)
     done = subprocess.run(
@@ -35,13 +37,16 @@ def test_help_and_version_do_not_import_heavy_libraries(args):
     assert done.returncode == 0, done.stderr
     marker = [line for line in done.stderr.splitlines() if line.startswith("LOADED=")]
     assert marker, done.stderr
-    assert json.loads(marker[0][len("LOADED="):]) == []
+    assert json.loads(marker[0][len("LOADED=") :]) == []
     assert "refocus" in done.stdout
 
 
 def test_python_dash_m_runs_the_cli():
     done = subprocess.run(
-        [sys.executable, "-m", "refocus_cli", "--version"], capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "refocus_cli", "--version"],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode == 0
     assert done.stdout.startswith("refocus ")
@@ -51,24 +56,52 @@ def test_wheel_ships_manual_and_templates_and_runs(tmp_path):
     """Build the wheel, install it alone into a fresh venv, and run `refocus --help` from it."""
     wheels = tmp_path / "wheels"
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         "-w", str(wheels), str(REPO)],
-        check=True, capture_output=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(wheels),
+            str(REPO),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     (wheel,) = wheels.glob("refocus-*.whl")
     venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120
+    )
     python = venv / "bin" / "python"
     site = Path(
         subprocess.run(
             [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-            capture_output=True, text=True, check=True,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.strip()
     )
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "-q",
-         "--target", str(site), str(wheel)],
-        check=True, capture_output=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "--no-index",
+            "-q",
+            "--target",
+            str(site),
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     # The dependencies come from this environment; the project itself only from the wheel
     # (a bare path line: .pth files there, such as the editable install's, are not run).

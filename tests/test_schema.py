@@ -67,7 +67,8 @@ def test_database_from_first_release_upgrades_with_every_row(tmp_path, cli):
     ]
     trainers = cli("trainer", "list", "--json", "--db", str(db)).json()
     assert [(t["name"], t["lived_experience"]) for t in trainers] == [
-        ("Dai Morgan", True), ("Ruth Evans", False)
+        ("Dai Morgan", True),
+        ("Ruth Evans", False),
     ]
     assert trainers[0]["unavailable"][0]["from_date"] == "2027-02-01"
     cohort = cli("cohort", "show", "WAVE1", "--json", "--db", str(db)).json()

@@ -58,7 +58,11 @@ def root(
     ] = None,
     actor: Annotated[
         str | None,
-        typer.Option("--actor", envvar="REFOCUS_ACTOR", help="Who is making changes, for the audit log [default: your user name]."),
+        typer.Option(
+            "--actor",
+            envvar="REFOCUS_ACTOR",
+            help="Who is making changes, for the audit log [default: your user name].",
+        ),
     ] = None,
 ) -> None:
     """Plan and track a REFOCUS rollout: teams, staff, trainers, cohorts and sessions."""

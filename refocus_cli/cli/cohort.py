@@ -13,14 +13,21 @@ from refocus_cli.core.programme import clean_name
 
 app = typer.Typer(help="Create, list and show cohorts.", no_args_is_help=True)
 
-COHORT_COLUMNS = [("id", "Id"), ("name", "Cohort"), ("teams", "Teams"), ("staff", "Staff"),
-                  ("created_at", "Created")]
+COHORT_COLUMNS = [
+    ("id", "Id"),
+    ("name", "Cohort"),
+    ("teams", "Teams"),
+    ("staff", "Staff"),
+    ("created_at", "Created"),
+]
 
 
 @app.command("create")
 def create(
     name: Annotated[str, typer.Argument(help="The cohort's name, e.g. WAVE1.")],
-    team: Annotated[list[str], typer.Option("--team", help="A team in the cohort (repeat for each).")],
+    team: Annotated[
+        list[str], typer.Option("--team", help="A team in the cohort (repeat for each).")
+    ],
     db: DbOpt = DEFAULT_DB,
     as_json: JsonOpt = False,
 ) -> None:
@@ -32,7 +39,9 @@ def create(
     if as_json:
         print_json(record)
     else:
-        message(f"Created cohort {record['name']} (id {record['id']}) with {record['teams']} teams.")
+        message(
+            f"Created cohort {record['name']} (id {record['id']}) with {record['teams']} teams."
+        )
 
 
 @app.command("list")
@@ -42,8 +51,13 @@ def list_cohorts(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False, as_csv: CsvOp
 
     with opened(db) as store:
         rows = cohorts.listing(store)
-    emit(rows, COHORT_COLUMNS, as_json=as_json, as_csv=as_csv,
-         empty="No cohorts yet: create one with `refocus cohort create NAME --team T`.")
+    emit(
+        rows,
+        COHORT_COLUMNS,
+        as_json=as_json,
+        as_csv=as_csv,
+        empty="No cohorts yet: create one with `refocus cohort create NAME --team T`.",
+    )
 
 
 @app.command("show")
@@ -61,5 +75,15 @@ def show(
         print_json(record)
         return
     print_record(record, COHORT_COLUMNS[1:])
-    emit(record["team_list"], [("id", "Id"), ("name", "Team"), ("site", "Site"), ("kind", "Kind"),
-                               ("status", "Status"), ("staff", "Staff")], title="Teams")
+    emit(
+        record["team_list"],
+        [
+            ("id", "Id"),
+            ("name", "Team"),
+            ("site", "Site"),
+            ("kind", "Kind"),
+            ("status", "Status"),
+            ("staff", "Staff"),
+        ],
+        title="Teams",
+    )

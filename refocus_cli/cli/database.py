@@ -11,7 +11,9 @@ from refocus_cli.cli.context import opened
 from refocus_cli.cli.options import DEFAULT_DB, DbOpt, JsonOpt
 from refocus_cli.cli.output import message, print_json
 
-app = typer.Typer(help="Database path, migrations, backup, restore and check.", no_args_is_help=True)
+app = typer.Typer(
+    help="Database path, migrations, backup, restore and check.", no_args_is_help=True
+)
 
 FileArg = Annotated[Path, typer.Argument(help="Backup file.")]
 
@@ -32,7 +34,9 @@ def migrate(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
     if as_json:
         print_json(state)
     else:
-        message(f"{db} is at schema {state['schema']} ({len(state['applied'])} migrations applied).")
+        message(
+            f"{db} is at schema {state['schema']} ({len(state['applied'])} migrations applied)."
+        )
 
 
 @app.command("backup")
@@ -79,7 +83,11 @@ def check(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
         for line in report["notices"]:
             message(f"note: {line}")
         if report["ok"]:
-            message(f"{db}: integrity ok, foreign keys ok, no orphan rows (schema {report['schema']}).")
+            message(
+                f"{db}: integrity ok, foreign keys ok, no orphan rows (schema {report['schema']})."
+            )
     if not report["ok"]:
-        raise DatabaseProblem(f"{db} has {len(report['problems'])} problems: restore a backup "
-                              "with `refocus db restore FILE`")
+        raise DatabaseProblem(
+            f"{db} has {len(report['problems'])} problems: restore a backup "
+            "with `refocus db restore FILE`"
+        )

@@ -14,8 +14,12 @@ from refocus_cli.core.programme import DEFAULT_REGION, DEFAULT_TIMEZONE
 
 
 def demo(
-    scale: Annotated[str, typer.Option("--scale", help="small (4 teams), trust (30) or national (1,000).")] = "small",
-    out: Annotated[Path, typer.Option("--out", help="Folder for the demo's files.")] = Path("refocus-demo"),
+    scale: Annotated[
+        str, typer.Option("--scale", help="small (4 teams), trust (30) or national (1,000).")
+    ] = "small",
+    out: Annotated[Path, typer.Option("--out", help="Folder for the demo's files.")] = Path(
+        "refocus-demo"
+    ),
     seed: Annotated[int, typer.Option("--seed", help="Same seed, same programme.")] = 1,
     db: DbOpt = DEFAULT_DB,
     as_json: JsonOpt = False,
@@ -43,7 +47,7 @@ def demo(
         return
     db_flag = "" if db == DEFAULT_DB else f" --db {db}"
     message(
-        f"Built \"{plan.name}\" in {db}, starting {plan.start}:\n"
+        f'Built "{plan.name}" in {db}, starting {plan.start}:\n'
         f"  {counts['teams']} teams on {len({t[1] for t in plan.teams})} sites, "
         f"{counts['staff']} staff ({counts['movers']} moved team, {counts['leavers']} left, "
         f"{counts['disbanded']} team disbanded)\n"
@@ -54,7 +58,7 @@ def demo(
         "Try next:\n"
         f"  refocus team list{db_flag}\n"
         f"  refocus cohort show WAVE1{db_flag}\n"
-        f"  refocus staff list --team \"{plan.teams[0][0]}\"{db_flag}\n"
+        f'  refocus staff list --team "{plan.teams[0][0]}"{db_flag}\n'
         f"  refocus trainer list{db_flag}\n"
         f"  refocus db check{db_flag}"
     )

@@ -14,12 +14,21 @@ from refocus_cli.core.programme import DEFAULT_REGION, DEFAULT_TIMEZONE, clean_n
 
 
 def init(
-    name: Annotated[str, typer.Argument(help="The programme's name, e.g. \"Southside Trust REFOCUS 2027\".")],
-    tz: Annotated[str, typer.Option("--tz", help="Time zone sessions are shown in.")] = DEFAULT_TIMEZONE,
+    name: Annotated[
+        str, typer.Argument(help='The programme\'s name, e.g. "Southside Trust REFOCUS 2027".')
+    ],
+    tz: Annotated[
+        str, typer.Option("--tz", help="Time zone sessions are shown in.")
+    ] = DEFAULT_TIMEZONE,
     region: Annotated[
-        str, typer.Option("--region", help="Bank holidays: england, wales, scotland or northern-ireland.")
+        str,
+        typer.Option(
+            "--region", help="Bank holidays: england, wales, scotland or northern-ireland."
+        ),
     ] = DEFAULT_REGION,
-    start: Annotated[str | None, typer.Option("--start", help="First day of the rollout, YYYY-MM-DD.")] = None,
+    start: Annotated[
+        str | None, typer.Option("--start", help="First day of the rollout, YYYY-MM-DD.")
+    ] = None,
     db: DbOpt = DEFAULT_DB,
     as_json: JsonOpt = False,
 ) -> None:
@@ -37,8 +46,15 @@ def init(
         return
     print_record(
         {**record, "db": str(db)},
-        [("name", "Programme"), ("timezone", "Time zone"), ("region", "Holidays"),
-         ("start_date", "Starts"), ("db", "Database")],
+        [
+            ("name", "Programme"),
+            ("timezone", "Time zone"),
+            ("region", "Holidays"),
+            ("start_date", "Starts"),
+            ("db", "Database"),
+        ],
     )
-    message("Next: add teams (`refocus team add`), staff (`refocus staff import roster.csv`), "
-            "trainers and a cohort.")
+    message(
+        "Next: add teams (`refocus team add`), staff (`refocus staff import roster.csv`), "
+        "trainers and a cohort."
+    )

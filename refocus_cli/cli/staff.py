@@ -16,8 +16,14 @@ from refocus_cli.core.programme import clean_email, clean_name
 app = typer.Typer(help="Add, import, list, move staff and mark leavers.", no_args_is_help=True)
 
 STAFF_COLUMNS = [
-    ("id", "Id"), ("name", "Name"), ("team", "Team"), ("role", "Role"), ("manager", "Manager"),
-    ("email", "Email"), ("since", "In team since"), ("left_on", "Left"),
+    ("id", "Id"),
+    ("name", "Name"),
+    ("team", "Team"),
+    ("role", "Role"),
+    ("manager", "Manager"),
+    ("email", "Email"),
+    ("since", "In team since"),
+    ("left_on", "Left"),
 ]
 PersonArg = Annotated[str, typer.Argument(help="Staff id, email or unique name.")]
 
@@ -29,7 +35,9 @@ def add(
     role: Annotated[str, typer.Option("--role", help="e.g. care coordinator, psychiatrist.")] = "",
     email: Annotated[str | None, typer.Option("--email", help="Work email.")] = None,
     manager: Annotated[bool, typer.Option("--manager", help="They manage the team.")] = False,
-    start: Annotated[str | None, typer.Option("--start", help="First day in the team [default: today].")] = None,
+    start: Annotated[
+        str | None, typer.Option("--start", help="First day in the team [default: today].")
+    ] = None,
     db: DbOpt = DEFAULT_DB,
     as_json: JsonOpt = False,
 ) -> None:
@@ -44,15 +52,30 @@ def add(
     if as_json:
         print_json(person)
     else:
-        message(f"Added {person['name']} (id {person['id']}) to {person['team']} from {person['since']}.")
+        message(
+            f"Added {person['name']} (id {person['id']}) to {person['team']} "
+            f"from {person['since']}."
+        )
 
 
 @app.command("import")
 def import_roster(
-    file: Annotated[Path, typer.Argument(help="Roster as .csv or .xlsx: name, team, email, role, manager, start.")],
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and show what would be imported; write nothing.")] = False,
-    create_teams: Annotated[bool, typer.Option("--create-teams", help="Add teams the roster names that do not exist yet.")] = False,
-    start: Annotated[str | None, typer.Option("--start", help="Start date for rows without one [default: today].")] = None,
+    file: Annotated[
+        Path,
+        typer.Argument(help="Roster as .csv or .xlsx: name, team, email, role, manager, start."),
+    ],
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Check and show what would be imported; write nothing."),
+    ] = False,
+    create_teams: Annotated[
+        bool,
+        typer.Option("--create-teams", help="Add teams the roster names that do not exist yet."),
+    ] = False,
+    start: Annotated[
+        str | None,
+        typer.Option("--start", help="Start date for rows without one [default: today]."),
+    ] = None,
     db: DbOpt = DEFAULT_DB,
     as_json: JsonOpt = False,
 ) -> None:
@@ -67,31 +90,62 @@ def import_roster(
         teams, by_email, by_name_team = staff.roster_context(store)
         plan = check_roster(table, teams, by_email, by_name_team, default_start, create_teams)
         if dry_run:
-            result = {"added": 0, "would_add": len(plan.to_add), "unchanged": len(plan.unchanged),
-                      "teams_created": 0, "would_create_teams": plan.new_teams}
+            result = {
+                "added": 0,
+                "would_add": len(plan.to_add),
+                "unchanged": len(plan.unchanged),
+                "teams_created": 0,
+                "would_create_teams": plan.new_teams,
+            }
         else:
             result = staff.import_roster(store, plan, table.source)
     if as_json:
         print_json({"source": table.source, "dry_run": dry_run, **result})
         return
     if dry_run:
-        emit([{"row": e.row, "name": e.name, "team": e.team, "email": e.email, "role": e.role,
-               "manager": e.manager, "start": e.start.isoformat()} for e in plan.to_add],
-             [("row", "Row"), ("name", "Name"), ("team", "Team"), ("email", "Email"),
-              ("role", "Role"), ("manager", "Manager"), ("start", "Start")],
-             title="Would import", empty="Nothing new to import.")
+        emit(
+            [
+                {
+                    "row": e.row,
+                    "name": e.name,
+                    "team": e.team,
+                    "email": e.email,
+                    "role": e.role,
+                    "manager": e.manager,
+                    "start": e.start.isoformat(),
+                }
+                for e in plan.to_add
+            ],
+            [
+                ("row", "Row"),
+                ("name", "Name"),
+                ("team", "Team"),
+                ("email", "Email"),
+                ("role", "Role"),
+                ("manager", "Manager"),
+                ("start", "Start"),
+            ],
+            title="Would import",
+            empty="Nothing new to import.",
+        )
         teams_note = f"; would create teams: {', '.join(plan.new_teams)}" if plan.new_teams else ""
-        message(f"Dry run: {len(plan.to_add)} to add, {len(plan.unchanged)} already on record"
-                f"{teams_note}. Nothing was written.")
+        message(
+            f"Dry run: {len(plan.to_add)} to add, {len(plan.unchanged)} already on record"
+            f"{teams_note}. Nothing was written."
+        )
     else:
-        message(f"Imported {result['added']} staff from {table.source}; {result['unchanged']} "
-                f"already on record; {result['teams_created']} teams created.")
+        message(
+            f"Imported {result['added']} staff from {table.source}; {result['unchanged']} "
+            f"already on record; {result['teams_created']} teams created."
+        )
 
 
 @app.command("list")
 def list_staff(
     team: Annotated[str | None, typer.Option("--team", help="Only this team (id or name).")] = None,
-    include_left: Annotated[bool, typer.Option("--all", help="Include people who have left.")] = False,
+    include_left: Annotated[
+        bool, typer.Option("--all", help="Include people who have left.")
+    ] = False,
     db: DbOpt = DEFAULT_DB,
     as_json: JsonOpt = False,
     as_csv: CsvOpt = False,
@@ -124,7 +178,9 @@ def move(
 
 
 @app.command("leave")
-def leave(person: PersonArg, on: OnOpt = None, db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
+def leave(
+    person: PersonArg, on: OnOpt = None, db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False
+) -> None:
     """Record that someone left on a date; their history stays."""
     from refocus_cli.store import staff
 

@@ -14,8 +14,15 @@ from refocus_cli.core.programme import clean_name
 app = typer.Typer(help="Add, list and show teams; merge and disband them.", no_args_is_help=True)
 
 TEAM_COLUMNS = [
-    ("id", "Id"), ("name", "Team"), ("site", "Site"), ("kind", "Kind"), ("status", "Status"),
-    ("staff", "Staff"), ("cohort", "Cohort"), ("ended_on", "Ended"), ("merged_into", "Merged into"),
+    ("id", "Id"),
+    ("name", "Team"),
+    ("site", "Site"),
+    ("kind", "Kind"),
+    ("status", "Status"),
+    ("staff", "Staff"),
+    ("cohort", "Cohort"),
+    ("ended_on", "Ended"),
+    ("merged_into", "Merged into"),
 ]
 TeamArg = Annotated[str, typer.Argument(help="Team id or name.")]
 
@@ -51,8 +58,13 @@ def list_teams(
 
     with opened(db) as store:
         rows = teams.listing(store, include_ended=not active)
-    emit(rows, TEAM_COLUMNS, as_json=as_json, as_csv=as_csv,
-         empty="No teams yet: add one with `refocus team add NAME`.")
+    emit(
+        rows,
+        TEAM_COLUMNS,
+        as_json=as_json,
+        as_csv=as_csv,
+        empty="No teams yet: add one with `refocus team add NAME`.",
+    )
 
 
 @app.command("show")
@@ -66,12 +78,31 @@ def show(team: TeamArg, db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> Non
         print_json(record)
         return
     print_record(record, TEAM_COLUMNS[1:] + [("merged_from", "Merged from")])
-    emit(record["members"], [("id", "Id"), ("name", "Name"), ("role", "Role"),
-                             ("manager", "Manager"), ("email", "Email"), ("since", "Since")],
-         title="Current staff", empty="No current staff.")
-    emit(record["history"], [("staff_id", "Id"), ("name", "Name"), ("start_date", "From"),
-                             ("end_date", "To"), ("end_reason", "Why it ended")],
-         title="Membership history", empty="No membership history.")
+    emit(
+        record["members"],
+        [
+            ("id", "Id"),
+            ("name", "Name"),
+            ("role", "Role"),
+            ("manager", "Manager"),
+            ("email", "Email"),
+            ("since", "Since"),
+        ],
+        title="Current staff",
+        empty="No current staff.",
+    )
+    emit(
+        record["history"],
+        [
+            ("staff_id", "Id"),
+            ("name", "Name"),
+            ("start_date", "From"),
+            ("end_date", "To"),
+            ("end_reason", "Why it ended"),
+        ],
+        title="Membership history",
+        empty="No membership history.",
+    )
 
 
 @app.command("merge")
@@ -90,12 +121,16 @@ def merge(
     if as_json:
         print_json(result)
     else:
-        message(f"Merged {result['merged']} into {result['into']} on {result['on']}: "
-                f"{result['staff_moved']} staff moved.")
+        message(
+            f"Merged {result['merged']} into {result['into']} on {result['on']}: "
+            f"{result['staff_moved']} staff moved."
+        )
 
 
 @app.command("disband")
-def disband(team: TeamArg, on: OnOpt = None, db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
+def disband(
+    team: TeamArg, on: OnOpt = None, db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False
+) -> None:
     """Disband a team on a date: memberships end, history is kept."""
     from refocus_cli.store import teams
 
@@ -104,5 +139,7 @@ def disband(team: TeamArg, on: OnOpt = None, db: DbOpt = DEFAULT_DB, as_json: Js
     if as_json:
         print_json(result)
     else:
-        message(f"Disbanded {result['disbanded']} on {result['on']}: {result['staff_released']} "
-                "staff have no team now; give them one with `refocus staff move`.")
+        message(
+            f"Disbanded {result['disbanded']} on {result['on']}: {result['staff_released']} "
+            "staff have no team now; give them one with `refocus staff move`."
+        )

@@ -12,7 +12,9 @@ from refocus_cli.cli.output import emit, message, print_json
 from refocus_cli.core.dates import parse_date
 from refocus_cli.core.programme import STAGES, clean_email, clean_name, stage_keys
 
-app = typer.Typer(help="Add and list trainers; record when they are unavailable.", no_args_is_help=True)
+app = typer.Typer(
+    help="Add and list trainers; record when they are unavailable.", no_args_is_help=True
+)
 
 
 def _rows(trainers: list[dict]) -> list[dict]:
@@ -23,20 +25,28 @@ def _rows(trainers: list[dict]) -> list[dict]:
 
 
 TRAINER_COLUMNS = [
-    ("id", "Id"), ("name", "Trainer"), ("email", "Email"), ("lived_experience", "Lived experience"),
-    ("stages", "Stages"), ("unavailable", "Unavailable"),
+    ("id", "Id"),
+    ("name", "Trainer"),
+    ("email", "Email"),
+    ("lived_experience", "Lived experience"),
+    ("stages", "Stages"),
+    ("unavailable", "Unavailable"),
 ]
 
 
 @app.command("add")
 def add(
     name: Annotated[str, typer.Argument(help="Full name.")],
-    email: Annotated[str | None, typer.Option("--email", help="Email for calendar invitations.")] = None,
+    email: Annotated[
+        str | None, typer.Option("--email", help="Email for calendar invitations.")
+    ] = None,
     lived_experience: Annotated[
-        bool, typer.Option("--lived-experience", help="A lived-experience trainer, for co-delivery.")
+        bool,
+        typer.Option("--lived-experience", help="A lived-experience trainer, for co-delivery."),
     ] = False,
     stages: Annotated[
-        str, typer.Option("--stages", help=f"Comma-separated stages they deliver: {','.join(STAGES)}.")
+        str,
+        typer.Option("--stages", help=f"Comma-separated stages they deliver: {','.join(STAGES)}."),
     ] = ",".join(STAGES),
     db: DbOpt = DEFAULT_DB,
     as_json: JsonOpt = False,
@@ -52,7 +62,9 @@ def add(
     if as_json:
         print_json(record)
     else:
-        message(f"Added trainer {record['name']} (id {record['id']}): {', '.join(record['stages'])}.")
+        message(
+            f"Added trainer {record['name']} (id {record['id']}): {', '.join(record['stages'])}."
+        )
 
 
 @app.command("list")
@@ -62,8 +74,13 @@ def list_trainers(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False, as_csv: CsvO
 
     with opened(db) as store:
         records = trainers.listing(store)
-    emit(records if as_json else _rows(records), TRAINER_COLUMNS, as_json=as_json, as_csv=as_csv,
-         empty="No trainers yet: add one with `refocus trainer add NAME`.")
+    emit(
+        records if as_json else _rows(records),
+        TRAINER_COLUMNS,
+        as_json=as_json,
+        as_csv=as_csv,
+        empty="No trainers yet: add one with `refocus trainer add NAME`.",
+    )
 
 
 @app.command("unavailable")

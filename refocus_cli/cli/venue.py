@@ -19,7 +19,9 @@ MAX_CAPACITY = 10_000
 @app.command("add")
 def add(
     name: Annotated[str, typer.Argument(help="The venue's name.")],
-    capacity: Annotated[int, typer.Option("--capacity", help="How many people it seats.", min=1, max=MAX_CAPACITY)],
+    capacity: Annotated[
+        int, typer.Option("--capacity", help="How many people it seats.", min=1, max=MAX_CAPACITY)
+    ],
     site: Annotated[str, typer.Option("--site", help="Which site it is on.")] = "",
     db: DbOpt = DEFAULT_DB,
     as_json: JsonOpt = False,
@@ -42,5 +44,10 @@ def list_venues(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False, as_csv: CsvOpt
 
     with opened(db) as store:
         rows = venues.listing(store)
-    emit(rows, [("id", "Id"), ("name", "Venue"), ("site", "Site"), ("capacity", "Capacity")],
-         as_json=as_json, as_csv=as_csv, empty="No venues yet: add one with `refocus venue add`.")
+    emit(
+        rows,
+        [("id", "Id"), ("name", "Venue"), ("site", "Site"), ("capacity", "Capacity")],
+        as_json=as_json,
+        as_csv=as_csv,
+        empty="No venues yet: add one with `refocus venue add`.",
+    )

@@ -12,21 +12,88 @@ from refocus_cli.core.programme import STAGES
 from refocus_cli.core.roster import RosterEntry
 
 FIRST_NAMES = [
-    "Aisha", "Ben", "Chloe", "Dev", "Eilidh", "Femi", "Gareth", "Hannah", "Imran", "Jess",
-    "Kwame", "Lucy", "Marek", "Niamh", "Oliver", "Priya", "Rhys", "Siobhán", "Tomás", "Zoë",
-    "Łukasz", "Ngozi", "Sean", "Amara", "Callum", "Dafydd", "Ewa", "Farah", "Grace", "Hamza",
+    "Aisha",
+    "Ben",
+    "Chloe",
+    "Dev",
+    "Eilidh",
+    "Femi",
+    "Gareth",
+    "Hannah",
+    "Imran",
+    "Jess",
+    "Kwame",
+    "Lucy",
+    "Marek",
+    "Niamh",
+    "Oliver",
+    "Priya",
+    "Rhys",
+    "Siobhán",
+    "Tomás",
+    "Zoë",
+    "Łukasz",
+    "Ngozi",
+    "Sean",
+    "Amara",
+    "Callum",
+    "Dafydd",
+    "Ewa",
+    "Farah",
+    "Grace",
+    "Hamza",
 ]
 SURNAMES = [
-    "Adams", "Bennett", "Chowdhury", "Davies", "Evans", "Fraser", "Green", "Hughes", "Iqbal",
-    "Jones", "Kowalski", "Lewis", "Mensah", "Ní Bhriain", "O'Brien", "Patel", "Quinn", "Roberts",
-    "Singh", "Taylor", "Adébáyọ̀", "Walsh", "Nowak", "Okafor", "Murphy", "Campbell", "Ahmed",
+    "Adams",
+    "Bennett",
+    "Chowdhury",
+    "Davies",
+    "Evans",
+    "Fraser",
+    "Green",
+    "Hughes",
+    "Iqbal",
+    "Jones",
+    "Kowalski",
+    "Lewis",
+    "Mensah",
+    "Ní Bhriain",
+    "O'Brien",
+    "Patel",
+    "Quinn",
+    "Roberts",
+    "Singh",
+    "Taylor",
+    "Adébáyọ̀",
+    "Walsh",
+    "Nowak",
+    "Okafor",
+    "Murphy",
+    "Campbell",
+    "Ahmed",
 ]
-SITES = ["Riverside", "Northgate", "Hillview", "Harbour", "Moorside", "Eastfield", "Westbrook",
-         "Southmead"]
+SITES = [
+    "Riverside",
+    "Northgate",
+    "Hillview",
+    "Harbour",
+    "Moorside",
+    "Eastfield",
+    "Westbrook",
+    "Southmead",
+]
 KINDS = ["CMHT", "CMHT", "CMHT", "Early Intervention", "Rehabilitation", "Assertive Outreach"]
-ROLES = ["care coordinator", "care coordinator", "community psychiatric nurse", "social worker",
-         "occupational therapist", "psychologist", "psychiatrist", "support worker",
-         "peer support worker"]
+ROLES = [
+    "care coordinator",
+    "care coordinator",
+    "community psychiatric nurse",
+    "social worker",
+    "occupational therapist",
+    "psychologist",
+    "psychiatrist",
+    "support worker",
+    "peer support worker",
+]
 
 
 @dataclass(frozen=True)
@@ -40,12 +107,30 @@ class Scale:
 
 
 SCALES = {
-    "small": Scale(teams=4, staff_per_team=12, trainers=3, lived_experience_trainers=1, sites=2,
-                   teams_per_cohort=4),
-    "trust": Scale(teams=30, staff_per_team=15, trainers=8, lived_experience_trainers=2, sites=4,
-                   teams_per_cohort=10),
-    "national": Scale(teams=1000, staff_per_team=15, trainers=60, lived_experience_trainers=15,
-                      sites=50, teams_per_cohort=50),
+    "small": Scale(
+        teams=4,
+        staff_per_team=12,
+        trainers=3,
+        lived_experience_trainers=1,
+        sites=2,
+        teams_per_cohort=4,
+    ),
+    "trust": Scale(
+        teams=30,
+        staff_per_team=15,
+        trainers=8,
+        lived_experience_trainers=2,
+        sites=4,
+        teams_per_cohort=10,
+    ),
+    "national": Scale(
+        teams=1000,
+        staff_per_team=15,
+        trainers=60,
+        lived_experience_trainers=15,
+        sites=50,
+        teams_per_cohort=50,
+    ),
 }
 
 
@@ -75,8 +160,10 @@ class DemoProgramme:
 
 
 def _site_names(count: int) -> list[str]:
-    return [SITES[i % len(SITES)] + ("" if i < len(SITES) else f" {i // len(SITES) + 1}")
-            for i in range(count)]
+    return [
+        SITES[i % len(SITES)] + ("" if i < len(SITES) else f" {i // len(SITES) + 1}")
+        for i in range(count)
+    ]
 
 
 def build(scale_name: str, seed: int, today: date) -> DemoProgramme:
@@ -99,38 +186,50 @@ def build(scale_name: str, seed: int, today: date) -> DemoProgramme:
         for slot in range(size):
             first, last = rng.choice(FIRST_NAMES), rng.choice(SURNAMES)
             serial = len(roster) + 1
-            roster.append(RosterEntry(
-                row=serial + 1,
-                name=f"{first} {last}",
-                team=team_name,
-                email=f"{_ascii(first)}.{_ascii(last)}.{serial}@nhs.example",
-                role="team manager" if slot == 0 else rng.choice(ROLES),
-                manager=slot == 0,
-                start=start - timedelta(days=rng.randint(30, 3000)),
-            ))
+            roster.append(
+                RosterEntry(
+                    row=serial + 1,
+                    name=f"{first} {last}",
+                    team=team_name,
+                    email=f"{_ascii(first)}.{_ascii(last)}.{serial}@nhs.example",
+                    role="team manager" if slot == 0 else rng.choice(ROLES),
+                    manager=slot == 0,
+                    start=start - timedelta(days=rng.randint(30, 3000)),
+                )
+            )
 
     trainers = []
     for number in range(scale.trainers):
         lived = number < scale.lived_experience_trainers
-        first, last = FIRST_NAMES[(number * 7) % len(FIRST_NAMES)], SURNAMES[(number * 5) % len(SURNAMES)]
+        first, last = (
+            FIRST_NAMES[(number * 7) % len(FIRST_NAMES)],
+            SURNAMES[(number * 5) % len(SURNAMES)],
+        )
         stages = ["workshop", "coaching"] if lived else list(STAGES)
         leave_start = start + timedelta(days=rng.randint(14, 120))
-        trainers.append(DemoTrainer(
-            name=f"{first} {last}" + (" (lived experience)" if lived else ""),
-            email=f"trainer{number + 1}@refocus.example",
-            lived_experience=lived,
-            stages=stages,
-            leave=(leave_start, leave_start + timedelta(days=rng.choice([4, 9, 13]))),
-        ))
+        trainers.append(
+            DemoTrainer(
+                name=f"{first} {last}" + (" (lived experience)" if lived else ""),
+                email=f"trainer{number + 1}@refocus.example",
+                lived_experience=lived,
+                stages=stages,
+                leave=(leave_start, leave_start + timedelta(days=rng.choice([4, 9, 13]))),
+            )
+        )
 
     venues = [(f"{site} Training Room", rng.choice([20, 24, 30, 40]), site) for site in sites]
     cohorts = [
-        (f"WAVE{index + 1}", [t[0] for t in teams[i:i + scale.teams_per_cohort]])
+        (f"WAVE{index + 1}", [t[0] for t in teams[i : i + scale.teams_per_cohort]])
         for index, i in enumerate(range(0, len(teams), scale.teams_per_cohort))
     ]
     demo = DemoProgramme(
         name=f"Demo {scale_name.title()} REFOCUS Rollout",
-        start=start, teams=teams, roster=roster, trainers=trainers, venues=venues, cohorts=cohorts,
+        start=start,
+        teams=teams,
+        roster=roster,
+        trainers=trainers,
+        venues=venues,
+        cohorts=cohorts,
     )
     _turnover(demo, rng, today)
     return demo

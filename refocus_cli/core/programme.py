@@ -37,9 +37,7 @@ def region_key(text: str) -> str:
     """A holiday region as stored: england, wales, scotland or northern-ireland."""
     key = text.strip().lower().replace(" ", "-").replace("_", "-")
     if key not in REGIONS:
-        raise InvalidInput(
-            f"unknown region {text!r}: use one of {', '.join(REGIONS)}"
-        )
+        raise InvalidInput(f"unknown region {text!r}: use one of {', '.join(REGIONS)}")
     return key
 
 

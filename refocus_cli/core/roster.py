@@ -77,9 +77,7 @@ def map_columns(headers: list[str]) -> tuple[dict[str, int], list[str]]:
     for column in REQUIRED:
         if column not in positions:
             found = ", ".join(repr(h) for h in headers if h) or "none"
-            problems.append(
-                f"row 1: missing required column {column!r} (found columns: {found})"
-            )
+            problems.append(f"row 1: missing required column {column!r} (found columns: {found})")
     return positions, problems
 
 
@@ -176,9 +174,10 @@ def check_roster(
         if not row_problems:
             known = known_by_email.get(email) if email else None
             if known is not None:
-                same = known.name.lower() == name.lower() and (known.team or "").lower() == (
-                    team or ""
-                ).lower()
+                same = (
+                    known.name.lower() == name.lower()
+                    and (known.team or "").lower() == (team or "").lower()
+                )
                 if same:
                     plan.unchanged.append(entry)
                     continue

@@ -51,7 +51,9 @@ def _read_excel(path: Path) -> Table:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise InvalidInput(f"{path} is not a readable Excel workbook ({exc}): save it again as .xlsx") from None
+        raise InvalidInput(
+            f"{path} is not a readable Excel workbook ({exc}): save it again as .xlsx"
+        ) from None
     try:
         sheet = workbook.worksheets[0]
         headers: list[str] | None = None

@@ -19,8 +19,18 @@ def write_roster_csv(path: Path, entries: Iterable[RosterEntry]) -> int:
         writer = csv.writer(handle)
         writer.writerow(ROSTER_HEADER)
         for entry in entries:
-            writer.writerow([spreadsheet_safe(value) for value in (
-                entry.name, entry.team, entry.email or "", entry.role,
-                "yes" if entry.manager else "no", entry.start.isoformat())])
+            writer.writerow(
+                [
+                    spreadsheet_safe(value)
+                    for value in (
+                        entry.name,
+                        entry.team,
+                        entry.email or "",
+                        entry.role,
+                        "yes" if entry.manager else "no",
+                        entry.start.isoformat(),
+                    )
+                ]
+            )
             count += 1
     return count

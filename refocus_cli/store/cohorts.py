@@ -53,7 +53,11 @@ def create(store: Store, name: str, team_refs: list[str]) -> dict[str, Any]:
             [(cohort_id, team["id"]) for team in teams],
         )
         audit.record(
-            store, "create", "cohort", cohort_id, None,
+            store,
+            "create",
+            "cohort",
+            cohort_id,
+            None,
             {"name": name, "teams": [team["name"] for team in teams]},
         )
     return show(store, str(cohort_id))

@@ -164,7 +164,9 @@ def explain_database_error(exc: sqlite3.DatabaseError, path: Path) -> DatabasePr
     """A plain-words error for a SQLite failure."""
     text = str(exc)
     if "readonly" in text or "read-only" in text:
-        return DatabaseProblem(f"{path} is read-only: refocus needs to write to it; check its permissions")
+        return DatabaseProblem(
+            f"{path} is read-only: refocus needs to write to it; check its permissions"
+        )
     if "not a database" in text or "malformed" in text or "corrupt" in text:
         return DatabaseProblem(
             f"{path} is not a usable SQLite database ({text}): restore it from a backup "

@@ -15,7 +15,9 @@ def write(store: Store, demo: DemoProgramme, region: str, timezone: str) -> dict
         teams.add_many(store, demo.teams)
         staff.import_roster(store, RosterPlan(to_add=demo.roster), "demo roster")
         for trainer in demo.trainers:
-            trainers.add(store, trainer.name, trainer.email, trainer.lived_experience, trainer.stages)
+            trainers.add(
+                store, trainer.name, trainer.email, trainer.lived_experience, trainer.stages
+            )
             if trainer.leave:
                 trainers.unavailable(store, trainer.email, *trainer.leave, "annual leave")
         for name, capacity, site in demo.venues:

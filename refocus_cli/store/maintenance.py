@@ -152,7 +152,8 @@ ORPHANS = {
 }
 
 NOTICES = {
-    "staff with no current team (their team was disbanded): give them one with `refocus staff move`": (
+    "staff with no current team (their team was disbanded): "
+    "give them one with `refocus staff move`": (
         "SELECT count(*) FROM staff s WHERE s.left_on IS NULL AND NOT EXISTS "
         "(SELECT 1 FROM membership m WHERE m.staff_id = s.id AND m.end_date IS NULL)"
     ),

@@ -9,7 +9,9 @@ from refocus_cli.store.database import Store
 from refocus_cli.store.lookup import new_uuid
 
 
-def create(store: Store, name: str, timezone: str, region: str, start: date | None) -> dict[str, Any]:
+def create(
+    store: Store, name: str, timezone: str, region: str, start: date | None
+) -> dict[str, Any]:
     """Record the programme of a new database."""
     with store.write():
         store.db.execute(

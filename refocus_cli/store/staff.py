@@ -72,7 +72,11 @@ def add(
             [new_uuid(), staff_id, team["id"], start.isoformat()],
         )
         audit.record(
-            store, "add", "staff", staff_id, None,
+            store,
+            "add",
+            "staff",
+            staff_id,
+            None,
             {"name": name, "team": team["name"], "start": start, "role": role},
         )
     return get(store, staff_id)
@@ -91,7 +95,9 @@ def listing(store: Store, team_ref: str | None = None, include_left: bool = Fals
     if not include_left:
         where.append("s.left_on IS NULL")
     clause = f" WHERE {' AND '.join(where)}" if where else ""
-    rows = store.rows(CURRENT + clause + " ORDER BY t.name COLLATE NOCASE, s.name COLLATE NOCASE", params)
+    rows = store.rows(
+        CURRENT + clause + " ORDER BY t.name COLLATE NOCASE, s.name COLLATE NOCASE", params
+    )
     return [_public(row) for row in rows]
 
 
@@ -132,7 +138,10 @@ def move(store: Store, person_ref: str, team_ref: str, on: date) -> dict[str, An
             [new_uuid(), person["id"], team["id"], on.isoformat()],
         )
         audit.record(
-            store, "move", "membership", person["id"],
+            store,
+            "move",
+            "membership",
+            person["id"],
             {"team": membership["team"] if membership else None},
             {"team": team["name"], "on": on},
         )
@@ -152,10 +161,16 @@ def leave(store: Store, person_ref: str, on: date) -> dict[str, Any]:
                 "UPDATE membership SET end_date = ?, end_reason = 'left' WHERE id = ?",
                 [on.isoformat(), membership["id"]],
             )
-        store.db.execute("UPDATE staff SET left_on = ? WHERE id = ?", [on.isoformat(), person["id"]])
+        store.db.execute(
+            "UPDATE staff SET left_on = ? WHERE id = ?", [on.isoformat(), person["id"]]
+        )
         audit.record(
-            store, "leave", "membership", person["id"],
-            {"team": membership["team"] if membership else None}, {"left_on": on},
+            store,
+            "leave",
+            "membership",
+            person["id"],
+            {"team": membership["team"] if membership else None},
+            {"left_on": on},
         )
     return get(store, person["id"])
 
@@ -202,7 +217,9 @@ def import_roster(store: Store, plan: RosterPlan, source: str) -> dict[str, int]
             row["name"].lower(): row["id"]
             for row in store.rows("SELECT id, name FROM team WHERE status = 'active'")
         }
-        first = (store.one("SELECT coalesce(max(id), 0) AS top FROM staff") or {"top": 0})["top"] + 1
+        first = (store.one("SELECT coalesce(max(id), 0) AS top FROM staff") or {"top": 0})[
+            "top"
+        ] + 1
         staff_rows, membership_rows = [], []
         for offset, entry in enumerate(plan.to_add):
             staff_id = first + offset
@@ -222,8 +239,15 @@ def import_roster(store: Store, plan: RosterPlan, source: str) -> dict[str, int]
             membership_rows,
         )
         audit.record(
-            store, "import", "staff", None, None,
+            store,
+            "import",
+            "staff",
+            None,
+            None,
             {"source": source, "added": len(staff_rows), "teams_created": plan.new_teams},
         )
-    return {"added": len(plan.to_add), "unchanged": len(plan.unchanged),
-            "teams_created": len(plan.new_teams)}
+    return {
+        "added": len(plan.to_add),
+        "unchanged": len(plan.unchanged),
+        "teams_created": len(plan.new_teams),
+    }

@@ -47,7 +47,9 @@ def add(store: Store, name: str, site: str, kind: str) -> dict[str, Any]:
             "INSERT INTO team (uuid, name, site, kind, created_at) VALUES (?, ?, ?, ?, ?)",
             [new_uuid(), name, site, kind, store.now()],
         ).lastrowid
-        audit.record(store, "add", "team", team_id, None, {"name": name, "site": site, "kind": kind})
+        audit.record(
+            store, "add", "team", team_id, None, {"name": name, "site": site, "kind": kind}
+        )
     return show(store, str(team_id))
 
 
@@ -84,7 +86,9 @@ def show(store: Store, ref: str) -> dict[str, Any]:
     )
     team["merged_from"] = [
         row["name"]
-        for row in store.rows("SELECT name FROM team WHERE merged_into = ? ORDER BY name", [team["id"]])
+        for row in store.rows(
+            "SELECT name FROM team WHERE merged_into = ? ORDER BY name", [team["id"]]
+        )
     ]
     for member in team["members"]:
         member["manager"] = bool(member["manager"])
@@ -138,12 +142,19 @@ def merge(store: Store, source_ref: str, target_ref: str, on: date) -> dict[str,
             [on.isoformat(), target["id"], source["id"]],
         )
         audit.record(
-            store, "merge", "team", source["id"],
+            store,
+            "merge",
+            "team",
+            source["id"],
             {"status": "active"},
             {"status": "merged", "into": target["name"], "on": on, "staff_moved": moved},
         )
-    return {"merged": source["name"], "into": target["name"], "on": on.isoformat(),
-            "staff_moved": len(moved)}
+    return {
+        "merged": source["name"],
+        "into": target["name"],
+        "on": on.isoformat(),
+        "staff_moved": len(moved),
+    }
 
 
 def disband(store: Store, ref: str, on: date) -> dict[str, Any]:
@@ -157,7 +168,11 @@ def disband(store: Store, ref: str, on: date) -> dict[str, Any]:
             [on.isoformat(), team["id"]],
         )
         audit.record(
-            store, "disband", "team", team["id"],
-            {"status": "active"}, {"status": "disbanded", "on": on, "staff_released": released},
+            store,
+            "disband",
+            "team",
+            team["id"],
+            {"status": "active"},
+            {"status": "disbanded", "on": on, "staff_released": released},
         )
     return {"disbanded": team["name"], "on": on.isoformat(), "staff_released": len(released)}

@@ -37,7 +37,11 @@ def add(
             [(trainer_id, stage) for stage in stages],
         )
         audit.record(
-            store, "add", "trainer", trainer_id, None,
+            store,
+            "add",
+            "trainer",
+            trainer_id,
+            None,
             {"name": name, "lived_experience": lived_experience, "stages": stages},
         )
     return listing(store, trainer_id)[0]
@@ -67,9 +71,7 @@ def listing(store: Store, trainer_id: int | None = None) -> list[dict[str, Any]]
     return trainers
 
 
-def unavailable(
-    store: Store, ref: str, start: date, end: date, reason: str
-) -> dict[str, Any]:
+def unavailable(store: Store, ref: str, start: date, end: date, reason: str) -> dict[str, Any]:
     """Record that a trainer cannot deliver from `start` to `end`, both days included."""
     if end < start:
         raise InvalidInput(f"--to {end} is before --from {start}: give the period in order")
@@ -81,7 +83,11 @@ def unavailable(
             [new_uuid(), trainer["id"], start.isoformat(), end.isoformat(), reason],
         ).lastrowid
         audit.record(
-            store, "unavailable", "trainer", trainer["id"], None,
+            store,
+            "unavailable",
+            "trainer",
+            trainer["id"],
+            None,
             {"from": start, "to": end, "reason": reason, "period": period_id},
         )
     return listing(store, trainer["id"])[0]

@@ -19,8 +19,12 @@ def add(store: Store, name: str, capacity: int, site: str) -> dict[str, Any]:
             [new_uuid(), name, site, capacity],
         ).lastrowid
         audit.record(store, "add", "venue", venue_id, None, {"name": name, "capacity": capacity})
-    return store.rows("SELECT id, uuid, name, site, capacity FROM venue WHERE id = ?", [venue_id])[0]
+    return store.rows("SELECT id, uuid, name, site, capacity FROM venue WHERE id = ?", [venue_id])[
+        0
+    ]
 
 
 def listing(store: Store) -> list[dict[str, Any]]:
-    return store.rows("SELECT id, uuid, name, site, capacity FROM venue ORDER BY name COLLATE NOCASE")
+    return store.rows(
+        "SELECT id, uuid, name, site, capacity FROM venue ORDER BY name COLLATE NOCASE"
+    )

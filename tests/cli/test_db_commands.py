@@ -59,7 +59,10 @@ def test_check_reports_problems_in_plain_words(programme, env_setup):
     assert ok.exit_code == 0 and ok.json()["ok"] is True and ok.json()["schema"] == "m001_initial"
     conn = sqlite3.connect(env_setup)
     conn.execute("PRAGMA foreign_keys = OFF")
-    conn.execute("INSERT INTO membership (uuid, staff_id, team_id, start_date) VALUES ('u', 77, 1, '2027-01-01')")
+    conn.execute(
+        "INSERT INTO membership (uuid, staff_id, team_id, start_date) "
+        "VALUES ('u', 77, 1, '2027-01-01')"
+    )
     conn.commit()
     conn.close()
     bad = programme("db", "check")

@@ -6,13 +6,25 @@ import stat
 
 
 def test_init_creates_a_private_database(cli, env_setup):
-    result = cli("init", "Southside Trust REFOCUS 2027", "--tz", "Europe/London",
-                 "--region", "england", "--start", "2027-01-11", "--json")
+    result = cli(
+        "init",
+        "Southside Trust REFOCUS 2027",
+        "--tz",
+        "Europe/London",
+        "--region",
+        "england",
+        "--start",
+        "2027-01-11",
+        "--json",
+    )
     assert result.exit_code == 0, result
     record = result.json()
     assert record["name"] == "Southside Trust REFOCUS 2027"
     assert (record["timezone"], record["region"], record["start_date"]) == (
-        "Europe/London", "england", "2027-01-11")
+        "Europe/London",
+        "england",
+        "2027-01-11",
+    )
     assert len(record["uuid"]) == 36
     assert stat.S_IMODE(env_setup.stat().st_mode) == 0o600
 
@@ -49,7 +61,9 @@ def test_init_bad_values_create_nothing(cli, env_setup):
 
 def test_region_accepts_the_four_nations(cli, tmp_path):
     for number, region in enumerate(["england", "Wales", "scotland", "Northern Ireland"]):
-        result = cli("init", "T", "--region", region, "--db", str(tmp_path / f"{number}.db"), "--json")
+        result = cli(
+            "init", "T", "--region", region, "--db", str(tmp_path / f"{number}.db"), "--json"
+        )
         assert result.exit_code == 0, result
         assert result.json()["region"] == region.lower().replace(" ", "-")
 

@@ -40,19 +40,25 @@ def test_table_output_for_people(programme):
 def test_merge_moves_staff_and_keeps_history(programme):
     programme("staff", "add", "Ada Lovelace", "--team", "North CMHT", "--start", "2026-05-01")
     programme("staff", "add", "Alan Turing", "--team", "North CMHT", "--start", "2026-06-01")
-    merged = programme("team", "merge", "North CMHT", "--into", "South CMHT", "--on", "2027-02-01", "--json")
+    merged = programme(
+        "team", "merge", "North CMHT", "--into", "South CMHT", "--on", "2027-02-01", "--json"
+    )
     assert merged.exit_code == 0, merged
     assert merged.json()["staff_moved"] == 2
     north = programme("team", "show", "North CMHT", "--json").json()
     assert north["status"] == "merged" and north["ended_on"] == "2027-02-01"
     assert north["merged_into"] == "South CMHT" and north["members"] == []
-    assert {(h["name"], h["start_date"], h["end_date"], h["end_reason"]) for h in north["history"]} == {
+    assert {
+        (h["name"], h["start_date"], h["end_date"], h["end_reason"]) for h in north["history"]
+    } == {
         ("Ada Lovelace", "2026-05-01", "2027-02-01", "merged"),
         ("Alan Turing", "2026-06-01", "2027-02-01", "merged"),
     }
     south = programme("team", "show", "South CMHT", "--json").json()
     assert {(m["name"], m["since"]) for m in south["members"]} == {
-        ("Ada Lovelace", "2027-02-01"), ("Alan Turing", "2027-02-01")}
+        ("Ada Lovelace", "2027-02-01"),
+        ("Alan Turing", "2027-02-01"),
+    }
     assert south["merged_from"] == ["North CMHT"]
 
 
@@ -82,7 +88,9 @@ def test_disband_ends_memberships_and_keeps_people(programme):
 
 def test_unknown_team_and_empty_reference(programme):
     unknown = programme("team", "show", "Nowhere")
-    assert unknown.exit_code == 1 and unknown.stderr.startswith("Error: no team with name 'Nowhere'")
+    assert unknown.exit_code == 1 and unknown.stderr.startswith(
+        "Error: no team with name 'Nowhere'"
+    )
     missing_id = programme("team", "show", "99")
     assert "no team with id '99'" in missing_id.stderr
     blank = programme("team", "show", "  ")
@@ -90,8 +98,12 @@ def test_unknown_team_and_empty_reference(programme):
 
 
 def test_bad_team_names(programme):
-    for name, words in [("   ", "cannot be empty"), ("x" * 300, "keep it under"),
-                        ("Bad\x07Team", "control characters"), ("12345", "only digits")]:
+    for name, words in [
+        ("   ", "cannot be empty"),
+        ("x" * 300, "keep it under"),
+        ("Bad\x07Team", "control characters"),
+        ("12345", "only digits"),
+    ]:
         result = programme("team", "add", name)
         assert result.exit_code == 1 and words in result.stderr, (name, result)
     assert len(programme("team", "list", "--json").json()) == 2

@@ -4,20 +4,42 @@ from __future__ import annotations
 
 
 def test_trainers_with_stages_and_unavailability(programme):
-    added = programme("trainer", "add", "Ruth Evans", "--email", "ruth@example.org",
-                      "--stages", "coaching, workshop", "--json")
+    added = programme(
+        "trainer",
+        "add",
+        "Ruth Evans",
+        "--email",
+        "ruth@example.org",
+        "--stages",
+        "coaching, workshop",
+        "--json",
+    )
     assert added.exit_code == 0, added
     assert added.json()["stages"] == ["workshop", "coaching"]  # rollout order
     programme("trainer", "add", "Dai Morgan", "--lived-experience")
-    away = programme("trainer", "unavailable", "Dai Morgan", "--from", "2027-02-01", "--to",
-                     "2027-02-12", "--reason", "annual leave")
+    away = programme(
+        "trainer",
+        "unavailable",
+        "Dai Morgan",
+        "--from",
+        "2027-02-01",
+        "--to",
+        "2027-02-12",
+        "--reason",
+        "annual leave",
+    )
     assert away.exit_code == 0, away
     trainers = {t["name"]: t for t in programme("trainer", "list", "--json").json()}
     assert trainers["Dai Morgan"]["lived_experience"] is True
-    assert trainers["Dai Morgan"]["stages"] == ["workshop", "working-practices", "coaching",
-                                                "practice-change"]
+    assert trainers["Dai Morgan"]["stages"] == [
+        "workshop",
+        "working-practices",
+        "coaching",
+        "practice-change",
+    ]
     assert trainers["Dai Morgan"]["unavailable"] == [
-        {"from_date": "2027-02-01", "to_date": "2027-02-12", "reason": "annual leave"}]
+        {"from_date": "2027-02-01", "to_date": "2027-02-12", "reason": "annual leave"}
+    ]
     assert trainers["Ruth Evans"]["unavailable"] == []
     table = programme("trainer", "list").stdout
     assert "2027-02-01" in table and "Ruth Evans" in table
@@ -27,15 +49,22 @@ def test_trainer_bad_input(programme):
     bad_stage = programme("trainer", "add", "X Y", "--stages", "workshop,yoga")
     assert bad_stage.exit_code == 1 and "unknown stage 'yoga'" in bad_stage.stderr
     programme("trainer", "add", "Ruth Evans")
-    backwards = programme("trainer", "unavailable", "Ruth Evans", "--from", "2027-03-01", "--to", "2027-02-01")
+    backwards = programme(
+        "trainer", "unavailable", "Ruth Evans", "--from", "2027-03-01", "--to", "2027-02-01"
+    )
     assert backwards.exit_code == 1 and "before --from" in backwards.stderr
-    nobody = programme("trainer", "unavailable", "Nobody", "--from", "2027-03-01", "--to", "2027-03-02")
+    nobody = programme(
+        "trainer", "unavailable", "Nobody", "--from", "2027-03-01", "--to", "2027-03-02"
+    )
     assert nobody.exit_code == 1 and "no trainer with name" in nobody.stderr
     assert programme("trainer", "list", "--json").json()[0]["unavailable"] == []
 
 
 def test_venues(programme):
-    assert programme("venue", "add", "Board Room", "--capacity", "24", "--site", "North").exit_code == 0
+    assert (
+        programme("venue", "add", "Board Room", "--capacity", "24", "--site", "North").exit_code
+        == 0
+    )
     assert programme("venue", "list", "--json").json()[0]["capacity"] == 24
     for capacity in ["0", "-3", "100000", "many"]:
         result = programme("venue", "add", "Hall", "--capacity", capacity)
@@ -47,7 +76,9 @@ def test_venues(programme):
 def test_cohorts(programme):
     programme("staff", "add", "Ann", "--team", "North CMHT")
     programme("staff", "add", "Bob", "--team", "South CMHT")
-    created = programme("cohort", "create", "WAVE1", "--team", "North CMHT", "--team", "2", "--json")
+    created = programme(
+        "cohort", "create", "WAVE1", "--team", "North CMHT", "--team", "2", "--json"
+    )
     assert created.exit_code == 0, created
     record = created.json()
     assert record["teams"] == 2 and record["staff"] == 2

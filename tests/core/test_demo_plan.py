@@ -17,8 +17,10 @@ def test_same_seed_same_programme_and_different_seed_differs():
     assert demo.build("trust", 7, TODAY).roster != demo.build("trust", 8, TODAY).roster
 
 
-@pytest.mark.parametrize("scale,teams,staff_low,staff_high", [
-    ("small", 4, 36, 60), ("trust", 30, 400, 500), ("national", 1000, 14000, 16000)])
+@pytest.mark.parametrize(
+    "scale,teams,staff_low,staff_high",
+    [("small", 4, 36, 60), ("trust", 30, 400, 500), ("national", 1000, 14000, 16000)],
+)
 def test_scales(scale, teams, staff_low, staff_high):
     plan = demo.build(scale, 1, TODAY)
     assert len(plan.teams) == teams
