@@ -87,8 +87,10 @@ def import_roster(
     table = read_table(file)
     with opened(db) as store:
         default_start = parse_date(start, "--start") if start else store.today()
-        teams, by_email, by_name_team = staff.roster_context(store)
-        plan = check_roster(table, teams, by_email, by_name_team, default_start, create_teams)
+        teams, by_email, by_name_team, ended = staff.roster_context(store)
+        plan = check_roster(
+            table, teams, by_email, by_name_team, default_start, create_teams, ended
+        )
         if dry_run:
             result = {
                 "added": 0,

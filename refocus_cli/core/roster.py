@@ -97,12 +97,14 @@ def check_roster(
     known_by_name_team: set[tuple[str, str]],
     default_start: date,
     create_teams: bool = False,
+    ended_teams: dict[str, str] | None = None,
 ) -> RosterPlan:
     """Validate every row of a roster; raise FileProblems listing them all, or return the plan.
 
     `teams` maps each active team's lower-cased name to its name as recorded;
     `known_by_email` maps lower-cased emails of staff on record to who they are;
-    `known_by_name_team` holds (lower name, lower team) of current staff with no email.
+    `known_by_name_team` holds (lower name, lower team) of current staff with no email;
+    `ended_teams` maps merged or disbanded teams' lower-cased names to what became of them.
     """
     if not table.headers:
         raise InvalidInput(
@@ -136,9 +138,17 @@ def check_roster(
         team = teams.get(team_text.lower())
         if not team_text:
             row_problems.append("team is empty")
+        elif team is None and team_text.lower() in (ended_teams or {}):
+            row_problems.append(f"team {team_text!r} {(ended_teams or {})[team_text.lower()]}")
         elif team is None:
             if create_teams:
-                team = new_team_names.setdefault(team_text.lower(), team_text)
+                # A created team must pass the checks `refocus team add` makes: a
+                # team called "12" would otherwise be read as the id 12 ever after.
+                try:
+                    clean_name(team_text, "team")
+                    team = new_team_names.setdefault(team_text.lower(), team_text)
+                except InvalidInput as exc:
+                    row_problems.append(str(exc))
             else:
                 row_problems.append(
                     f"unknown team {team_text!r}: add it with `refocus team add` "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 
 from refocus_cli.core.errors import InvalidInput
@@ -36,31 +37,58 @@ def decode_text(data: bytes, source: str) -> str:
         ) from None
 
 
-def _delimiter(first_line: str) -> str:
-    counts = {sep: first_line.count(sep) for sep in (",", ";", "\t")}
+SEPARATORS = (",", ";", "\t")
+
+
+def _quoted_cells(separators: str) -> re.Pattern[str]:
+    """Quoted cells as the csv module reads them; group 1 is empty when one never closes."""
+    # A quote opens a cell only at the start of a field (O"Brien is plain text);
+    # inside a quoted cell "" stands for a quote, and line breaks are text.
+    return re.compile(rf'(?:^|(?<=[{re.escape(separators)}\r\n]))"[^"]*(?:""[^"]*)*("?)')
+
+
+def _delimiter(text: str) -> str:
+    # Separators inside quoted cells ("Surname, first";Team) are text, so quoted
+    # cells are blanked out before the header's separators are counted.
+    unquoted = _quoted_cells("".join(SEPARATORS)).sub("x", text)
+    first_line = next((line for line in re.split(r"[\r\n]", unquoted) if line.strip()), "")
+    counts = {sep: first_line.count(sep) for sep in SEPARATORS}
     best = max(counts, key=lambda sep: counts[sep])
     return best if counts[best] else ","
+
+
+def _unclosed_quote(text: str, delimiter: str) -> bool:
+    """Whether a quoted cell is still open at the end of the text."""
+    return any(not match.group(1) for match in _quoted_cells(delimiter).finditer(text))
 
 
 def parse_csv(data: bytes, source: str) -> Table:
     """Parse CSV bytes into a Table; blank lines are skipped and cells trimmed."""
     text = decode_text(data, source)
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
-    if not first_line:
+    if not text.strip():
         raise InvalidInput(f"{source} is empty: it needs a header row and one row per person")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line))
+    delimiter = _delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     headers: list[str] | None = None
     rows: list[tuple[int, list[str]]] = []
-    line_number = 1
+    # Rows are counted as a spreadsheet shows them: a blank line is a row, and a
+    # cell with line breaks inside quotes keeps its record on one row.
+    row_number = 0
     try:
-        for cells in reader:
+        for row_number, cells in enumerate(reader, start=1):
             cleaned = [cell.strip() for cell in cells]
             if any(cleaned):
                 if headers is None:
                     headers = cleaned
                 else:
-                    rows.append((line_number, cleaned))
-            line_number = reader.line_num + 1
+                    rows.append((row_number, cleaned))
     except csv.Error as exc:
-        raise InvalidInput(f"{source} row {reader.line_num}: {exc}; fix the quoting") from None
+        raise InvalidInput(f"{source} row {row_number + 1}: {exc}; fix the quoting") from None
+    # The csv module reads an unclosed quote to the end of the file as one cell,
+    # which would silently swallow every row after it.
+    if _unclosed_quote(text, delimiter):
+        raise InvalidInput(
+            f'{source} row {row_number}: a cell opens a quote (") that is never closed, '
+            "so the rows after it cannot be read: close or remove the quote"
+        )
     return Table(source, headers or [], rows)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import zipfile
+import zlib
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from refocus_cli.core.errors import InvalidInput
 from refocus_cli.core.tabular import Table, parse_csv
@@ -48,24 +50,30 @@ def _cell_text(value: object) -> str:
 def _read_excel(path: Path) -> Table:
     from openpyxl import load_workbook
 
+    # A read-only workbook is parsed lazily, so a damaged sheet only shows while
+    # its rows are read: broken XML surfaces as a SyntaxError subclass, a damaged
+    # zip member as BadZipFile or zlib.error.
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        try:
+            return _first_sheet(path.name, workbook.worksheets[0])
+        finally:
+            workbook.close()
+    except (zipfile.BadZipFile, zlib.error, KeyError, OSError, ValueError, SyntaxError) as exc:
         raise InvalidInput(
             f"{path} is not a readable Excel workbook ({exc}): save it again as .xlsx"
         ) from None
-    try:
-        sheet = workbook.worksheets[0]
-        headers: list[str] | None = None
-        rows: list[tuple[int, list[str]]] = []
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells = [_cell_text(value) for value in values]
-            if not any(cells):
-                continue
-            if headers is None:
-                headers = cells
-            else:
-                rows.append((number, cells))
-    finally:
-        workbook.close()
-    return Table(path.name, headers or [], rows)
+
+
+def _first_sheet(source: str, sheet: Any) -> Table:
+    headers: list[str] | None = None
+    rows: list[tuple[int, list[str]]] = []
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        cells = [_cell_text(value) for value in values]
+        if not any(cells):
+            continue
+        if headers is None:
+            headers = cells
+        else:
+            rows.append((number, cells))
+    return Table(source, headers or [], rows)

@@ -183,12 +183,26 @@ def history(store: Store, staff_id: int) -> list[dict[str, Any]]:
     )
 
 
-def roster_context(store: Store) -> tuple[dict[str, str], dict[str, KnownPerson], set]:
+def roster_context(
+    store: Store,
+) -> tuple[dict[str, str], dict[str, KnownPerson], set, dict[str, str]]:
     """What roster checking needs to know about teams and staff already on record."""
-    teams = {
-        row["name"].lower(): row["name"]
-        for row in store.rows("SELECT name FROM team WHERE status = 'active'")
-    }
+    teams, ended = {}, {}
+    for row in store.rows(
+        "SELECT t.name, t.status, t.ended_on, m.name AS merged_into FROM team t "
+        "LEFT JOIN team m ON m.id = t.merged_into"
+    ):
+        if row["status"] == "active":
+            teams[row["name"].lower()] = row["name"]
+        elif row["merged_into"]:
+            ended[row["name"].lower()] = (
+                f"was merged into {row['merged_into']} on {row['ended_on']}: "
+                f"use {row['merged_into']!r}"
+            )
+        else:
+            ended[row["name"].lower()] = (
+                f"was disbanded on {row['ended_on']}: give these staff an active team"
+            )
     by_email: dict[str, KnownPerson] = {}
     by_name_team: set[tuple[str, str]] = set()
     for row in store.db.execute(
@@ -201,7 +215,7 @@ def roster_context(store: Store) -> tuple[dict[str, str], dict[str, KnownPerson]
             by_email[email.lower()] = KnownPerson(name, team, staff_id)
         elif team:
             by_name_team.add((name.lower(), team.lower()))
-    return teams, by_email, by_name_team
+    return teams, by_email, by_name_team, ended
 
 
 def import_roster(store: Store, plan: RosterPlan, source: str) -> dict[str, int]:
