@@ -1,0 +1,548 @@
+"""The rollout scheduler: every session of every stage for a cohort's teams.
+
+Pure: data in, plan out. It is a day-by-day list scheduler. Each team's rollout is
+a chain of sessions (stages in order with their gaps, modules in order, sessions
+of a module spaced apart). Every working day, half-day by half-day, the sessions
+whose predecessors are done and whose earliest day has come are placed in order
+of how much of their team's rollout still lies ahead (longest first, so no team's
+tail is left to the end), each with the free trainers, team and venue it needs.
+Every hard constraint is checked at the moment of placing, so a plan it returns
+never breaks one; when the horizon runs out, the error names what binds.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from refocus_cli.core.errors import Conflict
+from refocus_cli.core.workdays import WorkCalendar
+
+AM, PM = "am", "pm"
+HEAD_START_SHARE = 0.2  # of the longest rollout; measured best at national scale (benchmarks/)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One module as the scheduler sees it."""
+
+    key: str
+    stage: str
+    strategy: str
+    minutes: int
+    sessions: int
+    spacing_days: int
+    audience: str  # whole-team, clinical, managers or mixed-teams
+    max_group: int
+    co_delivered: bool
+    after: tuple[str, ...] = ()  # modules of the same stage that must be finished first
+    needs_trainer: bool = True  # False: run by the team's own people (e.g. supervisors)
+    needs_venue: bool = True  # False: held at the team's base, not a booked room
+
+
+@dataclass(frozen=True)
+class Hours:
+    """The working day and its two halves."""
+
+    day_start: time = time(9, 0)
+    day_end: time = time(17, 0)
+    midday: time = time(13, 0)
+
+    def fits_half_day(self, minutes: int) -> bool:
+        return minutes <= min(
+            _minutes(self.day_start, self.midday), _minutes(self.midday, self.day_end)
+        )
+
+    def start_of(self, slot: str) -> time:
+        return self.day_start if slot == AM else self.midday
+
+
+@dataclass(frozen=True)
+class TeamIn:
+    id: int
+    name: str
+    site: str
+    staff: int
+    managers: int
+
+
+@dataclass(frozen=True)
+class TrainerIn:
+    id: int
+    name: str
+    stages: frozenset[str]
+    lived_experience: bool
+    away: frozenset[date] = frozenset()
+
+
+@dataclass(frozen=True)
+class VenueIn:
+    id: int
+    name: str
+    site: str
+    capacity: int
+
+
+@dataclass(frozen=True)
+class Booking:
+    """A commitment the plan must work around: a session already in the diary."""
+
+    day: date
+    slots: tuple[str, ...]
+    trainer_ids: tuple[int, ...] = ()
+    team_ids: tuple[int, ...] = ()
+    venue_id: int | None = None
+
+
+@dataclass(frozen=True)
+class PlannedSession:
+    module: str
+    stage: str
+    strategy: str
+    occurrence: int  # 1 .. the module's number of sessions
+    group: int  # 1 .. the number of groups the module's audience was split into
+    team_ids: tuple[int, ...]
+    expected: int
+    start: datetime  # naive, in the programme's time zone
+    end: datetime
+    trainer_ids: tuple[int, ...]  # the lead first, then the lived-experience co-trainer
+    venue_id: int | None
+
+    @property
+    def day(self) -> date:
+        return self.start.date()
+
+
+@dataclass
+class Plan:
+    sessions: list[PlannedSession]
+    start: date
+    notes: list[str] = field(default_factory=list)
+
+    def finish(self) -> date | None:
+        return max((s.day for s in self.sessions), default=None)
+
+
+def _minutes(first: time, second: time) -> int:
+    return (second.hour * 60 + second.minute) - (first.hour * 60 + first.minute)
+
+
+@dataclass
+class _Unit:
+    """A group that goes through one module together: one or more teams' people."""
+
+    step: Step
+    group: int
+    team_ids: tuple[int, ...]
+    expected: int
+
+
+@dataclass
+class _Job:
+    unit: _Unit
+    occurrence: int
+    priority: tuple
+    placed: PlannedSession | None = None
+
+
+def group_units(step: Step, teams: list[TeamIn]) -> list[_Unit]:
+    """Split a module's audience into groups no bigger than its maximum.
+
+    Whole-team and clinical modules keep teams apart (a big team is split); managers
+    and mixed-team modules pool neighbouring teams in cohort order.
+    """
+    units: list[_Unit] = []
+    if step.audience in ("managers", "mixed-teams"):
+        pool: list[int] = []
+        pooled = 0
+        for team in teams:
+            # A team with nobody on its roster yet is still planned for; one without a
+            # manager has no one to send to a managers-only session.
+            size = team.managers if step.audience == "managers" else max(team.staff, 1)
+            if size == 0:
+                continue
+            if size > step.max_group:
+                for part in _split(size, step.max_group):
+                    units.append(_Unit(step, len(units) + 1, (team.id,), part))
+                continue
+            if pooled + size > step.max_group:
+                units.append(_Unit(step, len(units) + 1, tuple(pool), pooled))
+                pool, pooled = [], 0
+            pool.append(team.id)
+            pooled += size
+        if pool:
+            units.append(_Unit(step, len(units) + 1, tuple(pool), pooled))
+        return units
+    for team in teams:
+        for part in _split(max(team.staff, 1), step.max_group):
+            units.append(_Unit(step, len(units) + 1, (team.id,), part))
+    return units
+
+
+def _split(size: int, largest: int) -> list[int]:
+    parts = math.ceil(size / largest)
+    base, extra = divmod(size, parts)
+    return [base + (1 if index < extra else 0) for index in range(parts)]
+
+
+class _Day:
+    """Who and what is still free on one working day, half-day by half-day."""
+
+    def __init__(
+        self, day: date, trainers: list[TrainerIn], venues: list[VenueIn], bookings: list[Booking]
+    ):
+        self.day = day
+        self.trainers = {slot: {t.id for t in trainers if day not in t.away} for slot in (AM, PM)}
+        self.venues = {slot: {v.id for v in venues} for slot in (AM, PM)}
+        self.teams: dict[int, set[str]] = defaultdict(set)
+        for booking in bookings:
+            self.take(booking.slots, booking.trainer_ids, booking.team_ids, booking.venue_id)
+
+    def take(self, slots, trainer_ids, team_ids, venue_id) -> None:
+        for slot in slots:
+            self.trainers[slot].difference_update(trainer_ids)
+            self.venues[slot].discard(venue_id)
+        for team_id in team_ids:
+            self.teams[team_id].update(slots)
+
+    def free_trainers(self, slots: tuple[str, ...]) -> set[int]:
+        return self.trainers[slots[0]] if len(slots) == 1 else self.trainers[AM] & self.trainers[PM]
+
+    def free_venues(self, slots: tuple[str, ...]) -> set[int]:
+        return self.venues[slots[0]] if len(slots) == 1 else self.venues[AM] & self.venues[PM]
+
+
+def check_feasible(
+    steps: list[Step],
+    trainers: list[TrainerIn],
+    venues: list[VenueIn],
+    units: dict[str, list[_Unit]],
+) -> None:
+    """Refuse at once, in plain words, what no amount of time would solve."""
+    for step in steps:
+        able = [t for t in trainers if step.stage in t.stages]
+        if not able:
+            raise Conflict(
+                f"no trainer delivers {step.stage} (needed for {step.key}): add one with "
+                f"`refocus trainer add NAME --stages {step.stage}`"
+            )
+        if step.co_delivered:
+            lived = [t for t in able if t.lived_experience]
+            if not lived:
+                raise Conflict(
+                    f"{step.key} is co-delivered but no lived-experience trainer delivers "
+                    f"{step.stage}: add one with `refocus trainer add NAME --lived-experience "
+                    f"--stages {step.stage}`"
+                )
+            if len(able) < 2:
+                raise Conflict(
+                    f"{step.key} is co-delivered and needs two trainers who deliver "
+                    f"{step.stage}; only {able[0].name} does"
+                )
+        if venues:
+            largest = max(v.capacity for v in venues)
+            biggest = max((u.expected for u in units[step.key]), default=0)
+            if biggest > largest:
+                raise Conflict(
+                    f"a {step.key} group of {biggest} needs a venue that seats {biggest}, "
+                    f"and the largest seats {largest}: add a bigger venue"
+                )
+
+
+def plan_rollout(
+    steps: list[Step],
+    stage_gaps: dict[str, int],
+    teams: list[TeamIn],
+    trainers: list[TrainerIn],
+    venues: list[VenueIn],
+    calendar: WorkCalendar,
+    start: date,
+    hours: Hours = Hours(),
+    bookings: tuple[Booking, ...] = (),
+    horizon_days: int = 3 * 365,
+) -> Plan:
+    """Plan every session of every step for `teams`, from `start`, around `bookings`."""
+    if not teams:
+        raise Conflict("the cohort has no teams: add some with `refocus cohort create`")
+    for step in steps:
+        if step.minutes > _minutes(hours.day_start, hours.day_end):
+            raise Conflict(f"{step.key} lasts {step.minutes} minutes, longer than a working day")
+    scheduler = _Scheduler(steps, stage_gaps, teams, trainers, venues, hours, bookings, start)
+    check_feasible(steps, trainers, venues, scheduler.units)
+    return Plan(scheduler.run(calendar, start + timedelta(days=horizon_days)), start)
+
+
+def rollout_tail(steps: list[Step], stage_gaps: dict[str, int]) -> dict[str, int]:
+    """Calendar days from the start of each step to the end of a team's rollout, at the least."""
+    stages = list(dict.fromkeys(step.stage for step in steps))
+    tail: dict[str, int] = {}
+    for index in range(len(steps) - 1, -1, -1):
+        step = steps[index]
+        own = (step.sessions - 1) * max(step.spacing_days, 1) + 1
+        later = [
+            tail[s.key] + max(step.spacing_days, 1)
+            for s in steps[index + 1 :]
+            if s.stage == step.stage and step.key in s.after
+        ]
+        if not later:
+            following = stages[stages.index(step.stage) + 1 :]
+            later = [
+                tail[s.key] + max(stage_gaps.get(step.stage, 0), 1)
+                for s in steps
+                if following and s.stage == following[0] and not s.after
+            ]
+        tail[step.key] = own + max(later, default=0) - (1 if later else 0)
+    return tail
+
+
+class _Scheduler:
+    """The state of one planning run."""
+
+    def __init__(self, steps, stage_gaps, teams, trainers, venues, hours, bookings, start):
+        self.steps = steps
+        self.stage_gaps = stage_gaps
+        self.stages = list(dict.fromkeys(step.stage for step in steps))
+        self.hours = hours
+        self.start = start
+        self.units = {step.key: group_units(step, teams) for step in steps}
+        self.site_of = {team.id: team.site for team in teams}
+        self.trainers = {t.id: t for t in trainers}
+        self.by_stage = {
+            stage: {t.id for t in trainers if stage in t.stages} for stage in self.stages
+        }
+        self.venues = {v.id: v for v in venues}
+        self.bookings: dict[date, list[Booking]] = defaultdict(list)
+        for booking in bookings:
+            self.bookings[booking.day].append(booking)
+        self.load: dict[int, int] = defaultdict(int)
+        self.continuity: dict[tuple[int, str], int] = {}
+        tail = rollout_tail(steps, stage_gaps)
+        # Teams earlier in the cohort get a modest head start, so their practice change
+        # overlaps later teams' training instead of every team reaching it at once.
+        head_start = HEAD_START_SHARE * max(tail.values(), default=0)
+        order = {team.id: index for index, team in enumerate(teams)}
+        self.chains: dict[tuple[str, int], list[_Job]] = {}
+        self.firsts_of_team: dict[int, list[_Job]] = defaultdict(list)
+        self.remaining: dict[tuple[int, str], int] = defaultdict(int)
+        self.involved: set[tuple[int, str]] = set()
+        for position, step in enumerate(steps):
+            for unit in self.units[step.key]:
+                first_team = min(order[t] for t in unit.team_ids)
+                chain = [
+                    _Job(
+                        unit,
+                        n,
+                        (
+                            -(
+                                tail[step.key]
+                                - (n - 1) * max(step.spacing_days, 1)
+                                + head_start * (1 - first_team / len(order))
+                            ),
+                            first_team,
+                            position,
+                            unit.group,
+                            n,
+                        ),
+                    )
+                    for n in range(1, step.sessions + 1)
+                ]
+                self.chains[(step.key, unit.group)] = chain
+                for team_id in unit.team_ids:
+                    self.firsts_of_team[team_id].append(chain[0])
+                    self.remaining[(team_id, step.key)] += len(chain)
+                    self.involved.add((team_id, step.key))
+        self.done: dict[tuple[int, str], date] = {}
+        self.last: dict[tuple[int, str], date] = {}
+        self.waiting: list[tuple[date, tuple, int]] = []
+        self.pending: list[_Job] = []
+        self.pushed: set[int] = set()
+
+    def release(self, job: _Job) -> date | None:
+        """The earliest day a job may happen, or None while a predecessor is unplaced."""
+        step = job.unit.step
+        if job.occurrence > 1:
+            previous = self.chains[(step.key, job.unit.group)][job.occurrence - 2].placed
+            if previous is None:
+                return None
+            return previous.day + timedelta(days=max(step.spacing_days, 1))
+        stage_index = self.stages.index(step.stage)
+        if step.after:
+            needs = [s for s in self.steps if s.key in step.after]
+        elif stage_index > 0:
+            needs = [s for s in self.steps if s.stage == self.stages[stage_index - 1]]
+        else:
+            needs = []
+        earliest = self.start
+        for team_id in job.unit.team_ids:
+            for need in needs:
+                if (team_id, need.key) not in self.involved:
+                    continue  # e.g. a managers-only module for a team with no manager
+                done = self.done.get((team_id, need.key))
+                if done is None:
+                    return None
+                gap = (
+                    need.spacing_days
+                    if need.stage == step.stage
+                    else self.stage_gaps.get(need.stage, 0)
+                )
+                earliest = max(earliest, done + timedelta(days=max(gap, 1)))
+        return earliest
+
+    def push(self, job: _Job) -> None:
+        if id(job) in self.pushed:
+            return
+        day = self.release(job)
+        if day is not None:
+            self.pushed.add(id(job))
+            self.pending.append(job)
+            heapq.heappush(self.waiting, (day, job.priority, len(self.pending) - 1))
+
+    def run(self, calendar: WorkCalendar, last_day: date) -> list[PlannedSession]:
+        for chain in self.chains.values():
+            self.push(chain[0])
+        total = sum(len(chain) for chain in self.chains.values())
+        sessions: list[PlannedSession] = []
+        ready: list[tuple[tuple, int]] = []
+        day = calendar.on_or_after(self.start)
+        while len(sessions) < total:
+            if day > last_day:
+                raise _stuck(self.pending, self.waiting, ready, self.start, last_day)
+            while self.waiting and self.waiting[0][0] <= day:
+                _, priority, index = heapq.heappop(self.waiting)
+                heapq.heappush(ready, (priority, index))
+            today = _Day(
+                day,
+                list(self.trainers.values()),
+                list(self.venues.values()),
+                self.bookings.get(day, []),
+            )
+            for slot in (AM, PM):
+                sessions.extend(self.fill(today, slot, ready))
+            day = calendar.on_or_after(day + timedelta(days=1))
+        sessions.sort(key=lambda s: (s.start, s.module, s.group))
+        return sessions
+
+    def fill(self, day: _Day, slot: str, ready: list) -> list[PlannedSession]:
+        """Place what can be placed in one half-day, most urgent first."""
+        placed_now: list[PlannedSession] = []
+        kept: list[tuple[tuple, int]] = []
+        exhausted: set[str] = set()  # stages with no trainer left free in this half-day
+        while ready:
+            priority, index = heapq.heappop(ready)
+            job = self.pending[index]
+            if job.unit.step.needs_trainer and job.unit.step.stage in exhausted:
+                kept.append((priority, index))
+                continue
+            placed = self.place(job, day, slot, exhausted)
+            if placed is None:
+                kept.append((priority, index))
+                continue
+            job.placed = placed
+            placed_now.append(placed)
+            self.finished(job, placed, ready)
+        for item in kept:
+            heapq.heappush(ready, item)
+        return placed_now
+
+    def finished(self, job: _Job, placed: PlannedSession, ready: list) -> None:
+        """Record a placed job and release what was waiting for it."""
+        step = job.unit.step
+        chain = self.chains[(step.key, job.unit.group)]
+        if job.occurrence < len(chain):
+            self.push(chain[job.occurrence])
+        for team_id in job.unit.team_ids:
+            key = (team_id, step.key)
+            self.last[key] = max(self.last.get(key, placed.day), placed.day)
+            self.remaining[key] -= 1
+            if self.remaining[key] == 0:
+                self.done[key] = self.last[key]
+                for first in self.firsts_of_team[team_id]:
+                    if first.placed is None:
+                        self.push(first)
+
+    def place(self, job: _Job, day: _Day, slot: str, exhausted: set[str]):
+        """The session for `job` in this half-day, with its people, or None if it cannot be."""
+        step = job.unit.step
+        whole_day = not self.hours.fits_half_day(step.minutes)
+        if whole_day and slot == PM:
+            return None
+        slots = (AM, PM) if whole_day else (slot,)
+        teams = job.unit.team_ids
+        if any(day.teams[team_id].intersection(slots) for team_id in teams if team_id in day.teams):
+            return None
+        free = self.by_stage[step.stage] & day.free_trainers(slots)
+        if not free and step.needs_trainer:
+            if not whole_day:
+                exhausted.add(step.stage)
+            return None
+        preferred = self.continuity.get((teams[0], step.stage))
+
+        def rank(trainer_id: int) -> tuple:
+            return (
+                self.trainers[trainer_id].lived_experience,
+                trainer_id != preferred,
+                self.load[trainer_id],
+                trainer_id,
+            )
+
+        if not step.needs_trainer:
+            chosen: tuple[int, ...] = ()
+        elif step.co_delivered:
+            lived = [i for i in free if self.trainers[i].lived_experience]
+            if not lived:
+                return None
+            co_trainer = min(lived, key=lambda i: rank(i)[1:])
+            leads = free - {co_trainer}
+            if not leads:
+                return None
+            chosen = (min(leads, key=rank), co_trainer)
+        else:
+            chosen = (min(free, key=rank),)
+        venue_id = None
+        if self.venues and step.needs_venue:
+            site = self.site_of[teams[0]]
+            fitting = [
+                self.venues[i]
+                for i in day.free_venues(slots)
+                if self.venues[i].capacity >= job.unit.expected
+            ]
+            if not fitting:
+                return None
+            venue_id = min(fitting, key=lambda v: (v.site != site, v.capacity, v.id)).id
+        day.take(slots, chosen, teams, venue_id)
+        for trainer_id in chosen:
+            self.load[trainer_id] += 1
+        for team_id in teams if chosen else ():
+            self.continuity.setdefault((team_id, step.stage), chosen[0])
+        begin = datetime.combine(day.day, self.hours.start_of(AM if whole_day else slot))
+        return PlannedSession(
+            module=step.key,
+            stage=step.stage,
+            strategy=step.strategy,
+            occurrence=job.occurrence,
+            group=job.unit.group,
+            team_ids=teams,
+            expected=job.unit.expected,
+            start=begin,
+            end=begin + timedelta(minutes=step.minutes),
+            trainer_ids=chosen,
+            venue_id=venue_id,
+        )
+
+
+def _stuck(jobs, waiting, ready, start, last_day) -> Conflict:
+    pending = [jobs[index] for _, index in ready] + [jobs[item[2]] for item in waiting]
+    if not pending:
+        return Conflict(f"no valid plan between {start} and {last_day}")
+    job = min(pending, key=lambda j: j.priority)
+    step = job.unit.step
+    needs = "a lived-experience and a lead trainer" if step.co_delivered else "a trainer"
+    return Conflict(
+        f"no valid plan within the horizon: {step.key} (session {job.occurrence}) for "
+        f"{len(job.unit.team_ids)} team(s) could not be placed between {start} and {last_day}; "
+        f"it needs {needs} who delivers {step.stage}, the teams free and a venue that seats "
+        f"{job.unit.expected}: add trainers or venues, or record less unavailability"
+    )
