@@ -24,6 +24,7 @@ def env_setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("REFOCUS_DB", str(db))
     monkeypatch.setenv("REFOCUS_NOW", FIXED_NOW)
     monkeypatch.setenv("REFOCUS_ACTOR", "tester")
+    monkeypatch.delenv("REFOCUS_MANUAL", raising=False)  # the shipped curriculum
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.setenv("TERM", "dumb")

@@ -9,7 +9,20 @@ import typer
 from typer.core import TyperGroup
 
 from refocus_cli import __version__
-from refocus_cli.cli import cohort, database, demo, programme, staff, team, trainer, venue
+from refocus_cli.cli import (
+    closure,
+    cohort,
+    database,
+    demo,
+    manual,
+    programme,
+    schedule,
+    sessions,
+    staff,
+    team,
+    trainer,
+    venue,
+)
 from refocus_cli.cli.context import set_actor
 from refocus_cli.core.errors import FileProblems, RefocusError
 
@@ -76,6 +89,11 @@ app.add_typer(staff.app, name="staff")
 app.add_typer(trainer.app, name="trainer")
 app.add_typer(venue.app, name="venue")
 app.add_typer(cohort.app, name="cohort")
+app.add_typer(manual.app, name="manual")
+app.command("schedule")(schedule.schedule)
+app.command("sessions")(sessions.sessions)
+app.add_typer(sessions.app, name="session")
+app.add_typer(closure.app, name="closure")
 app.add_typer(database.app, name="db")
 
 

@@ -24,3 +24,12 @@ OnOpt = Annotated[
     str | None,
     typer.Option("--on", help="Date it takes effect, YYYY-MM-DD [default: today]."),
 ]
+ManualOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--manual",
+        envvar="REFOCUS_MANUAL",
+        help="Curriculum folder (else $REFOCUS_MANUAL, else the manual shipped with refocus).",
+        file_okay=False,
+    ),
+]

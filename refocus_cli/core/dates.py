@@ -68,3 +68,18 @@ def local_today(clock: Clock, tz: tzinfo) -> date:
 def iso_utc(moment: datetime) -> str:
     """A UTC timestamp as stored in the database."""
     return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+_DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T](\d{1,2}):(\d{2})$")
+
+
+def parse_datetime(text: str, what: str = "time") -> datetime:
+    """A wall-clock time as people type it, e.g. "2027-03-02 10:00" (naive, local)."""
+    match = _DATETIME.match(text.strip())
+    if match:
+        try:
+            day = date.fromisoformat(match.group(1))
+            return datetime(day.year, day.month, day.day, int(match.group(2)), int(match.group(3)))
+        except ValueError:
+            pass
+    raise InvalidInput(f'{what} {text!r} is not a date and time: use "YYYY-MM-DD HH:MM"')

@@ -40,3 +40,7 @@ class FileProblems(InvalidInput):
             f"{source} has {count} {noun} (listed above); nothing was imported: "
             "fix them and run the command again"
         )
+
+
+class ManualProblem(InvalidInput):
+    """A file of the curriculum in `manual/` that cannot be used as written."""

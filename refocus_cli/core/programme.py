@@ -18,6 +18,26 @@ STAGE_TITLES: dict[str, str] = {
     "practice-change": "Support for practice change",
 }
 
+# The six implementation strategies the trial scored each member of staff on, in
+# the order of its participation scale; every module counts toward one of them.
+STRATEGIES: tuple[str, ...] = (
+    "information-session",
+    "working-practices-training",
+    "coaching-training",
+    "manager-reflection",
+    "team-reflection",
+    "supervision-reflection",
+)
+
+STRATEGY_TITLES: dict[str, str] = {
+    "information-session": "Information session (the workshop)",
+    "working-practices-training": "Personal recovery (working practices) training",
+    "coaching-training": "Coaching training",
+    "manager-reflection": "Team-manager reflection sessions",
+    "team-reflection": "Team reflection sessions",
+    "supervision-reflection": "Supervision reflection",
+}
+
 # Holiday regions: the four UK nations, keyed as users type them, with the
 # subdivision code the `holidays` package uses for each.
 REGIONS: dict[str, str] = {

@@ -41,23 +41,29 @@ class Step:
     after: tuple[str, ...] = ()  # modules of the same stage that must be finished first
     needs_trainer: bool = True  # False: run by the team's own people (e.g. supervisors)
     needs_venue: bool = True  # False: held at the team's base, not a booked room
+    start: time | None = None  # the usual start; None: when the working day starts
 
 
 @dataclass(frozen=True)
 class Hours:
-    """The working day and its two halves."""
+    """The working day: mornings from `day_start`, afternoons from `afternoon` to `day_end`."""
 
     day_start: time = time(9, 0)
     day_end: time = time(17, 0)
-    midday: time = time(13, 0)
+    afternoon: time = time(13, 30)
 
-    def fits_half_day(self, minutes: int) -> bool:
-        return minutes <= min(
-            _minutes(self.day_start, self.midday), _minutes(self.midday, self.day_end)
-        )
-
-    def start_of(self, slot: str) -> time:
-        return self.day_start if slot == AM else self.midday
+    def placement(self, step: Step, slot: str) -> tuple[tuple[str, ...], time] | None:
+        """The half-days a session of `step` takes and its start, if it can run in `slot`."""
+        start = step.start or self.day_start
+        if _minutes(start, self.afternoon) >= step.minutes and start < self.afternoon:
+            if slot == AM:
+                return (AM,), start
+            if _minutes(self.afternoon, self.day_end) >= step.minutes:
+                return (PM,), self.afternoon
+            return None
+        if start >= self.afternoon:
+            return ((PM,), start) if slot == PM else None
+        return ((AM, PM), start) if slot == AM else None
 
 
 @dataclass(frozen=True)
@@ -268,8 +274,12 @@ def plan_rollout(
     if not teams:
         raise Conflict("the cohort has no teams: add some with `refocus cohort create`")
     for step in steps:
-        if step.minutes > _minutes(hours.day_start, hours.day_end):
-            raise Conflict(f"{step.key} lasts {step.minutes} minutes, longer than a working day")
+        start_at = step.start or hours.day_start
+        if start_at < hours.day_start or step.minutes > _minutes(start_at, hours.day_end):
+            raise Conflict(
+                f"{step.key} ({step.minutes} minutes from {start_at:%H:%M}) does not fit in the "
+                f"working day {hours.day_start:%H:%M}-{hours.day_end:%H:%M}"
+            )
     scheduler = _Scheduler(steps, stage_gaps, teams, trainers, venues, hours, bookings, start)
     check_feasible(steps, trainers, venues, scheduler.units)
     return Plan(scheduler.run(calendar, start + timedelta(days=horizon_days)), start)
@@ -466,10 +476,11 @@ class _Scheduler:
     def place(self, job: _Job, day: _Day, slot: str, exhausted: set[str]):
         """The session for `job` in this half-day, with its people, or None if it cannot be."""
         step = job.unit.step
-        whole_day = not self.hours.fits_half_day(step.minutes)
-        if whole_day and slot == PM:
+        placement = self.hours.placement(step, slot)
+        if placement is None:
             return None
-        slots = (AM, PM) if whole_day else (slot,)
+        slots, begins = placement
+        whole_day = len(slots) == 2
         teams = job.unit.team_ids
         if any(day.teams[team_id].intersection(slots) for team_id in teams if team_id in day.teams):
             return None
@@ -517,7 +528,7 @@ class _Scheduler:
             self.load[trainer_id] += 1
         for team_id in teams if chosen else ():
             self.continuity.setdefault((team_id, step.stage), chosen[0])
-        begin = datetime.combine(day.day, self.hours.start_of(AM if whole_day else slot))
+        begin = datetime.combine(day.day, begins)
         return PlannedSession(
             module=step.key,
             stage=step.stage,

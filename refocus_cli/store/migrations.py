@@ -134,3 +134,49 @@ CREATE TABLE audit (
 );
 CREATE INDEX audit_by_entity ON audit(entity, entity_id)
 """
+
+
+@migration
+def m002_sessions(db: Database) -> None:
+    _run(db, M002)
+
+
+M002 = """
+CREATE TABLE session (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    cohort_id INTEGER REFERENCES cohort(id),
+    stage TEXT NOT NULL,
+    module TEXT NOT NULL,
+    strategy TEXT NOT NULL,
+    occurrence INTEGER NOT NULL DEFAULT 1,
+    group_no INTEGER NOT NULL DEFAULT 1,
+    kind TEXT NOT NULL DEFAULT 'planned' CHECK (kind IN ('planned', 'catch-up')),
+    start_utc TEXT NOT NULL,
+    end_utc TEXT NOT NULL,
+    venue_id INTEGER REFERENCES venue(id),
+    expected INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL DEFAULT 'scheduled'
+        CHECK (status IN ('scheduled', 'held', 'cancelled')),
+    sequence INTEGER NOT NULL DEFAULT 0,
+    note TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    CHECK (end_utc > start_utc)
+);
+CREATE INDEX session_by_start ON session(start_utc);
+CREATE INDEX session_by_cohort ON session(cohort_id, stage);
+CREATE TABLE session_team (
+    session_id INTEGER NOT NULL REFERENCES session(id) ON DELETE CASCADE,
+    team_id INTEGER NOT NULL REFERENCES team(id),
+    PRIMARY KEY (session_id, team_id)
+);
+CREATE INDEX session_team_by_team ON session_team(team_id);
+CREATE TABLE session_trainer (
+    session_id INTEGER NOT NULL REFERENCES session(id) ON DELETE CASCADE,
+    trainer_id INTEGER NOT NULL REFERENCES trainer(id),
+    role TEXT NOT NULL DEFAULT 'lead' CHECK (role IN ('lead', 'lived-experience')),
+    PRIMARY KEY (session_id, trainer_id)
+);
+CREATE INDEX session_trainer_by_trainer ON session_trainer(trainer_id)
+"""

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 import stat
 
+from refocus_cli.store.migrations import NAMES
+
 
 def test_backup_and_restore_round_trip(programme, tmp_path, env_setup):
     programme("staff", "add", "Ann Other", "--team", "North CMHT")
@@ -56,7 +58,7 @@ def test_restore_replaces_a_corrupt_database(programme, tmp_path, env_setup):
 
 def test_check_reports_problems_in_plain_words(programme, env_setup):
     ok = programme("db", "check", "--json")
-    assert ok.exit_code == 0 and ok.json()["ok"] is True and ok.json()["schema"] == "m001_initial"
+    assert ok.exit_code == 0 and ok.json()["ok"] is True and ok.json()["schema"] == NAMES[-1]
     conn = sqlite3.connect(env_setup)
     conn.execute("PRAGMA foreign_keys = OFF")
     conn.execute(
@@ -74,4 +76,4 @@ def test_check_reports_problems_in_plain_words(programme, env_setup):
 def test_migrate_reports_schema(programme):
     result = programme("db", "migrate", "--json")
     assert result.exit_code == 0
-    assert result.json()["pending"] == [] and result.json()["schema"] == "m001_initial"
+    assert result.json()["pending"] == [] and result.json()["schema"] == NAMES[-1]

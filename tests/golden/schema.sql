@@ -18,6 +18,19 @@ CREATE INDEX membership_by_team ON membership(team_id, start_date);
 -- index membership_one_current
 CREATE UNIQUE INDEX membership_one_current ON membership(staff_id) WHERE end_date IS NULL;
 
+-- index session_by_cohort
+CREATE INDEX session_by_cohort ON session(cohort_id, stage);
+
+-- index session_by_start
+CREATE INDEX session_by_start ON session(start_utc);
+
+-- index session_team_by_team
+CREATE INDEX session_team_by_team ON session_team(team_id);
+
+-- index session_trainer_by_trainer
+CREATE INDEX session_trainer_by_trainer ON session_trainer(trainer_id)
+;
+
 -- index staff_by_name
 CREATE INDEX staff_by_name ON staff(name COLLATE NOCASE);
 
@@ -85,6 +98,45 @@ CREATE TABLE programme (
     region TEXT NOT NULL,
     start_date TEXT,
     created_at TEXT NOT NULL
+);
+
+-- table session
+CREATE TABLE session (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    cohort_id INTEGER REFERENCES cohort(id),
+    stage TEXT NOT NULL,
+    module TEXT NOT NULL,
+    strategy TEXT NOT NULL,
+    occurrence INTEGER NOT NULL DEFAULT 1,
+    group_no INTEGER NOT NULL DEFAULT 1,
+    kind TEXT NOT NULL DEFAULT 'planned' CHECK (kind IN ('planned', 'catch-up')),
+    start_utc TEXT NOT NULL,
+    end_utc TEXT NOT NULL,
+    venue_id INTEGER REFERENCES venue(id),
+    expected INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL DEFAULT 'scheduled'
+        CHECK (status IN ('scheduled', 'held', 'cancelled')),
+    sequence INTEGER NOT NULL DEFAULT 0,
+    note TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    CHECK (end_utc > start_utc)
+);
+
+-- table session_team
+CREATE TABLE session_team (
+    session_id INTEGER NOT NULL REFERENCES session(id) ON DELETE CASCADE,
+    team_id INTEGER NOT NULL REFERENCES team(id),
+    PRIMARY KEY (session_id, team_id)
+);
+
+-- table session_trainer
+CREATE TABLE session_trainer (
+    session_id INTEGER NOT NULL REFERENCES session(id) ON DELETE CASCADE,
+    trainer_id INTEGER NOT NULL REFERENCES trainer(id),
+    role TEXT NOT NULL DEFAULT 'lead' CHECK (role IN ('lead', 'lived-experience')),
+    PRIMARY KEY (session_id, trainer_id)
 );
 
 -- table staff

@@ -1,0 +1,404 @@
+"""The curriculum from `manual/`: stages, modules and their teaching content, checked on load.
+
+Everything the scheduler and the handouts know about the programme's shape comes
+from here, so every value is checked once, with a message that names the file and
+the field, and nothing downstream has to second-guess it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from refocus_cli.core.errors import NotFound
+from refocus_cli.core.manual_fields import KEY, Fields, problem, read_toml
+from refocus_cli.core.programme import STAGES, STRATEGIES
+
+# Who a module is for; the scheduler groups people by this.
+AUDIENCES: tuple[str, ...] = ("whole-team", "clinical", "managers", "mixed-teams")
+
+# Who runs a module's sessions: a REFOCUS trainer, or the team's own people (a
+# supervisor, the manager), for whom no trainer is booked.
+FACILITATORS: tuple[str, ...] = ("trainer", "team")
+
+# Where: a booked training venue, or the team's own base (no room is booked).
+VENUES: tuple[str, ...] = ("booked", "team-base")
+
+# The recovery processes of the CHIME framework.
+CHIME_PROCESSES: tuple[str, ...] = ("connectedness", "hope", "identity", "meaning", "empowerment")
+
+STAGE_FIELDS = ("key", "title", "summary", "gap_after_days", "modules_in_order")
+MODULE_FIELDS = (
+    "key",
+    "stage",
+    "title",
+    "order",
+    "duration_minutes",
+    "sessions",
+    "spacing_days",
+    "audience",
+    "max_group",
+    "co_delivered",
+    "facilitator",
+    "venue",
+    "strategy",
+    "start_time",
+)
+CONTENT_FIELDS = (
+    "aims",
+    "key_messages",
+    "activities",
+    "reflection_prompts",
+    "chime",
+    "what_to_bring",
+    "facilitator_notes",
+)
+ACTIVITY_FIELDS = ("title", "minutes", "description")
+HOURS_FIELDS = ("day_start", "day_end")
+TOP_FIELDS = ("working_hours", "stage", "module")
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One of the four stages of the rollout."""
+
+    key: str
+    title: str
+    summary: str
+    gap_after_days: int  # minimum days from a team finishing this stage to starting the next
+    modules_in_order: bool  # True: each module waits for the one before it (plus its spacing)
+
+    @property
+    def gap_after(self) -> timedelta:
+        return timedelta(days=self.gap_after_days)
+
+
+@dataclass(frozen=True)
+class Activity:
+    """One timed part of a session."""
+
+    title: str
+    minutes: int
+    description: str
+
+
+@dataclass(frozen=True)
+class ModuleContent:
+    """What a trainer teaches in a module, from `manual/modules/<key>.toml`."""
+
+    aims: tuple[str, ...]
+    key_messages: tuple[str, ...]
+    activities: tuple[Activity, ...]
+    reflection_prompts: tuple[str, ...]
+    chime: tuple[str, ...]
+    what_to_bring: tuple[str, ...]
+    facilitator_notes: tuple[str, ...]
+
+    @property
+    def activity_minutes(self) -> int:
+        return sum(activity.minutes for activity in self.activities)
+
+    def as_record(self) -> dict[str, Any]:
+        """The content with stable keys, for JSON."""
+        return {
+            "aims": list(self.aims),
+            "key_messages": list(self.key_messages),
+            "activities": [
+                {"title": a.title, "minutes": a.minutes, "description": a.description}
+                for a in self.activities
+            ],
+            "reflection_prompts": list(self.reflection_prompts),
+            "chime": list(self.chime),
+            "what_to_bring": list(self.what_to_bring),
+            "facilitator_notes": list(self.facilitator_notes),
+        }
+
+
+@dataclass(frozen=True)
+class Module:
+    """A unit of training or reflection that a team (or group) attends."""
+
+    key: str
+    stage: str
+    title: str
+    order: int
+    duration_minutes: int
+    sessions: int
+    spacing_days: int  # minimum days between its sessions, and before the next module in order
+    audience: str
+    max_group: int
+    co_delivered: bool  # needs a lived-experience trainer beside the clinical trainer
+    facilitator: str  # trainer or team
+    venue: str  # booked or team-base
+    strategy: str
+    start_time: time
+    content: ModuleContent
+
+    @property
+    def duration(self) -> timedelta:
+        return timedelta(minutes=self.duration_minutes)
+
+    @property
+    def spacing(self) -> timedelta:
+        return timedelta(days=self.spacing_days)
+
+    @property
+    def end_time(self) -> time:
+        """When a session that begins at the usual start time ends."""
+        return (datetime.combine(datetime.min, self.start_time) + self.duration).time()
+
+    def as_record(self) -> dict[str, Any]:
+        """The module's numbers with stable keys (`module` is its key), for JSON and CSV."""
+        return {
+            "stage": self.stage,
+            "module": self.key,
+            "order": self.order,
+            "title": self.title,
+            "sessions": self.sessions,
+            "duration_minutes": self.duration_minutes,
+            "spacing_days": self.spacing_days,
+            "audience": self.audience,
+            "max_group": self.max_group,
+            "co_delivered": self.co_delivered,
+            "facilitator": self.facilitator,
+            "venue": self.venue,
+            "strategy": self.strategy,
+            "start_time": f"{self.start_time:%H:%M}",
+            "end_time": f"{self.end_time:%H:%M}",
+        }
+
+
+@dataclass(frozen=True)
+class WorkingHours:
+    """The hours sessions may be held in."""
+
+    day_start: time
+    day_end: time
+
+
+@dataclass(frozen=True)
+class Curriculum:
+    """The whole programme: stages in rollout order, their modules in order, working hours."""
+
+    stages: tuple[Stage, ...]
+    modules: tuple[Module, ...]  # stage by stage in rollout order, each stage's in its order
+    working_hours: WorkingHours
+    directory: Path  # where it was read from
+
+    def stage(self, key: str) -> Stage:
+        for stage in self.stages:
+            if stage.key == key:
+                return stage
+        raise NotFound(f"no stage {key!r}: use one of {', '.join(s.key for s in self.stages)}")
+
+    def module(self, key: str) -> Module:
+        for module in self.modules:
+            if module.key == key:
+                return module
+        raise NotFound(f"no module {key!r}: see refocus manual list")
+
+    def modules_of(self, stage: str) -> tuple[Module, ...]:
+        """A stage's modules in the order a team takes them."""
+        self.stage(stage)
+        return tuple(module for module in self.modules if module.stage == stage)
+
+    def prerequisites(self, module: str) -> tuple[str, ...]:
+        """Modules of the same stage that must be finished before this one starts."""
+        this = self.module(module)
+        if not self.stage(this.stage).modules_in_order:
+            return ()
+        return tuple(m.key for m in self.modules_of(this.stage) if m.order < this.order)
+
+    def strategy_modules(self, strategy: str) -> tuple[Module, ...]:
+        """The modules whose attendance counts toward an implementation strategy."""
+        return tuple(module for module in self.modules if module.strategy == strategy)
+
+    def content_path(self, module: str) -> Path:
+        """The file a module's teaching content is read from, for people who edit it."""
+        return self.directory / "modules" / f"{self.module(module).key}.toml"
+
+
+def load_curriculum(directory: Path | None = None) -> Curriculum:
+    """Read and check the manual: `curriculum.toml` and one `modules/<key>.toml` per module.
+
+    Without a directory: `$REFOCUS_MANUAL` when set, else the manual shipped with refocus,
+    so that every command plans and prints from the same edited copy.
+    """
+    if directory is None:
+        from refocus_cli.resources import manual_dir
+
+        directory = Path(os.environ.get("REFOCUS_MANUAL") or manual_dir())
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise problem(str(directory), "", "is not a folder holding curriculum.toml")
+    # Files are named as the person editing them sees them: manual/curriculum.toml.
+    label = directory.name
+    source = f"{label}/curriculum.toml"
+    top = Fields(source, "", read_toml(directory / "curriculum.toml", source), TOP_FIELDS)
+    hours = _working_hours(top)
+    stages = _stages(top)
+    modules: list[Module] = []
+    for number, entry in enumerate(top.tables("module"), start=1):
+        fields = Fields(source, f"module[{_label(entry, number)}].", entry, MODULE_FIELDS)
+        modules.append(_module(fields, stages, hours, modules, directory))
+    for stage in stages:
+        if not any(module.stage == stage.key for module in modules):
+            raise problem(
+                source,
+                "module",
+                f"entries include none for stage {stage.key!r}: "
+                f'add a [[module]] with stage = "{stage.key}"',
+            )
+    _no_stray_content(directory, label, {module.key for module in modules})
+    modules.sort(key=lambda module: (STAGES.index(module.stage), module.order))
+    return Curriculum(tuple(stages), tuple(modules), hours, directory)
+
+
+def _label(entry: Any, number: int) -> str:
+    """A module entry by its key when it has a usable one, else by its place in the file."""
+    key = entry.get("key") if isinstance(entry, dict) else None
+    return key if isinstance(key, str) and KEY.match(key) else str(number)
+
+
+def _working_hours(top: Fields) -> WorkingHours:
+    fields = Fields(top.source, "working_hours.", top.table["working_hours"], HOURS_FIELDS)
+    hours = WorkingHours(fields.clock("day_start"), fields.clock("day_end"))
+    if hours.day_end <= hours.day_start:
+        raise fields.fail("day_end", "must be later than working_hours.day_start")
+    return hours
+
+
+def _stages(top: Fields) -> list[Stage]:
+    stages: list[Stage] = []
+    for number, entry in enumerate(top.tables("stage"), start=1):
+        fields = Fields(top.source, f"stage[{number}].", entry, STAGE_FIELDS)
+        key = fields.choice("key", STAGES)
+        if any(stage.key == key for stage in stages):
+            raise fields.fail("key", f"{key!r} appears twice: give each stage one [[stage]] entry")
+        stages.append(
+            Stage(
+                key=key,
+                title=fields.text("title"),
+                summary=fields.text("summary"),
+                gap_after_days=fields.whole("gap_after_days", 0),
+                modules_in_order=fields.flag("modules_in_order"),
+            )
+        )
+    keys = [stage.key for stage in stages]
+    missing = [key for key in STAGES if key not in keys]
+    if missing:
+        raise problem(top.source, "stage", f"{missing[0]!r} is missing: add a [[stage]] for it")
+    if tuple(keys) != STAGES:
+        raise problem(
+            top.source, "stage", f"entries must come in rollout order: {', '.join(STAGES)}"
+        )
+    return stages
+
+
+def _module(
+    fields: Fields, stages: list[Stage], hours: WorkingHours, earlier: list[Module], directory: Path
+) -> Module:
+    key = fields.key("key")
+    if any(module.key == key for module in earlier):
+        raise fields.fail("key", f"{key!r} is used by two modules: give each its own key")
+    stage = fields.choice("stage", [stage.key for stage in stages])
+    order = fields.whole("order", 1)
+    clash = next((m for m in earlier if m.stage == stage and m.order == order), None)
+    if clash:
+        raise fields.fail(
+            "order",
+            f"{order} is also module {clash.key!r}'s place in stage {stage!r}: "
+            "give each module of a stage its own order",
+        )
+    duration = fields.whole("duration_minutes", 1)
+    start_time = fields.clock("start_time")
+    if start_time < hours.day_start:
+        raise fields.fail("start_time", f"{start_time:%H:%M} is before working_hours.day_start")
+    if _minutes(start_time) + duration > _minutes(hours.day_end):
+        raise fields.fail(
+            "duration_minutes",
+            f"{duration} from start_time {start_time:%H:%M} runs past "
+            f"working_hours.day_end ({hours.day_end:%H:%M}): start earlier or shorten it",
+        )
+    co_delivered = fields.flag("co_delivered")
+    facilitator = fields.choice("facilitator", FACILITATORS)
+    if co_delivered and facilitator != "trainer":
+        raise fields.fail(
+            "co_delivered",
+            'is true, which needs facilitator = "trainer": a lived-experience trainer '
+            "co-delivers beside a trainer",
+        )
+    return Module(
+        key=key,
+        stage=stage,
+        title=fields.text("title"),
+        order=order,
+        duration_minutes=duration,
+        sessions=fields.whole("sessions", 1),
+        spacing_days=fields.whole("spacing_days", 0),
+        audience=fields.choice("audience", AUDIENCES),
+        max_group=fields.whole("max_group", 1),
+        co_delivered=co_delivered,
+        facilitator=facilitator,
+        venue=fields.choice("venue", VENUES),
+        strategy=fields.choice("strategy", STRATEGIES),
+        start_time=start_time,
+        content=_content(directory, key, duration),
+    )
+
+
+def _minutes(clock: time) -> int:
+    return clock.hour * 60 + clock.minute
+
+
+def _content(directory: Path, key: str, duration: int) -> ModuleContent:
+    source = f"{directory.name}/modules/{key}.toml"
+    path = directory / "modules" / f"{key}.toml"
+    if not path.is_file():
+        raise problem(source, "", f"is missing: module {key!r} in curriculum.toml needs it")
+    fields = Fields(source, "", read_toml(path, source), CONTENT_FIELDS)
+    activities = []
+    for number, entry in enumerate(fields.tables("activities"), start=1):
+        part = Fields(source, f"activities[{number}].", entry, ACTIVITY_FIELDS)
+        activities.append(
+            Activity(part.text("title"), part.whole("minutes", 1), part.text("description"))
+        )
+    total = sum(activity.minutes for activity in activities)
+    if total > duration:
+        raise fields.fail(
+            "activities",
+            f"add up to {total} minutes, more than the module's {duration} "
+            "(duration_minutes in curriculum.toml): shorten them",
+        )
+    chime = fields.texts("chime", required=False)
+    for number, process in enumerate(chime, start=1):
+        if process not in CHIME_PROCESSES:
+            raise fields.fail(
+                f"chime[{number}]", f"is {process!r}: use one of {', '.join(CHIME_PROCESSES)}"
+            )
+    if len(set(chime)) != len(chime):
+        raise fields.fail("chime", "names a process twice: list each once")
+    return ModuleContent(
+        aims=fields.texts("aims"),
+        key_messages=fields.texts("key_messages"),
+        activities=tuple(activities),
+        reflection_prompts=fields.texts("reflection_prompts"),
+        chime=chime,
+        what_to_bring=fields.texts("what_to_bring", required=False),
+        facilitator_notes=fields.texts("facilitator_notes"),
+    )
+
+
+def _no_stray_content(directory: Path, label: str, keys: set[str]) -> None:
+    """A content file no module uses is almost always a renamed key: say so."""
+    for path in sorted((directory / "modules").glob("*.toml")):
+        if path.stem not in keys:
+            raise problem(
+                f"{label}/modules/{path.name}",
+                "",
+                f"belongs to no module: curriculum.toml has no module {path.stem!r}; "
+                "rename the file to match a module's key, or remove it",
+            )

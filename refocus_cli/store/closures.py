@@ -1,0 +1,35 @@
+"""Closure dates: days the organisation runs no sessions (training freezes, office moves)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from refocus_cli.core.errors import InvalidInput
+from refocus_cli.store import audit
+from refocus_cli.store.database import Store
+from refocus_cli.store.lookup import new_uuid
+
+LONGEST = 366  # days in one closure; a longer one is almost certainly a typing slip
+
+
+def add(store: Store, first: date, last: date, reason: str) -> list[dict[str, Any]]:
+    """Close every day from `first` to `last`; days already closed are left as they are."""
+    if last < first:
+        raise InvalidInput(f"--to {last} is before {first}: give the dates in order")
+    if (last - first).days >= LONGEST:
+        raise InvalidInput(f"{first} to {last} is over a year: add shorter closures")
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    with store.write():
+        store.db.conn.executemany(
+            "INSERT OR IGNORE INTO closure (uuid, date, reason) VALUES (?, ?, ?)",
+            [(new_uuid(), day.isoformat(), reason) for day in days],
+        )
+        audit.record(
+            store, "close", "closure", None, None, {"from": first, "to": last, "reason": reason}
+        )
+    return listing(store)
+
+
+def listing(store: Store) -> list[dict[str, Any]]:
+    return store.rows("SELECT id, uuid, date, reason FROM closure ORDER BY date")

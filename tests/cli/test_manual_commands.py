@@ -1,0 +1,169 @@
+"""`refocus manual list | show`: the curriculum for people and for programs."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from refocus_cli.resources import manual_dir
+
+MODULE_KEYS = {
+    "stage",
+    "module",
+    "order",
+    "title",
+    "sessions",
+    "duration_minutes",
+    "spacing_days",
+    "audience",
+    "max_group",
+    "co_delivered",
+    "facilitator",
+    "venue",
+    "strategy",
+    "start_time",
+    "end_time",
+}
+CONTENT_KEYS = {
+    "aims",
+    "key_messages",
+    "activities",
+    "reflection_prompts",
+    "chime",
+    "what_to_bring",
+    "facilitator_notes",
+}
+
+
+def test_list_json_has_every_module_in_rollout_order(cli):
+    done = cli("manual", "list", "--json")
+    assert done.exit_code == 0, done
+    rows = done.json()
+    assert all(row.keys() == MODULE_KEYS for row in rows)
+    assert [row["module"] for row in rows] == [
+        "recovery-workshop",
+        "values-and-preferences",
+        "strengths",
+        "goal-striving",
+        "coaching-for-recovery",
+        "team-reflection",
+        "manager-reflection",
+        "supervision-reflection",
+    ]
+    coaching = next(row for row in rows if row["module"] == "coaching-for-recovery")
+    assert coaching == {
+        "stage": "coaching",
+        "module": "coaching-for-recovery",
+        "order": 1,
+        "title": "REFOCUS Coaching for Recovery",
+        "sessions": 3,
+        "duration_minutes": 210,
+        "spacing_days": 7,
+        "audience": "mixed-teams",
+        "max_group": 16,
+        "co_delivered": False,
+        "facilitator": "trainer",
+        "venue": "booked",
+        "strategy": "coaching-training",
+        "start_time": "09:30",
+        "end_time": "13:00",
+    }
+
+
+def test_list_csv_and_table(cli):
+    lines = cli("manual", "list", "--csv").stdout.splitlines()
+    assert lines[0].split(",")[:4] == ["stage", "module", "order", "title"]
+    assert lines[1].startswith("workshop,recovery-workshop,1,Recovery and REFOCUS Workshop,1,420")
+    assert len(lines) == 9
+    table = cli("manual", "list")
+    assert table.exit_code == 0
+    for text in ("Stages, in rollout order", "Sessions × length", "3 × 3 h 30 min", "14 days"):
+        assert text in table.stdout
+    assert "mixed teams" in table.stdout and "information-session" in table.stdout
+    assert "Working hours 09:00–17:00" in table.stderr
+
+
+def test_show_json_has_the_numbers_and_the_content(cli):
+    done = cli("manual", "show", "strengths", "--json")
+    assert done.exit_code == 0, done
+    record = done.json()
+    assert record.keys() == MODULE_KEYS | CONTENT_KEYS | {"stage_title"}
+    assert record["stage_title"] == "Working Practices training"
+    assert record["activities"][0].keys() == {"title", "minutes", "description"}
+    assert sum(a["minutes"] for a in record["activities"]) <= record["duration_minutes"]
+    assert set(record["chime"]) <= {"connectedness", "hope", "identity", "meaning", "empowerment"}
+
+
+def test_show_for_a_person(cli):
+    done = cli("manual", "show", "Recovery-Workshop")
+    assert done.exit_code == 0, done
+    for text in (
+        "Recovery and REFOCUS Workshop",
+        "yes: a lived-experience trainer delivers it beside the trainer",
+        "Information session (the workshop)",
+        "Aims",
+        "Key messages",
+        "Activities",
+        "of 420 minutes planned",
+        "Reflection prompts",
+        "What to bring",
+        "Facilitator notes",
+    ):
+        assert text in done.stdout, text
+    assert "recovery-workshop.toml" in done.stderr
+
+
+def test_an_unknown_module_is_one_error_line(cli):
+    done = cli("manual", "show", "mindfulness")
+    assert done.exit_code == 1
+    assert done.stdout == ""
+    assert done.stderr.splitlines() == ["Error: no module 'mindfulness': see refocus manual list"]
+
+
+def _broken_copy(tmp_path: Path) -> Path:
+    copy = Path(shutil.copytree(manual_dir(), tmp_path / "manual"))
+    path = copy / "modules" / "goal-striving.toml"
+    path.write_text(path.read_text().replace("minutes = 40", "minutes = forty", 1))
+    return copy
+
+
+def test_a_broken_manual_is_one_error_line_naming_file_and_field(cli, tmp_path, monkeypatch):
+    copy = _broken_copy(tmp_path)
+    done = cli("manual", "list", "--manual", str(copy))
+    assert done.exit_code == 1
+    (line,) = done.stderr.splitlines()
+    assert line.startswith("Error: manual/modules/goal-striving.toml: is not valid TOML")
+    assert "line" in line
+    monkeypatch.setenv("REFOCUS_MANUAL", str(copy))
+    again = cli("manual", "show", "strengths")
+    assert again.exit_code == 1 and again.stderr.splitlines() == [line]
+
+
+def test_the_installed_command_reports_a_broken_manual_without_a_traceback(sh, tmp_path):
+    copy = Path(shutil.copytree(manual_dir(), tmp_path / "manual"))
+    curriculum = copy / "curriculum.toml"
+    curriculum.write_text(curriculum.read_text().replace("sessions = 12", "sessions = 0"))
+    done = sh("manual", "list", "--manual", str(copy))
+    assert done.returncode == 1
+    assert done.stderr == (
+        "Error: manual/curriculum.toml: module[team-reflection].sessions "
+        "must be a positive whole number\n"
+    )
+    assert json.loads(sh("manual", "list", "--json").stdout)[5]["sessions"] == 12
+
+
+def test_manual_help_does_not_read_the_manual():
+    code = (
+        "import sys\n"
+        "sys.argv = ['refocus', 'manual', 'show', '--help']\n"
+        "from refocus_cli.cli.app import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted({'tomllib', 'refocus_cli.core.curriculum'} & set(sys.modules)), "
+        "file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert "refocus manual show" in done.stdout
+    assert done.stderr.strip().splitlines()[-1] == "[]"
