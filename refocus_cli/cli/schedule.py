@@ -132,3 +132,63 @@ def print_timeline(result) -> None:
     )
     for team_id, name in result.teams.items():
         message(f"{name:<{width}}  {''.join(lines[team_id])}")
+
+
+def replan(
+    cohort: Annotated[str, typer.Argument(help="Cohort id or name.")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would move without storing it.")
+    ] = False,
+    manual: ManualOpt = None,
+    db: DbOpt = DEFAULT_DB,
+    as_json: JsonOpt = False,
+) -> None:
+    """Repair a cohort's plan after cancellations or new unavailability; print what moved."""
+    from refocus_cli.core.curriculum import load_curriculum
+    from refocus_cli.store import planning, sessions
+
+    curriculum = load_curriculum(manual)
+    with opened(db) as store:
+        repair = planning.replan_cohort(store, cohort, curriculum)
+        if not dry_run:
+            sessions.apply_repair(store, repair.cohort["id"], repair.moved, repair.added)
+    rows = [
+        {
+            "id": session_id,
+            "module": after.module,
+            "occurrence": after.occurrence,
+            "teams": [repair.teams[i] for i in after.team_ids],
+            "from": f"{before:%Y-%m-%d %H:%M}" if before else None,
+            "to": f"{after.start:%Y-%m-%d %H:%M}",
+            "trainers": [repair.trainers[i] for i in after.trainer_ids],
+            "why": repair.reasons.get((after.module, after.group, after.occurrence), ""),
+        }
+        for session_id, before, after in [
+            *((i, b.start, a) for i, b, a in repair.moved),
+            *((None, None, a) for a in repair.added),
+        ]
+    ]
+    if as_json:
+        print_json({"cohort": repair.cohort["name"], "dry_run": dry_run, "changes": rows})
+        return
+    if not rows:
+        message(f"Nothing to repair in {repair.cohort['name']}: every session still fits.")
+        return
+    emit(
+        rows,
+        [
+            ("id", "Id"),
+            ("module", "Module"),
+            ("teams", "Teams"),
+            ("from", "From"),
+            ("to", "To"),
+            ("trainers", "Trainers"),
+            ("why", "Why"),
+        ],
+        title=f"Repairs to {repair.cohort['name']}",
+    )
+    verb = "Would move" if dry_run else "Moved"
+    message(
+        f"{verb} {len(repair.moved)} sessions and {'would add' if dry_run else 'added'} "
+        f"{len(repair.added)} in place of cancelled ones; held sessions stay."
+    )

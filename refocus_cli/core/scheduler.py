@@ -285,6 +285,61 @@ def plan_rollout(
     return Plan(scheduler.run(calendar, start + timedelta(days=horizon_days)), start)
 
 
+def replan_rollout(
+    steps: list[Step],
+    stage_gaps: dict[str, int],
+    teams: list[TeamIn],
+    trainers: list[TrainerIn],
+    venues: list[VenueIn],
+    calendar: WorkCalendar,
+    start: date,
+    kept: list[PlannedSession],
+    missing: list[PlannedSession],
+    hours: Hours = Hours(),
+    bookings: tuple[Booking, ...] = (),
+    horizon_days: int = 3 * 365,
+    not_before: dict[tuple[str, int, int], date] | None = None,
+) -> Plan:
+    """Place `missing` sessions again, from `start`, around the `kept` ones of the same plan.
+
+    Groups are taken from the plan as it stands, so every session keeps its place in
+    its team's chain; only the missing ones get new dates, trainers and venues.
+    """
+    units: dict[str, list[_Unit]] = {step.key: [] for step in steps}
+    by_key = {step.key: step for step in steps}
+    seen: set[tuple[str, int]] = set()
+    for session in sorted(kept + missing, key=lambda s: (s.module, s.group)):
+        if (session.module, session.group) not in seen:
+            seen.add((session.module, session.group))
+            units[session.module].append(
+                _Unit(by_key[session.module], session.group, session.team_ids, session.expected)
+            )
+    for step in steps:
+        # Chains are looked up by group number: keep them dense and in order.
+        units[step.key].sort(key=lambda unit: unit.group)
+    diary = bookings + tuple(
+        Booking(
+            s.start.date(),
+            tuple(
+                slot
+                for slot, taken in (
+                    (AM, s.start.time() < hours.afternoon),
+                    (PM, s.end.time() > hours.afternoon),
+                )
+                if taken
+            ),
+            s.trainer_ids,
+            s.team_ids,
+            s.venue_id,
+        )
+        for s in kept
+    )
+    scheduler = _Scheduler(steps, stage_gaps, teams, trainers, venues, hours, diary, start, units)
+    scheduler.not_before = dict(not_before or {})
+    scheduler.keep([s for s in kept if s.occurrence <= by_key[s.module].sessions])
+    return Plan(scheduler.run(calendar, start + timedelta(days=horizon_days)), start)
+
+
 def rollout_tail(steps: list[Step], stage_gaps: dict[str, int]) -> dict[str, int]:
     """Calendar days from the start of each step to the end of a team's rollout, at the least."""
     stages = list(dict.fromkeys(step.stage for step in steps))
@@ -311,13 +366,15 @@ def rollout_tail(steps: list[Step], stage_gaps: dict[str, int]) -> dict[str, int
 class _Scheduler:
     """The state of one planning run."""
 
-    def __init__(self, steps, stage_gaps, teams, trainers, venues, hours, bookings, start):
+    def __init__(
+        self, steps, stage_gaps, teams, trainers, venues, hours, bookings, start, units=None
+    ):
         self.steps = steps
         self.stage_gaps = stage_gaps
         self.stages = list(dict.fromkeys(step.stage for step in steps))
         self.hours = hours
         self.start = start
-        self.units = {step.key: group_units(step, teams) for step in steps}
+        self.units = units or {step.key: group_units(step, teams) for step in steps}
         self.site_of = {team.id: team.site for team in teams}
         self.trainers = {t.id: t for t in trainers}
         self.by_stage = {
@@ -369,9 +426,15 @@ class _Scheduler:
         self.waiting: list[tuple[date, tuple, int]] = []
         self.pending: list[_Job] = []
         self.pushed: set[int] = set()
+        self.not_before: dict[tuple[str, int, int], date] = {}
 
     def release(self, job: _Job) -> date | None:
         """The earliest day a job may happen, or None while a predecessor is unplaced."""
+        day = self._release(job)
+        floor = self.not_before.get((job.unit.step.key, job.unit.group, job.occurrence))
+        return max(day, floor) if day is not None and floor is not None else day
+
+    def _release(self, job: _Job) -> date | None:
         step = job.unit.step
         if job.occurrence > 1:
             previous = self.chains[(step.key, job.unit.group)][job.occurrence - 2].placed
@@ -410,10 +473,22 @@ class _Scheduler:
             self.pending.append(job)
             heapq.heappush(self.waiting, (day, job.priority, len(self.pending) - 1))
 
+    def keep(self, sessions: list[PlannedSession]) -> None:
+        """Take sessions already in the diary as placed, in the order they happen."""
+        for placed in sorted(sessions, key=lambda s: (s.start, s.module, s.group)):
+            job = self.chains[(placed.module, placed.group)][placed.occurrence - 1]
+            job.placed = placed
+            self.pushed.add(id(job))
+            for trainer_id in placed.trainer_ids:
+                self.load[trainer_id] += 1
+        for placed in sorted(sessions, key=lambda s: (s.start, s.module, s.group)):
+            self.finished(self.chains[(placed.module, placed.group)][placed.occurrence - 1], placed)
+
     def run(self, calendar: WorkCalendar, last_day: date) -> list[PlannedSession]:
         for chain in self.chains.values():
-            self.push(chain[0])
-        total = sum(len(chain) for chain in self.chains.values())
+            if chain[0].placed is None:
+                self.push(chain[0])
+        total = sum(job.placed is None for chain in self.chains.values() for job in chain)
         sessions: list[PlannedSession] = []
         ready: list[tuple[tuple, int]] = []
         day = calendar.on_or_after(self.start)
@@ -452,12 +527,12 @@ class _Scheduler:
                 continue
             job.placed = placed
             placed_now.append(placed)
-            self.finished(job, placed, ready)
+            self.finished(job, placed)
         for item in kept:
             heapq.heappush(ready, item)
         return placed_now
 
-    def finished(self, job: _Job, placed: PlannedSession, ready: list) -> None:
+    def finished(self, job: _Job, placed: PlannedSession) -> None:
         """Record a placed job and release what was waiting for it."""
         step = job.unit.step
         chain = self.chains[(step.key, job.unit.group)]

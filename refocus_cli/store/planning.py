@@ -12,11 +12,13 @@ from refocus_cli.core.rules import Context
 from refocus_cli.core.scheduler import (
     Hours,
     Plan,
+    PlannedSession,
     Step,
     TeamIn,
     TrainerIn,
     VenueIn,
     plan_rollout,
+    replan_rollout,
 )
 from refocus_cli.core.workdays import WorkCalendar, work_calendar
 from refocus_cli.store import sessions
@@ -169,3 +171,194 @@ def rules_context(store: Store, curriculum: Curriculum, day: date) -> Context:
         away={t.id: t.away for t in trainers},
         names=names,
     )
+
+
+@dataclass
+class Repair:
+    cohort: dict[str, Any]
+    moved: list[tuple[int, PlannedSession, PlannedSession]]  # id, before, after
+    added: list[PlannedSession]
+    reasons: dict[tuple[str, int, int], str]
+    teams: dict[int, str]
+    trainers: dict[int, str]
+
+
+def _as_planned(store: Store, where: str, params: list) -> list[tuple[dict, PlannedSession]]:
+    tz = store.tz()
+    teams, trainers = sessions.links(store, where, params)
+    found = []
+    for row in store.rows(
+        "SELECT s.id, s.status, s.stage, s.module, s.strategy, s.occurrence, s.group_no, "
+        f"s.start_utc, s.end_utc, s.venue_id, s.expected FROM session s {where} "
+        "ORDER BY s.start_utc, s.id",
+        params,
+    ):
+        found.append(
+            (
+                row,
+                PlannedSession(
+                    module=row["module"],
+                    stage=row["stage"],
+                    strategy=row["strategy"],
+                    occurrence=row["occurrence"],
+                    group=row["group_no"],
+                    team_ids=tuple(teams.get(row["id"], ())),
+                    expected=row["expected"],
+                    start=sessions.to_local(row["start_utc"], tz).replace(tzinfo=None),
+                    end=sessions.to_local(row["end_utc"], tz).replace(tzinfo=None),
+                    trainer_ids=tuple(trainers.get(row["id"], ())),
+                    venue_id=row["venue_id"],
+                ),
+            )
+        )
+    return found
+
+
+def _why_broken(
+    planned: PlannedSession, step: Step, calendar: WorkCalendar, trainers: dict[int, TrainerIn]
+) -> str | None:
+    day = planned.start.date()
+    if not calendar.is_working(day):
+        return f"{day} is no longer a working day"
+    for trainer_id in planned.trainer_ids:
+        trainer = trainers.get(trainer_id)
+        if trainer is None or step.stage not in trainer.stages:
+            return "a trainer no longer delivers this stage"
+        if day in trainer.away:
+            return f"trainer {trainer.name} is unavailable on {day}"
+    return None
+
+
+def _depends(
+    later: PlannedSession,
+    broken: PlannedSession,
+    stages: list[str],
+    in_order: dict[str, bool],
+    position: dict[str, int],
+) -> bool:
+    """Whether `later` must move when `broken` does: same team, and after it in the chain."""
+    if not set(later.team_ids) & set(broken.team_ids):
+        return False
+    if stages.index(later.stage) != stages.index(broken.stage):
+        return stages.index(later.stage) > stages.index(broken.stage)
+    if later.module == broken.module:
+        return later.group == broken.group and later.occurrence > broken.occurrence
+    return in_order[later.stage] and position[later.module] > position[broken.module]
+
+
+def _too_soon(kept, placed, by_key, gaps, stages, in_order, position) -> dict:
+    """Kept sessions that now start too soon after a session placed before them in the chain."""
+    late = {}
+    for session in kept:
+        for cause in placed:
+            if not _depends(session, cause, stages, in_order, position):
+                continue
+            if session.stage == cause.stage:
+                gap = by_key[cause.module].spacing_days
+            elif stages.index(session.stage) == stages.index(cause.stage) + 1:
+                gap = gaps.get(cause.stage, 0)
+            else:
+                gap = 1
+            if session.start.date() < cause.day + timedelta(days=max(gap, 1)):
+                key = (session.module, session.group, session.occurrence)
+                late[key] = f"follows {cause.module} (session {cause.occurrence}), which moved"
+                break
+    return late
+
+
+def replan_cohort(store: Store, cohort_ref: str, curriculum: Curriculum) -> Repair:
+    """Repair a cohort's plan: held and valid sessions stay; the rest move as little as possible."""
+    cohort = find_cohort(store, cohort_ref)
+    rows = _as_planned(store, "WHERE s.cohort_id = ?", [cohort["id"]])
+    if not rows:
+        raise Conflict(
+            f"cohort {cohort['name']} has no plan yet: make one with "
+            f"`refocus schedule {cohort['name']}`"
+        )
+    steps, gaps, hours = steps_from(curriculum)
+    by_key = {step.key: step for step in steps}
+    today = store.today()
+    calendar = calendar_from(store, min(today, min(p.start.date() for _, p in rows)))
+    trainers = _trainers(store)
+    trainer_by_id = {t.id: t for t in trainers}
+    active: dict[tuple[str, int, int], tuple[dict, PlannedSession]] = {}
+    cancelled: dict[tuple[str, int, int], PlannedSession] = {}
+    for row, planned in rows:
+        key = (planned.module, planned.group, planned.occurrence)
+        if planned.module not in by_key:
+            continue  # a module since removed from the manual: left as it is
+        if row["status"] == "cancelled":
+            cancelled[key] = planned
+        elif key not in active or row["status"] == "held":
+            active[key] = (row, planned)
+    reasons: dict[tuple[str, int, int], str] = {
+        key: "cancelled" for key in cancelled if key not in active
+    }
+    for key, (row, planned) in active.items():
+        if row["status"] == "scheduled" and planned.start.date() >= today:
+            why = _why_broken(planned, by_key[planned.module], calendar, trainer_by_id)
+            if why:
+                reasons[key] = why
+    stages = [stage.key for stage in curriculum.stages]
+    in_order = {stage.key: stage.modules_in_order for stage in curriculum.stages}
+    position = {module.key: module.order for module in curriculum.modules}
+    team_rows = {r["id"]: r for r in store.rows("SELECT id, name, site FROM team")}
+    team_ids = sorted({t for _, p in rows for t in p.team_ids})
+    teams = [TeamIn(t, team_rows[t]["name"], team_rows[t]["site"], 0, 0) for t in team_ids]
+    repair = Repair(
+        cohort, [], [], reasons, {t.id: t.name for t in teams}, {t.id: t.name for t in trainers}
+    )
+    if not reasons:
+        return repair
+    venues = [
+        VenueIn(r["id"], r["name"], r["site"], r["capacity"])
+        for r in store.rows("SELECT id, name, site, capacity FROM venue ORDER BY id")
+    ]
+    others = sessions.bookings(store, store.tz(), hours.afternoon, exclude_cohort=cohort["id"])
+    # Never into today (people need notice) nor before the programme starts.
+    programme_start = store.programme()["start_date"]
+    first = max(
+        today + timedelta(days=1),
+        date.fromisoformat(programme_start) if programme_start else today,
+    )
+    # Re-place only what broke; then anything kept that now comes too soon after a
+    # re-placed session joins it, until the plan holds together.
+    while True:
+        movable = [active[k][1] if k in active else cancelled[k] for k in reasons]
+        kept = [planned for key, (row, planned) in active.items() if key not in reasons]
+        plan = replan_rollout(
+            steps,
+            gaps,
+            teams,
+            trainers,
+            venues,
+            calendar,
+            calendar.on_or_after(first),
+            kept,
+            movable,
+            hours,
+            others,
+            not_before={
+                # a cancelled session is not put back on the day it was called off
+                key: cancelled[key].day + timedelta(days=1)
+                for key in reasons
+                if key in cancelled and key not in active
+            },
+        )
+        late = _too_soon(kept, plan.sessions, by_key, gaps, stages, in_order, position)
+        late = {
+            key: why
+            for key, why in late.items()
+            if active[key][0]["status"] == "scheduled" and active[key][1].start.date() >= today
+        }
+        if not late:
+            break
+        reasons.update(late)
+    moving_ids = [active[k][0]["id"] for k in reasons if k in active]
+    for planned in plan.sessions:
+        key = (planned.module, planned.group, planned.occurrence)
+        if key in active and active[key][0]["id"] in moving_ids:
+            repair.moved.append((active[key][0]["id"], active[key][1], planned))
+        else:
+            repair.added.append(planned)
+    return repair

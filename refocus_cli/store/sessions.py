@@ -88,12 +88,16 @@ def count_for_cohort(store: Store, cohort_id: int) -> int:
     return row["n"] if row else 0
 
 
-def bookings(store: Store, tz: tzinfo, afternoon: time) -> tuple[Booking, ...]:
-    """Every session still in the diary, as the half-days it takes up."""
-    teams, trainers = _links(store, "")
+def bookings(
+    store: Store, tz: tzinfo, afternoon: time, exclude_cohort: int | None = None
+) -> tuple[Booking, ...]:
+    """Every session still in the diary (but another cohort's), as the half-days it takes up."""
+    teams, trainers = links(store, "")
     found = []
     for row in store.rows(
-        "SELECT id, start_utc, end_utc, venue_id FROM session WHERE status != 'cancelled'"
+        "SELECT id, start_utc, end_utc, venue_id FROM session WHERE status != 'cancelled' "
+        "AND coalesce(cohort_id, -1) != ?",
+        [-2 if exclude_cohort is None else exclude_cohort],
     ):
         start, end = to_local(row["start_utc"], tz), to_local(row["end_utc"], tz)
         slots = tuple(
@@ -113,7 +117,8 @@ def bookings(store: Store, tz: tzinfo, afternoon: time) -> tuple[Booking, ...]:
     return tuple(found)
 
 
-def _links(store: Store, where: str, params: list | None = None) -> tuple[dict, dict]:
+def links(store: Store, where: str, params: list | None = None) -> tuple[dict, dict]:
+    """Team ids and trainer ids (lead first) of the sessions `where` selects, by session id."""
     teams: dict[int, list] = defaultdict(list)
     trainers: dict[int, list] = defaultdict(list)
     for row in store.db.execute(
@@ -165,7 +170,7 @@ def listing(
         params.append(to_utc(datetime.combine(until + timedelta(days=1), datetime.min.time()), tz))
     clause = f"WHERE {' AND '.join(where)}" if where else ""
     rows = store.rows(f"{SESSION_SQL} {clause} ORDER BY s.start_utc, s.id", params)
-    team_ids, trainer_ids = _links(store, clause, params)
+    team_ids, trainer_ids = links(store, clause, params)
     team_names = {r["id"]: r["name"] for r in store.rows("SELECT id, name FROM team")}
     trainer_names = {r["id"]: r["name"] for r in store.rows("SELECT id, name FROM trainer")}
     records = []
@@ -207,7 +212,7 @@ def get(store: Store, ref: str) -> dict[str, Any]:
 
 
 def _booked(store: Store, tz: tzinfo, where: str = "", params: list | None = None) -> list:
-    teams, trainers = _links(store, where, params)
+    teams, trainers = links(store, where, params)
     return [
         Booked(
             row["id"],
@@ -289,3 +294,38 @@ def cancel(store: Store, ref: str, reason: str) -> dict:
             {"status": "cancelled", "reason": reason},
         )
     return get(store, str(session["id"]))
+
+
+def apply_repair(
+    store: Store,
+    cohort_id: int,
+    moved: list[tuple[int, PlannedSession, PlannedSession]],
+    added: list[PlannedSession],
+) -> None:
+    """Write a repaired plan: moved sessions keep their id and UUID, their SEQUENCE rises."""
+    tz, now = store.tz(), store.now()
+    with store.write():
+        for session_id, before, after in moved:
+            store.db.execute(
+                "UPDATE session SET start_utc = ?, end_utc = ?, venue_id = ?, "
+                "sequence = sequence + 1, updated_at = ?, note = 'replanned' WHERE id = ?",
+                [to_utc(after.start, tz), to_utc(after.end, tz), after.venue_id, now, session_id],
+            )
+            store.db.execute("DELETE FROM session_trainer WHERE session_id = ?", [session_id])
+            store.db.conn.executemany(
+                "INSERT INTO session_trainer (session_id, trainer_id, role) VALUES (?, ?, ?)",
+                [
+                    (session_id, trainer_id, "lived-experience" if n else "lead")
+                    for n, trainer_id in enumerate(after.trainer_ids)
+                ],
+            )
+            audit.record(
+                store,
+                "replan",
+                "session",
+                session_id,
+                {"start": to_utc(before.start, tz), "trainers": list(before.trainer_ids)},
+                {"start": to_utc(after.start, tz), "trainers": list(after.trainer_ids)},
+            )
+        if added:
+            save_plan(store, cohort_id, added)
