@@ -358,7 +358,14 @@ def replan_cohort(store: Store, cohort_ref: str, curriculum: Curriculum) -> Repa
     for planned in plan.sessions:
         key = (planned.module, planned.group, planned.occurrence)
         if key in active and active[key][0]["id"] in moving_ids:
-            repair.moved.append((active[key][0]["id"], active[key][1], planned))
+            before = active[key][1]
+            same = (before.start, before.trainer_ids, before.venue_id) == (
+                planned.start,
+                planned.trainer_ids,
+                planned.venue_id,
+            )
+            if not same:  # re-placed exactly where it was: nothing to tell anyone
+                repair.moved.append((active[key][0]["id"], before, planned))
         else:
             repair.added.append(planned)
     return repair
