@@ -10,6 +10,7 @@ from typer.core import TyperGroup
 
 from refocus_cli import __version__
 from refocus_cli.cli import (
+    catchup,
     closure,
     cohort,
     database,
@@ -92,6 +93,7 @@ app.add_typer(cohort.app, name="cohort")
 app.add_typer(manual.app, name="manual")
 app.command("schedule")(schedule.schedule)
 app.command("replan")(schedule.replan)
+app.command("catchup")(catchup.catchup)
 app.command("sessions")(sessions.sessions)
 app.add_typer(sessions.app, name="session")
 app.add_typer(closure.app, name="closure")

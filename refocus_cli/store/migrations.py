@@ -180,3 +180,19 @@ CREATE TABLE session_trainer (
 );
 CREATE INDEX session_trainer_by_trainer ON session_trainer(trainer_id)
 """
+
+
+@migration
+def m003_session_invitees(db: Database) -> None:
+    # Catch-up sessions are for named people, not whole teams.
+    _run(db, M003)
+
+
+M003 = """
+CREATE TABLE session_invitee (
+    session_id INTEGER NOT NULL REFERENCES session(id) ON DELETE CASCADE,
+    staff_id INTEGER NOT NULL REFERENCES staff(id) ON DELETE CASCADE,
+    PRIMARY KEY (session_id, staff_id)
+);
+CREATE INDEX session_invitee_by_staff ON session_invitee(staff_id)
+"""

@@ -75,7 +75,8 @@ def _teams(store: Store, cohort_id: int) -> list[TeamIn]:
     return [TeamIn(r["id"], r["name"], r["site"], r["staff"], r["managers"]) for r in rows]
 
 
-def _trainers(store: Store) -> list[TrainerIn]:
+def trainer_inputs(store: Store) -> list[TrainerIn]:
+    """Trainers as the scheduler sees them: stages delivered and days away."""
     stages: dict[int, set[str]] = {}
     for row in store.rows("SELECT trainer_id, stage FROM trainer_stage"):
         stages.setdefault(row["trainer_id"], set()).add(row["stage"])
@@ -128,7 +129,7 @@ def plan_cohort(
     if working != first:
         notes.append(f"{first} is not a working day; the plan starts on {working}")
     steps, gaps, hours = steps_from(curriculum)
-    trainers = _trainers(store)
+    trainers = trainer_inputs(store)
     venues = [
         VenueIn(r["id"], r["name"], r["site"], r["capacity"])
         for r in store.rows("SELECT id, name, site, capacity FROM venue ORDER BY id")
@@ -158,7 +159,7 @@ def plan_cohort(
 def rules_context(store: Store, curriculum: Curriculum, day: date) -> Context:
     """What checking one session against the diary needs."""
     _, gaps, hours = steps_from(curriculum)
-    trainers = _trainers(store)
+    trainers = trainer_inputs(store)
     names = {("trainer", t.id): t.name for t in trainers}
     names.update({("team", r["id"]): r["name"] for r in store.rows("SELECT id, name FROM team")})
     names.update({("venue", r["id"]): r["name"] for r in store.rows("SELECT id, name FROM venue")})
@@ -279,7 +280,7 @@ def replan_cohort(store: Store, cohort_ref: str, curriculum: Curriculum) -> Repa
     by_key = {step.key: step for step in steps}
     today = store.today()
     calendar = calendar_from(store, min(today, min(p.start.date() for _, p in rows)))
-    trainers = _trainers(store)
+    trainers = trainer_inputs(store)
     trainer_by_id = {t.id: t for t in trainers}
     active: dict[tuple[str, int, int], tuple[dict, PlannedSession]] = {}
     cancelled: dict[tuple[str, int, int], PlannedSession] = {}

@@ -32,8 +32,13 @@ def to_local(stored: str, tz: tzinfo) -> datetime:
     return datetime.fromisoformat(stored).astimezone(tz)
 
 
-def save_plan(store: Store, cohort_id: int, sessions: list[PlannedSession]) -> int:
-    """Write a plan's sessions with their teams and trainers, in one transaction."""
+def save_plan(
+    store: Store, cohort_id: int | None, sessions: list[PlannedSession], kind: str = "planned"
+) -> int:
+    """Write a plan's sessions with their teams and trainers, in one transaction.
+
+    Returns the id of the first; the rest follow in order.
+    """
     tz, now = store.tz(), store.now()
     with store.write():
         first = store.one("SELECT coalesce(max(id), 0) + 1 AS next FROM session")["next"]
@@ -56,6 +61,7 @@ def save_plan(store: Store, cohort_id: int, sessions: list[PlannedSession]) -> i
                     planned.expected,
                     now,
                     now,
+                    kind,
                 )
             )
             team_links += [(session_id, team_id) for team_id in planned.team_ids]
@@ -65,8 +71,8 @@ def save_plan(store: Store, cohort_id: int, sessions: list[PlannedSession]) -> i
             ]
         store.db.conn.executemany(
             "INSERT INTO session (id, uuid, cohort_id, stage, module, strategy, occurrence, "
-            "group_no, start_utc, end_utc, venue_id, expected, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "group_no, start_utc, end_utc, venue_id, expected, created_at, updated_at, kind) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
         store.db.conn.executemany(
@@ -76,8 +82,15 @@ def save_plan(store: Store, cohort_id: int, sessions: list[PlannedSession]) -> i
             "INSERT INTO session_trainer (session_id, trainer_id, role) VALUES (?, ?, ?)",
             trainer_links,
         )
-        audit.record(store, "schedule", "cohort", cohort_id, None, {"sessions": len(rows)})
-    return len(sessions)
+        audit.record(
+            store,
+            "schedule",
+            "cohort" if cohort_id else kind,
+            cohort_id,
+            None,
+            {"sessions": len(rows)},
+        )
+    return first
 
 
 def count_for_cohort(store: Store, cohort_id: int) -> int:

@@ -24,6 +24,10 @@ CREATE INDEX session_by_cohort ON session(cohort_id, stage);
 -- index session_by_start
 CREATE INDEX session_by_start ON session(start_utc);
 
+-- index session_invitee_by_staff
+CREATE INDEX session_invitee_by_staff ON session_invitee(staff_id)
+;
+
 -- index session_team_by_team
 CREATE INDEX session_team_by_team ON session_team(team_id);
 
@@ -122,6 +126,13 @@ CREATE TABLE session (
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
     CHECK (end_utc > start_utc)
+);
+
+-- table session_invitee
+CREATE TABLE session_invitee (
+    session_id INTEGER NOT NULL REFERENCES session(id) ON DELETE CASCADE,
+    staff_id INTEGER NOT NULL REFERENCES staff(id) ON DELETE CASCADE,
+    PRIMARY KEY (session_id, staff_id)
 );
 
 -- table session_team

@@ -1,0 +1,118 @@
+"""Who missed part of the training their team has had, and catch-up groups for them.
+
+Staff turnover is the rule, not the exception (the trial saw 27-47 % of staff move
+on): people join after their team's workshop, move from a team that had not reached
+a stage, or miss a session. Each is found here, module by module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+# Stages whose modules are taught once: someone who missed one needs a catch-up.
+# Practice change recurs, so a newcomer simply joins the next reflection session.
+CATCH_UP_STAGES = ("workshop", "working-practices", "coaching")
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """A session that has taken place (held, or past and not cancelled)."""
+
+    session_id: int
+    stage: str
+    module: str
+    day: date
+    team_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Spell:
+    """A stretch of one person's time in one team; `end` is the first day they were not."""
+
+    team_id: int
+    start: date
+    end: date | None
+
+    def covers(self, day: date) -> bool:
+        return self.start <= day and (self.end is None or day < self.end)
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    name: str
+    team_id: int
+    team: str
+
+
+@dataclass(frozen=True)
+class Gap:
+    staff_id: int
+    name: str
+    team_id: int
+    team: str
+    stage: str
+    module: str
+    reason: str
+
+
+def find_gaps(
+    people: list[Person],
+    spells: dict[int, list[Spell]],
+    delivered: list[Delivered],
+    missed_sessions: set[tuple[int, int]] | None = None,
+) -> list[Gap]:
+    """Every (person, module) their current team has had and they have not.
+
+    `missed_sessions` holds (staff id, session id) pairs recorded as absent or
+    excused; without it only joiners and movers are found.
+    """
+    missed_sessions = missed_sessions or set()
+    by_team: dict[int, list[Delivered]] = {}
+    by_team_module: dict[tuple[int, str], list[Delivered]] = {}
+    for session in delivered:
+        if session.stage in CATCH_UP_STAGES:
+            for team_id in session.team_ids:
+                by_team.setdefault(team_id, []).append(session)
+                by_team_module.setdefault((team_id, session.module), []).append(session)
+    gaps: list[Gap] = []
+    for person in people:
+        team_sessions = sorted(by_team.get(person.team_id, []), key=lambda s: s.day)
+        for module in dict.fromkeys(s.module for s in team_sessions):
+            had = any(
+                spell.covers(session.day) and (person.id, session.session_id) not in missed_sessions
+                for spell in spells.get(person.id, [])
+                for session in by_team_module.get((spell.team_id, module), [])
+            )
+            if had:
+                continue
+            first = next(s for s in team_sessions if s.module == module)
+            current = next(
+                (
+                    s
+                    for s in spells.get(person.id, [])
+                    if s.team_id == person.team_id and s.end is None
+                ),
+                None,
+            )
+            if current and current.start > first.day:
+                reason = f"joined {person.team} on {current.start}, after its {first.day} session"
+            else:
+                reason = "recorded as absent or excused"
+            gaps.append(
+                Gap(
+                    person.id, person.name, person.team_id, person.team, first.stage, module, reason
+                )
+            )
+    return gaps
+
+
+def catch_up_groups(gaps: list[Gap], max_group: dict[str, int]) -> dict[str, list[list[Gap]]]:
+    """People who missed each module, in groups no bigger than the module allows."""
+    groups: dict[str, list[list[Gap]]] = {}
+    for module in dict.fromkeys(gap.module for gap in gaps):
+        wanting = sorted((g for g in gaps if g.module == module), key=lambda g: (g.team, g.name))
+        size = max(max_group.get(module, 1), 1)
+        groups[module] = [wanting[i : i + size] for i in range(0, len(wanting), size)]
+    return groups
