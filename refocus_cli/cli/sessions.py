@@ -48,6 +48,7 @@ def sessions(
 ) -> None:
     """List sessions, in time order, with filters."""
     from refocus_cli.core.dates import parse_date
+    from refocus_cli.core.errors import InvalidInput
     from refocus_cli.store import sessions as session_store
     from refocus_cli.store.cohorts import find_cohort
     from refocus_cli.store.teams import find_team
@@ -55,6 +56,9 @@ def sessions(
 
     first = parse_date(since, "--from") if since else None
     last = parse_date(until, "--to") if until else None
+    if first and last and last < first:
+        # Else an empty list would read as "nothing planned" rather than a typing slip.
+        raise InvalidInput(f"--to {last} is before --from {first}: give the period in order")
     with opened(db) as store:
         rows = session_store.listing(
             store,
