@@ -20,6 +20,10 @@ class Booked:
     trainer_ids: tuple[int, ...]
     team_ids: tuple[int, ...]
     venue_id: int | None
+    occurrence: int = 1
+    group: int = 1
+    cohort_id: int | None = None
+    kind: str = "planned"
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,7 @@ class Context:
     stage_gaps: dict[str, int]
     away: dict[int, frozenset[date]]
     names: dict[tuple[str, int], str]  # ("trainer", id) / ("team", id) / ("venue", id)
+    before: dict[str, tuple[str, ...]]  # module -> modules of its stage that come first
 
 
 def clashes(session: Booked, others: list[Booked], context: Context) -> list[str]:
@@ -66,6 +71,36 @@ def clashes(session: Booked, others: list[Booked], context: Context) -> list[str
         if session.venue_id is not None and session.venue_id == other.venue_id:
             found.append(f"venue {context.names[('venue', session.venue_id)]} is booked for {when}")
     found += _stage_order(session, others, context)
+    found += _module_order(session, others, context)
+    return found
+
+
+def _module_order(session: Booked, others: list[Booked], context: Context) -> list[str]:
+    """Within a stage: modules in their order, and a module's sessions in theirs.
+
+    Spacing is a planning default, not a rule, so a trainer may move a session a few
+    days; the order itself is what makes the training make sense.
+    """
+    found = []
+    day = session.start.date()
+    for other in others:
+        if other.id == session.id or not set(other.team_ids) & set(session.team_ids):
+            continue
+        if (other.kind, other.cohort_id) != (session.kind, session.cohort_id):
+            continue  # a catch-up session, or another cohort's: a different series
+        other_day = other.start.date()
+        if other.module == session.module and other.group == session.group:
+            earlier = other.occurrence < session.occurrence
+            if (earlier and day <= other_day) or (not earlier and other_day <= day):
+                found.append(
+                    f"{session.module} session {session.occurrence} must come "
+                    f"{'after' if earlier else 'before'} session {other.occurrence} "
+                    f"(on {other_day})"
+                )
+        elif other.module in context.before.get(session.module, ()) and day <= other_day:
+            found.append(f"{session.module} must come after {other.module} (on {other_day})")
+        elif session.module in context.before.get(other.module, ()) and other_day <= day:
+            found.append(f"{session.module} must come before {other.module} (on {other_day})")
     return found
 
 

@@ -97,9 +97,11 @@ def trainer_inputs(store: Store) -> list[TrainerIn]:
     ]
 
 
-def calendar_from(store: Store, first: date) -> WorkCalendar:
+def calendar_from(store: Store, first: date, last: date | None = None) -> WorkCalendar:
+    """Working days from `first`, for three years or to `last` if that is later."""
     closures = [date.fromisoformat(r["date"]) for r in store.rows("SELECT date FROM closure")]
-    return work_calendar(store.programme()["region"], closures, first)
+    years = max(3, (last.year - first.year + 1) if last else 0)
+    return work_calendar(store.programme()["region"], closures, first, years)
 
 
 def plan_cohort(
@@ -164,13 +166,14 @@ def rules_context(store: Store, curriculum: Curriculum, day: date) -> Context:
     names.update({("team", r["id"]): r["name"] for r in store.rows("SELECT id, name FROM team")})
     names.update({("venue", r["id"]): r["name"] for r in store.rows("SELECT id, name FROM venue")})
     return Context(
-        calendar=calendar_from(store, min(day, store.today())),
+        calendar=calendar_from(store, min(day, store.today()), max(day, store.today())),
         day_start=hours.day_start,
         day_end=hours.day_end,
         stages=tuple(stage.key for stage in curriculum.stages),
         stage_gaps=gaps,
         away={t.id: t.away for t in trainers},
         names=names,
+        before={module.key: curriculum.prerequisites(module.key) for module in curriculum.modules},
     )
 
 

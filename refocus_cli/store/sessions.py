@@ -136,7 +136,8 @@ def links(store: Store, where: str, params: list | None = None) -> tuple[dict, d
     trainers: dict[int, list] = defaultdict(list)
     for row in store.db.execute(
         f"SELECT st.session_id, st.team_id FROM session_team st JOIN session s "
-        f"ON s.id = st.session_id {where} ORDER BY st.session_id, st.team_id",
+        f"ON s.id = st.session_id JOIN team t ON t.id = st.team_id {where} "
+        "ORDER BY st.session_id, t.name COLLATE NOCASE, t.id",
         params or [],
     ):
         teams[row[0]].append(row[1])
@@ -236,10 +237,14 @@ def _booked(store: Store, tz: tzinfo, where: str = "", params: list | None = Non
             tuple(trainers.get(row["id"], ())),
             tuple(teams.get(row["id"], ())),
             row["venue_id"],
+            row["occurrence"],
+            row["group_no"],
+            row["cohort_id"],
+            row["kind"],
         )
         for row in store.rows(
-            f"SELECT s.id, s.stage, s.module, s.start_utc, s.end_utc, s.venue_id FROM session s "
-            f"{where}",
+            "SELECT s.id, s.stage, s.module, s.start_utc, s.end_utc, s.venue_id, s.occurrence, "
+            f"s.group_no, s.cohort_id, s.kind FROM session s {where}",
             params or [],
         )
     ]
@@ -258,6 +263,10 @@ def move(store: Store, ref: str, new_start: datetime, reason: str, context: Cont
             )
         )
     tz = store.tz()
+    if new_start.replace(tzinfo=tz) < store.clock():
+        raise Conflict(
+            f"{new_start:%Y-%m-%d %H:%M} is in the past: a session can only move to a later time"
+        )
     old_start = datetime.fromisoformat(session["start"]).replace(tzinfo=None)
     old_end = datetime.fromisoformat(session["end"]).replace(tzinfo=None)
     new_end = new_start + (old_end - old_start)

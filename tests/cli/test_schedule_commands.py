@@ -657,3 +657,42 @@ def test_installed_refocus_schedules_and_lists_sessions(sh):
     again = sh("schedule", "WAVE1")
     assert again.returncode == 1 and again.stderr.startswith("Error: ")
     assert "Traceback" not in again.stderr
+
+
+def test_moves_keep_module_order_and_session_order(planned):
+    sessions = diary(planned)
+
+    def of(module: str, occurrence: int = 1) -> dict:
+        return next(
+            s
+            for s in sessions
+            if s["module"] == module
+            and s["occurrence"] == occurrence
+            and "North CMHT" in s["teams"]
+        )
+
+    goals, strengths = of("goal-striving"), of("strengths")
+    assert_refused(
+        planned("session", "move", str(goals["id"]), "--to", typed(day_of(strengths), "13:30")),
+        "goal-striving must come after strengths",
+    )
+    second = of("team-reflection", 2)
+    first = of("team-reflection", 1)
+    assert_refused(
+        planned("session", "move", str(second["id"]), "--to", typed(day_of(first), "09:00")),
+        "team-reflection session 2 must come after session 1",
+    )
+    assert diary(planned) == sessions
+
+
+def test_moves_check_far_future_bank_holidays_and_refuse_the_past(planned):
+    sessions = diary(planned)
+    last = max(sessions, key=lambda s: s["start"])
+    assert_refused(  # Good Friday 2031, beyond the three years the plan was made for
+        planned("session", "move", str(last["id"]), "--to", "2031-04-11 14:00"),
+        "2031-04-11 is a bank holiday",
+    )
+    assert_refused(
+        planned("session", "move", str(last["id"]), "--to", "2026-12-29 09:30"), "in the past"
+    )
+    assert diary(planned) == sessions
