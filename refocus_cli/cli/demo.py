@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from refocus_cli.cli.context import opened
-from refocus_cli.cli.options import DEFAULT_DB, DbOpt, JsonOpt
+from refocus_cli.cli.options import DEFAULT_DB, DbOpt, JsonOpt, ManualOpt
 from refocus_cli.cli.output import message, print_json
 from refocus_cli.core.programme import DEFAULT_REGION, DEFAULT_TIMEZONE
 
@@ -21,11 +21,13 @@ def demo(
         "refocus-demo"
     ),
     seed: Annotated[int, typer.Option("--seed", help="Same seed, same programme.")] = 1,
+    manual: ManualOpt = None,
     db: DbOpt = DEFAULT_DB,
     as_json: JsonOpt = False,
 ) -> None:
     """Build a realistic demo programme in a new database and show where to go next."""
     from refocus_cli.core import demo as demo_core
+    from refocus_cli.core.curriculum import load_curriculum
     from refocus_cli.core.dates import local_today, system_clock, zone
     from refocus_cli.core.errors import InvalidInput
     from refocus_cli.render.sheets import write_roster_csv
@@ -35,7 +37,9 @@ def demo(
     if out.exists() and not out.is_dir():
         raise InvalidInput(f"--out {out} is a file: give a folder for the demo's files")
     with opened(db, create=True) as store:
-        counts = demo_store.write(store, plan, DEFAULT_REGION, DEFAULT_TIMEZONE)
+        counts = demo_store.write(
+            store, plan, DEFAULT_REGION, DEFAULT_TIMEZONE, load_curriculum(manual)
+        )
     try:
         out.mkdir(parents=True, exist_ok=True)
         roster = out / "roster.csv"
@@ -53,11 +57,15 @@ def demo(
         f"{counts['disbanded']} team disbanded)\n"
         f"  {counts['trainers']} trainers ({counts['lived_experience_trainers']} with lived "
         f"experience, each with a spell of leave), {counts['venues']} venues, "
-        f"{counts['cohorts']} cohorts\n"
+        f"{counts['cohorts']} cohorts, each planned through all four stages: "
+        f"{counts['sessions']} sessions\n"
         f"  The roster it imported, as a CSV you can copy: {roster}\n"
         "Try next:\n"
         f"  refocus team list{db_flag}\n"
         f"  refocus cohort show WAVE1{db_flag}\n"
+        f"  refocus sessions --cohort WAVE1{db_flag}\n"
+        f"  refocus session cancel 1 --reason 'trainer ill'{db_flag}  then  "
+        f"refocus replan WAVE1{db_flag}\n"
         f'  refocus staff list --team "{plan.teams[0][0]}"{db_flag}\n'
         f"  refocus trainer list{db_flag}\n"
         f"  refocus db check{db_flag}"

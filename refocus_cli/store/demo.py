@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+from refocus_cli.core.curriculum import Curriculum
 from refocus_cli.core.demo import DemoProgramme
 from refocus_cli.core.roster import RosterPlan
-from refocus_cli.store import cohorts, programme, staff, teams, trainers, venues
+from refocus_cli.store import (
+    cohorts,
+    planning,
+    programme,
+    sessions,
+    staff,
+    teams,
+    trainers,
+    venues,
+)
 from refocus_cli.store.database import Store
 
 
-def write(store: Store, demo: DemoProgramme, region: str, timezone: str) -> dict[str, int]:
-    """Create the programme, its people and its turnover; returns counts of what was made."""
+def write(
+    store: Store, demo: DemoProgramme, region: str, timezone: str, curriculum: Curriculum
+) -> dict[str, int]:
+    """Create the programme, its people, turnover and plans; returns counts of what was made."""
     with store.write():
         programme.create(store, demo.name, timezone, region, demo.start)
         teams.add_many(store, demo.teams)
@@ -30,7 +42,13 @@ def write(store: Store, demo: DemoProgramme, region: str, timezone: str) -> dict
             staff.leave(store, email, on)
         if demo.disbanded:
             teams.disband(store, *demo.disbanded)
+        planned = 0
+        for name, _ in demo.cohorts:
+            result = planning.plan_cohort(store, name, demo.start, curriculum)
+            sessions.save_plan(store, result.cohort["id"], result.plan.sessions)
+            planned += len(result.plan.sessions)
     return {
+        "sessions": planned,
         "teams": len(demo.teams),
         "staff": len(demo.roster),
         "trainers": len(demo.trainers),
