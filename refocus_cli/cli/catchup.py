@@ -28,9 +28,9 @@ def catchup(
         found = catchup_store.gaps(store, team)
         planned = []
         if schedule and found:
-            from refocus_cli.core.curriculum import load_curriculum
+            from refocus_cli.store import overrides
 
-            planned = catchup_store.schedule(store, found, load_curriculum(manual))
+            planned = catchup_store.schedule(store, found, overrides.curriculum(store, manual))
     rows = [
         {
             "staff_id": g.staff_id,

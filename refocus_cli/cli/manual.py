@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from refocus_cli.cli.options import CsvOpt, JsonOpt, ManualOpt
+from refocus_cli.cli.options import DEFAULT_DB, CsvOpt, DbOpt, JsonOpt, ManualOpt
 from refocus_cli.cli.output import emit, message, print_csv, print_json, print_record
 
 if TYPE_CHECKING:
@@ -64,10 +64,13 @@ CSV_COLUMNS = [
 
 @app.command("list")
 def list_modules(
-    manual: ManualOpt = None, as_json: JsonOpt = False, as_csv: CsvOpt = False
+    manual: ManualOpt = None,
+    db: DbOpt = DEFAULT_DB,
+    as_json: JsonOpt = False,
+    as_csv: CsvOpt = False,
 ) -> None:
     """List the stages and every module: sessions, length, spacing, audience, strategy."""
-    curriculum = _curriculum(manual)
+    curriculum = _curriculum(manual, db)
     rows = [module.as_record() for module in curriculum.modules]
     if as_json:
         print_json(rows)
@@ -107,10 +110,11 @@ def list_modules(
 def show(
     module: Annotated[str, typer.Argument(help="Module key, as `refocus manual list` shows.")],
     manual: ManualOpt = None,
+    db: DbOpt = DEFAULT_DB,
     as_json: JsonOpt = False,
 ) -> None:
     """Show a module: its numbers, aims, key messages, activities, prompts and notes."""
-    curriculum = _curriculum(manual)
+    curriculum = _curriculum(manual, db)
     found = curriculum.module(module.strip().lower())
     if as_json:
         print_json(
@@ -124,10 +128,75 @@ def show(
     _print_module(curriculum, found)
 
 
-def _curriculum(manual: Path | None) -> Curriculum:
+def _curriculum(manual: Path | None, db: Path) -> Curriculum:
+    """The manual, with the programme's own numbers when there is a database to read them from."""
     from refocus_cli.core.curriculum import load_curriculum
 
-    return load_curriculum(manual)
+    if not db.is_file():
+        return load_curriculum(manual)
+    from refocus_cli.cli.context import opened
+    from refocus_cli.store import overrides
+
+    with opened(db) as store:
+        return overrides.curriculum(store, manual)
+
+
+@app.command("set")
+def set_numbers(
+    module: Annotated[str, typer.Argument(help="Module key, as `refocus manual list` shows.")],
+    duration: Annotated[int | None, typer.Option("--duration", help="Minutes per session.")] = None,
+    sessions: Annotated[int | None, typer.Option("--sessions", help="Sessions per team.")] = None,
+    spacing: Annotated[
+        int | None, typer.Option("--spacing", help="Minimum days between sessions.")
+    ] = None,
+    max_group: Annotated[int | None, typer.Option("--max-group", help="Largest group.")] = None,
+    manual: ManualOpt = None,
+    db: DbOpt = DEFAULT_DB,
+) -> None:
+    """Give this programme its own durations, session counts, spacing or group size."""
+    from refocus_cli.cli.context import opened
+    from refocus_cli.core.curriculum import load_curriculum
+    from refocus_cli.core.errors import InvalidInput
+    from refocus_cli.store import overrides
+
+    changes = {
+        field: value
+        for field, value in (
+            ("duration_minutes", duration),
+            ("sessions", sessions),
+            ("spacing_days", spacing),
+            ("max_group", max_group),
+        )
+        if value is not None
+    }
+    if not changes:
+        raise InvalidInput("nothing to set: give --duration, --sessions, --spacing or --max-group")
+    base = load_curriculum(manual)
+    key = base.module(module.strip().lower()).key
+    with opened(db) as store:
+        overrides.set_values(store, base, key, changes)
+    message(
+        f"{key} for this programme: "
+        + ", ".join(f"{f} {v}" for f, v in changes.items())
+        + ". Plans made from now on use them."
+    )
+
+
+@app.command("reset")
+def reset(
+    module: Annotated[str, typer.Argument(help="Module key.")],
+    manual: ManualOpt = None,
+    db: DbOpt = DEFAULT_DB,
+) -> None:
+    """Go back to the manual's numbers for a module."""
+    from refocus_cli.cli.context import opened
+    from refocus_cli.core.curriculum import load_curriculum
+    from refocus_cli.store import overrides
+
+    key = load_curriculum(manual).module(module.strip().lower()).key
+    with opened(db) as store:
+        dropped = overrides.reset(store, key)
+    message(f"{key} uses the manual's numbers again ({dropped} overrides removed).")
 
 
 def _display(module: Module) -> dict[str, Any]:

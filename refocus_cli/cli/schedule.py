@@ -28,13 +28,12 @@ def schedule(
     as_json: JsonOpt = False,
 ) -> None:
     """Plan every session of all four stages for a cohort: trainers, venues, dates."""
-    from refocus_cli.core.curriculum import load_curriculum
     from refocus_cli.core.dates import parse_date
-    from refocus_cli.store import planning, sessions
+    from refocus_cli.store import overrides, planning, sessions
 
     first = parse_date(start, "--start") if start else None
-    curriculum = load_curriculum(manual)
     with opened(db) as store:
+        curriculum = overrides.curriculum(store, manual)
         result = planning.plan_cohort(store, cohort, first, curriculum)
         if not dry_run:
             sessions.save_plan(store, result.cohort["id"], result.plan.sessions)
@@ -144,11 +143,10 @@ def replan(
     as_json: JsonOpt = False,
 ) -> None:
     """Repair a cohort's plan after cancellations or new unavailability; print what moved."""
-    from refocus_cli.core.curriculum import load_curriculum
-    from refocus_cli.store import planning, sessions
+    from refocus_cli.store import overrides, planning, sessions
 
-    curriculum = load_curriculum(manual)
     with opened(db) as store:
+        curriculum = overrides.curriculum(store, manual)
         repair = planning.replan_cohort(store, cohort, curriculum)
         if not dry_run:
             sessions.apply_repair(store, repair.cohort["id"], repair.moved, repair.added)

@@ -120,14 +120,13 @@ def move(
     as_json: JsonOpt = False,
 ) -> None:
     """Move a session; every constraint is checked and any clash is named."""
-    from refocus_cli.core.curriculum import load_curriculum
     from refocus_cli.core.dates import parse_datetime
-    from refocus_cli.store import planning
+    from refocus_cli.store import overrides, planning
     from refocus_cli.store import sessions as session_store
 
     new_start = parse_datetime(to, "--to")
-    curriculum = load_curriculum(manual)
     with opened(db) as store:
+        curriculum = overrides.curriculum(store, manual)
         context = planning.rules_context(store, curriculum, new_start.date())
         record = session_store.move(store, session, new_start, " ".join(reason.split()), context)
     if as_json:

@@ -196,3 +196,19 @@ CREATE TABLE session_invitee (
 );
 CREATE INDEX session_invitee_by_staff ON session_invitee(staff_id)
 """
+
+
+@migration
+def m004_module_overrides(db: Database) -> None:
+    # A programme's own durations, session counts, spacing and group sizes per module.
+    _run(db, M004)
+
+
+M004 = """
+CREATE TABLE module_override (
+    module TEXT NOT NULL,
+    field TEXT NOT NULL,
+    value INTEGER NOT NULL,
+    PRIMARY KEY (module, field)
+)
+"""

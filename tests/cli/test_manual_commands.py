@@ -167,3 +167,37 @@ def test_manual_help_does_not_read_the_manual():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert "refocus manual show" in done.stdout
     assert done.stderr.strip().splitlines()[-1] == "[]"
+
+
+def test_a_programme_overrides_numbers_and_plans_use_them(programme):
+    programme("staff", "add", "Manager North", "--team", "North CMHT", "--manager")
+    programme("trainer", "add", "Ruth Evans")
+    programme("trainer", "add", "Dai Morgan", "--lived-experience", "--stages", "workshop")
+    programme("cohort", "create", "WAVE1", "--team", "North CMHT")
+    changed = programme("manual", "set", "team-reflection", "--sessions", "5", "--spacing", "21")
+    assert changed.exit_code == 0, changed
+    module = programme("manual", "show", "team-reflection", "--json").json()
+    assert (module["sessions"], module["spacing_days"]) == (5, 21)
+    assert programme("schedule", "WAVE1").exit_code == 0
+    reflections = sorted(
+        s["start"]
+        for s in programme("sessions", "--json").json()
+        if s["module"] == "team-reflection"
+    )
+    assert len(reflections) == 5
+    assert programme("manual", "reset", "team-reflection").exit_code == 0
+    assert programme("manual", "show", "team-reflection", "--json").json()["sessions"] == 12
+
+
+def test_overrides_that_do_not_fit_are_refused(programme):
+    for args, words in [
+        (["recovery-workshop", "--duration", "600"], "runs past the end of the working day"),
+        (["strengths", "--sessions", "0"], "out of range"),
+        (["strengths", "--max-group", "5000"], "out of range"),
+        (["strengths"], "nothing to set"),
+        (["yoga", "--sessions", "2"], "no module 'yoga'"),
+    ]:
+        result = programme("manual", "set", *args)
+        assert result.exit_code == 1, (args, result)
+        assert result.stderr.startswith("Error: ") and words in result.stderr
+    assert programme("manual", "show", "strengths", "--json").json()["sessions"] == 1

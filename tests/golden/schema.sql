@@ -93,6 +93,14 @@ CREATE TABLE membership (
     CHECK (end_date IS NULL OR end_date >= start_date)
 );
 
+-- table module_override
+CREATE TABLE module_override (
+    module TEXT NOT NULL,
+    field TEXT NOT NULL,
+    value INTEGER NOT NULL,
+    PRIMARY KEY (module, field)
+);
+
 -- table programme
 CREATE TABLE programme (
     id INTEGER PRIMARY KEY,
