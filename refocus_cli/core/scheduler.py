@@ -13,185 +13,45 @@ never breaks one; when the horizon runs out, the error names what binds.
 from __future__ import annotations
 
 import heapq
-import math
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from refocus_cli.core.errors import Conflict
+from refocus_cli.core.rollout import (
+    AM,
+    PM,
+    Booking,
+    Hours,
+    Job,
+    Plan,
+    PlannedSession,
+    Step,
+    TeamIn,
+    TrainerIn,
+    Unit,
+    VenueIn,
+    group_units,
+    minutes_between,
+)
 from refocus_cli.core.workdays import WorkCalendar
 
-AM, PM = "am", "pm"
+__all__ = [
+    "Booking",
+    "Hours",
+    "Plan",
+    "PlannedSession",
+    "Step",
+    "TeamIn",
+    "TrainerIn",
+    "VenueIn",
+    "group_units",
+    "plan_rollout",
+    "replan_rollout",
+    "rollout_tail",
+]
+
+DEFAULT_HOURS = Hours()
 HEAD_START_SHARE = 0.2  # of the longest rollout; measured best at national scale (benchmarks/)
-
-
-@dataclass(frozen=True)
-class Step:
-    """One module as the scheduler sees it."""
-
-    key: str
-    stage: str
-    strategy: str
-    minutes: int
-    sessions: int
-    spacing_days: int
-    audience: str  # whole-team, clinical, managers or mixed-teams
-    max_group: int
-    co_delivered: bool
-    after: tuple[str, ...] = ()  # modules of the same stage that must be finished first
-    needs_trainer: bool = True  # False: run by the team's own people (e.g. supervisors)
-    needs_venue: bool = True  # False: held at the team's base, not a booked room
-    start: time | None = None  # the usual start; None: when the working day starts
-
-
-@dataclass(frozen=True)
-class Hours:
-    """The working day: mornings from `day_start`, afternoons from `afternoon` to `day_end`."""
-
-    day_start: time = time(9, 0)
-    day_end: time = time(17, 0)
-    afternoon: time = time(13, 30)
-
-    def placement(self, step: Step, slot: str) -> tuple[tuple[str, ...], time] | None:
-        """The half-days a session of `step` takes and its start, if it can run in `slot`."""
-        start = step.start or self.day_start
-        if _minutes(start, self.afternoon) >= step.minutes and start < self.afternoon:
-            if slot == AM:
-                return (AM,), start
-            if _minutes(self.afternoon, self.day_end) >= step.minutes:
-                return (PM,), self.afternoon
-            return None
-        if start >= self.afternoon:
-            return ((PM,), start) if slot == PM else None
-        return ((AM, PM), start) if slot == AM else None
-
-
-@dataclass(frozen=True)
-class TeamIn:
-    id: int
-    name: str
-    site: str
-    staff: int
-    managers: int
-
-
-@dataclass(frozen=True)
-class TrainerIn:
-    id: int
-    name: str
-    stages: frozenset[str]
-    lived_experience: bool
-    away: frozenset[date] = frozenset()
-
-
-@dataclass(frozen=True)
-class VenueIn:
-    id: int
-    name: str
-    site: str
-    capacity: int
-
-
-@dataclass(frozen=True)
-class Booking:
-    """A commitment the plan must work around: a session already in the diary."""
-
-    day: date
-    slots: tuple[str, ...]
-    trainer_ids: tuple[int, ...] = ()
-    team_ids: tuple[int, ...] = ()
-    venue_id: int | None = None
-
-
-@dataclass(frozen=True)
-class PlannedSession:
-    module: str
-    stage: str
-    strategy: str
-    occurrence: int  # 1 .. the module's number of sessions
-    group: int  # 1 .. the number of groups the module's audience was split into
-    team_ids: tuple[int, ...]
-    expected: int
-    start: datetime  # naive, in the programme's time zone
-    end: datetime
-    trainer_ids: tuple[int, ...]  # the lead first, then the lived-experience co-trainer
-    venue_id: int | None
-
-    @property
-    def day(self) -> date:
-        return self.start.date()
-
-
-@dataclass
-class Plan:
-    sessions: list[PlannedSession]
-    start: date
-    notes: list[str] = field(default_factory=list)
-
-    def finish(self) -> date | None:
-        return max((s.day for s in self.sessions), default=None)
-
-
-def _minutes(first: time, second: time) -> int:
-    return (second.hour * 60 + second.minute) - (first.hour * 60 + first.minute)
-
-
-@dataclass
-class _Unit:
-    """A group that goes through one module together: one or more teams' people."""
-
-    step: Step
-    group: int
-    team_ids: tuple[int, ...]
-    expected: int
-
-
-@dataclass
-class _Job:
-    unit: _Unit
-    occurrence: int
-    priority: tuple
-    placed: PlannedSession | None = None
-
-
-def group_units(step: Step, teams: list[TeamIn]) -> list[_Unit]:
-    """Split a module's audience into groups no bigger than its maximum.
-
-    Whole-team and clinical modules keep teams apart (a big team is split); managers
-    and mixed-team modules pool neighbouring teams in cohort order.
-    """
-    units: list[_Unit] = []
-    if step.audience in ("managers", "mixed-teams"):
-        pool: list[int] = []
-        pooled = 0
-        for team in teams:
-            # A team with nobody on its roster yet is still planned for; one without a
-            # manager has no one to send to a managers-only session.
-            size = team.managers if step.audience == "managers" else max(team.staff, 1)
-            if size == 0:
-                continue
-            if size > step.max_group:
-                for part in _split(size, step.max_group):
-                    units.append(_Unit(step, len(units) + 1, (team.id,), part))
-                continue
-            if pooled + size > step.max_group:
-                units.append(_Unit(step, len(units) + 1, tuple(pool), pooled))
-                pool, pooled = [], 0
-            pool.append(team.id)
-            pooled += size
-        if pool:
-            units.append(_Unit(step, len(units) + 1, tuple(pool), pooled))
-        return units
-    for team in teams:
-        for part in _split(max(team.staff, 1), step.max_group):
-            units.append(_Unit(step, len(units) + 1, (team.id,), part))
-    return units
-
-
-def _split(size: int, largest: int) -> list[int]:
-    parts = math.ceil(size / largest)
-    base, extra = divmod(size, parts)
-    return [base + (1 if index < extra else 0) for index in range(parts)]
 
 
 class _Day:
@@ -225,7 +85,7 @@ def check_feasible(
     steps: list[Step],
     trainers: list[TrainerIn],
     venues: list[VenueIn],
-    units: dict[str, list[_Unit]],
+    units: dict[str, list[Unit]],
 ) -> None:
     """Refuse at once, in plain words, what no amount of time would solve."""
     for step in steps:
@@ -266,7 +126,7 @@ def plan_rollout(
     venues: list[VenueIn],
     calendar: WorkCalendar,
     start: date,
-    hours: Hours = Hours(),
+    hours: Hours = DEFAULT_HOURS,
     bookings: tuple[Booking, ...] = (),
     horizon_days: int = 3 * 365,
 ) -> Plan:
@@ -275,7 +135,7 @@ def plan_rollout(
         raise Conflict("the cohort has no teams: add some with `refocus cohort create`")
     for step in steps:
         start_at = step.start or hours.day_start
-        if start_at < hours.day_start or step.minutes > _minutes(start_at, hours.day_end):
+        if start_at < hours.day_start or step.minutes > minutes_between(start_at, hours.day_end):
             raise Conflict(
                 f"{step.key} ({step.minutes} minutes from {start_at:%H:%M}) does not fit in the "
                 f"working day {hours.day_start:%H:%M}-{hours.day_end:%H:%M}"
@@ -295,7 +155,7 @@ def replan_rollout(
     start: date,
     kept: list[PlannedSession],
     missing: list[PlannedSession],
-    hours: Hours = Hours(),
+    hours: Hours = DEFAULT_HOURS,
     bookings: tuple[Booking, ...] = (),
     horizon_days: int = 3 * 365,
     not_before: dict[tuple[str, int, int], date] | None = None,
@@ -305,14 +165,14 @@ def replan_rollout(
     Groups are taken from the plan as it stands, so every session keeps its place in
     its team's chain; only the missing ones get new dates, trainers and venues.
     """
-    units: dict[str, list[_Unit]] = {step.key: [] for step in steps}
+    units: dict[str, list[Unit]] = {step.key: [] for step in steps}
     by_key = {step.key: step for step in steps}
     seen: set[tuple[str, int]] = set()
     for session in sorted(kept + missing, key=lambda s: (s.module, s.group)):
         if (session.module, session.group) not in seen:
             seen.add((session.module, session.group))
             units[session.module].append(
-                _Unit(by_key[session.module], session.group, session.team_ids, session.expected)
+                Unit(by_key[session.module], session.group, session.team_ids, session.expected)
             )
     for step in steps:
         # Chains are looked up by group number: keep them dense and in order.
@@ -391,15 +251,15 @@ class _Scheduler:
         # overlaps later teams' training instead of every team reaching it at once.
         head_start = HEAD_START_SHARE * max(tail.values(), default=0)
         order = {team.id: index for index, team in enumerate(teams)}
-        self.chains: dict[tuple[str, int], list[_Job]] = {}
-        self.firsts_of_team: dict[int, list[_Job]] = defaultdict(list)
+        self.chains: dict[tuple[str, int], list[Job]] = {}
+        self.firsts_of_team: dict[int, list[Job]] = defaultdict(list)
         self.remaining: dict[tuple[int, str], int] = defaultdict(int)
         self.involved: set[tuple[int, str]] = set()
         for position, step in enumerate(steps):
             for unit in self.units[step.key]:
                 first_team = min(order[t] for t in unit.team_ids)
                 chain = [
-                    _Job(
+                    Job(
                         unit,
                         n,
                         (
@@ -424,17 +284,17 @@ class _Scheduler:
         self.done: dict[tuple[int, str], date] = {}
         self.last: dict[tuple[int, str], date] = {}
         self.waiting: list[tuple[date, tuple, int]] = []
-        self.pending: list[_Job] = []
+        self.pending: list[Job] = []
         self.pushed: set[int] = set()
         self.not_before: dict[tuple[str, int, int], date] = {}
 
-    def release(self, job: _Job) -> date | None:
+    def release(self, job: Job) -> date | None:
         """The earliest day a job may happen, or None while a predecessor is unplaced."""
         day = self._release(job)
         floor = self.not_before.get((job.unit.step.key, job.unit.group, job.occurrence))
         return max(day, floor) if day is not None and floor is not None else day
 
-    def _release(self, job: _Job) -> date | None:
+    def _release(self, job: Job) -> date | None:
         step = job.unit.step
         if job.occurrence > 1:
             previous = self.chains[(step.key, job.unit.group)][job.occurrence - 2].placed
@@ -464,7 +324,7 @@ class _Scheduler:
                 earliest = max(earliest, done + timedelta(days=max(gap, 1)))
         return earliest
 
-    def push(self, job: _Job) -> None:
+    def push(self, job: Job) -> None:
         if id(job) in self.pushed:
             return
         day = self.release(job)
@@ -532,7 +392,7 @@ class _Scheduler:
             heapq.heappush(ready, item)
         return placed_now
 
-    def finished(self, job: _Job, placed: PlannedSession) -> None:
+    def finished(self, job: Job, placed: PlannedSession) -> None:
         """Record a placed job and release what was waiting for it."""
         step = job.unit.step
         chain = self.chains[(step.key, job.unit.group)]
@@ -548,7 +408,7 @@ class _Scheduler:
                     if first.placed is None:
                         self.push(first)
 
-    def place(self, job: _Job, day: _Day, slot: str, exhausted: set[str]):
+    def place(self, job: Job, day: _Day, slot: str, exhausted: set[str]):
         """The session for `job` in this half-day, with its people, or None if it cannot be."""
         step = job.unit.step
         placement = self.hours.placement(step, slot)

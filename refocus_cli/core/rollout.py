@@ -1,0 +1,182 @@
+"""The shapes a rollout plan is made of: steps, people, rooms, sessions, groups.
+
+Pure data and the grouping rule, shared by the scheduler and everything that reads
+or repairs a plan.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+AM, PM = "am", "pm"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One module as the scheduler sees it."""
+
+    key: str
+    stage: str
+    strategy: str
+    minutes: int
+    sessions: int
+    spacing_days: int
+    audience: str  # whole-team, clinical, managers or mixed-teams
+    max_group: int
+    co_delivered: bool
+    after: tuple[str, ...] = ()  # modules of the same stage that must be finished first
+    needs_trainer: bool = True  # False: run by the team's own people (e.g. supervisors)
+    needs_venue: bool = True  # False: held at the team's base, not a booked room
+    start: time | None = None  # the usual start; None: when the working day starts
+
+
+@dataclass(frozen=True)
+class Hours:
+    """The working day: mornings from `day_start`, afternoons from `afternoon` to `day_end`."""
+
+    day_start: time = time(9, 0)
+    day_end: time = time(17, 0)
+    afternoon: time = time(13, 30)
+
+    def placement(self, step: Step, slot: str) -> tuple[tuple[str, ...], time] | None:
+        """The half-days a session of `step` takes and its start, if it can run in `slot`."""
+        start = step.start or self.day_start
+        if minutes_between(start, self.afternoon) >= step.minutes and start < self.afternoon:
+            if slot == AM:
+                return (AM,), start
+            if minutes_between(self.afternoon, self.day_end) >= step.minutes:
+                return (PM,), self.afternoon
+            return None
+        if start >= self.afternoon:
+            return ((PM,), start) if slot == PM else None
+        return ((AM, PM), start) if slot == AM else None
+
+
+@dataclass(frozen=True)
+class TeamIn:
+    id: int
+    name: str
+    site: str
+    staff: int
+    managers: int
+
+
+@dataclass(frozen=True)
+class TrainerIn:
+    id: int
+    name: str
+    stages: frozenset[str]
+    lived_experience: bool
+    away: frozenset[date] = frozenset()
+
+
+@dataclass(frozen=True)
+class VenueIn:
+    id: int
+    name: str
+    site: str
+    capacity: int
+
+
+@dataclass(frozen=True)
+class Booking:
+    """A commitment the plan must work around: a session already in the diary."""
+
+    day: date
+    slots: tuple[str, ...]
+    trainer_ids: tuple[int, ...] = ()
+    team_ids: tuple[int, ...] = ()
+    venue_id: int | None = None
+
+
+@dataclass(frozen=True)
+class PlannedSession:
+    module: str
+    stage: str
+    strategy: str
+    occurrence: int  # 1 .. the module's number of sessions
+    group: int  # 1 .. the number of groups the module's audience was split into
+    team_ids: tuple[int, ...]
+    expected: int
+    start: datetime  # naive, in the programme's time zone
+    end: datetime
+    trainer_ids: tuple[int, ...]  # the lead first, then the lived-experience co-trainer
+    venue_id: int | None
+
+    @property
+    def day(self) -> date:
+        return self.start.date()
+
+
+@dataclass
+class Plan:
+    sessions: list[PlannedSession]
+    start: date
+    notes: list[str] = field(default_factory=list)
+
+    def finish(self) -> date | None:
+        return max((s.day for s in self.sessions), default=None)
+
+
+def minutes_between(first: time, second: time) -> int:
+    return (second.hour * 60 + second.minute) - (first.hour * 60 + first.minute)
+
+
+@dataclass
+class Unit:
+    """A group that goes through one module together: one or more teams' people."""
+
+    step: Step
+    group: int
+    team_ids: tuple[int, ...]
+    expected: int
+
+
+@dataclass
+class Job:
+    unit: Unit
+    occurrence: int
+    priority: tuple
+    placed: PlannedSession | None = None
+
+
+def group_units(step: Step, teams: list[TeamIn]) -> list[Unit]:
+    """Split a module's audience into groups no bigger than its maximum.
+
+    Whole-team and clinical modules keep teams apart (a big team is split); managers
+    and mixed-team modules pool neighbouring teams in cohort order.
+    """
+    units: list[Unit] = []
+    if step.audience in ("managers", "mixed-teams"):
+        pool: list[int] = []
+        pooled = 0
+        for team in teams:
+            # A team with nobody on its roster yet is still planned for; one without a
+            # manager has no one to send to a managers-only session.
+            size = team.managers if step.audience == "managers" else max(team.staff, 1)
+            if size == 0:
+                continue
+            if size > step.max_group:
+                for part in _split(size, step.max_group):
+                    units.append(Unit(step, len(units) + 1, (team.id,), part))
+                continue
+            if pooled + size > step.max_group:
+                units.append(Unit(step, len(units) + 1, tuple(pool), pooled))
+                pool, pooled = [], 0
+            pool.append(team.id)
+            pooled += size
+        if pool:
+            units.append(Unit(step, len(units) + 1, tuple(pool), pooled))
+        return units
+    for team in teams:
+        for part in _split(max(team.staff, 1), step.max_group):
+            units.append(Unit(step, len(units) + 1, (team.id,), part))
+    return units
+
+
+def _split(size: int, largest: int) -> list[int]:
+    parts = math.ceil(size / largest)
+    base, extra = divmod(size, parts)
+    return [base + (1 if index < extra else 0) for index in range(parts)]
