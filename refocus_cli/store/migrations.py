@@ -212,3 +212,28 @@ CREATE TABLE module_override (
     PRIMARY KEY (module, field)
 )
 """
+
+
+@migration
+def m005_attendance(db: Database) -> None:
+    _run(db, M005)
+
+
+M005 = """
+CREATE TABLE attendance (
+    id INTEGER PRIMARY KEY,
+    session_id INTEGER NOT NULL REFERENCES session(id) ON DELETE CASCADE,
+    staff_id INTEGER REFERENCES staff(id) ON DELETE CASCADE,
+    visitor TEXT,
+    status TEXT NOT NULL
+        CHECK (status IN ('present', 'late', 'left-early', 'excused', 'absent')),
+    recorded_by TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    CHECK ((staff_id IS NULL) != (visitor IS NULL))
+);
+CREATE UNIQUE INDEX attendance_one_mark ON attendance(session_id, staff_id)
+    WHERE staff_id IS NOT NULL;
+CREATE UNIQUE INDEX attendance_one_visitor ON attendance(session_id, visitor)
+    WHERE visitor IS NOT NULL;
+CREATE INDEX attendance_by_staff ON attendance(staff_id)
+"""

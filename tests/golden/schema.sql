@@ -1,3 +1,15 @@
+-- index attendance_by_staff
+CREATE INDEX attendance_by_staff ON attendance(staff_id)
+;
+
+-- index attendance_one_mark
+CREATE UNIQUE INDEX attendance_one_mark ON attendance(session_id, staff_id)
+    WHERE staff_id IS NOT NULL;
+
+-- index attendance_one_visitor
+CREATE UNIQUE INDEX attendance_one_visitor ON attendance(session_id, visitor)
+    WHERE visitor IS NOT NULL;
+
 -- index audit_by_entity
 CREATE INDEX audit_by_entity ON audit(entity, entity_id)
 ;
@@ -44,6 +56,19 @@ CREATE TABLE "_sqlite_migrations" (
    "migration_set" TEXT,
    "name" TEXT,
    "applied_at" TEXT
+);
+
+-- table attendance
+CREATE TABLE attendance (
+    id INTEGER PRIMARY KEY,
+    session_id INTEGER NOT NULL REFERENCES session(id) ON DELETE CASCADE,
+    staff_id INTEGER REFERENCES staff(id) ON DELETE CASCADE,
+    visitor TEXT,
+    status TEXT NOT NULL
+        CHECK (status IN ('present', 'late', 'left-early', 'excused', 'absent')),
+    recorded_by TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    CHECK ((staff_id IS NULL) != (visitor IS NULL))
 );
 
 -- table audit

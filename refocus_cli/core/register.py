@@ -1,0 +1,108 @@
+"""Attendance marks as people write them: statuses, and typed-up sign-in registers."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from refocus_cli.core.errors import FileProblems, InvalidInput
+from refocus_cli.core.tabular import Table
+
+STATUSES = ("present", "late", "left-early", "excused", "absent")
+ATTENDED = frozenset({"present", "late", "left-early"})
+
+# What trainers write in the status column of a register, and what it means.
+SPELLINGS = {
+    "present": "present",
+    "p": "present",
+    "yes": "present",
+    "y": "present",
+    "attended": "present",
+    "✓": "present",
+    "late": "late",
+    "l": "late",
+    "left-early": "left-early",
+    "leftearly": "left-early",
+    "le": "left-early",
+    "excused": "excused",
+    "apologies": "excused",
+    "apology": "excused",
+    "e": "excused",
+    "absent": "absent",
+    "a": "absent",
+    "no": "absent",
+    "n": "absent",
+    "dna": "absent",
+}
+PERSON_COLUMNS = ("name", "person", "staff", "email", "id", "staffid", "fullname")
+STATUS_COLUMNS = ("status", "attendance", "mark", "attended")
+SESSION_COLUMNS = ("session", "sessionid")
+
+
+def status_of(text: str) -> str:
+    """A status from what was typed, e.g. 'P', 'apologies', 'left early'."""
+    key = re.sub(r"[\s_]+", "-", text.strip().lower())
+    found = SPELLINGS.get(key) or SPELLINGS.get(key.replace("-", ""))
+    if found is None:
+        raise InvalidInput(
+            f"unknown status {text!r}: use present, late, left-early, excused or absent"
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class RegisterLine:
+    row: int
+    session: str | None  # as written; None when the register is for one session
+    person: str
+    status: str
+
+
+def _column(headers: list[str], names: tuple[str, ...]) -> int | None:
+    for index, header in enumerate(headers):
+        if re.sub(r"[^a-z]", "", header.lower()) in names:
+            return index
+    return None
+
+
+def _cell(cells: list[str], at: int | None) -> str:
+    return cells[at].strip() if at is not None and at < len(cells) else ""
+
+
+def read_register(table: Table) -> list[RegisterLine]:
+    """Every line of a typed-up register, checked; all problems are reported together."""
+    if not table.headers:
+        raise InvalidInput(f"{table.source} is empty: it needs a header row (name, status)")
+    person_at = _column(table.headers, PERSON_COLUMNS)
+    status_at = _column(table.headers, STATUS_COLUMNS)
+    session_at = _column(table.headers, SESSION_COLUMNS)
+    missing = [name for name, at in (("name", person_at), ("status", status_at)) if at is None]
+    if missing:
+        raise FileProblems(
+            table.source,
+            [
+                f"row 1: missing required column {name!r} (found: {', '.join(table.headers)})"
+                for name in missing
+            ],
+        )
+    lines, problems = [], []
+    for row, cells in table.rows:
+        person, status_text = _cell(cells, person_at), _cell(cells, status_at)
+        session = _cell(cells, session_at) or None
+        if not person:
+            problems.append(f"row {row}: no name")
+            continue
+        try:
+            status = status_of(status_text)
+        except InvalidInput as exc:
+            problems.append(f"row {row}: {exc}")
+            continue
+        if session_at is not None and not (session or "").isdigit():
+            problems.append(f"row {row}: session {session!r} is not a session id")
+            continue
+        lines.append(RegisterLine(row, session, person, status))
+    if problems:
+        raise FileProblems(table.source, problems)
+    if not lines:
+        raise FileProblems(table.source, ["the register has a header but no rows"])
+    return lines
