@@ -10,6 +10,7 @@ from typer.core import TyperGroup
 
 from refocus_cli import __version__
 from refocus_cli.cli import (
+    attendance,
     catchup,
     closure,
     cohort,
@@ -17,6 +18,7 @@ from refocus_cli.cli import (
     demo,
     manual,
     programme,
+    reports,
     schedule,
     sessions,
     staff,
@@ -94,6 +96,10 @@ app.add_typer(manual.app, name="manual")
 app.command("schedule")(schedule.schedule)
 app.command("replan")(schedule.replan)
 app.command("catchup")(catchup.catchup)
+app.command("attend")(attendance.attend)
+app.command("progress")(reports.progress)
+app.add_typer(reports.report_app, name="report")
+app.add_typer(reports.export_app, name="export")
 app.command("sessions")(sessions.sessions)
 app.add_typer(sessions.app, name="session")
 app.add_typer(closure.app, name="closure")

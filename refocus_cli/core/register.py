@@ -37,6 +37,8 @@ SPELLINGS = {
 PERSON_COLUMNS = ("name", "person", "staff", "email", "id", "staffid", "fullname")
 STATUS_COLUMNS = ("status", "attendance", "mark", "attended")
 SESSION_COLUMNS = ("session", "sessionid")
+VISITOR_COLUMNS = ("visitor", "guest")
+YES = frozenset({"yes", "y", "true", "1", "x", "✓", "visitor"})
 
 
 def status_of(text: str) -> str:
@@ -56,6 +58,7 @@ class RegisterLine:
     session: str | None  # as written; None when the register is for one session
     person: str
     status: str
+    visitor: bool = False
 
 
 def _column(headers: list[str], names: tuple[str, ...]) -> int | None:
@@ -76,6 +79,7 @@ def read_register(table: Table) -> list[RegisterLine]:
     person_at = _column(table.headers, PERSON_COLUMNS)
     status_at = _column(table.headers, STATUS_COLUMNS)
     session_at = _column(table.headers, SESSION_COLUMNS)
+    visitor_at = _column(table.headers, VISITOR_COLUMNS)
     missing = [name for name, at in (("name", person_at), ("status", status_at)) if at is None]
     if missing:
         raise FileProblems(
@@ -100,7 +104,8 @@ def read_register(table: Table) -> list[RegisterLine]:
         if session_at is not None and not (session or "").isdigit():
             problems.append(f"row {row}: session {session!r} is not a session id")
             continue
-        lines.append(RegisterLine(row, session, person, status))
+        visitor = _cell(cells, visitor_at).lower() in YES
+        lines.append(RegisterLine(row, session, " ".join(person.split()), status, visitor))
     if problems:
         raise FileProblems(table.source, problems)
     if not lines:

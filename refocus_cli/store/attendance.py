@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from refocus_cli.core.errors import Ambiguous, Conflict, NotFound
+from refocus_cli.core.errors import Ambiguous, Conflict, FileProblems, InvalidInput, NotFound
+from refocus_cli.core.measures import is_clinical
+from refocus_cli.core.register import RegisterLine
 from refocus_cli.store import sessions
 from refocus_cli.store.database import Store
 
@@ -54,12 +56,16 @@ def expected(store: Store, session: dict[str, Any], audience: str) -> list[dict[
         )
     day = session["start"][:10]
     managers = " AND s.is_manager" if audience == "managers" else ""
-    return store.rows(
+    people = store.rows(
         f"{PEOPLE} WHERE m.team_id IN (SELECT team_id FROM session_team WHERE session_id = ?) "
         f"AND m.start_date <= ? AND (m.end_date IS NULL OR m.end_date > ?){managers} "
         "ORDER BY t.name COLLATE NOCASE, s.name COLLATE NOCASE",
         [session["id"], day, day],
     )
+    if audience == "clinical":
+        people = [p for p in people if is_clinical(p["role"])]
+    elsewhere = sibling_attendees(store, session)
+    return [p for p in people if p["id"] not in elsewhere]
 
 
 def resolve(store: Store, ref: str, expected_people: list[dict]) -> dict[str, Any]:
@@ -162,6 +168,85 @@ def record(store: Store, marks: list[tuple[int, int | None, str | None, str]]) -
     return outcome
 
 
+def sibling_attendees(store: Store, session: dict[str, Any]) -> set[int]:
+    """Staff already marked as attending another group of the same team session."""
+    if session["kind"] != "planned":
+        return set()
+    rows = store.db.execute(
+        "SELECT a.staff_id FROM attendance a JOIN session o ON o.id = a.session_id "
+        "WHERE o.id != ? AND o.module = ? AND o.occurrence = ? AND o.kind = 'planned' "
+        "AND a.staff_id IS NOT NULL "
+        "AND a.status IN ('present', 'late', 'left-early') "
+        "AND o.id IN (SELECT session_id FROM session_team WHERE team_id IN "
+        "(SELECT team_id FROM session_team WHERE session_id = ?))",
+        [session["id"], session["module"], session["occurrence"], session["id"]],
+    )
+    return {row[0] for row in rows}
+
+
+@dataclass
+class Said:
+    """What the user said about one person: where they said it, who, and the status."""
+
+    where: str  # "--present", "row 4", ...
+    ref: str
+    status: str
+
+
+def marks_for_session(
+    store: Store,
+    session: dict[str, Any],
+    people: list[dict[str, Any]],
+    said: list[Said],
+    *,
+    all_present: bool = False,
+    excepted: list[str] = (),
+    rest_absent: bool = False,
+) -> tuple[dict[int, str], list[dict[str, Any]]]:
+    """Marks by staff id for one session, and the expected people left unmarked.
+
+    Every problem (unknown or ambiguous person, one person given two statuses) is
+    collected and reported together; nothing is written here.
+    """
+    marks: dict[int, str] = {}
+    source: dict[int, str] = {}
+    problems: list[str] = []
+    for entry in said:
+        try:
+            person = resolve(store, entry.ref, people)
+        except (NotFound, Ambiguous) as exc:
+            problems.append(f"{entry.where}: {exc}")
+            continue
+        old = marks.get(person["id"])
+        if old is not None and old != entry.status:
+            problems.append(
+                f"{entry.where}: {person['name']} is already marked {old} ({source[person['id']]})"
+            )
+            continue
+        marks[person["id"]] = entry.status
+        source[person["id"]] = entry.where
+    away = set()
+    for ref in excepted:
+        try:
+            away.add(resolve(store, ref, people)["id"])
+        except (NotFound, Ambiguous) as exc:
+            problems.append(f"--except: {exc}")
+    if problems:
+        raise InvalidInput("; ".join(problems))
+    if all_present:
+        for person in people:
+            if person["id"] not in marks:
+                marks[person["id"]] = "absent" if person["id"] in away else "present"
+    for staff_id in away:
+        marks.setdefault(staff_id, "absent")
+    unmarked = [p for p in people if p["id"] not in marks]
+    if rest_absent:
+        for person in unmarked:
+            marks[person["id"]] = "absent"
+        unmarked = []
+    return marks, unmarked
+
+
 def marks_of(store: Store, session_id: int) -> list[dict[str, Any]]:
     return store.rows(
         "SELECT a.staff_id, coalesce(s.name, a.visitor) AS name, a.visitor IS NOT NULL AS visitor, "
@@ -180,3 +265,106 @@ def people_index(store: Store) -> tuple[dict[int, int], dict[str, int], dict[str
             emails[email.lower()] = staff_id
         names[" ".join(name.lower().split())].append(staff_id)
     return ids, emails, dict(names)
+
+
+MAX_PROBLEMS = 20
+
+
+def _problems(source: str, problems: list[str]) -> None:
+    if problems:
+        shown = problems[:MAX_PROBLEMS]
+        if len(problems) > MAX_PROBLEMS:
+            shown.append(f"... and {len(problems) - MAX_PROBLEMS} more problems")
+        raise FileProblems(source, shown)
+
+
+def bulk_marks(
+    store: Store, source: str, lines: list[RegisterLine], force: bool
+) -> list[tuple[int, int | None, str | None, str]]:
+    """Marks from a register that names a session on every row (many sessions at once).
+
+    People are found by id, email or a name only one person has; every problem is
+    reported with its row and nothing is written.
+    """
+    problems: list[str] = []
+    wanted = sorted({int(line.session) for line in lines if line.session})
+    found: dict[int, tuple[str, str]] = {}
+    for chunk in range(0, len(wanted), 500):
+        part = wanted[chunk : chunk + 500]
+        for row in store.db.execute(
+            f"SELECT id, status, start_utc FROM session WHERE id IN ({','.join('?' * len(part))})",
+            part,
+        ):
+            found[row[0]] = (row[1], row[2])
+    now = store.clock()
+    refused: set[int] = set()
+    ids, emails, names = people_index(store)
+    marks: dict[tuple[int, int | None, str | None], tuple[str, int]] = {}
+    for line in lines:
+        session_id = int(line.session)
+        if session_id not in found:
+            problems.append(f"row {line.row}: no session with id {session_id}")
+            continue
+        status, start = found[session_id]
+        if not force and session_id not in refused:
+            if status == "cancelled":
+                problems.append(
+                    f"row {line.row}: session {session_id} was cancelled "
+                    "(record it anyway with --force)"
+                )
+                refused.add(session_id)
+            elif datetime.fromisoformat(start) > now:
+                problems.append(
+                    f"row {line.row}: session {session_id} is in the future "
+                    "(record it anyway with --force)"
+                )
+                refused.add(session_id)
+        if line.visitor:
+            key = (session_id, None, line.person)
+        else:
+            text = line.person
+            if text.isdigit():
+                staff_id = ids.get(int(text))
+            elif "@" in text:
+                staff_id = emails.get(text.lower())
+            else:
+                matches = names.get(text.lower(), [])
+                if len(matches) > 1:
+                    problems.append(
+                        f"row {line.row}: {text!r} matches {len(matches)} people "
+                        f"(ids {', '.join(map(str, matches))}): use the id or email"
+                    )
+                    continue
+                staff_id = matches[0] if matches else None
+            if staff_id is None:
+                problems.append(
+                    f"row {line.row}: no staff member {text!r} "
+                    "(check the spelling, or mark the row as a visitor)"
+                )
+                continue
+            key = (session_id, staff_id, None)
+        before = marks.get(key)
+        if before is not None and before[0] != line.status:
+            problems.append(
+                f"row {line.row}: {line.person} is marked {before[0]} at row {before[1]} "
+                f"and {line.status} here"
+            )
+            continue
+        marks[key] = (line.status, line.row)
+    _problems(source, problems)
+    return [(*key, status) for key, (status, _row) in marks.items()]
+
+
+def export_rows(store: Store) -> list[dict[str, Any]]:
+    """Every attendance mark with its session and person, for `refocus export`."""
+    tz = store.tz()
+    rows = store.rows(
+        "SELECT a.session_id, s.start_utc, s.stage, s.module, s.occurrence, a.staff_id, "
+        "coalesce(p.name, a.visitor) AS name, a.visitor IS NOT NULL AS visitor, a.status, "
+        "a.recorded_by, a.recorded_at FROM attendance a JOIN session s ON s.id = a.session_id "
+        "LEFT JOIN staff p ON p.id = a.staff_id ORDER BY s.start_utc, a.session_id, name"
+    )
+    for row in rows:
+        row["start"] = sessions.to_local(row.pop("start_utc"), tz).isoformat()
+        row["visitor"] = bool(row["visitor"])
+    return rows
