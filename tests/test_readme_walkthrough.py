@@ -11,14 +11,19 @@ from openpyxl import Workbook
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
 
 
-def walkthrough() -> list[list[str]]:
+LATER = "2027-04-30T17:00:00+00:00"  # "Weeks later" in the README: the first sessions are past
+
+
+def walkthrough() -> list[tuple[list[str], bool]]:
+    """The commands, each with whether the README says it is typed weeks later."""
     block = README.split("## A rollout, step by step", 1)[1].split("```sh\n", 1)[1]
     block = block.split("```", 1)[0]
-    commands = []
+    commands, later = [], False
     for line in block.splitlines():
+        later = later or line.startswith("# ") and "Weeks later" in line
         line = re.sub(r"\s+#.*$", "", line).strip()
         if line and not line.startswith("#"):
-            commands.append(shlex.split(line))
+            commands.append((shlex.split(line), later))
     return commands
 
 
@@ -31,9 +36,16 @@ def test_the_walkthrough_runs(sh, tmp_path):
     rows.append(["Łukasz Nowak", "Hillview EIP", "", "social worker", "", "2026-10-01"])
     sheet.save(tmp_path / "roster.xlsx")
     (tmp_path / "backups").mkdir()
+    (tmp_path / "register.csv").write_text(
+        "Name,Status\nBen Okafor,P\nŁukasz Nowak,apologies\n", encoding="utf-8"
+    )
     commands = walkthrough()
-    assert len(commands) > 20 and all(command[0] == "refocus" for command in commands)
-    for command in commands:
-        done = sh(*command[1:])
+    assert len(commands) > 20 and all(command[0] == "refocus" for command, _ in commands)
+    assert any(later for _, later in commands)
+    for command, later in commands:
+        done = sh(*command[1:], env={"REFOCUS_NOW": LATER} if later else None)
         assert done.returncode == 0, (command, done.stderr)
         assert "Traceback" not in done.stderr
+    page = (tmp_path / "steering-group.html").read_text(encoding="utf-8")
+    assert "Riverside CMHT" in page
+    assert "Pat Reid" in (tmp_path / "attendance.csv").read_text(encoding="utf-8")

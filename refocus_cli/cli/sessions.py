@@ -8,7 +8,7 @@ import typer
 
 from refocus_cli.cli.context import opened
 from refocus_cli.cli.options import DEFAULT_DB, CsvOpt, DbOpt, JsonOpt, ManualOpt
-from refocus_cli.cli.output import emit, message, print_json, print_record
+from refocus_cli.cli.output import emit, message, print_json, print_record, print_table
 
 app = typer.Typer(help="Show, move or cancel one session.", no_args_is_help=True)
 
@@ -81,9 +81,13 @@ def sessions(
 def show(session: IdArg, db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
     """Show one session in full."""
     from refocus_cli.store import sessions as session_store
+    from refocus_cli.store.attendance import marks_of
 
     with opened(db) as store:
         record = session_store.get(store, session)
+        record["attendance"] = [
+            {**mark, "visitor": bool(mark["visitor"])} for mark in marks_of(store, record["id"])
+        ]
     if as_json:
         print_json(record)
         return
@@ -108,6 +112,18 @@ def show(session: IdArg, db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> No
             ("note", "Note"),
         ],
     )
+    if record["attendance"]:
+        print_table(
+            record["attendance"],
+            [
+                ("name", "Name"),
+                ("visitor", "Visitor"),
+                ("status", "Status"),
+                ("recorded_by", "Recorded by"),
+                ("recorded_at", "Recorded at"),
+            ],
+            title="Attendance",
+        )
 
 
 @app.command("move")

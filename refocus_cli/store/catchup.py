@@ -58,8 +58,17 @@ def gaps(store: Store, team_ref: str | None = None) -> list[Gap]:
             "ON s.id = i.session_id WHERE s.status != 'cancelled'"
         )
     }
+    missed = {
+        (r[0], r[1])
+        for r in store.db.execute(
+            "SELECT staff_id, session_id FROM attendance "
+            "WHERE staff_id IS NOT NULL AND status IN ('absent', 'excused')"
+        )
+    }
     return [
-        g for g in find_gaps(people, spells, delivered) if (g.staff_id, g.module) not in invited
+        g
+        for g in find_gaps(people, spells, delivered, missed)
+        if (g.staff_id, g.module) not in invited
     ]
 
 

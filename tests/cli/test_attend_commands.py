@@ -1,0 +1,198 @@
+"""`refocus attend`: registers from flags, files and a walk; what they change and what not."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+AFTER_FIRST_WEEKS = "2027-02-15T18:00:00+00:00"
+
+
+@pytest.fixture
+def planned(cli, monkeypatch, env_setup):
+    """Two teams of four, scheduled from 2027-01-11; the clock a few weeks in."""
+    assert cli("init", "Attend Trust", "--start", "2027-01-11").exit_code == 0
+    people = {
+        "North CMHT": ["Nia North", "Ned North", "Nell North", "Noor North"],
+        "South CMHT": ["Sam South", "Sid South", "Sue South", "Sol South"],
+    }
+    for team, names in people.items():
+        cli("team", "add", team)
+        for index, name in enumerate(names):
+            extra = ["--manager"] if index == 0 else []
+            email = name.lower().replace(" ", ".") + "@nhs.example"
+            result = cli(
+                "staff",
+                "add",
+                name,
+                "--team",
+                team,
+                "--email",
+                email,
+                "--start",
+                "2026-01-01",
+                *extra,
+            )
+            assert result.exit_code == 0, result
+    cli("trainer", "add", "Ruth Evans")
+    cli("trainer", "add", "Dai Morgan", "--lived-experience", "--stages", "workshop,coaching")
+    cli("cohort", "create", "WAVE1", "--team", "North CMHT", "--team", "South CMHT")
+    assert cli("schedule", "WAVE1").exit_code == 0
+    monkeypatch.setenv("REFOCUS_NOW", AFTER_FIRST_WEEKS)
+    sessions = cli("sessions", "--json").json()
+    return {"db": env_setup, "sessions": sessions}
+
+
+def _first(sessions, module, team):
+    return next(s for s in sessions if s["module"] == module and team in s["teams"])
+
+
+def _marks(db, session_id):
+    with sqlite3.connect(db) as conn:
+        return dict(
+            conn.execute(
+                "SELECT coalesce(s.name, a.visitor), a.status FROM attendance a "
+                "LEFT JOIN staff s ON s.id = a.staff_id WHERE a.session_id = ?",
+                [session_id],
+            ).fetchall()
+        )
+
+
+def test_flags_record_each_status_and_list_the_unmarked(cli, planned):
+    workshop = _first(planned["sessions"], "recovery-workshop", "North CMHT")
+    result = cli(
+        "attend",
+        str(workshop["id"]),
+        "--present",
+        "Nia North",
+        "--late",
+        "ned.north@nhs.example",
+        "--excused",
+        "Nell North",
+        "--json",
+    )
+    assert result.exit_code == 0, result
+    data = result.json()
+    assert data["marks"] == {"present": 1, "late": 1, "left-early": 0, "excused": 1, "absent": 0}
+    assert [p["name"] for p in data["not_marked"]] == ["Noor North"]
+    assert _marks(planned["db"], workshop["id"]) == {
+        "Nia North": "present",
+        "Ned North": "late",
+        "Nell North": "excused",
+    }
+    shown = cli("session", "show", str(workshop["id"]), "--json").json()
+    assert shown["status"] == "held"
+    assert {m["name"]: m["status"] for m in shown["attendance"]}["Ned North"] == "late"
+    # Now the rest, absent; nothing else changes.
+    again = cli("attend", str(workshop["id"]), "--rest-absent", "--present", "Nia North", "--json")
+    assert again.json()["added"] == 1 and again.json()["unchanged"] == 1
+    assert _marks(planned["db"], workshop["id"])["Noor North"] == "absent"
+
+
+def test_all_present_except_and_a_visitor(cli, planned):
+    workshop = _first(planned["sessions"], "recovery-workshop", "South CMHT")
+    result = cli(
+        "attend",
+        str(workshop["id"]),
+        "--all-present",
+        "--except",
+        "Sol South",
+        "--visitor",
+        "Pat Service-User",
+    )
+    assert result.exit_code == 0, result
+    assert "now held" in result.stderr
+    assert _marks(planned["db"], workshop["id"]) == {
+        "Sam South": "present",
+        "Sid South": "present",
+        "Sue South": "present",
+        "Sol South": "absent",
+        "Pat Service-User": "present",
+    }
+    # Absent from the workshop: catch-up finds her.
+    missed = cli("catchup", "--json").json()["missed"]
+    assert ("Sol South", "recovery-workshop") in {(m["name"], m["module"]) for m in missed}
+
+
+def test_the_same_register_twice_changes_nothing_and_a_correction_is_audited(
+    cli, planned, tmp_path
+):
+    workshop = _first(planned["sessions"], "recovery-workshop", "North CMHT")
+    register = tmp_path / "register.csv"
+    register.write_text(
+        "Name,Status\nNia North,P\nNed North,late\nNell North,apologies\nNoor North,A\n",
+        encoding="utf-8",
+    )
+    first = cli("attend", str(workshop["id"]), "--from", str(register), "--json").json()
+    assert (first["added"], first["changed"], first["now_held"]) == (4, 0, 1)
+    second = cli("attend", str(workshop["id"]), "--from", str(register), "--json").json()
+    assert (second["added"], second["changed"], second["unchanged"]) == (0, 0, 4)
+    with sqlite3.connect(planned["db"]) as conn:
+        audits_before = conn.execute("SELECT count(*) FROM audit WHERE action='attend'").fetchone()
+    assert audits_before[0] == 4
+    fix = cli("attend", str(workshop["id"]), "--present", "Noor North", "--json").json()
+    assert fix["changed"] == 1
+    with sqlite3.connect(planned["db"]) as conn:
+        old, new, actor = conn.execute(
+            "SELECT old, new, actor FROM audit WHERE action='attend' ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+    assert '"absent"' in old and '"present"' in new and actor == "tester"
+
+
+def test_a_register_with_a_session_column_records_many_sessions(cli, planned, tmp_path):
+    north = _first(planned["sessions"], "recovery-workshop", "North CMHT")
+    south = _first(planned["sessions"], "recovery-workshop", "South CMHT")
+    register = tmp_path / "many.csv"
+    lines = ["session,person,status"]
+    lines += [f"{north['id']},{n},present" for n in ("Nia North", "Ned North")]
+    lines += [f"{south['id']},sam.south@nhs.example,left early"]
+    register.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = cli("attend", "--from", str(register), "--json")
+    assert result.exit_code == 0, result
+    assert result.json()["sessions"] == sorted([north["id"], south["id"]])
+    assert result.json()["now_held"] == 2
+    assert _marks(planned["db"], south["id"]) == {"Sam South": "left-early"}
+
+
+def test_the_interactive_walk_asks_for_each_expected_person(cli, planned):
+    workshop = _first(planned["sessions"], "recovery-workshop", "South CMHT")
+    # Sam, Sid, Sol, Sue in name order; Enter means present; then one visitor, then done.
+    answers = "\nlate\nx\na\ne\nRay Visitor\n\n"
+    result = cli("attend", str(workshop["id"]), "--interactive", input=answers)
+    assert result.exit_code == 0, result
+    assert "unknown status 'x'" in result.stderr
+    assert _marks(planned["db"], workshop["id"]) == {
+        "Sam South": "present",
+        "Sid South": "late",
+        "Sol South": "absent",
+        "Sue South": "excused",
+        "Ray Visitor": "present",
+    }
+
+
+def test_progress_and_reports_reflect_the_register(cli, planned):
+    workshop = _first(planned["sessions"], "recovery-workshop", "North CMHT")
+    cli("attend", str(workshop["id"]), "--all-present", "--except", "Noor North")
+    progress = cli("progress", "WAVE1", "--json").json()
+    north = next(t for t in progress["teams"] if t["name"] == "North CMHT")
+    stage = north["stages"][0]
+    assert (stage["stage"], stage["held"], stage["planned"]) == ("workshop", 1, 1)
+    assert stage["attendance"] == 0.75 and stage["reach"] == 0.75
+    people = {p["name"]: p for p in cli("report", "participation", "--json").json()["staff"]}
+    assert people["Nia North"]["strategies"]["information-session"] == 1
+    assert people["Noor North"]["score"] == 0
+    milestones = cli("report", "milestones", "--json").json()["milestones"]
+    began = next(m for m in milestones if m["team"] == "North CMHT" and m["stage"] == "workshop")
+    assert began["began"] == workshop["start"][:10] and began["proportion"] == 1.0
+
+
+def test_export_csv_neutralises_formulas(cli, planned):
+    workshop = _first(planned["sessions"], "recovery-workshop", "North CMHT")
+    cli("attend", str(workshop["id"]), "--present", "Nia North", "--visitor", "=HYPERLINK(1)")
+    text = cli("export", "csv", "attendance").stdout
+    assert "'=HYPERLINK(1)" in text and "\n=HYPERLINK" not in text
+    rows = cli("export", "json", "attendance").json()
+    assert {r["name"] for r in rows} == {"Nia North", "=HYPERLINK(1)"}
+    bad = cli("export", "csv", "everything")
+    assert bad.exit_code == 1 and "choose one of" in bad.stderr
