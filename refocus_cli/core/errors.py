@@ -31,13 +31,13 @@ class DatabaseProblem(RefocusError):
 class FileProblems(InvalidInput):
     """A file with one or more problems, each tied to its row."""
 
-    def __init__(self, source: str, problems: list[str]):
+    def __init__(self, source: str, problems: list[str], nothing: str = "nothing was imported"):
         self.source = source
         self.problems = problems
         count = len(problems)
         noun = "problem" if count == 1 else "problems"
         super().__init__(
-            f"{source} has {count} {noun} (listed above); nothing was imported: "
+            f"{source} has {count} {noun} (listed above); {nothing}: "
             "fix them and run the command again"
         )
 

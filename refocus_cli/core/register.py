@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from refocus_cli.core.errors import FileProblems, InvalidInput
 from refocus_cli.core.tabular import Table
 
+RECORDED = "nothing was recorded"
 STATUSES = ("present", "late", "left-early", "excused", "absent")
 ATTENDED = frozenset({"present", "late", "left-early"})
 
@@ -88,6 +89,7 @@ def read_register(table: Table) -> list[RegisterLine]:
                 f"row 1: missing required column {name!r} (found: {', '.join(table.headers)})"
                 for name in missing
             ],
+            RECORDED,
         )
     lines, problems = [], []
     for row, cells in table.rows:
@@ -107,7 +109,7 @@ def read_register(table: Table) -> list[RegisterLine]:
         visitor = _cell(cells, visitor_at).lower() in YES
         lines.append(RegisterLine(row, session, " ".join(person.split()), status, visitor))
     if problems:
-        raise FileProblems(table.source, problems)
+        raise FileProblems(table.source, problems, RECORDED)
     if not lines:
-        raise FileProblems(table.source, ["the register has a header but no rows"])
+        raise FileProblems(table.source, ["the register has a header but no rows"], RECORDED)
     return lines

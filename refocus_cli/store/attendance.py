@@ -275,7 +275,7 @@ def _problems(source: str, problems: list[str]) -> None:
         shown = problems[:MAX_PROBLEMS]
         if len(problems) > MAX_PROBLEMS:
             shown.append(f"... and {len(problems) - MAX_PROBLEMS} more problems")
-        raise FileProblems(source, shown)
+        raise FileProblems(source, shown, "nothing was recorded")
 
 
 def bulk_marks(

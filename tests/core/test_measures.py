@@ -1,0 +1,178 @@
+"""The implementation measures on facts small enough to check by eye."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from refocus_cli.core.catchup import Spell
+from refocus_cli.core.measures import (
+    Facts,
+    Implementation,
+    SessionFact,
+    StaffFact,
+    TeamFact,
+    is_clinical,
+)
+
+D = date.fromisoformat
+AS_OF = D("2027-06-01")
+
+
+def session(id, module, day, teams, *, strategy=None, stage="working-practices", occurrence=1,
+            status="held", kind="planned", audience="whole-team", invitees=()):  # fmt: skip
+    return SessionFact(
+        id=id,
+        stage=stage,
+        module=module,
+        strategy=strategy or "working-practices-training",
+        occurrence=occurrence,
+        kind=kind,
+        status=status,
+        day=D(day),
+        team_ids=tuple(teams),
+        audience=audience,
+        invitees=tuple(invitees),
+    )
+
+
+def facts(sessions, marks, spells, staff=None, teams=None):
+    staff = staff or {i: StaffFact(i, f"P{i}", "nurse", False) for i in spells}
+    teams = teams or {
+        1: TeamFact(1, "One", "active", None, "W"),
+        2: TeamFact(2, "Two", "active", None, "W"),
+    }
+    return Facts(AS_OF, teams, staff, spells, sessions, marks)  # fmt: skip
+
+
+def whole_year(team):
+    return [Spell(team, D("2026-01-01"), None)]
+
+
+def test_split_groups_of_one_session_count_once_and_half_is_enough():
+    # Team 1 split into two groups for values (occurrence 1), plus strengths and goals.
+    sessions = [
+        session(1, "values", "2027-02-01", [1]),
+        session(2, "values", "2027-02-02", [1]),
+        session(3, "strengths", "2027-02-08", [1]),
+        session(4, "goals", "2027-02-15", [1]),
+    ]
+    marks = {(1, 10): "present", (2, 10): "absent", (3, 10): "late", (2, 11): "present"}
+    impl = Implementation(facts(sessions, marks, {10: whole_year(1), 11: whole_year(1)}))
+    rows = {p.staff.id: p for p in impl.participation}
+    # Person 10: values (group 1) and strengths of three activities: 2 of 3, engaged.
+    assert rows[10].attended["working-practices-training"] == 2
+    assert rows[10].expected["working-practices-training"] == 3
+    assert rows[10].score == 1
+    # Person 11: values (group 2) only: 1 of 3 is under half.
+    assert rows[11].attended["working-practices-training"] == 1
+    assert rows[11].score == 0
+
+
+def test_excused_and_unmarked_are_not_attendance_and_uninvited_attenders_count():
+    sessions = [session(1, "workshop", "2027-02-01", [1], strategy="information-session")]
+    marks = {(1, 10): "excused", (1, 30): "present"}  # 30 is in team 2 but came anyway
+    spells = {10: whole_year(1), 11: whole_year(1), 30: whole_year(2)}
+    rows = {p.staff.id: p for p in Implementation(facts(sessions, marks, spells)).participation}
+    assert rows[10].score == 0 and rows[11].score == 0
+    assert rows[30].engaged["information-session"] is True
+
+
+def test_team_scores_use_stayers_and_ties_at_the_median_go_low():
+    sessions = [
+        session(1, "workshop", "2027-02-01", [1], strategy="information-session"),
+        session(2, "workshop", "2027-02-01", [2], strategy="information-session"),
+        session(3, "workshop", "2027-02-01", [3], strategy="information-session"),
+    ]
+    teams = {
+        1: TeamFact(1, "One", "active", None, "W"),
+        2: TeamFact(2, "Two", "active", None, "W"),
+        3: TeamFact(3, "Three", "active", None, "W"),
+        4: TeamFact(4, "Gone", "disbanded", D("2027-03-01"), "W"),
+    }
+    spells = {
+        10: whole_year(1),
+        11: [Spell(1, D("2027-03-01"), None)],  # joined after the first session: not a stayer
+        20: whole_year(2),
+        30: whole_year(3),
+        40: [Spell(4, D("2026-01-01"), D("2027-03-01"))],
+    }
+    marks = {(1, 10): "present", (1, 11): "present", (2, 20): "present", (3, 30): "absent"}
+    impl = Implementation(facts(sessions, marks, spells, teams=teams))
+    scores = {s.team.name: s for s in impl.team_scores}
+    assert scores["One"].stayers == [10] and scores["One"].score == 1
+    assert scores["Two"].score == 1 and scores["Three"].score == 0
+    assert impl.median == 1
+    assert [scores[n].level for n in ("One", "Two", "Three")] == ["low", "low", "low"]
+    assert scores["Gone"].score is None and scores["Gone"].why_unscored.startswith("disbanded")
+
+
+def test_reach_counts_half_of_planned_occurrences_or_a_catch_up():
+    coaching = [
+        session(
+            i,
+            "coaching",
+            f"2027-03-0{i}",
+            [1],
+            stage="coaching",
+            occurrence=i,
+            strategy="coaching-training",
+        )  # fmt: skip
+        for i in (1, 2, 3)
+    ]
+    catch_up = session(9, "coaching", "2027-04-01", [1], stage="coaching", kind="catch-up",
+                       strategy="coaching-training", invitees=[12])  # fmt: skip
+    marks = {(1, 10): "present", (2, 10): "present", (1, 11): "present", (9, 12): "present"}
+    spells = {10: whole_year(1), 11: whole_year(1), 12: [Spell(1, D("2027-03-20"), None)]}
+    impl = Implementation(facts([*coaching, catch_up], marks, spells))
+    team = next(p for p in impl.progress if p.team.id == 1)
+    stage = next(s for s in team.stages if s.stage == "coaching")
+    # 10: 2 of 3 (done); 11: 1 of 3 (not); 12: the catch-up (done).
+    assert (stage.completed, stage.staff) == (2, 3)
+    assert stage.held == 3 and stage.planned == 3
+
+
+def test_audiences_and_flags():
+    assert is_clinical("Community psychiatric nurse") and not is_clinical("Team administrator")
+    staff = {
+        10: StaffFact(10, "Manager", "team manager", True),
+        11: StaffFact(11, "Nurse", "nurse", False),
+        12: StaffFact(12, "Admin", "administrator", False),
+        13: StaffFact(13, "Leaver", "nurse", False),
+    }
+    spells = {
+        10: whole_year(1),
+        11: whole_year(1),
+        12: whole_year(1),
+        13: [Spell(1, D("2026-01-01"), D("2027-03-01"))],
+    }
+    reflection = [
+        session(
+            i,
+            "team-reflection",
+            f"2027-0{i}-10",
+            [1],
+            stage="practice-change",
+            occurrence=i,
+            strategy="team-reflection",
+        )  # fmt: skip
+        for i in range(1, 7)
+    ]
+    supervision = session(20, "supervision", "2027-05-20", [1], stage="practice-change",
+                          strategy="supervision-reflection", audience="clinical")  # fmt: skip
+    cancelled = session(21, "team-reflection", "2027-05-25", [1], stage="practice-change",
+                        occurrence=7, status="cancelled", strategy="team-reflection")  # fmt: skip
+    marks = {}
+    for s in reflection:
+        marks[(s.id, 11)] = "present"
+        marks[(s.id, 12)] = "present" if s.id <= 3 else "absent"
+    marks[(1, 10)] = "present"
+    impl = Implementation(facts([*reflection, supervision, cancelled], marks, spells, staff))
+    rows = {p.staff.id: p for p in impl.participation}
+    assert rows[12].expected["supervision-reflection"] == 0  # not clinical
+    assert rows[11].expected["supervision-reflection"] == 1
+    flags = next(p for p in impl.progress if p.team.id == 1).flags
+    # The June session is after the report date: five held reflection sessions.
+    assert any("manager Manager attended 1 of 5" in f for f in flags)
+    assert not any(f.startswith("staff turnover") for f in flags)  # 1 of 4 gone: under 30 %
+    assert any(f.startswith("attendance falling") for f in flags)
+    assert "1 session cancelled" in flags
