@@ -11,6 +11,7 @@ from typer.core import TyperGroup
 from refocus_cli import __version__
 from refocus_cli.cli import (
     attendance,
+    calendars,
     catchup,
     closure,
     cohort,
@@ -99,7 +100,10 @@ app.command("catchup")(catchup.catchup)
 app.command("attend")(attendance.attend)
 app.command("progress")(reports.progress)
 app.add_typer(reports.report_app, name="report")
+reports.export_app.command("ics")(calendars.export_ics)
 app.add_typer(reports.export_app, name="export")
+calendars.publish_app.command("caldav")(calendars.publish_caldav)
+app.add_typer(calendars.publish_app, name="publish")
 app.command("sessions")(sessions.sessions)
 app.add_typer(sessions.app, name="session")
 app.add_typer(closure.app, name="closure")

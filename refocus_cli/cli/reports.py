@@ -292,11 +292,11 @@ def html(
             "milestones": milestones_data(impl, team_ids),
         }
     page = render_report(data)
-    _write(output, page)
+    write_atomically(output, page)
     message(f"Wrote {output} ({len(data['progress']['teams'])} teams).")
 
 
-def _write(path: Path, text: str) -> None:
+def write_atomically(path: Path, content: str | bytes) -> None:
     """Write a whole file or nothing: a temporary file beside it, then a rename."""
     import os
     import tempfile
@@ -306,8 +306,9 @@ def _write(path: Path, text: str) -> None:
         raise InvalidInput(f"folder {directory} does not exist: create it or choose another -o")
     handle, temp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
         os.replace(temp, path)
     except OSError as exc:
         Path(temp).unlink(missing_ok=True)
@@ -381,7 +382,7 @@ def _export(fmt: str, what: str, output: Path | None, manual, on, db) -> None:
     if output is None:
         print(text, end="")
     else:
-        _write(output, text)
+        write_atomically(output, text)
         message(f"Wrote {len(rows)} {what} rows to {output}.")
 
 

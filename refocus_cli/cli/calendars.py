@@ -1,0 +1,177 @@
+"""`refocus export ics` and `refocus publish caldav`: sessions in people's calendars."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from refocus_cli.cli.context import opened
+from refocus_cli.cli.options import DEFAULT_DB, DbOpt, JsonOpt, ManualOpt
+from refocus_cli.cli.output import message, print_json
+from refocus_cli.core.errors import InvalidInput
+
+publish_app = typer.Typer(help="Publish sessions to a shared calendar server.")
+
+CohortOpt = Annotated[str | None, typer.Option("--cohort", help="Sessions of this cohort.")]
+TeamOpt = Annotated[str | None, typer.Option("--team", help="Sessions of this team.")]
+TrainerOpt = Annotated[str | None, typer.Option("--trainer", help="Sessions this trainer runs.")]
+StaffOpt = Annotated[
+    str | None, typer.Option("--staff", help="Sessions this member of staff is expected at.")
+]
+AllOpt = Annotated[bool, typer.Option("--all", help="Every session.")]
+AlarmOpt = Annotated[
+    str | None, typer.Option("--alarm", help="Reminders before each session, e.g. 1d,30m.")
+]
+AttendeesOpt = Annotated[
+    bool, typer.Option("--with-attendees", help="List trainers and expected staff with emails.")
+]
+OrganiserOpt = Annotated[
+    str | None, typer.Option("--organiser", help="Organiser's email [default: the lead trainer's].")
+]
+DropOpt = Annotated[
+    bool,
+    typer.Option(
+        "--drop-cancelled",
+        help="Leave cancelled sessions out (for subscribed feeds) instead of marking them.",
+    ),
+]
+
+
+def _choice(cohort, team, trainer, staff, every) -> tuple[str, str | None]:
+    chosen = [
+        (name, value)
+        for name, value in (
+            ("cohort", cohort),
+            ("team", team),
+            ("trainer", trainer),
+            ("staff", staff),
+        )
+        if value is not None
+    ]
+    if every:
+        chosen.append(("all", None))
+    if len(chosen) != 1:
+        raise InvalidInput(
+            "choose the sessions with exactly one of --cohort, --team, --trainer, --staff or --all"
+        )
+    return chosen[0]
+
+
+def calendar_bytes(
+    store, manual, choice: str, ref: str | None, *, alarm, with_attendees, organiser, drop
+) -> tuple[bytes, int]:
+    from refocus_cli.core.calendar import parse_alarms
+    from refocus_cli.core.programme import clean_email
+    from refocus_cli.render.calendar import render_ics
+    from refocus_cli.store import calendar, overrides
+
+    alarms = parse_alarms(alarm)
+    if organiser is not None:
+        organiser = clean_email(organiser)
+    curriculum = overrides.curriculum(store, manual)
+    sessions = calendar.calendar_sessions(store, curriculum, choice, ref, with_attendees)
+    programme = store.programme()
+    name = programme["name"] + (f" - {ref}" if ref else "")
+    data = render_ics(
+        sessions,
+        programme["timezone"],
+        name=name,
+        years=calendar.first_and_last_year(sessions, store.today()),
+        alarms=alarms,
+        with_attendees=with_attendees,
+        organiser=organiser,
+        drop_cancelled=drop,
+        now=store.clock(),
+    )
+    kept = sum(1 for s in sessions if not (drop and s.status == "cancelled"))
+    return data, kept
+
+
+def export_ics(
+    output: Annotated[Path, typer.Option("-o", "--output", help="The .ics file to write.")],
+    cohort: CohortOpt = None,
+    team: TeamOpt = None,
+    trainer: TrainerOpt = None,
+    staff: StaffOpt = None,
+    every: AllOpt = False,
+    alarm: AlarmOpt = None,
+    with_attendees: AttendeesOpt = False,
+    organiser: OrganiserOpt = None,
+    drop_cancelled: DropOpt = False,
+    manual: ManualOpt = None,
+    db: DbOpt = DEFAULT_DB,
+) -> None:
+    """Write a calendar file that Outlook, Google, Apple Calendar and Thunderbird import.
+
+    Re-exporting updates the events already imported (stable UIDs, rising SEQUENCE);
+    cancelled sessions are marked cancelled so calendars drop them.
+    """
+    from refocus_cli.cli.reports import write_atomically
+
+    choice, ref = _choice(cohort, team, trainer, staff, every)
+    with opened(db) as store:
+        data, count = calendar_bytes(
+            store,
+            manual,
+            choice,
+            ref,
+            alarm=alarm,
+            with_attendees=with_attendees,
+            organiser=organiser,
+            drop=drop_cancelled,
+        )
+    write_atomically(output, data)
+    if count == 0:
+        message(f"No sessions match: wrote an empty calendar to {output}.")
+    else:
+        message(f"Wrote {count} session{'s' if count != 1 else ''} to {output}.")
+
+
+def publish_caldav(
+    url: Annotated[str, typer.Argument(help="The CalDAV server's address (https://…).")],
+    calendar_name: Annotated[
+        str | None,
+        typer.Option("--calendar", help="Calendar (collection) name under URL; made if missing."),
+    ] = None,
+    user: Annotated[str | None, typer.Option("--user", help="User name on the server.")] = None,
+    cohort: CohortOpt = None,
+    team: TeamOpt = None,
+    trainer: TrainerOpt = None,
+    staff: StaffOpt = None,
+    every: AllOpt = False,
+    alarm: AlarmOpt = None,
+    manual: ManualOpt = None,
+    db: DbOpt = DEFAULT_DB,
+    as_json: JsonOpt = False,
+) -> None:
+    """Put each session on a CalDAV server as its own event; only changes are sent.
+
+    The password comes from $REFOCUS_CALDAV_PASSWORD, else a prompt (never a flag).
+    Everything is the default (--all) unless a filter is given.
+    """
+    import os
+
+    from refocus_cli.render import caldav
+
+    if not any([cohort, team, trainer, staff, every]):
+        every = True
+    choice, ref = _choice(cohort, team, trainer, staff, every)
+    password = None
+    if user:
+        password = os.environ.get("REFOCUS_CALDAV_PASSWORD")
+        if password is None:
+            password = typer.prompt(f"Password for {user}", hide_input=True)
+    with opened(db) as store:
+        events = caldav.session_events(store, manual, choice, ref, alarm=alarm)
+        target = caldav.Target(url, calendar_name, user, password)
+        outcome = caldav.publish(target, events)
+    if as_json:
+        print_json(outcome)
+        return
+    message(
+        f"Published to {outcome['calendar']}: {len(outcome['created'])} created, "
+        f"{len(outcome['updated'])} updated, {len(outcome['removed'])} removed, "
+        f"{outcome['unchanged']} unchanged."
+    )

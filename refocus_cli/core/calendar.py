@@ -1,0 +1,122 @@
+"""What a calendar event says about a session: title, place, description, status.
+
+Cancellations: published files are METHOD:PUBLISH and keep a cancelled session as an
+event with STATUS:CANCELLED, a higher SEQUENCE, TRANSP:TRANSPARENT (it no longer
+blocks time) and a title that starts with "Cancelled:". Clients that honour STATUS
+hide or strike it through; the Outlook versions that ignore STATUS still update the
+event they imported (same UID, higher SEQUENCE) and show the word in its title. Leaving
+the event out instead would leave a stale copy in every calendar that imported the
+file, so it is only done on request (`--drop-cancelled`, for subscribed feeds).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from refocus_cli.core.errors import InvalidInput
+
+UID_DOMAIN = "refocus.invalid"  # stable and never a real host
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    email: str | None
+    role: str  # lead, lived-experience or participant
+
+
+@dataclass(frozen=True)
+class CalendarSession:
+    id: int
+    uuid: str
+    stage: str
+    stage_title: str
+    module: str
+    module_title: str
+    occurrence: int
+    occurrences: int
+    kind: str
+    start: datetime  # aware, in the programme's zone
+    end: datetime
+    status: str
+    sequence: int
+    note: str
+    created: datetime
+    modified: datetime
+    cohort: str | None
+    venue: str | None
+    site: str | None
+    teams: tuple[str, ...]
+    trainers: tuple[Person, ...]
+    what_to_bring: tuple[str, ...]
+    attendees: tuple[Person, ...] = ()
+
+
+def uid(session: CalendarSession) -> str:
+    """The event's UID: derived from the session's UUID, so it never changes."""
+    return f"{session.uuid}@{UID_DOMAIN}"
+
+
+def summary(session: CalendarSession) -> str:
+    title = session.module_title
+    if session.occurrences > 1 and session.kind == "planned":
+        title += f" ({session.occurrence} of {session.occurrences})"
+    if session.kind == "catch-up":
+        title = f"Catch-up: {title}"
+    who = ", ".join(session.teams)
+    text = f"REFOCUS {title}" + (f" - {who}" if who else "")
+    return f"Cancelled: {text}" if session.status == "cancelled" else text
+
+
+def location(session: CalendarSession) -> str | None:
+    if session.venue and session.site and session.site not in session.venue:
+        return f"{session.venue}, {session.site}"
+    return session.venue
+
+
+def description(session: CalendarSession) -> str:
+    lines = []
+    if session.status == "cancelled":
+        lines += ["THIS SESSION IS CANCELLED." + (f" {session.note}" if session.note else ""), ""]
+    lines.append(f"{session.stage_title}: {session.module_title}")
+    if session.teams:
+        lines.append(f"Teams: {', '.join(session.teams)}")
+    if session.trainers:
+        named = [
+            t.name + (" (lived-experience trainer)" if t.role == "lived-experience" else "")
+            for t in session.trainers
+        ]
+        lines.append(f"Trainers: {', '.join(named)}")
+    if session.cohort:
+        lines.append(f"Cohort: {session.cohort}")
+    if session.what_to_bring:
+        lines += ["", "What to bring:"] + [f"- {item}" for item in session.what_to_bring]
+    lines += ["", f"refocus session {session.id} (record attendance: refocus attend {session.id})"]
+    return "\n".join(lines)
+
+
+def organiser(session: CalendarSession, fallback: str | None) -> Person | None:
+    """Who the event is from: the coordinator given, else the lead trainer with an email."""
+    if fallback:
+        return Person(fallback.split("@")[0], fallback, "organiser")
+    lead = next((t for t in session.trainers if t.email), None)
+    return lead
+
+
+def parse_alarms(text: str | None) -> list[timedelta]:
+    """Reminders before each session, e.g. "1d,30m" (days, hours or minutes)."""
+    if not text:
+        return []
+    units = {"d": "days", "h": "hours", "m": "minutes"}
+    alarms = []
+    for part in text.split(","):
+        token = part.strip().lower()
+        number, unit = token[:-1], token[-1:]
+        if not number.isdigit() or unit not in units or int(number) == 0:
+            raise InvalidInput(
+                f"--alarm {part.strip()!r} is not a reminder: use numbers with d, h or m, "
+                "e.g. --alarm 1d,30m"
+            )
+        alarms.append(timedelta(**{units[unit]: int(number)}))
+    return sorted(set(alarms), reverse=True)

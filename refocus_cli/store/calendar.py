@@ -1,0 +1,189 @@
+"""Sessions as calendars need them: selected by cohort, team, trainer or person."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime
+from typing import Any
+
+from refocus_cli.core.calendar import CalendarSession, Person
+from refocus_cli.core.curriculum import Curriculum
+from refocus_cli.core.measures import is_clinical
+from refocus_cli.store.database import Store
+
+SELECT = """
+SELECT s.id, s.uuid, s.stage, s.module, s.occurrence, s.group_no, s.kind, s.start_utc,
+       s.end_utc, s.status, s.sequence, s.note, s.created_at, s.updated_at, c.name AS cohort,
+       v.name AS venue, v.site AS site
+FROM session s LEFT JOIN cohort c ON c.id = s.cohort_id LEFT JOIN venue v ON v.id = s.venue_id
+"""
+
+
+def _selected_ids(store: Store, choice: str, ref: str | None) -> list[int] | None:
+    """Session ids for one filter; None means every session."""
+    if choice == "all":
+        return None
+    if choice == "cohort":
+        from refocus_cli.store.cohorts import find_cohort
+
+        cohort_id = find_cohort(store, ref)["id"]
+        return [
+            r[0]
+            for r in store.db.execute("SELECT id FROM session WHERE cohort_id = ?", [cohort_id])
+        ]
+    if choice == "team":
+        from refocus_cli.store.teams import find_team
+
+        team_id = find_team(store, ref)["id"]
+        return [
+            r[0]
+            for r in store.db.execute(
+                "SELECT session_id FROM session_team WHERE team_id = ?", [team_id]
+            )
+        ]
+    if choice == "trainer":
+        from refocus_cli.store.trainers import find_trainer
+
+        trainer_id = find_trainer(store, ref)["id"]
+        return [
+            r[0]
+            for r in store.db.execute(
+                "SELECT session_id FROM session_trainer WHERE trainer_id = ?", [trainer_id]
+            )
+        ]
+    raise ValueError(choice)
+
+
+def staff_session_ids(store: Store, ref: str, curriculum: Curriculum) -> list[int]:
+    """The sessions a member of staff is expected at: their teams' while they were in
+    them (managers-only and clinical ones only if they are), and catch-ups they are
+    invited to."""
+    from refocus_cli.store.staff import find_staff
+
+    person = find_staff(store, ref)
+    row = store.one("SELECT role, is_manager FROM staff WHERE id = ?", [person["id"]])
+    audiences = {m.key: m.audience for m in curriculum.modules}
+    spells = store.rows(
+        "SELECT team_id, start_date, end_date FROM membership WHERE staff_id = ?", [person["id"]]
+    )
+    tz = store.tz()
+    ids = {
+        r[0]
+        for r in store.db.execute(
+            "SELECT session_id FROM session_invitee WHERE staff_id = ?", [person["id"]]
+        )
+    }
+    for spell in spells:
+        for session_id, module, start in store.db.execute(
+            "SELECT s.id, s.module, s.start_utc FROM session s JOIN session_team st "
+            "ON st.session_id = s.id WHERE st.team_id = ? AND s.kind = 'planned'",
+            [spell["team_id"]],
+        ):
+            day = datetime.fromisoformat(start).astimezone(tz).date().isoformat()
+            if day < spell["start_date"] or (spell["end_date"] and day >= spell["end_date"]):
+                continue
+            audience = audiences.get(module, "whole-team")
+            if audience == "managers" and not row["is_manager"]:
+                continue
+            if audience == "clinical" and not is_clinical(row["role"]):
+                continue
+            ids.add(session_id)
+    return sorted(ids)
+
+
+def calendar_sessions(
+    store: Store,
+    curriculum: Curriculum,
+    choice: str,
+    ref: str | None = None,
+    with_attendees: bool = False,
+) -> list[CalendarSession]:
+    """The chosen sessions, in time order, with everything an event shows."""
+    ids = (
+        staff_session_ids(store, ref, curriculum)
+        if choice == "staff"
+        else _selected_ids(store, choice, ref)
+    )
+    if ids is not None and not ids:
+        return []
+    where, params = "", []
+    if ids is not None:
+        store.db.execute("CREATE TEMP TABLE IF NOT EXISTS chosen (id INTEGER PRIMARY KEY)")
+        store.db.execute("DELETE FROM chosen")
+        store.db.conn.executemany("INSERT OR IGNORE INTO chosen VALUES (?)", [(i,) for i in ids])
+        where = " WHERE s.id IN (SELECT id FROM chosen)"
+    rows = store.rows(SELECT + where + " ORDER BY s.start_utc, s.id", params)
+    teams: dict[int, list[str]] = defaultdict(list)
+    for session_id, name in store.db.execute(
+        "SELECT st.session_id, t.name FROM session_team st JOIN team t ON t.id = st.team_id "
+        "ORDER BY t.name COLLATE NOCASE"
+    ):
+        teams[session_id].append(name)
+    trainers: dict[int, list[Person]] = defaultdict(list)
+    for session_id, name, email, role in store.db.execute(
+        "SELECT st.session_id, t.name, t.email, st.role FROM session_trainer st "
+        "JOIN trainer t ON t.id = st.trainer_id ORDER BY st.role, t.name"
+    ):
+        trainers[session_id].append(Person(name, email, role))
+    titles = {m.key: m.title for m in curriculum.modules}
+    bring = {m.key: m.content.what_to_bring for m in curriculum.modules}
+    stage_titles = {s.key: s.title for s in curriculum.stages}
+    counts = {m.key: m.sessions for m in curriculum.modules}
+    tz = store.tz()
+    result = []
+    for row in rows:
+        attendees: tuple[Person, ...] = ()
+        if with_attendees:
+            attendees = _attendees(store, row, curriculum)
+        result.append(
+            CalendarSession(
+                id=row["id"],
+                uuid=row["uuid"],
+                stage=row["stage"],
+                stage_title=stage_titles.get(row["stage"], row["stage"]),
+                module=row["module"],
+                module_title=titles.get(row["module"], row["module"]),
+                occurrence=row["occurrence"],
+                occurrences=counts.get(row["module"], 1),
+                kind=row["kind"],
+                start=datetime.fromisoformat(row["start_utc"]).astimezone(tz),
+                end=datetime.fromisoformat(row["end_utc"]).astimezone(tz),
+                status=row["status"],
+                sequence=row["sequence"],
+                note=row["note"],
+                created=datetime.fromisoformat(row["created_at"]),
+                modified=datetime.fromisoformat(row["updated_at"]),
+                cohort=row["cohort"],
+                venue=row["venue"],
+                site=row["site"],
+                teams=tuple(teams.get(row["id"], ())),
+                trainers=tuple(trainers.get(row["id"], ())),
+                what_to_bring=tuple(bring.get(row["module"], ())),
+                attendees=attendees,
+            )
+        )
+    return result
+
+
+def _attendees(store: Store, row: dict[str, Any], curriculum: Curriculum) -> tuple[Person, ...]:
+    from refocus_cli.store import attendance
+
+    audience = {m.key: m.audience for m in curriculum.modules}.get(row["module"], "whole-team")
+    tz = store.tz()
+    session = {
+        "id": row["id"],
+        "kind": row["kind"],
+        "module": row["module"],
+        "occurrence": row["occurrence"],
+        "start": datetime.fromisoformat(row["start_utc"]).astimezone(tz).isoformat(),
+    }
+    people = attendance.expected(store, session, audience)
+    return tuple(Person(p["name"], p["email"], "participant") for p in people)
+
+
+def first_and_last_year(sessions: list[CalendarSession], today: date) -> tuple[int, int]:
+    """The years a calendar's time zone must cover: from the year before the first
+    session (so a rule already in force covers it) to the last session's year."""
+    if not sessions:
+        return today.year - 1, today.year
+    return sessions[0].start.year - 1, max(s.end.year for s in sessions)
