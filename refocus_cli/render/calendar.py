@@ -1,4 +1,4 @@
-"""Calendars (.ics) built with icalendar: RRULE-form time zones, stable UIDs, SEQUENCE."""
+"""Calendars (.ics): RRULE-form time zones (built with icalendar), stable UIDs, SEQUENCE."""
 
 from __future__ import annotations
 
@@ -32,61 +32,120 @@ def _timezone(tz_name: str, first_year: int, last_year: int):
     return zone
 
 
-def _address(person: cal.Person, role: str | None = None):
-    from icalendar import vCalAddress
+# Events are written directly rather than through icalendar's object model: for a
+# national programme (20,000+ sessions) icalendar's per-property objects and
+# character-by-character folding took about 0.4 ms per event; this writer follows the
+# same rules (RFC 5545 text escaping, RFC 6868 parameter escaping, folding at 75
+# octets on character boundaries) and the tests read its output back with four
+# independent parsers (icalendar, ical, vobject, ics).
 
-    address = vCalAddress(f"mailto:{person.email}")
-    address.params["cn"] = person.name
+
+def _text(value: str) -> str:
+    return (
+        value.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )
+
+
+def _param(value: str) -> str:
+    """A parameter value, quoted, with RFC 6868 escapes for ^, newlines and quotes."""
+    escaped = value.replace("^", "^^").replace("\r\n", "^n").replace("\n", "^n")
+    return '"' + escaped.replace('"', "^'") + '"'
+
+
+def fold(line: str) -> bytes:
+    """One content line as octets, folded at 75 octets without splitting a character."""
+    data = line.encode("utf-8")
+    if len(data) <= 75:
+        return data + b"\r\n"
+    parts, start, limit = [], 0, 75
+    while len(data) - start > limit:
+        cut = start + limit
+        while data[cut] & 0xC0 == 0x80:  # never cut inside a multi-byte character
+            cut -= 1
+        parts.append(data[start:cut])
+        start, limit = cut, 74  # continuation lines begin with a space
+    parts.append(data[start:])
+    return b"\r\n ".join(parts) + b"\r\n"
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _local(moment: datetime) -> str:
+    return moment.strftime("%Y%m%dT%H%M%S")
+
+
+def _duration(before: timedelta) -> str:
+    minutes = int(before.total_seconds()) // 60
+    if minutes % (24 * 60) == 0:
+        return f"-P{minutes // (24 * 60)}D"
+    hours, minutes = divmod(minutes, 60)
+    return "-PT" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
+
+
+def _address(person: cal.Person, role: str | None = None) -> str:
+    params = f";CN={_param(person.name)}"
     if role:
-        address.params["role"] = role
-    return address
+        params += f";ROLE={role}"
+    return f"{params}:mailto:{person.email}"
 
 
-def event(
+def event_lines(
     session: cal.CalendarSession,
+    tz_name: str,
     *,
     stamp: datetime,
     alarms: list[timedelta] = (),
     with_attendees: bool = False,
     organiser: str | None = None,
-):
-    from icalendar import Alarm, Event
-
-    item = Event()
-    item.add("uid", cal.uid(session))
-    item.add("dtstamp", stamp)
-    item.add("created", session.created.astimezone(UTC))
-    item.add("last-modified", session.modified.astimezone(UTC))
-    item.add("sequence", session.sequence)
-    item.add("dtstart", session.start)
-    item.add("dtend", session.end)
-    item.add("summary", cal.summary(session))
+) -> list[str]:
+    """The content lines of one VEVENT (unfolded)."""
+    cancelled = session.status == "cancelled"
+    lines = [
+        "BEGIN:VEVENT",
+        f"UID:{cal.uid(session)}",
+        f"DTSTAMP:{_utc(stamp)}",
+        f"CREATED:{_utc(session.created)}",
+        f"LAST-MODIFIED:{_utc(session.modified)}",
+        f"SEQUENCE:{session.sequence}",
+        f"DTSTART;TZID={tz_name}:{_local(session.start)}",
+        f"DTEND;TZID={tz_name}:{_local(session.end)}",
+        f"SUMMARY:{_text(cal.summary(session))}",
+    ]
     where = cal.location(session)
     if where:
-        item.add("location", where)
-    item.add("description", cal.description(session))
-    item.add("categories", ["REFOCUS", session.stage])
-    cancelled = session.status == "cancelled"
-    item.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    item.add("transp", "TRANSPARENT" if cancelled else "OPAQUE")
+        lines.append(f"LOCATION:{_text(where)}")
+    lines.append(f"DESCRIPTION:{_text(cal.description(session))}")
+    lines.append(f"CATEGORIES:REFOCUS,{_text(session.stage)}")
+    lines.append(f"STATUS:{'CANCELLED' if cancelled else 'CONFIRMED'}")
+    lines.append(f"TRANSP:{'TRANSPARENT' if cancelled else 'OPAQUE'}")
     lead = cal.organiser(session, organiser)
     if lead is not None and lead.email:
-        item.add("organizer", _address(lead))
+        lines.append("ORGANIZER" + _address(lead))
     if with_attendees:
         for trainer in session.trainers:
             if trainer.email:
-                item.add("attendee", _address(trainer, "CHAIR"), encode=0)
+                lines.append("ATTENDEE" + _address(trainer, "CHAIR"))
         for person in session.attendees:
             if person.email:
-                item.add("attendee", _address(person, "REQ-PARTICIPANT"), encode=0)
+                lines.append("ATTENDEE" + _address(person, "REQ-PARTICIPANT"))
     if not cancelled:
         for before in alarms:
-            alarm = Alarm()
-            alarm.add("action", "DISPLAY")
-            alarm.add("description", cal.summary(session))
-            alarm.add("trigger", -before)
-            item.add_component(alarm)
-    return item
+            lines += [
+                "BEGIN:VALARM",
+                "ACTION:DISPLAY",
+                f"DESCRIPTION:{_text(cal.summary(session))}",
+                f"TRIGGER:{_duration(before)}",
+                "END:VALARM",
+            ]
+    lines.append("END:VEVENT")
+    return lines
 
 
 def render_ics(
@@ -103,28 +162,29 @@ def render_ics(
     method: str | None = "PUBLISH",
 ) -> bytes:
     """A whole calendar; method=None for a CalDAV resource, which must not carry one."""
-    from icalendar import Calendar
-
     stamp = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
-    calendar = Calendar()
-    calendar.add("prodid", f"-//refocus//refocus {__version__}//EN")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
+    head = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:-//refocus//refocus {__version__}//EN",
+        "CALSCALE:GREGORIAN",
+    ]
     if method:
-        calendar.add("method", method)
-    calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-timezone", tz_name)
-    calendar.add_component(_timezone(tz_name, *years))
+        head.append(f"METHOD:{method}")
+    head += [f"X-WR-CALNAME:{_text(name)}", f"X-WR-TIMEZONE:{tz_name}"]
+    out = [fold(line) for line in head]
+    out.append(_timezone(tz_name, *years).to_ical())
     for session in sessions:
         if drop_cancelled and session.status == "cancelled":
             continue
-        calendar.add_component(
-            event(
-                session,
-                stamp=stamp,
-                alarms=alarms,
-                with_attendees=with_attendees,
-                organiser=organiser,
-            )
+        lines = event_lines(
+            session,
+            tz_name,
+            stamp=stamp,
+            alarms=alarms,
+            with_attendees=with_attendees,
+            organiser=organiser,
         )
-    return calendar.to_ical()
+        out.extend(fold(line) for line in lines)
+    out.append(fold("END:VCALENDAR"))
+    return b"".join(out)
