@@ -123,7 +123,7 @@ def merge(
     else:
         message(
             f"Merged {result['merged']} into {result['into']} on {result['on']}: "
-            f"{result['staff_moved']} staff moved."
+            f"{result['staff_moved']} staff moved." + _sessions_note(result)
         )
 
 
@@ -142,4 +142,14 @@ def disband(
         message(
             f"Disbanded {result['disbanded']} on {result['on']}: {result['staff_released']} "
             "staff have no team now; give them one with `refocus staff move`."
+            + _sessions_note(result)
         )
+
+
+def _sessions_note(result: dict) -> str:
+    parts = []
+    if result["sessions_cancelled"]:
+        parts.append(f"{result['sessions_cancelled']} of its own sessions from then on cancelled")
+    if result["sessions_left"]:
+        parts.append(f"{result['sessions_left']} shared sessions go on without it")
+    return (" " + "; ".join(parts).capitalize() + ".") if parts else ""

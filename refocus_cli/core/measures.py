@@ -44,6 +44,8 @@ How these figures are computed
   score.
 - Median split: teams scoring above the median of the scored teams are high
   implementation; the rest, ties at the median included, are low.
+- A team that merged or disbanded is measured up to the day before it ended: its
+  sessions from then on are not its own, and reach counts its staff on its last day.
 - Reach: the share of the team's staff on the report date who have completed a stage,
   that is, attended at least half (and at least one) of the planned sessions of every
   module of the stage meant for them, or a catch-up session for it.
@@ -176,7 +178,14 @@ class Implementation:
         self._by_team: dict[int, list[SessionFact]] = defaultdict(list)
         for session in facts.sessions:
             for team_id in session.team_ids:
-                self._by_team[team_id].append(session)
+                if self._was_team(team_id, session.day):
+                    self._by_team[team_id].append(session)
+
+    def _was_team(self, team_id: int, day: date) -> bool:
+        """Whether a team still existed on a day (a merged or disbanded team did not
+        from its end date on, whatever sessions still name it)."""
+        team = self.facts.teams.get(team_id)
+        return team is None or team.ended_on is None or day < team.ended_on
 
     # -- who was expected where ------------------------------------------------------
 
@@ -190,12 +199,31 @@ class Implementation:
             return is_clinical(person.role)
         return True
 
+    @cached_property
+    def _audience_sets(self) -> dict[str, set[int]]:
+        """The staff `_in_audience` accepts, by audience, for checking many at once."""
+        staff = self.facts.staff
+        return {
+            "managers": {i for i, person in staff.items() if person.is_manager},
+            "clinical": {i for i, person in staff.items() if is_clinical(person.role)},
+            "whole-team": set(staff),
+        }
+
+    def _audience_ids(self, audience: str) -> set[int]:
+        sets = self._audience_sets
+        return sets[audience] if audience in ("managers", "clinical") else sets["whole-team"]
+
+    # Spell.covers is written out in these two: they run for every session and mark.
     def members(self, team_id: int, day: date) -> list[int]:
-        return [s for s, spell in self._team_spells.get(team_id, ()) if spell.covers(day)]
+        return [
+            s
+            for s, spell in self._team_spells.get(team_id, ())
+            if spell.start <= day and (spell.end is None or day < spell.end)
+        ]
 
     def team_on(self, staff_id: int, day: date) -> int | None:
         for spell in self.facts.spells.get(staff_id, ()):
-            if spell.covers(day):
+            if spell.start <= day and (spell.end is None or day < spell.end):
                 return spell.team_id
         return None
 
@@ -214,24 +242,32 @@ class Implementation:
             else:
                 keys = []
                 for team_id in session.team_ids:
+                    if not self._was_team(team_id, session.day):
+                        continue
+                    audience = self._audience_ids(session.audience)
                     people = {
                         staff_id
                         for staff_id in self.members(team_id, session.day)
-                        if self._in_audience(staff_id, session.audience)
+                        if staff_id in audience
                     }
                     keys.append(((team_id, session.module, session.occurrence), people))
             for key, people in keys:
-                activity = activities.setdefault(
-                    key,
-                    {"session": session, "day": session.day, "expected": set(), "came": set()},
-                )
+                activity = activities.get(key)
+                if activity is None:
+                    activity = activities[key] = {
+                        "session": session,
+                        "day": session.day,
+                        "expected": set(),
+                        "came": set(),
+                    }
                 activity["expected"] |= people
                 activity["day"] = min(activity["day"], session.day)
         # Attendance marks, against the activity of the person's team that day.
+        held_by_id = self._held_by_id
         for (session_id, staff_id), status in marks.items():
             if status not in ATTENDED:
                 continue
-            session = self._held_by_id.get(session_id)
+            session = held_by_id.get(session_id)
             if session is None:
                 continue
             if session.kind == "catch-up":
@@ -241,9 +277,14 @@ class Implementation:
                 if team_id not in session.team_ids:
                     team_id = session.team_ids[0] if session.team_ids else None
                 key = (team_id, session.module, session.occurrence)
-            activity = activities.setdefault(
-                key, {"session": session, "day": session.day, "expected": set(), "came": set()}
-            )
+            activity = activities.get(key)
+            if activity is None:
+                activity = activities[key] = {
+                    "session": session,
+                    "day": session.day,
+                    "expected": set(),
+                    "came": set(),
+                }
             activity["came"].add(staff_id)
             activity["expected"].add(staff_id)
         return activities
@@ -259,15 +300,16 @@ class Implementation:
         for activity in self._activities.values():
             session = activity["session"]
             came = activity["came"]
+            keys = [session.strategy, "module:" + session.module]
+            if session.kind == "catch-up":
+                keys.append("catch-up:" + session.module)
             for staff_id in activity["expected"]:
                 person = tally[staff_id]
                 hit = 1 if staff_id in came else 0
-                keys = [session.strategy, "module:" + session.module]
-                if session.kind == "catch-up":
-                    keys.append("catch-up:" + session.module)
                 for key in keys:
-                    person[key][0] += hit
-                    person[key][1] += 1
+                    counts = person[key]
+                    counts[0] += hit
+                    counts[1] += 1
         return tally
 
     # -- the participation scale -----------------------------------------------------
@@ -513,9 +555,10 @@ class Implementation:
                 days = None
                 if began is not None:
                     days = ((completed or as_of) - began).days
-                rows.append(
-                    Milestone(team, stage, began, completed, days, len(planned), len(delivered))
-                )
+                if planned:
+                    rows.append(
+                        Milestone(team, stage, began, completed, days, len(planned), len(delivered))
+                    )
         return rows
 
 

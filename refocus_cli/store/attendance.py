@@ -10,7 +10,7 @@ from typing import Any
 
 from refocus_cli.core.errors import Ambiguous, Conflict, FileProblems, InvalidInput, NotFound
 from refocus_cli.core.measures import is_clinical
-from refocus_cli.core.register import RegisterLine
+from refocus_cli.core.register import STATUSES, RegisterLine
 from refocus_cli.store import sessions
 from refocus_cli.store.database import Store
 
@@ -38,8 +38,8 @@ def session_for_register(store: Store, ref: str, force: bool) -> dict[str, Any]:
         raise Conflict(f"session {session['id']} was cancelled: record it anyway with --force")
     if datetime.fromisoformat(session["start"]) > store.clock() and not force:
         raise Conflict(
-            f"session {session['id']} starts {session['start']}, in the future: "
-            "record it anyway with --force"
+            f"session {session['id']} starts {session['start'][:16].replace('T', ' ')}, "
+            "in the future: record it anyway with --force"
         )
     return session
 
@@ -107,12 +107,30 @@ def existing(store: Store, session_ids: list[int]) -> dict[tuple[int, int | None
     return found
 
 
+def _mark_json(staff_id: int | None, visitor: str | None, status: str) -> str:
+    """json.dumps({"staff_id": ..., "visitor": ..., "status": ...}), quicker for a staff mark."""
+    if visitor is None and type(staff_id) is int and status in _STATUS_JSON:
+        return f'{{"staff_id": {staff_id}, "visitor": null, "status": {_STATUS_JSON[status]}}}'
+    return json.dumps({"staff_id": staff_id, "visitor": visitor, "status": status})
+
+
+_STATUS_JSON = {status: json.dumps(status) for status in STATUSES}
+
+
 def record(store: Store, marks: list[tuple[int, int | None, str | None, str]]) -> Outcome:
     """Write marks (session, staff or visitor, status) in one transaction, auditing changes.
 
     The same register recorded twice changes nothing; a corrected mark is updated and
     the audit log keeps the old and the new value.
     """
+    # The marks on record are read inside the write transaction: two people typing
+    # up the same register at once would otherwise both insert it, and the second
+    # would fail on the unique mark.
+    with store.write():
+        return _record(store, marks)
+
+
+def _record(store: Store, marks: list[tuple[int, int | None, str | None, str]]) -> Outcome:
     outcome = Outcome()
     session_ids = sorted({mark[0] for mark in marks})
     before = existing(store, session_ids)
@@ -138,7 +156,7 @@ def record(store: Store, marks: list[tuple[int, int | None, str | None, str]]) -
                 "attendance",
                 session_id,
                 None if old is None else json.dumps({"status": old}),
-                json.dumps({"staff_id": staff_id, "visitor": visitor, "status": status}),
+                _mark_json(staff_id, visitor, status),
             )
         )
         before[key] = status
@@ -161,7 +179,9 @@ def record(store: Store, marks: list[tuple[int, int | None, str | None, str]]) -
         for chunk in range(0, len(session_ids), 500):
             part = session_ids[chunk : chunk + 500]
             outcome.held += store.db.execute(
-                f"UPDATE session SET status = 'held', updated_at = ? WHERE status = 'scheduled' "
+                # A cancelled session recorded with --force did take place after all.
+                f"UPDATE session SET status = 'held', updated_at = ?, "
+                f"sequence = sequence + (status = 'cancelled') WHERE status != 'held' "
                 f"AND id IN ({','.join('?' * len(part))})",
                 [now, *part],
             ).rowcount
@@ -298,6 +318,7 @@ def bulk_marks(
             found[row[0]] = (row[1], row[2])
     now = store.clock()
     refused: set[int] = set()
+    accepted: set[int] = set()  # checked once: neither cancelled nor in the future
     ids, emails, names = people_index(store)
     marks: dict[tuple[int, int | None, str | None], tuple[str, int]] = {}
     for line in lines:
@@ -306,7 +327,7 @@ def bulk_marks(
             problems.append(f"row {line.row}: no session with id {session_id}")
             continue
         status, start = found[session_id]
-        if not force and session_id not in refused:
+        if not force and session_id not in refused and session_id not in accepted:
             if status == "cancelled":
                 problems.append(
                     f"row {line.row}: session {session_id} was cancelled "
@@ -319,6 +340,8 @@ def bulk_marks(
                     "(record it anyway with --force)"
                 )
                 refused.add(session_id)
+            else:
+                accepted.add(session_id)
         if line.visitor:
             key = (session_id, None, line.person)
         else:

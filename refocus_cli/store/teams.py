@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 
 from refocus_cli.core.errors import Conflict, InvalidInput
@@ -133,6 +133,7 @@ def merge(store: Store, source_ref: str, target_ref: str, on: date) -> dict[str,
     _check_end_date(store, source["id"], on, "merge")
     with store.write():
         moved = close_memberships(store, source["id"], on, "merged")
+        sessions = release_sessions(store, source["id"], on)
         store.db.conn.executemany(
             "INSERT INTO membership (uuid, staff_id, team_id, start_date) VALUES (?, ?, ?, ?)",
             [(new_uuid(), staff_id, target["id"], on.isoformat()) for staff_id in moved],
@@ -154,6 +155,7 @@ def merge(store: Store, source_ref: str, target_ref: str, on: date) -> dict[str,
         "into": target["name"],
         "on": on.isoformat(),
         "staff_moved": len(moved),
+        **sessions,
     }
 
 
@@ -163,6 +165,7 @@ def disband(store: Store, ref: str, on: date) -> dict[str, Any]:
     _check_end_date(store, team["id"], on, "disband")
     with store.write():
         released = close_memberships(store, team["id"], on, "disbanded")
+        sessions = release_sessions(store, team["id"], on)
         store.db.execute(
             "UPDATE team SET status = 'disbanded', ended_on = ? WHERE id = ?",
             [on.isoformat(), team["id"]],
@@ -175,4 +178,50 @@ def disband(store: Store, ref: str, on: date) -> dict[str, Any]:
             {"status": "active"},
             {"status": "disbanded", "on": on, "staff_released": released},
         )
-    return {"disbanded": team["name"], "on": on.isoformat(), "staff_released": len(released)}
+    return {
+        "disbanded": team["name"],
+        "on": on.isoformat(),
+        "staff_released": len(released),
+        **sessions,
+    }
+
+
+def release_sessions(store: Store, team_id: int, on: date) -> dict[str, int]:
+    """A team that ends on `on` leaves its scheduled sessions from that day: sessions
+    only it attends are cancelled (calendars drop them), shared ones go on without it.
+    Call inside the write transaction that ends the team."""
+    from refocus_cli.store.sessions import to_utc
+
+    tz = store.tz()
+    since = to_utc(datetime.combine(on, time.min), tz)
+    rows = store.rows(
+        "SELECT s.id, (SELECT count(*) FROM session_team x WHERE x.session_id = s.id) AS teams "
+        "FROM session s JOIN session_team st ON st.session_id = s.id "
+        "WHERE st.team_id = ? AND s.status = 'scheduled' AND s.start_utc >= ?",
+        [team_id, since],
+    )
+    now = store.now()
+    alone = [r["id"] for r in rows if r["teams"] == 1]
+    shared = [r["id"] for r in rows if r["teams"] > 1]
+    for session_id in alone:
+        store.db.execute(
+            "UPDATE session SET status = 'cancelled', sequence = sequence + 1, updated_at = ?, "
+            "note = 'team ended' WHERE id = ?",
+            [now, session_id],
+        )
+        audit.record(
+            store, "cancel", "session", session_id, {"status": "scheduled"},
+            {"status": "cancelled", "reason": "team ended"},
+        )  # fmt: skip
+    for session_id in shared:
+        store.db.execute(
+            "DELETE FROM session_team WHERE session_id = ? AND team_id = ?", [session_id, team_id]
+        )
+        store.db.execute(
+            "UPDATE session SET sequence = sequence + 1, updated_at = ? WHERE id = ?",
+            [now, session_id],
+        )
+        audit.record(
+            store, "unlink", "session", session_id, {"team_id": team_id}, {"team_id": None}
+        )
+    return {"sessions_cancelled": len(alone), "sessions_left": len(shared)}
