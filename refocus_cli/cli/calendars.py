@@ -108,7 +108,7 @@ def export_ics(
     Re-exporting updates the events already imported (stable UIDs, rising SEQUENCE);
     cancelled sessions are marked cancelled so calendars drop them.
     """
-    from refocus_cli.cli.reports import write_atomically
+    from refocus_cli.render.files import write_atomically
 
     choice, ref = _choice(cohort, team, trainer, staff, every)
     with opened(db) as store:

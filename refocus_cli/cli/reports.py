@@ -11,6 +11,7 @@ from refocus_cli.cli.context import effective_date, opened
 from refocus_cli.cli.options import DEFAULT_DB, CsvOpt, DbOpt, JsonOpt, ManualOpt
 from refocus_cli.cli.output import message, print_json, print_table
 from refocus_cli.core.errors import InvalidInput
+from refocus_cli.render.files import write_atomically
 
 if TYPE_CHECKING:
     from refocus_cli.core.measures import Implementation
@@ -294,25 +295,6 @@ def html(
     page = render_report(data)
     write_atomically(output, page)
     message(f"Wrote {output} ({len(data['progress']['teams'])} teams).")
-
-
-def write_atomically(path: Path, content: str | bytes) -> None:
-    """Write a whole file or nothing: a temporary file beside it, then a rename."""
-    import os
-    import tempfile
-
-    directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise InvalidInput(f"folder {directory} does not exist: create it or choose another -o")
-    handle, temp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.")
-    try:
-        data = content.encode("utf-8") if isinstance(content, str) else content
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temp, path)
-    except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
-        raise InvalidInput(f"cannot write {path}: {exc.strerror}") from None
 
 
 EXPORTS = ("sessions", "attendance", "staff", "teams", "participation", "progress", "milestones")

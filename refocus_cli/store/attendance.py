@@ -44,8 +44,14 @@ def session_for_register(store: Store, ref: str, force: bool) -> dict[str, Any]:
     return session
 
 
-def expected(store: Store, session: dict[str, Any], audience: str) -> list[dict[str, Any]]:
-    """Who should be at a session: its invitees, or its teams' staff on the day."""
+def expected(
+    store: Store, session: dict[str, Any], audience: str, *, include_attended: bool = False
+) -> list[dict[str, Any]]:
+    """Who should be at a session: its invitees, or its teams' staff on the day.
+
+    Where a team is split into groups, people already marked at another group of the
+    same session are left out, unless `include_attended` (for printing its pack).
+    """
     if session["kind"] == "catch-up":
         return store.rows(
             "SELECT s.id, s.name, s.email, s.role, s.is_manager, t.id AS team_id, t.name AS team "
@@ -64,6 +70,8 @@ def expected(store: Store, session: dict[str, Any], audience: str) -> list[dict[
     )
     if audience == "clinical":
         people = [p for p in people if is_clinical(p["role"])]
+    if include_attended:
+        return people
     elsewhere = sibling_attendees(store, session)
     return [p for p in people if p["id"] not in elsewhere]
 
@@ -98,12 +106,15 @@ def existing(store: Store, session_ids: list[int]) -> dict[tuple[int, int | None
     for chunk in range(0, len(session_ids), 500):
         part = session_ids[chunk : chunk + 500]
         marks = ",".join("?" * len(part))
-        for row in store.db.execute(
-            f"SELECT session_id, staff_id, visitor, status FROM attendance "
-            f"WHERE session_id IN ({marks})",
-            part,
-        ):
-            found[(row[0], row[1], row[2])] = row[3]
+        # A mark names a staff member or a visitor, never both: asking for each on its
+        # own lets SQLite use the partial unique indexes instead of scanning the table.
+        for who in ("staff_id", "visitor"):
+            for row in store.db.execute(
+                f"SELECT session_id, staff_id, visitor, status FROM attendance "
+                f"WHERE session_id IN ({marks}) AND {who} IS NOT NULL",
+                part,
+            ):
+                found[(row[0], row[1], row[2])] = row[3]
     return found
 
 

@@ -1,0 +1,81 @@
+"""The facts a handout or session pack prints: the session, its people and their marks."""
+
+from __future__ import annotations
+
+from refocus_cli.core.curriculum import Curriculum, Module
+from refocus_cli.core.documents import PARTS, DocumentView, Person, document_view
+from refocus_cli.core.errors import InvalidInput, NotFound
+from refocus_cli.store import attendance, sessions
+from refocus_cli.store.database import Store
+
+
+def find_module(curriculum: Curriculum, key: str) -> Module:
+    for module in curriculum.modules:
+        if module.key == key.strip().lower():
+            return module
+    known = ", ".join(m.key for m in curriculum.modules)
+    raise NotFound(f"no module {key!r}: choose one of {known} (see `refocus manual list`)")
+
+
+def _stage_title(curriculum: Curriculum, key: str) -> str:
+    return next((s.title for s in curriculum.stages if s.key == key), key)
+
+
+def module_view(store: Store, curriculum: Curriculum, key: str) -> DocumentView:
+    module = find_module(curriculum, key)
+    return document_view(
+        store.programme()["name"],
+        module,
+        _stage_title(curriculum, module.stage),
+        generated=store.now()[:10],
+    )
+
+
+def session_view(
+    store: Store,
+    curriculum: Curriculum,
+    ref: str,
+    parts: tuple[str, ...] = PARTS,
+    *,
+    need_people: bool = True,
+) -> DocumentView:
+    """A session's pack view; refuses a session nobody is expected at when people matter."""
+    session = sessions.get(store, ref)
+    module = find_module(curriculum, session["module"])
+    people = attendance.expected(store, session, module.audience, include_attended=True)
+    if need_people and not people and {"handouts", "register"} & set(parts):
+        raise InvalidInput(
+            f"nobody is expected at session {session['id']} (its teams have no staff on "
+            f"{session['start'][:10]}): add staff, or print --only cover,notes,evaluation"
+        )
+    marks = [
+        Person(m["staff_id"], m["name"], "", "", m["status"])
+        for m in attendance.marks_of(store, session["id"])
+    ]
+    return document_view(
+        store.programme()["name"],
+        module,
+        _stage_title(curriculum, module.stage),
+        session=session,
+        people=[Person(p["id"], p["name"], p["role"] or "", p["team"] or "") for p in people],
+        marks=marks,
+        parts=parts,
+        generated=store.now()[:10],
+    )
+
+
+def stage_session_ids(store: Store, cohort_ref: str, stage: str) -> list[int]:
+    from refocus_cli.core.programme import STAGES
+    from refocus_cli.store.cohorts import find_cohort
+
+    if stage not in STAGES:
+        raise InvalidInput(f"--stage {stage!r}: choose one of {', '.join(STAGES)}")
+    cohort = find_cohort(store, cohort_ref)
+    return [
+        row[0]
+        for row in store.db.execute(
+            "SELECT id FROM session WHERE cohort_id = ? AND stage = ? AND status != 'cancelled' "
+            "ORDER BY start_utc, id",
+            [cohort["id"], stage],
+        )
+    ]
