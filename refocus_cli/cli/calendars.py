@@ -163,10 +163,11 @@ def publish_caldav(
         password = os.environ.get("REFOCUS_CALDAV_PASSWORD")
         if password is None:
             password = typer.prompt(f"Password for {user}", hide_input=True)
+    if user and url.lower().startswith("http://"):
+        message(f"Warning: {url} is not https: the password for {user} travels unencrypted.")
     with opened(db) as store:
         events = caldav.session_events(store, manual, choice, ref, alarm=alarm)
-        target = caldav.Target(url, calendar_name, user, password)
-        outcome = caldav.publish(target, events)
+    outcome = caldav.publish(caldav.Target(url, calendar_name, user, password), events)
     if as_json:
         print_json(outcome)
         return

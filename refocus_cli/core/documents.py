@@ -36,6 +36,13 @@ def typst_text(value: object) -> str:
     return "".join(out)
 
 
+def typst_string(value: object) -> str:
+    """The inside of a Typst string literal ("..."): backslashes and quotes escaped,
+    control characters dropped."""
+    text = "".join(c if ord(c) >= 32 and ord(c) != 127 else " " for c in str(value))
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
 def parse_parts(text: str | None) -> tuple[str, ...]:
     from refocus_cli.core.errors import InvalidInput
 

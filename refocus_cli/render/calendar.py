@@ -125,10 +125,12 @@ def event_lines(
     lines.append(f"CATEGORIES:REFOCUS,{_text(session.stage)}")
     lines.append(f"STATUS:{'CANCELLED' if cancelled else 'CONFIRMED'}")
     lines.append(f"TRANSP:{'TRANSPARENT' if cancelled else 'OPAQUE'}")
-    lead = cal.organiser(session, organiser)
-    if lead is not None and lead.email:
-        lines.append("ORGANIZER" + _address(lead))
     if with_attendees:
+        # ORGANIZER belongs only to group-scheduled events (RFC 5545 3.8.4.3): servers
+        # with scheduling would show a plain event that has one as an invitation.
+        lead = cal.organiser(session, organiser)
+        if lead is not None and lead.email:
+            lines.append("ORGANIZER" + _address(lead))
         for trainer in session.trainers:
             if trainer.email:
                 lines.append("ATTENDEE" + _address(trainer, "CHAIR"))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from refocus_cli.core.documents import DocumentView, typst_text
+from refocus_cli.core.documents import DocumentView, typst_string, typst_text
 from refocus_cli.core.errors import InvalidInput
 from refocus_cli.resources import templates_dir
 
@@ -38,7 +38,8 @@ def _environment(custom: Path | None, html: bool):
         autoescape=html,
         keep_trailing_newline=True,
     )
-    env.filters["t"] = typst_text
+    env.filters["t"] = typst_text  # text in Typst markup
+    env.filters["ts"] = typst_string  # text inside a Typst "string literal"
     return env
 
 

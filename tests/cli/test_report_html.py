@@ -1,0 +1,226 @@
+"""`refocus report html`: one self-contained page for a steering group, drawn by a browser.
+
+The programme is built once through the installed command: registers are recorded for
+every stage's first sessions but one, one session is cancelled, and one team's name is
+markup, which must reach the page as text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import struct
+import subprocess
+import zlib
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+EVIL = "<b>Evil & Co</b>"
+ESCAPED_EVIL = "&lt;b&gt;Evil &amp; Co&lt;/b&gt;"
+TEAMS = ("North CMHT", EVIL, "South Early Intervention")
+PROGRAMME = "Steering Trust REFOCUS"
+REPORT_DAY = "2027-04-20T12:00:00+00:00"
+# The stage colours the page draws its bars in (refocus_cli/render/report.py).
+STAGE_COLOURS = ("0072B2", "E69F00", "009E73", "CC79A7")
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory) -> Path:
+    """report.html, written by `refocus report html -o report.html` typed in its folder."""
+    from conftest import FIXED_NOW, refocus_executable
+
+    folder = tmp_path_factory.mktemp("report-html")
+    env = {
+        **os.environ,
+        "REFOCUS_DB": str(folder / "refocus.db"),
+        "REFOCUS_NOW": FIXED_NOW,
+        "REFOCUS_ACTOR": "tester",
+        "NO_COLOR": "1",
+    }
+    env.pop("REFOCUS_MANUAL", None)
+
+    def ok(*args: str, now: str = FIXED_NOW) -> str:
+        done = subprocess.run(
+            [refocus_executable(), *args],
+            capture_output=True,
+            text=True,
+            cwd=folder,
+            env={**env, "REFOCUS_NOW": now},
+            timeout=120,
+        )
+        assert done.returncode == 0, (args, done.stderr)
+        return done.stdout
+
+    ok("init", PROGRAMME, "--start", "2027-01-11")
+    roster = ["name,team,email,role,manager,start"]
+    for t, team in enumerate(TEAMS):
+        ok("team", "add", team)
+        for n in range(4):
+            roster.append(f'P{t}{n},"{team}",p{t}{n}@nhs.example,nurse,{n == 0},2026-01-01')
+    (folder / "roster.csv").write_text("\n".join(roster) + "\n", encoding="utf-8")
+    ok("staff", "import", "roster.csv")
+    ok("trainer", "add", "Ruth Evans")
+    ok("trainer", "add", "Dai Morgan", "--lived-experience", "--stages", "workshop,coaching")
+    ok("venue", "add", "Board Room", "--capacity", "30")
+    ok("cohort", "create", "WAVE1", *(arg for team in TEAMS for arg in ("--team", team)))
+    ok("schedule", "WAVE1")
+    sessions = list(csv.DictReader(io.StringIO(ok("sessions", "--csv"))))
+    cancelled = [s for s in sessions if s["start"] < "2027-02-15"][-1]
+    ok("session", "cancel", cancelled["id"], "--reason", "trainer ill", now=REPORT_DAY)
+    held = [s for s in sessions if s["start"] < "2027-04-01" and s is not cancelled][:-1]
+    assert len({s["stage"] for s in held}) == 4, "registers for every stage"
+    register = ["session,name,status"]
+    for n, session in enumerate(held):
+        for team in session["teams"].split(", "):
+            for person in range(1 if session["module"] == "manager-reflection" else 4):
+                came = "absent" if (n + person) % 5 == 4 else "present"
+                register.append(f"{session['id']},P{TEAMS.index(team)}{person},{came}")
+    (folder / "register.csv").write_text("\n".join(register) + "\n", encoding="utf-8")
+    ok("attend", "--from", "register.csv", now=REPORT_DAY)
+    ok("report", "html", "-o", "report.html", now=REPORT_DAY)
+    return folder / "report.html"
+
+
+@pytest.fixture(scope="module")
+def page(report) -> str:
+    return report.read_text(encoding="utf-8")
+
+
+def test_the_page_is_one_self_contained_file(page):
+    assert page.lstrip().lower().startswith("<!doctype html>")
+    assert re.search(r'<html lang="en', page)
+    links = re.findall(r"""(?:src|href)\s*=\s*["']?([^"'\s>]+)""", page, flags=re.I)
+    assert all(link.startswith("#") for link in links), links
+    assert not re.search(r"https?://", page)
+    assert not re.search(r"<script\b", page, flags=re.I)
+    assert not re.search(r"<link\b", page, flags=re.I)
+    assert not re.search(r"@import|url\(", page, flags=re.I)
+    assert "<style>" in page
+
+
+def test_the_page_shows_the_programme_its_teams_and_charts(page):
+    title = re.search(r"<title>(.*?)</title>", page, flags=re.S)
+    assert title and PROGRAMME in title.group(1) and "20 Apr 2027" in title.group(1)
+    charts = re.findall(r"<svg class=\"chart\".*?</svg>", page, flags=re.S)
+    assert len(charts) >= 3  # timeline, attendance, reach (and team scores once scored)
+    timeline = charts[0]
+    assert "Rollout timeline" in timeline
+    for team in ("North CMHT", ESCAPED_EVIL, "South Early Intervention"):
+        assert len(re.findall(rf"<text [^>]*>{re.escape(team)}<", timeline)) == 1, team
+        assert page.count(team) >= 4, team  # timeline, participation, milestones tables
+    assert 'class="today"' in timeline
+    assert 'class="planned"' in timeline  # sessions still to hold are drawn
+    for stage in ("Workshop", "Working practices", "Coaching", "Practice change"):
+        assert f">{stage}<" in charts[1] and f">{stage}<" in charts[2]
+    risks = page.split('id="risks"', 1)[1].split("</section>", 1)[0]
+    assert "1 session cancelled" in risks
+    assert "How these figures are computed" in page  # the method
+
+
+def test_a_team_named_with_markup_is_shown_as_text(page):
+    assert ESCAPED_EVIL in page
+    assert "<b>Evil" not in page and "Evil & Co" not in page
+
+
+def decode_png(data: bytes) -> tuple[int, int, list[bytes]]:
+    """Width, height and the rows of pixels (3 or 4 bytes each) of an 8-bit PNG."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    pos, compressed, header = 8, b"", b""
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos : pos + 8])
+        body = data[pos + 8 : pos + 8 + length]
+        pos += 12 + length
+        if kind == b"IHDR":
+            header = body
+        elif kind == b"IDAT":
+            compressed += body
+    width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", header)
+    assert depth == 8 and colour in (2, 6) and not interlace, (depth, colour, interlace)
+    size = 3 if colour == 2 else 4
+    stride = width * size
+    raw = zlib.decompress(compressed)
+    rows, previous = [], bytearray(stride)
+    for y in range(height):
+        start = y * (stride + 1)
+        kind, line = raw[start], bytearray(raw[start + 1 : start + 1 + stride])
+        for x in range(stride):
+            left = line[x - size] if x >= size else 0
+            up = previous[x]
+            corner = previous[x - size] if x >= size else 0
+            if kind == 1:
+                line[x] = (line[x] + left) & 255
+            elif kind == 2:
+                line[x] = (line[x] + up) & 255
+            elif kind == 3:
+                line[x] = (line[x] + (left + up) // 2) & 255
+            elif kind == 4:
+                guess = left + up - corner
+                near = min((abs(guess - left), 0, left), (abs(guess - up), 1, up))
+                near = min(near, (abs(guess - corner), 2, corner))
+                line[x] = (line[x] + near[2]) & 255
+        rows.append(bytes(line))
+        previous = line
+    return width, height, rows
+
+
+def chromium(*args: str, profile: Path) -> subprocess.CompletedProcess:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            "Chromium is needed to check the HTML report renders: install it with "
+            "`sudo apt-get install -y chromium` (.ci/run does this in CI)."
+        )
+    command = [
+        str(CHROMIUM),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+        *args,
+    ]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120)
+
+
+def test_chromium_draws_the_page(report, tmp_path):
+    screenshot = tmp_path / "report.png"
+    done = chromium(
+        f"--screenshot={screenshot}",
+        "--window-size=1280,2000",
+        report.as_uri(),
+        profile=tmp_path / "profile",
+    )
+    assert done.returncode == 0 and screenshot.exists(), done.stderr
+    width, height, rows = decode_png(screenshot.read_bytes())
+    assert (width, height) == (1280, 2000)
+    size = len(rows[0]) // width
+    counts: dict[bytes, int] = {}
+    for row in rows:
+        for x in range(0, len(row), size):
+            pixel = row[x : x + 3]
+            counts[pixel] = counts.get(pixel, 0) + 1
+    assert len(counts) > 100, "the screenshot is (nearly) blank"
+    for colour in STAGE_COLOURS:
+        wanted = bytes.fromhex(colour)
+        drawn = sum(
+            n for pixel, n in counts.items() if max(map(abs, map(int.__sub__, pixel, wanted))) <= 3
+        )
+        assert drawn > 1000, f"no bars drawn in the colour #{colour}"  # a legend is 192
+
+
+def test_chromium_reads_the_svg_charts_and_the_team_names(report, tmp_path):
+    done = chromium("--dump-dom", report.as_uri(), profile=tmp_path / "profile")
+    assert done.returncode == 0, done.stderr
+    dom = done.stdout
+    assert len(re.findall(r"<svg class=\"chart\"", dom)) >= 3
+    assert len(re.findall(r"<rect class=\"planned\"", dom)) == 4 * len(TEAMS)  # bar per stage
+    for team in ("North CMHT", ESCAPED_EVIL, "South Early Intervention"):
+        assert f">{team}<" in dom, team
+    assert "<b>Evil" not in dom
