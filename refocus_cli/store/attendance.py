@@ -70,10 +70,44 @@ def expected(
     )
     if audience == "clinical":
         people = [p for p in people if is_clinical(p["role"])]
+    people = group_share(store, session, people)
     if include_attended:
         return people
     elsewhere = sibling_attendees(store, session)
     return [p for p in people if p["id"] not in elsewhere]
+
+
+def group_share(
+    store: Store, session: dict[str, Any], people: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """A team too big for one room is split into groups: each group's session expects
+    its share of the team, in name order (the first group the first names)."""
+    if session["kind"] != "planned":
+        return people
+    teams = [r[0] for r in store.db.execute(
+        "SELECT team_id FROM session_team WHERE session_id = ?", [session["id"]]
+    )]  # fmt: skip
+    if len(teams) != 1:
+        return people
+    siblings = [
+        row[0]
+        for row in store.db.execute(
+            "SELECT s.id FROM session s JOIN session_team st ON st.session_id = s.id "
+            "WHERE st.team_id = ? AND s.module = ? AND s.occurrence = ? AND s.kind = 'planned' "
+            "AND s.status != 'cancelled' "
+            "AND (SELECT count(*) FROM session_team x WHERE x.session_id = s.id) = 1 "
+            "ORDER BY s.group_no, s.id",
+            [teams[0], session["module"], session["occurrence"]],
+        )
+    ]
+    if len(siblings) < 2 or session["id"] not in siblings:
+        return people
+    ordered = sorted(people, key=lambda p: (p["name"].lower(), p["id"]))
+    base, extra = divmod(len(ordered), len(siblings))
+    index = siblings.index(session["id"])
+    start = index * base + min(index, extra)
+    share = {p["id"] for p in ordered[start : start + base + (1 if index < extra else 0)]}
+    return [p for p in people if p["id"] in share]
 
 
 def resolve(store: Store, ref: str, expected_people: list[dict]) -> dict[str, Any]:
