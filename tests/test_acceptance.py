@@ -87,5 +87,29 @@ def test_demo_builds_a_programme_to_explore(sh, tmp_path):
     assert all(t["unavailable"] for t in trainers)
     roster = (tmp_path / "demo-files" / "roster.csv").read_text().splitlines()
     assert roster[0] == "name,team,email,role,manager,start" and len(roster) > 40
+    # The programme is months under way: sessions held, registers recorded, measures.
+    progress = json.loads(sh("progress", "--json").stdout)
+    held = [s["held"] for t in progress["teams"] for s in t["stages"]]
+    assert sum(held) > 20 and any(t["flags"] for t in progress["teams"])
+    participation = json.loads(sh("report", "participation", "--json").stdout)
+    scored = [t for t in participation["teams"] if t["score"] is not None]
+    assert len(scored) >= 2 and participation["median"] is not None
+    for team in scored:  # the median split, ties going low
+        assert team["implementation"] == (
+            "high" if team["score"] > participation["median"] else "low"
+        )
+    # Its outputs: a calendar, a pack with certificates, the report.
+    files = tmp_path / "demo-files"
+    assert (files / "calendar.ics").read_text().count("BEGIN:VEVENT") > 50
+    pack = next(files.glob("pack-session-*.pdf"))
+    from pypdf import PdfReader
+
+    pages = [page.extract_text() for page in PdfReader(str(pack)).pages]
+    assert any("Sign-in register" in p for p in pages)
+    assert any("Certificate of attendance" in p for p in pages)
+    report = (files / "report.html").read_text(encoding="utf-8")
+    assert all(t["name"] in report for t in teams if t["status"] == "active")
+    for name in ("calendar.ics", "report.html", pack.name):
+        assert name in done.stderr
     again = sh("demo")
     assert again.returncode == 1 and "already exists" in again.stderr

@@ -1,4 +1,4 @@
-"""`refocus demo`: a realistic programme in a fresh database, and a tour of it."""
+"""`refocus demo`: a realistic programme in a fresh database, its outputs, and a tour."""
 
 from __future__ import annotations
 
@@ -25,48 +25,106 @@ def demo(
     db: DbOpt = DEFAULT_DB,
     as_json: JsonOpt = False,
 ) -> None:
-    """Build a realistic demo programme in a new database and show where to go next."""
+    """Build a realistic programme months under way (turnover, a disbanded team, registers
+    for past sessions), with its calendar, a session pack and the steering-group report."""
     from refocus_cli.core import demo as demo_core
     from refocus_cli.core.curriculum import load_curriculum
     from refocus_cli.core.dates import local_today, system_clock, zone
     from refocus_cli.core.errors import InvalidInput
-    from refocus_cli.render.sheets import write_roster_csv
     from refocus_cli.store import demo as demo_store
 
-    plan = demo_core.build(scale, seed, local_today(system_clock, zone(DEFAULT_TIMEZONE)))
+    today = local_today(system_clock, zone(DEFAULT_TIMEZONE))
+    plan = demo_core.build(scale, seed, today)
     if out.exists() and not out.is_dir():
         raise InvalidInput(f"--out {out} is a file: give a folder for the demo's files")
-    with opened(db, create=True) as store:
-        counts = demo_store.write(
-            store, plan, DEFAULT_REGION, DEFAULT_TIMEZONE, load_curriculum(manual)
-        )
     try:
         out.mkdir(parents=True, exist_ok=True)
-        roster = out / "roster.csv"
-        write_roster_csv(roster, plan.roster)
     except OSError as exc:
-        raise InvalidInput(f"cannot write the demo's files in {out}: {exc.strerror}") from None
+        raise InvalidInput(f"cannot make the folder {out}: {exc.strerror}") from None
+    curriculum = load_curriculum(manual)
+    with opened(db, create=True) as store:
+        counts = demo_store.write(
+            store, plan, DEFAULT_REGION, DEFAULT_TIMEZONE, curriculum, today, seed
+        )
+        files = _outputs(store, plan, out, manual)
     if as_json:
-        print_json({"db": str(db), "out": str(out), "roster": str(roster), **counts})
+        print_json({"db": str(db), "out": str(out), **{k: str(v) for k, v in files.items()},
+                    **counts})  # fmt: skip
         return
-    db_flag = "" if db == DEFAULT_DB else f" --db {db}"
-    message(
-        f'Built "{plan.name}" in {db}, starting {plan.start}:\n'
-        f"  {counts['teams']} teams on {len({t[1] for t in plan.teams})} sites, "
-        f"{counts['staff']} staff ({counts['movers']} moved team, {counts['leavers']} left, "
-        f"{counts['disbanded']} team disbanded)\n"
-        f"  {counts['trainers']} trainers ({counts['lived_experience_trainers']} with lived "
-        f"experience, each with a spell of leave), {counts['venues']} venues, "
-        f"{counts['cohorts']} cohorts, each planned through all four stages: "
-        f"{counts['sessions']} sessions\n"
-        f"  The roster it imported, as a CSV you can copy: {roster}\n"
-        "Try next:\n"
-        f"  refocus team list{db_flag}\n"
-        f"  refocus cohort show WAVE1{db_flag}\n"
-        f"  refocus sessions --cohort WAVE1{db_flag}\n"
-        f"  refocus session cancel 1 --reason 'trainer ill'{db_flag}  then  "
-        f"refocus replan WAVE1{db_flag}\n"
-        f'  refocus staff list --team "{plan.teams[0][0]}"{db_flag}\n'
-        f"  refocus trainer list{db_flag}\n"
-        f"  refocus db check{db_flag}"
+    _tour(plan, counts, files, db)
+
+
+def _outputs(store, plan, out: Path, manual) -> dict[str, Path]:
+    """The files a coordinator would look at first: roster, calendar, pack, report."""
+    from refocus_cli.cli.calendars import calendar_bytes
+    from refocus_cli.cli.reports import _measure, milestones_data, participation_data, progress_data
+    from refocus_cli.render.documents import render
+    from refocus_cli.render.files import write_atomically
+    from refocus_cli.render.report import render_report
+    from refocus_cli.render.sheets import write_roster_csv
+    from refocus_cli.store import documents, overrides
+
+    files = {"roster": out / "roster.csv", "calendar": out / "calendar.ics"}
+    write_roster_csv(files["roster"], plan.roster)
+    data, _count = calendar_bytes(
+        store, manual, "cohort", plan.cohorts[0][0], alarm="1d", with_attendees=False,
+        organiser=None, drop=False,
+    )  # fmt: skip
+    write_atomically(files["calendar"], data)
+    # The first cohort's first workshop: held, so its pack has certificates too.
+    first = store.one(
+        "SELECT s.id FROM session s JOIN cohort c ON c.id = s.cohort_id WHERE c.name = ? "
+        "AND s.stage = 'workshop' AND s.status = 'held' ORDER BY s.start_utc, s.id LIMIT 1",
+        [plan.cohorts[0][0]],
     )
+    if first is not None:
+        files["pack"] = out / f"pack-session-{first['id']}.pdf"
+        curriculum = overrides.curriculum(store, manual)
+        view = documents.session_view(store, curriculum, str(first["id"]), need_people=False)
+        write_atomically(files["pack"], render("pack.typ.j2", view, "pdf"))
+    impl, team_ids = _measure(store, manual, None)
+    report = {
+        "programme": store.programme()["name"],
+        "cohort": None,
+        "progress": progress_data(impl, team_ids),
+        "participation": participation_data(impl, team_ids),
+        "milestones": milestones_data(impl, team_ids),
+    }
+    files["report"] = out / "report.html"
+    write_atomically(files["report"], render_report(report))
+    return files
+
+
+def _tour(plan, counts: dict, files: dict[str, Path], db: Path) -> None:
+    db_flag = "" if db == DEFAULT_DB else f" --db {db}"
+    first_team = plan.cohorts[0][1][0]
+    lines = [
+        f'Built "{plan.name}" in {db}: it started on {plan.start} and is under way.',
+        f"  {counts['teams']} teams on {len({t[1] for t in plan.teams})} sites, "
+        f"{counts['staff']} staff; since the start {counts['movers']} moved team, "
+        f"{counts['leavers']} left and {counts['disbanded']} team disbanded",
+        f"  {counts['trainers']} trainers ({counts['lived_experience_trainers']} with lived "
+        f"experience, each with a spell of leave), {counts['venues']} venues",
+        f"  {counts['cohorts']} cohort{'s' if counts['cohorts'] != 1 else ''} planned through "
+        f"all four stages: {counts['sessions']} "
+        f"sessions, {counts['held']} already held with {counts['marks']:,} attendance marks",
+        "Files in " + str(files["roster"].parent) + ":",
+        f"  {files['roster'].name:<24} the roster it imported (a CSV to copy for your own)",
+        f"  {files['calendar'].name:<24} {plan.cohorts[0][0]}'s sessions for any calendar app",
+    ]
+    if "pack" in files:
+        lines.append(
+            f"  {files['pack'].name:<24} a printed session pack: agenda, notes, handouts, "
+            "register, evaluation, certificates"
+        )
+    lines += [
+        f"  {files['report'].name:<24} the steering-group report: open it in a browser",
+        "Try next:",
+        f"  refocus progress{db_flag}                  where every team stands",
+        f"  refocus report participation{db_flag}      the trial's implementation scale",
+        f"  refocus sessions --cohort WAVE1 --from {plan.start}{db_flag}",
+        f'  refocus staff list --team "{first_team}"{db_flag}',
+        f"  refocus catchup{db_flag}                   who missed training and why",
+        f"  refocus attend ID --all-present --except NAME{db_flag}   record a register",
+    ]
+    message("\n".join(lines))

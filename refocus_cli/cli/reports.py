@@ -141,6 +141,9 @@ def participation_data(impl: Implementation, team_ids: set[int] | None) -> dict[
     }
 
 
+STAFF_TABLE_LIMIT = 500  # more rows than anyone reads in a terminal
+
+
 def _staff_rows(staff: list[dict]) -> tuple[list[dict], list[tuple[str, str]]]:
     from refocus_cli.core.programme import STRATEGIES
 
@@ -181,6 +184,12 @@ def participation(
     if as_csv:
         print_csv(rows, columns)
         return
+    if len(rows) > STAFF_TABLE_LIMIT:
+        message(
+            f"{len(rows):,} staff: their rows are left out of this table; "
+            "use --csv or --json (or `refocus export csv participation`) for them."
+        )
+        rows = []
     short = {
         "information-session": "Info",
         "working-practices-training": "WP",
@@ -189,11 +198,12 @@ def participation(
         "team-reflection": "Team refl",
         "supervision-reflection": "Sup refl",
     }
-    print_table(
-        [{k: ("✓" if v == 1 and k in short else v) for k, v in r.items()} for r in rows],
-        [(k, short.get(k, h.capitalize())) for k, h in columns],
-        title=f"Participation as of {data['as_of']}",
-    )
+    if rows:
+        print_table(
+            [{k: ("✓" if v == 1 and k in short else v) for k, v in r.items()} for r in rows],
+            [(k, short.get(k, h.capitalize())) for k, h in columns],
+            title=f"Participation as of {data['as_of']}",
+        )
     print_table(
         [
             {

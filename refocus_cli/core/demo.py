@@ -104,6 +104,7 @@ class Scale:
     lived_experience_trainers: int
     sites: int
     teams_per_cohort: int
+    months_under_way: int = 7  # the demo programme started this long ago
 
 
 SCALES = {
@@ -130,6 +131,7 @@ SCALES = {
         lived_experience_trainers=15,
         sites=50,
         teams_per_cohort=50,
+        months_under_way=13,  # a national rollout runs for years: most waves have begun
     ),
 }
 
@@ -167,12 +169,15 @@ def _site_names(count: int) -> list[str]:
 
 
 def build(scale_name: str, seed: int, today: date) -> DemoProgramme:
-    """A programme of the given scale starting on the first Monday after `today`."""
+    """A programme of the given scale that started on a Monday some months before
+    `today` (seven, or thirteen at national scale): its early sessions are past (with
+    attendance to simulate), the rest are still to come."""
     if scale_name not in SCALES:
         raise InvalidInput(f"unknown scale {scale_name!r}: use one of {', '.join(SCALES)}")
     scale = SCALES[scale_name]
     rng = random.Random(seed)
-    start = today + timedelta(days=7 - today.weekday())
+    back = today - timedelta(days=scale.months_under_way * 30)
+    start = back - timedelta(days=back.weekday())
     sites = _site_names(scale.sites)
     teams = []
     for number in range(scale.teams):
@@ -206,7 +211,7 @@ def build(scale_name: str, seed: int, today: date) -> DemoProgramme:
             SURNAMES[(number * 5) % len(SURNAMES)],
         )
         stages = ["workshop", "coaching"] if lived else list(STAGES)
-        leave_start = start + timedelta(days=rng.randint(14, 120))
+        leave_start = start + timedelta(days=rng.randint(14, 300))
         trainers.append(
             DemoTrainer(
                 name=f"{first} {last}" + (" (lived experience)" if lived else ""),
@@ -236,14 +241,17 @@ def build(scale_name: str, seed: int, today: date) -> DemoProgramme:
 
 
 def _turnover(demo: DemoProgramme, rng: random.Random, today: date) -> None:
-    """About 1 in 12 staff move team and 1 in 10 leave; one team disbands."""
+    """Mid-rollout, about 1 in 12 staff move team and 1 in 10 leave; one team of the
+    first cohort disbands half-way through (as two did in the trial)."""
     team_names = [t[0] for t in demo.teams]
-    disbanded_team = team_names[-1] if len(team_names) > 1 else None
+    first_cohort = demo.cohorts[0][1] if demo.cohorts else team_names
+    disbanded_team = first_cohort[-1] if len(team_names) > 1 else None
+    span = max((today - demo.start).days, 2)
     for entry in demo.roster:
         if entry.manager or entry.team == disbanded_team:
             continue
         draw = rng.random()
-        when = today - timedelta(days=rng.randint(1, 25))
+        when = demo.start + timedelta(days=rng.randint(span // 4, span - 1))
         if draw < 0.08:
             others = [name for name in team_names if name not in (entry.team, disbanded_team)]
             if others:
@@ -251,7 +259,91 @@ def _turnover(demo: DemoProgramme, rng: random.Random, today: date) -> None:
         elif draw < 0.18:
             demo.leavers.append((entry.email or "", when))
     if disbanded_team:
-        demo.disbanded = (disbanded_team, today)
+        demo.disbanded = (disbanded_team, demo.start + timedelta(days=span // 2))
+
+
+# -- simulated attendance ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PastSession:
+    id: int
+    day: date
+    module: str
+    occurrence: int
+    strategy: str
+    audience: str  # whole-team, clinical, managers or mixed-teams
+    team_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Member:
+    staff_id: int
+    name: str
+    manager: bool
+    clinical: bool
+    start: date
+    end: date | None
+
+
+def simulate_attendance(
+    sessions: list[PastSession],
+    members: dict[int, list[Member]],
+    seed: int,
+) -> list[tuple[int, int, str]]:
+    """Plausible registers (session, staff, status) for sessions already past.
+
+    Each team gets its own level of take-up, so implementation varies between teams;
+    some managers rarely come to reflection sessions; in one team in eight attendance
+    tails off over the months. Where a team is split into groups, each group's session
+    has its share of the team, in name order.
+    """
+    rng = random.Random(seed * 7919 + 17)
+    take_up: dict[int, float] = {}
+    manager_take_up: dict[int, float] = {}
+    fading: dict[int, bool] = {}
+    siblings: dict[tuple[int, str, int], list[int]] = {}
+    for session in sorted(sessions, key=lambda s: s.id):
+        if len(session.team_ids) == 1:
+            siblings.setdefault(
+                (session.team_ids[0], session.module, session.occurrence), []
+            ).append(session.id)
+    first_day = min((s.day for s in sessions), default=None)
+    marks = []
+    for session in sessions:
+        for team_id in session.team_ids:
+            if team_id not in take_up:
+                take_up[team_id] = rng.uniform(0.45, 0.97)
+                manager_take_up[team_id] = rng.choice([0.15, 0.6, 0.9, 0.95])
+                fading[team_id] = rng.random() < 0.125
+            people = [
+                m
+                for m in members.get(team_id, ())
+                if m.start <= session.day and (m.end is None or session.day < m.end)
+                and (session.audience != "managers" or m.manager)
+                and (session.audience != "clinical" or m.clinical)
+            ]  # fmt: skip
+            group = siblings.get((team_id, session.module, session.occurrence), [session.id])
+            if len(group) > 1:
+                people.sort(key=lambda m: (m.name.lower(), m.staff_id))
+                base, extra = divmod(len(people), len(group))
+                index = group.index(session.id)
+                begin = index * base + min(index, extra)
+                people = people[begin : begin + base + (1 if index < extra else 0)]
+            chance = take_up[team_id]
+            if fading[team_id] and first_day is not None:
+                chance -= min(0.4, (session.day - first_day).days / 600)
+            for member in people:
+                p = chance
+                if member.manager and "reflection" in session.strategy:
+                    p = manager_take_up[team_id]
+                draw = rng.random()
+                if draw < p:
+                    status = rng.choices(("present", "late", "left-early"), (90, 7, 3))[0]
+                else:
+                    status = rng.choices(("excused", "absent"), (60, 40))[0]
+                marks.append((session.id, member.staff_id, status))
+    return marks
 
 
 def _ascii(text: str) -> str:

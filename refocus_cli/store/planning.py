@@ -105,9 +105,16 @@ def calendar_from(store: Store, first: date, last: date | None = None) -> WorkCa
 
 
 def plan_cohort(
-    store: Store, cohort_ref: str, start: date | None, curriculum: Curriculum
+    store: Store,
+    cohort_ref: str,
+    start: date | None,
+    curriculum: Curriculum,
+    *,
+    allow_past: bool = False,
 ) -> CohortPlan:
-    """A plan for every session of every stage for a cohort, around the existing diary."""
+    """A plan for every session of every stage for a cohort, around the existing diary.
+
+    `allow_past` is for the demo, which writes a plan as it was made months ago."""
     cohort = find_cohort(store, cohort_ref)
     existing = sessions.count_for_cohort(store, cohort["id"])
     if existing:
@@ -123,7 +130,7 @@ def plan_cohort(
     today = store.today()
     programme_start = store.programme()["start_date"]
     first = start or max(today, date.fromisoformat(programme_start) if programme_start else today)
-    if first < today:
+    if first < today and not allow_past:
         raise InvalidInput(f"--start {first} is in the past: give {today} or a later date")
     calendar = calendar_from(store, first)
     notes = []
