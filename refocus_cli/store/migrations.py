@@ -235,5 +235,6 @@ CREATE UNIQUE INDEX attendance_one_mark ON attendance(session_id, staff_id)
     WHERE staff_id IS NOT NULL;
 CREATE UNIQUE INDEX attendance_one_visitor ON attendance(session_id, visitor)
     WHERE visitor IS NOT NULL;
-CREATE INDEX attendance_by_staff ON attendance(staff_id)
+CREATE INDEX attendance_by_staff ON attendance(staff_id);
+CREATE INDEX attendance_by_session ON attendance(session_id)
 """
