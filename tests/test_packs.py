@@ -20,7 +20,7 @@ INJECTIONS = [
     "$x$ *bold* _it_ [link] // not a comment",
 ]
 NAMES = ["Siobhán Kelly", "Zoë Adams", "Łukasz Nowak", "Ngozi Adébáyọ̀"]
-TEAM = "Riverside #read(\"/etc/passwd\") CMHT"
+TEAM = 'Riverside #read("/etc/passwd") CMHT'
 AFTER = "2027-03-01T18:00:00+00:00"
 
 
@@ -65,7 +65,9 @@ def built(tmp_path_factory):
     import json
 
     sessions = json.loads(ok("sessions", "--json").stdout)
-    workshop = next(s for s in sessions if s["module"] == "recovery-workshop" and TEAM in s["teams"])
+    workshop = next(
+        s for s in sessions if s["module"] == "recovery-workshop" and TEAM in s["teams"]
+    )
     empty = next(s for s in sessions if s["teams"] == ["Empty Team"])
     # Present, late, left early, excused, absent: only the first two earn certificates.
     ok("attend", str(workshop["id"]), "--present", NAMES[0], "--present", INJECTIONS[0],
@@ -127,9 +129,7 @@ def test_only_prints_the_parts_asked_for(prog, sh, tmp_path):
 
 
 def test_before_attendance_there_are_no_certificates(prog, sh, tmp_path):
-    later = next(
-        s for s in prog["sessions"] if s["module"] == "strengths" and TEAM in s["teams"]
-    )
+    later = next(s for s in prog["sessions"] if s["module"] == "strengths" and TEAM in s["teams"])
     target = tmp_path / "later.pdf"
     assert sh("pack", str(later["id"]), "-o", str(target)).returncode == 0
     assert not any("Certificate" in p for p in _pdf_text(target))

@@ -11,12 +11,14 @@ from typer.core import TyperGroup
 from refocus_cli import __version__
 from refocus_cli.cli import (
     attendance,
+    audit,
     calendars,
     catchup,
     closure,
     cohort,
     database,
     demo,
+    documents,
     manual,
     programme,
     reports,
@@ -104,10 +106,13 @@ reports.export_app.command("ics")(calendars.export_ics)
 app.add_typer(reports.export_app, name="export")
 calendars.publish_app.command("caldav")(calendars.publish_caldav)
 app.add_typer(calendars.publish_app, name="publish")
+app.command("handout")(documents.handout)
+app.command("pack")(documents.pack)
 app.command("sessions")(sessions.sessions)
 app.add_typer(sessions.app, name="session")
 app.add_typer(closure.app, name="closure")
 app.add_typer(database.app, name="db")
+app.command("audit")(audit.audit)
 
 
 def main() -> None:

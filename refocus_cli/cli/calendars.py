@@ -163,7 +163,7 @@ def publish_caldav(
         password = os.environ.get("REFOCUS_CALDAV_PASSWORD")
         if password is None:
             password = typer.prompt(f"Password for {user}", hide_input=True)
-    if user and url.lower().startswith("http://"):
+    if user and _plain_http_off_machine(url):
         message(f"Warning: {url} is not https: the password for {user} travels unencrypted.")
     with opened(db) as store:
         events = caldav.session_events(store, manual, choice, ref, alarm=alarm)
@@ -175,4 +175,16 @@ def publish_caldav(
         f"Published to {outcome['calendar']}: {len(outcome['created'])} created, "
         f"{len(outcome['updated'])} updated, {len(outcome['removed'])} removed, "
         f"{outcome['unchanged']} unchanged."
+    )
+
+
+def _plain_http_off_machine(url: str) -> bool:
+    """An http:// address of another machine: a password sent there can be read."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return parts.scheme.lower() == "http" and parts.hostname not in (
+        "localhost",
+        "127.0.0.1",
+        "::1",
     )

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from refocus_cli.cli.audit import AUDIT_COLUMNS, readable
 from refocus_cli.cli.context import effective_date, opened
 from refocus_cli.cli.options import DEFAULT_DB, CsvOpt, DbOpt, JsonOpt, OnOpt
-from refocus_cli.cli.output import emit, message, print_json
+from refocus_cli.cli.output import emit, message, print_json, print_record, print_table
 from refocus_cli.core.dates import parse_date
+from refocus_cli.core.errors import InvalidInput
 from refocus_cli.core.programme import clean_email, clean_name
 
-app = typer.Typer(help="Add, import, list, move staff and mark leavers.", no_args_is_help=True)
+app = typer.Typer(
+    help="Add, import, list, move staff, mark leavers; export or forget what is held on someone.",
+    no_args_is_help=True,
+)
 
 STAFF_COLUMNS = [
     ("id", "Id"),
@@ -24,6 +30,38 @@ STAFF_COLUMNS = [
     ("email", "Email"),
     ("since", "In team since"),
     ("left_on", "Left"),
+]
+PERSON_FIELDS = [
+    ("id", "Id"),
+    ("uuid", "UUID"),
+    ("name", "Name"),
+    ("email", "Email"),
+    ("role", "Role"),
+    ("manager", "Manager"),
+    ("team", "Team now"),
+    ("since", "In team since"),
+    ("left_on", "Left"),
+    ("created_at", "On record since"),
+]
+MEMBERSHIP_COLUMNS = [
+    ("team", "Team"),
+    ("start_date", "From"),
+    ("end_date", "To"),
+    ("end_reason", "Why it ended"),
+]
+ATTENDANCE_COLUMNS = [
+    ("session_id", "Session"),
+    ("start", "Start"),
+    ("module", "Module"),
+    ("status", "Status"),
+    ("recorded_by", "Recorded by"),
+    ("recorded_at", "Recorded at"),
+]
+INVITATION_COLUMNS = [
+    ("session_id", "Session"),
+    ("start", "Start"),
+    ("module", "Module"),
+    ("status", "Session status"),
 ]
 PersonArg = Annotated[str, typer.Argument(help="Staff id, email or unique name.")]
 
@@ -192,3 +230,77 @@ def leave(
         print_json(record)
     else:
         message(f"{record['name']} left on {record['left_on']}.")
+
+
+@app.command("export")
+def export(person: PersonArg, db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
+    """Everything held on a person, for a subject access request."""
+    from refocus_cli.store import staff
+
+    with opened(db) as store:
+        held = staff.subject_access(store, person)
+    if as_json:
+        print_json(held)
+        return
+    readable(held["audit"])
+    record = held["person"]
+    print(f"Everything refocus holds on {record['name']} (id {record['id']})")
+    print_record(record, PERSON_FIELDS)
+    sections = [
+        ("Team memberships", "memberships", MEMBERSHIP_COLUMNS),
+        ("Attendance", "attendance", ATTENDANCE_COLUMNS),
+        ("Catch-up invitations", "catch_up_invitations", INVITATION_COLUMNS),
+        ("Audit log entries about them", "audit", AUDIT_COLUMNS),
+    ]
+    for title, key, columns in sections:
+        print()
+        if held[key]:
+            print_table(held[key], columns, title=title)
+        else:
+            print(f"{title}: none")
+    print(f"\nExported {held['exported_at']}.")
+
+
+@app.command("forget")
+def forget(
+    person: PersonArg,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+    db: DbOpt = DEFAULT_DB,
+    as_json: JsonOpt = False,
+) -> None:
+    """Erase a person's name, email and role everywhere; anonymous counts stay."""
+    from refocus_cli.store import staff
+
+    with opened(db) as store:
+        found = staff.find_staff(store, person)
+        who = f"{found['name']} (id {found['id']})"
+        if not yes:
+            if not sys.stdin.isatty():
+                raise InvalidInput(
+                    f"forgetting {who} cannot be undone and there is no terminal to ask on: "
+                    "add --yes to go ahead"
+                )
+            question = f"Erase {who} for good? Their attendance stays, without their name"
+            if not typer.confirm(question, default=False, err=True):
+                message("Nothing was erased.")
+                raise typer.Exit(1)
+        result = staff.forget(store, str(found["id"]))
+    if as_json:
+        print_json(result)
+        return
+    message(
+        f"Forgot {who}: now {result['name']}, with {_count(result['memberships'], 'membership')}"
+        f" and {_count(result['attendance'], 'attendance mark')} kept; "
+        f"{_count(result['audit_entries_erased'], 'audit entry', 'audit entries')} and "
+        f"{_count(result['notes_erased'], 'note')} cleaned."
+    )
+    if result["log_still_open"]:
+        message(
+            "Another program has the database open: the erased details leave its "
+            f"write-ahead log ({db}-wal) when that program closes."
+        )
+    message("Backups made before now still hold them: replace or destroy those copies.")
+
+
+def _count(number: int, noun: str, plural: str | None = None) -> str:
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"

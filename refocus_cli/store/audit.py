@@ -3,9 +3,45 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any
 
 from refocus_cli.store.database import Store
+
+# Entries about one member of staff: their record, their memberships, their marks, and
+# the team merges and disbands that moved them.
+ABOUT_STAFF = """(
+    (entity IN ('staff', 'membership') AND entity_id = :staff)
+    OR (entity = 'attendance' AND json_extract(new, '$.staff_id') = :staff)
+    OR (entity = 'team' AND (
+        EXISTS (SELECT 1 FROM json_each(audit.new, '$.staff_moved') WHERE value = :staff)
+        OR EXISTS (SELECT 1 FROM json_each(audit.new, '$.staff_released') WHERE value = :staff)))
+)"""
+# Entries about someone else, whose text is theirs even where a name is shared.
+ABOUT_OTHER_STAFF = (
+    "(entity IN ('staff', 'membership') AND entity_id IS NOT NULL AND entity_id != :staff)"
+)
+# Free text elsewhere (reasons, notes) that names the person; visitors' marks are left.
+MENTIONS_STAFF = (
+    f"(NOT {ABOUT_OTHER_STAFF} AND entity != 'attendance' "
+    "AND (refocus_mentions(old) OR refocus_mentions(new)))"
+)
+BY_STAFF = "refocus_names(actor)"
+CONCERNING_STAFF = f"({ABOUT_STAFF} OR {MENTIONS_STAFF} OR {BY_STAFF})"
+ABOUT_TEAM = """(
+    (entity = 'team' AND entity_id = :team)
+    OR (entity = 'team' AND json_extract(new, '$.into') = :team_name)
+    OR (entity IN ('staff', 'membership') AND (json_extract(old, '$.team') = :team_name
+        OR json_extract(new, '$.team') = :team_name))
+    OR (entity IN ('session', 'attendance')
+        AND entity_id IN (SELECT session_id FROM session_team WHERE team_id = :team))
+    OR (entity = 'session' AND json_extract(old, '$.team_id') = :team)
+    OR (entity = 'cohort'
+        AND entity_id IN (SELECT cohort_id FROM cohort_team WHERE team_id = :team))
+)"""
+ABOUT_SESSION = "(entity IN ('session', 'attendance') AND entity_id = :session)"
 
 
 def record(
@@ -20,16 +56,28 @@ def record(
     store.db.execute(
         "INSERT INTO audit (at, actor, action, entity, entity_id, old, new) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [store.now(), store.actor, action, entity, entity_id, _dump(old), _dump(new)],
+    )
+
+
+def record_many(
+    store: Store,
+    changes: Iterable[tuple[str, str, int | None, dict[str, Any] | None, dict[str, Any] | None]],
+) -> None:
+    """Append many entries (action, entity, id, old, new) at once, for bulk writes."""
+    now, actor = store.now(), store.actor
+    store.db.conn.executemany(
+        "INSERT INTO audit (at, actor, action, entity, entity_id, old, new) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
-            store.now(),
-            store.actor,
-            action,
-            entity,
-            entity_id,
-            None if old is None else json.dumps(old, sort_keys=True, default=str),
-            None if new is None else json.dumps(new, sort_keys=True, default=str),
+            (now, actor, action, entity, entity_id, _dump(old), _dump(new))
+            for action, entity, entity_id, old, new in changes
         ],
     )
+
+
+def _dump(value: dict[str, Any] | None) -> str | None:
+    return None if value is None else json.dumps(value, sort_keys=True, default=str)
 
 
 def entries(store: Store, entity: str | None = None, entity_id: int | None = None) -> list[dict]:
@@ -43,3 +91,233 @@ def entries(store: Store, entity: str | None = None, entity_id: int | None = Non
         params.append(entity_id)
     clause = f" WHERE {' AND '.join(where)}" if where else ""
     return store.rows(f"SELECT * FROM audit{clause} ORDER BY id", params)
+
+
+def identity_pattern(words: Iterable[str]) -> re.Pattern[str] | None:
+    """Whole-word, any-case matches of a person's name or email, as typed or as stored
+    in JSON (where non-ASCII letters are escaped)."""
+    forms = set()
+    for word in words:
+        if word:
+            forms.add(word)
+            forms.add(json.dumps(word)[1:-1])
+    if not forms:
+        return None
+    alternatives = "|".join(re.escape(form) for form in sorted(forms, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
+def _register_identity(store: Store, pattern: re.Pattern[str] | None, words: list[str]) -> None:
+    exact = {word.casefold() for word in words if word}
+    store.db.conn.create_function(
+        "refocus_mentions",
+        1,
+        lambda text: bool(pattern and text and pattern.search(text)),
+        deterministic=True,
+    )
+    store.db.conn.create_function(
+        "refocus_names",
+        1,
+        lambda text: bool(text) and text.strip().casefold() in exact,
+        deterministic=True,
+    )
+
+
+def log(
+    store: Store,
+    *,
+    session_id: int | None = None,
+    staff: dict[str, Any] | None = None,
+    team: dict[str, Any] | None = None,
+    since: str | None = None,
+    limit: int | None = None,
+) -> tuple[list[dict[str, Any]], int]:
+    """The latest `limit` entries (all if None) matching every filter, oldest first, told
+    in plain words; and how many matched in all. `since` is a stored UTC timestamp."""
+    where, params = [], {}
+    if session_id is not None:
+        where.append(ABOUT_SESSION)
+        params["session"] = session_id
+    if staff is not None:
+        words = [w for w in (staff["name"], staff["email"]) if w]
+        _register_identity(store, identity_pattern(words), words)
+        where.append(CONCERNING_STAFF)
+        params["staff"] = staff["id"]
+    if team is not None:
+        where.append(ABOUT_TEAM)
+        params.update(team=team["id"], team_name=team["name"])
+    if since is not None:
+        where.append("at >= :since")
+        params["since"] = since
+    clause = f" WHERE {' AND '.join(where)}" if where else ""
+    total = store.one(f"SELECT count(*) AS n FROM audit{clause}", params)["n"]
+    tail = f" LIMIT {int(limit)}" if limit and limit < total else ""
+    rows = store.rows(f"SELECT * FROM audit{clause} ORDER BY id DESC{tail}", params)
+    rows.reverse()
+    return _told(store, rows), total
+
+
+def about_staff(store: Store, person: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every entry that concerns one member of staff, oldest first, in plain words."""
+    return log(store, staff=person)[0]
+
+
+def scrub(
+    store: Store,
+    staff_id: int,
+    words: list[str],
+    placeholder: str,
+    role: str,
+) -> int:
+    """Replace a person's name and email with `placeholder` wherever the log holds them,
+    and the role in entries about them with `role`; returns how many entries changed.
+    Call inside the write transaction of the erasure."""
+    pattern = identity_pattern(words)
+    _register_identity(store, pattern, words)
+    replace = _replacer(pattern, placeholder)
+    folded = {word.casefold() for word in words}
+    changes = []
+    for row in store.rows(
+        f"SELECT id, entity, entity_id, actor, old, new FROM audit WHERE {CONCERNING_STAFF}",
+        {"staff": staff_id},
+    ):
+        fields = {"old": row["old"], "new": row["new"]}
+        staff_entry = row["entity"] in ("staff", "membership") and row["entity_id"] is not None
+        theirs = staff_entry and row["entity_id"] == staff_id
+        if theirs or not staff_entry:  # another person's entry keeps their own words
+            for column, text in fields.items():
+                if text is not None:
+                    value = json.loads(text)
+                    scrubbed = _walk(value, replace, role if theirs else None)
+                    fields[column] = text if scrubbed == value else _dump(scrubbed)
+        actor = placeholder if row["actor"].strip().casefold() in folded else row["actor"]
+        if (fields["old"], fields["new"], actor) != (row["old"], row["new"], row["actor"]):
+            changes.append((fields["old"], fields["new"], actor, row["id"]))
+    store.db.conn.executemany("UPDATE audit SET old = ?, new = ?, actor = ? WHERE id = ?", changes)
+    return len(changes)
+
+
+def _replacer(pattern: re.Pattern[str] | None, placeholder: str) -> Callable[[str], str]:
+    if pattern is None:
+        return lambda text: text
+    return lambda text: pattern.sub(placeholder, text)
+
+
+def _walk(value: Any, replace: Callable[[str], str], role: str | None, key: str = "") -> Any:
+    if isinstance(value, dict):
+        return {k: _walk(v, replace, role, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_walk(item, replace, role, key) for item in value]
+    if not isinstance(value, str) or key == "visitor":
+        return value
+    if key == "role" and role is not None:
+        return role
+    return replace(value)
+
+
+def _told(store: Store, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Entries with local times, what they are about, and the change in plain words."""
+    tz = store.tz()
+    names = _Names(store)
+    told = []
+    for row in rows:
+        old = json.loads(row["old"]) if row["old"] else None
+        new = json.loads(row["new"]) if row["new"] else None
+        told.append(
+            {
+                "id": row["id"],
+                "at": datetime.fromisoformat(row["at"]).astimezone(tz).isoformat(),
+                "actor": row["actor"],
+                "action": row["action"],
+                "entity": row["entity"],
+                "entity_id": row["entity_id"],
+                "subject": names.subject(row["entity"], row["entity_id"]),
+                "old": old,
+                "new": new,
+                "change": _change(row["entity"], old, new, names, tz),
+            }
+        )
+    return told
+
+
+NAMED = {
+    "staff": "SELECT id, name FROM staff",
+    "team": "SELECT id, name FROM team",
+    "trainer": "SELECT id, name FROM trainer",
+    "cohort": "SELECT id, name FROM cohort",
+    "venue": "SELECT id, name FROM venue",
+    "session": "SELECT id, module FROM session",
+}
+
+
+class _Names:
+    """Names for the ids an entry holds, looked up once per kind."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.cache: dict[str, dict[int, str]] = {}
+
+    def of(self, kind: str, entity_id: Any) -> str:
+        if kind not in self.cache:
+            self.cache[kind] = dict(self.store.db.execute(NAMED[kind]).fetchall())
+        return self.cache[kind].get(entity_id, f"{kind} {entity_id}")
+
+    def subject(self, entity: str, entity_id: int | None) -> str:
+        if entity_id is None:
+            return entity
+        if entity in ("staff", "membership"):
+            return f"{self.of('staff', entity_id)} (staff {entity_id})"
+        if entity in ("session", "attendance"):
+            return f"session {entity_id} ({self.of('session', entity_id)})"
+        if entity in NAMED:
+            return f"{self.of(entity, entity_id)} ({entity} {entity_id})"
+        return f"{entity} {entity_id}"
+
+
+PEOPLE_KEYS = {"staff_moved": "staff", "staff_released": "staff", "staff_id": "staff"}
+ID_KEYS = {**PEOPLE_KEYS, "trainers": "trainer", "team_id": "team"}
+
+
+def _change(entity: str, old: Any, new: Any, names: _Names, tz: Any) -> str:
+    """`old → new`, key by key, with ids turned into names and times into local ones."""
+    if entity == "attendance" and isinstance(new, dict):
+        who = (
+            f"visitor {new['visitor']}"
+            if new.get("visitor")
+            else names.of("staff", new.get("staff_id"))
+        )
+        before = (old or {}).get("status")
+        return f"{who}: {before} → {new.get('status')}" if before else f"{who}: {new.get('status')}"
+    old, new = old if isinstance(old, dict) else {}, new if isinstance(new, dict) else {}
+    parts = []
+    for key in [*old, *(k for k in new if k not in old)]:
+        label = key.replace("_", " ")
+        before = _plain(key, old.get(key), names, tz)
+        after = _plain(key, new.get(key), names, tz)
+        if key in old and key in new:
+            if before != after:
+                parts.append(f"{label} {before} → {after}")
+        elif key in new:
+            if new[key] not in (None, "", []):
+                parts.append(f"{label} {after}")
+        else:
+            parts.append(f"{label} was {before}")
+    return "; ".join(parts)
+
+
+_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
+
+def _plain(key: str, value: Any, names: _Names, tz: Any) -> str:
+    if value is None or value == "":
+        return "none"
+    if key in ID_KEYS:
+        items = value if isinstance(value, list) else [value]
+        return ", ".join(names.of(ID_KEYS[key], item) for item in items) or "none"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value) or "none"
+    if isinstance(value, str) and _TIMESTAMP.match(value):
+        moment = datetime.fromisoformat(value)
+        if moment.tzinfo is not None:
+            return f"{moment.astimezone(tz):%Y-%m-%d %H:%M}"
+    return str(value)

@@ -6,8 +6,9 @@ from datetime import date
 from typing import Any
 
 from refocus_cli.core.errors import Conflict, InvalidInput
+from refocus_cli.core.measures import is_clinical
 from refocus_cli.core.roster import KnownPerson, RosterPlan
-from refocus_cli.store import audit
+from refocus_cli.store import audit, sessions
 from refocus_cli.store.database import Store
 from refocus_cli.store.lookup import find, new_uuid
 from refocus_cli.store.teams import find_active_team, find_team
@@ -227,10 +228,9 @@ def import_roster(store: Store, plan: RosterPlan, source: str) -> dict[str, int]
                 "INSERT INTO team (uuid, name, created_at) VALUES (?, ?, ?)",
                 [(new_uuid(), name, now) for name in plan.new_teams],
             )
-        team_ids = {
-            row["name"].lower(): row["id"]
-            for row in store.rows("SELECT id, name FROM team WHERE status = 'active'")
-        }
+        active = store.rows("SELECT id, name FROM team WHERE status = 'active'")
+        team_ids = {row["name"].lower(): row["id"] for row in active}
+        team_names = {row["name"].lower(): row["name"] for row in active}
         first = (store.one("SELECT coalesce(max(id), 0) AS top FROM staff") or {"top": 0})[
             "top"
         ] + 1
@@ -260,8 +260,135 @@ def import_roster(store: Store, plan: RosterPlan, source: str) -> dict[str, int]
             None,
             {"source": source, "added": len(staff_rows), "teams_created": plan.new_teams},
         )
+        audit.record_many(
+            store,
+            (
+                (
+                    "add",
+                    "staff",
+                    first + offset,
+                    None,
+                    {
+                        "name": entry.name,
+                        "team": team_names[entry.team.lower()],
+                        "start": entry.start,
+                        "role": entry.role,
+                        "source": source,
+                    },
+                )
+                for offset, entry in enumerate(plan.to_add)
+            ),
+        )
     return {
         "added": len(plan.to_add),
         "unchanged": len(plan.unchanged),
         "teams_created": len(plan.new_teams),
     }
+
+
+def subject_access(store: Store, person_ref: str) -> dict[str, Any]:
+    """Everything held on one person: record, memberships, marks, invitations, audit log."""
+    person = find_staff(store, person_ref)
+    staff_id, tz = person["id"], store.tz()
+    created = store.one("SELECT created_at FROM staff WHERE id = ?", [staff_id])["created_at"]
+    memberships = store.rows(
+        "SELECT t.id AS team_id, t.name AS team, m.start_date, m.end_date, m.end_reason "
+        "FROM membership m JOIN team t ON t.id = m.team_id WHERE m.staff_id = ? "
+        "ORDER BY m.start_date, m.id",
+        [staff_id],
+    )
+    attendance = store.rows(
+        "SELECT a.session_id, s.start_utc AS start, s.stage, s.module, s.occurrence, s.kind, "
+        "a.status, a.recorded_by, a.recorded_at FROM attendance a "
+        "JOIN session s ON s.id = a.session_id WHERE a.staff_id = ? ORDER BY s.start_utc, s.id",
+        [staff_id],
+    )
+    invitations = store.rows(
+        "SELECT s.id AS session_id, s.start_utc AS start, s.stage, s.module, s.status "
+        "FROM session_invitee i JOIN session s ON s.id = i.session_id WHERE i.staff_id = ? "
+        "ORDER BY s.start_utc, s.id",
+        [staff_id],
+    )
+    for row in attendance + invitations:
+        row["start"] = sessions.to_local(row["start"], tz).isoformat()
+    return {
+        "person": {**_public(person), "created_at": created},
+        "memberships": memberships,
+        "attendance": attendance,
+        "catch_up_invitations": invitations,
+        "audit": audit.about_staff(store, person),
+        "exported_at": store.clock().astimezone(tz).isoformat(),
+    }
+
+
+# Free text where a person may be named: why a session moved, a closure, a trainer's leave.
+FREE_TEXT = (("session", "note"), ("closure", "reason"), ("trainer_unavailable", "reason"))
+
+
+def forget(store: Store, person_ref: str) -> dict[str, Any]:
+    """Erase a person's identity everywhere, keeping an anonymous record so counts stay.
+
+    The name becomes a placeholder, the email goes, the role keeps only whether it is
+    clinical (the measures need that); memberships and marks stay. One transaction, then
+    the file is rewritten so that freed pages keep no copy of what was erased.
+    """
+    person = find_staff(store, person_ref)
+    staff_id = person["id"]
+    done = store.one(
+        "SELECT at FROM audit WHERE action = 'forget' AND entity = 'staff' AND entity_id = ?",
+        [staff_id],
+    )
+    if done:
+        raise Conflict(f"staff {staff_id} was already forgotten on {done['at'][:10]}")
+    placeholder = f"Forgotten person {staff_id}"
+    role = "" if is_clinical(person["role"]) else "administrative"
+    words = [word for word in (person["name"], person["email"]) if word]
+    pattern = audit.identity_pattern(words)
+    store.db.execute("PRAGMA secure_delete = ON")
+    with store.write():
+        store.db.execute(
+            "UPDATE staff SET name = ?, email = NULL, role = ? WHERE id = ?",
+            [placeholder, role, staff_id],
+        )
+        audit.record(store, "forget", "staff", staff_id, None, {"name": placeholder, "role": role})
+        entries = audit.scrub(store, staff_id, words, placeholder, role)
+        notes = 0
+        for table, column in FREE_TEXT:
+            changed = [
+                (pattern.sub(placeholder, text), rowid)
+                for rowid, text in store.db.execute(
+                    f"SELECT rowid, {column} FROM {table} WHERE {column} != ''"
+                )
+                if pattern.search(text)
+            ]
+            store.db.conn.executemany(f"UPDATE {table} SET {column} = ? WHERE rowid = ?", changed)
+            notes += len(changed)
+        folded = {word.casefold() for word in words}
+        for (recorder,) in store.db.execute(
+            "SELECT DISTINCT recorded_by FROM attendance"
+        ).fetchall():
+            if recorder.strip().casefold() in folded:
+                store.db.execute(
+                    "UPDATE attendance SET recorded_by = ? WHERE recorded_by = ?",
+                    [placeholder, recorder],
+                )
+    counts = store.one(
+        "SELECT (SELECT count(*) FROM membership WHERE staff_id = :id) AS memberships, "
+        "(SELECT count(*) FROM attendance WHERE staff_id = :id) AS attendance",
+        {"id": staff_id},
+    )
+    return {
+        "id": staff_id,
+        "name": placeholder,
+        **counts,
+        "audit_entries_erased": entries,
+        "notes_erased": notes,
+        "log_still_open": _rewrite_file(store),
+    }
+
+
+def _rewrite_file(store: Store) -> bool:
+    """VACUUM, then empty the write-ahead log; True if another program kept it from emptying."""
+    store.db.execute("VACUUM")
+    busy = store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+    return bool(busy)

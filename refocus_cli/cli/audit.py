@@ -1,0 +1,99 @@
+"""`refocus audit`: who changed what, when, from what to what."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, time
+from typing import Annotated
+
+import typer
+
+from refocus_cli.cli.context import opened
+from refocus_cli.cli.options import DEFAULT_DB, CsvOpt, DbOpt, JsonOpt
+from refocus_cli.cli.output import emit, message
+from refocus_cli.core.dates import iso_utc, parse_date
+from refocus_cli.core.errors import InvalidInput
+
+AUDIT_COLUMNS = [
+    ("when", "When"),
+    ("actor", "Who"),
+    ("action", "Action"),
+    ("subject", "What"),
+    ("change", "Change"),
+]
+CSV_COLUMNS = [
+    ("id", "Id"),
+    ("at", "At"),
+    ("actor", "Actor"),
+    ("action", "Action"),
+    ("entity", "Entity"),
+    ("entity_id", "Entity id"),
+    ("subject", "Subject"),
+    ("change", "Change"),
+    ("old", "Old"),
+    ("new", "New"),
+]
+DEFAULT_LIMIT = 100
+
+
+def audit(
+    session: Annotated[
+        str | None, typer.Option("--session", help="Only entries about this session (id).")
+    ] = None,
+    staff: Annotated[
+        str | None,
+        typer.Option("--staff", help="Only entries about this person (id, email or name)."),
+    ] = None,
+    team: Annotated[
+        str | None,
+        typer.Option("--team", help="Only entries about this team, its staff and sessions."),
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only entries from this date, YYYY-MM-DD.")
+    ] = None,
+    limit: Annotated[
+        int,
+        typer.Option("--limit", help="Show the latest N entries; 0 shows them all.", min=0),
+    ] = DEFAULT_LIMIT,
+    db: DbOpt = DEFAULT_DB,
+    as_json: JsonOpt = False,
+    as_csv: CsvOpt = False,
+) -> None:
+    """Show the audit log: who changed what and when, old → new."""
+    from refocus_cli.store import audit as audit_log
+    from refocus_cli.store import sessions, teams
+    from refocus_cli.store.staff import find_staff
+
+    if as_json and as_csv:
+        raise InvalidInput("--json and --csv cannot be combined: choose one")
+    with opened(db) as store:
+        filters = {}
+        if session is not None:
+            filters["session_id"] = sessions.get(store, session)["id"]
+        if staff is not None:
+            filters["staff"] = find_staff(store, staff)
+        if team is not None:
+            filters["team"] = teams.find_team(store, team)
+        if since is not None:
+            start = datetime.combine(parse_date(since, "--since"), time.min, store.tz())
+            filters["since"] = iso_utc(start)
+        entries, total = audit_log.log(store, limit=limit or None, **filters)
+    if as_csv:
+        for entry in entries:
+            for key in ("old", "new"):
+                entry[key] = (
+                    "" if entry[key] is None else json.dumps(entry[key], ensure_ascii=False)
+                )
+    elif not as_json:
+        readable(entries)
+    columns = CSV_COLUMNS if as_csv else AUDIT_COLUMNS
+    emit(entries, columns, as_json=as_json, as_csv=as_csv, empty="No audit entries to show.")
+    if len(entries) < total:
+        message(f"Showing the latest {len(entries)} of {total} entries: --limit 0 shows them all.")
+
+
+def readable(entries: list[dict]) -> list[dict]:
+    """Entries with a short local `when` for tables."""
+    for entry in entries:
+        entry["when"] = entry["at"][:16].replace("T", " ")
+    return entries
