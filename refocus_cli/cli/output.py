@@ -45,7 +45,15 @@ def _plain(value: Any) -> Any:
     return value
 
 
+LONG_TABLE = 300  # rows above which a plain text table replaces rich's boxed one
+
+
 def print_table(rows: Sequence[dict[str, Any]], columns: Columns, title: str | None = None) -> None:
+    """A table for people: rich's boxes for a screenful, plain aligned text for long ones
+    (rich lays out every cell and would take seconds over thousands of rows)."""
+    if len(rows) > LONG_TABLE:
+        _print_plain_table(rows, columns, title)
+        return
     from rich.markup import escape
     from rich.table import Table
 
@@ -55,6 +63,19 @@ def print_table(rows: Sequence[dict[str, Any]], columns: Columns, title: str | N
     for row in rows:
         table.add_row(*(escape(str(_plain(row.get(key)))) for key, _ in columns))
     _console().print(table)
+
+
+def _print_plain_table(rows: Sequence[dict[str, Any]], columns: Columns, title: str | None) -> None:
+    cells = [
+        [" · ".join(str(_plain(row.get(key))).splitlines()) for key, _ in columns] for row in rows
+    ]
+    headers = [header for _, header in columns]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    out = [title] if title else []
+    out.append("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip())
+    out.append("  ".join("-" * w for w in widths))
+    out += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
+    sys.stdout.write("\n".join(out) + "\n")
 
 
 def emit(
