@@ -424,16 +424,17 @@ def _stage(stage, planned, held, cancelled, awaiting, attendance, reach, done, s
 # Progress on 2027-03-25. planned/held/cancelled count sessions (Alder's split
 # workshop is two); attendance = people who came / people expected over the stage's
 # held activities; reach = staff on the team that day who completed every module of the
-# stage meant for them (attended >= 1 and >= half the module's planned, not cancelled,
-# occurrences).
+# stage meant for them (attended >= 1 and >= half the module's occurrences held so far;
+# by 2027-03-25 every session not cancelled has been held).
 PROGRESS = {
     "Alder": {
         "flags": [
-            # rates per activity in date order: 4/4, 3/4, 2/3, 2/3, 2/3, 1/3, mgr1 1/1,
-            # team1 3/3, sup 2/3, mgr2 1/1, team2 2/3, team3 1/3. Last three: (1 + 2/3 +
-            # 1/3) / 3 = 67 %; the three before: (1 + 1 + 2/3) / 3 = 89 %; 22 points down.
+            # came/expected per activity in date order: 4/4, 3/4, 2/3, 2/3, 2/3, 1/3,
+            # mgr1 1/1, team1 3/3, sup 2/3, mgr2 1/1, team2 2/3, team3 1/3. Pooled over
+            # people, the last three: (1 + 2 + 1) / (1 + 3 + 3) = 4/7 = 57 %; the three
+            # before: (1 + 3 + 2) / (1 + 3 + 3) = 6/7 = 86 %; 29 points down.
             # (Turnover: Mo of 4 at the start gone = 25 %, under 30 %: no flag.)
-            "attendance falling: 67% at the last 3 sessions, 89% at the 3 before",
+            "attendance falling: 57% at the last 3 sessions, 86% at the 3 before",
         ],
         "stages": [
             # Ann, Mo (group 1), Al, Ali (group 2) of 4 expected. Reach: Ann, Al, Ali
@@ -454,9 +455,10 @@ PROGRESS = {
             # On 2027-01-13: Bea, Ben, Bo; Bo is gone: 1 of 3 = 33 % >= 30 %.
             "staff turnover 33% since 2027-01-13 (1 of 3 gone)",
             # ws 2/3, val 3/3, str 4/5, goal 5/5, coach 4/5, 3/4, mgr1 1/1, sup 3/4,
-            # team1 4/4, mgr2 0/1, team3 3/4. Last three (1 + 0 + 3/4) / 3 = 58 %; the
-            # three before (3/4 + 1 + 3/4) / 3 = 83 %.
-            "attendance falling: 58% at the last 3 sessions, 83% at the 3 before",
+            # team1 4/4, mgr2 0/1, team3 3/4. Pooled over people, the last three:
+            # (4 + 0 + 3) / (4 + 1 + 4) = 7/9; the three before: (3 + 1 + 3) / (4 + 1 + 4)
+            # = 7/9. No fall: Bea missing one manager session is one person, not a
+            # 0 % session. (Averaging rates per session would have flagged it.)
             "1 session cancelled",
             # Bea came to 3 of her 4 reflection sessions: no manager flag.
         ],

@@ -13,6 +13,7 @@ from refocus_cli.cli.context import opened
 from refocus_cli.cli.options import DEFAULT_DB, DbOpt, JsonOpt, ManualOpt
 from refocus_cli.cli.output import message, print_json
 from refocus_cli.core.errors import InvalidInput
+from refocus_cli.core.programme import clean_name
 
 
 def _people(flag: str, help_text: str) -> Any:
@@ -127,7 +128,7 @@ def attend(
             ("--absent", absent, "absent"),
         ):
             said += [attendance.Said(flag, name, status) for name in names or ()]
-        visitors = {" ".join(v.split()): "present" for v in visitor or () if v.strip()}
+        visitors = {clean_name(v, "visitor"): "present" for v in visitor or ()}
         for line in lines or ():
             if line.visitor:
                 visitors[line.person] = line.status

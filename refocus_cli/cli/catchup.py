@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from refocus_cli.cli.context import opened
+from refocus_cli.cli.context import opened, stored_at_once
 from refocus_cli.cli.options import DEFAULT_DB, CsvOpt, DbOpt, JsonOpt, ManualOpt
 from refocus_cli.cli.output import emit, message, print_json
 
@@ -24,7 +24,7 @@ def catchup(
     """List staff who missed training their team has had (joined late, moved, absent)."""
     from refocus_cli.store import catchup as catchup_store
 
-    with opened(db) as store:
+    with opened(db) as store, stored_at_once(store, not schedule):
         found = catchup_store.gaps(store, team)
         planned = []
         if schedule and found:

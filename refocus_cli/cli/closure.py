@@ -9,6 +9,7 @@ import typer
 from refocus_cli.cli.context import opened
 from refocus_cli.cli.options import DEFAULT_DB, CsvOpt, DbOpt, JsonOpt
 from refocus_cli.cli.output import emit, message
+from refocus_cli.core.programme import clean_text
 
 app = typer.Typer(help="Add and list closure dates (no sessions on them).", no_args_is_help=True)
 
@@ -27,9 +28,9 @@ def add(
     from refocus_cli.store import closures
 
     first = parse_date(day, "date")
-    last = parse_date(to, "--to") if to else first
+    last = parse_date(to, "--to") if to is not None else first
     with opened(db) as store:
-        closures.add(store, first, last, " ".join(reason.split()))
+        closures.add(store, first, last, clean_text(reason, "--reason"))
     message(f"Closed {first}" + (f" to {last}" if last != first else "") + " to sessions.")
 
 

@@ -49,6 +49,15 @@ def opened(path: Path, *, create: bool = False) -> Iterator[Store]:
         store.close()
 
 
+def stored_at_once(store: Store, dry_run: bool = False) -> contextlib.AbstractContextManager:
+    """The write transaction a plan is made and stored in (none for a dry run).
+
+    Planning reads the whole diary; were it read outside the transaction, two plans
+    made at once could both be stored, booking teams and trainers twice.
+    """
+    return contextlib.nullcontext() if dry_run else store.write()
+
+
 def effective_date(store: Store, on: str | None) -> date:
     """The date typed with --on, else today in the programme's time zone."""
-    return parse_date(on, "--on") if on else store.today()
+    return parse_date(on, "--on") if on is not None else store.today()

@@ -118,8 +118,7 @@ def pack(
         if folder.exists() and not folder.is_dir():
             raise InvalidInput(f"{folder} is a file: with --cohort, -o names a folder")
         views = [
-            documents.session_view(store, curriculum, str(i), parts, need_people=False)
-            for i in ids
+            documents.session_view(store, curriculum, str(i), parts, need_people=False) for i in ids
         ]
     folder.mkdir(parents=True, exist_ok=True)
     from rich.progress import Progress

@@ -23,7 +23,10 @@ def message(text: str) -> None:
 
 
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+    """JSON on stdout: indented for a person at a terminal, compact for a program (the
+    compact form uses the C encoder, several times faster on national-size output)."""
+    indent = 2 if sys.stdout.isatty() else None
+    sys.stdout.write(json.dumps(data, indent=indent, ensure_ascii=False, default=str) + "\n")
 
 
 def print_csv(rows: Sequence[dict[str, Any]], columns: Columns) -> None:

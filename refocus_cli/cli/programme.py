@@ -36,7 +36,7 @@ def init(
     title = clean_name(name, "programme")
     zone(tz)
     region = region_key(region)
-    start_date = parse_date(start, "--start") if start else None
+    start_date = parse_date(start, "--start") if start is not None else None
     from refocus_cli.store import programme as programme_store
 
     with opened(db, create=True) as store:

@@ -317,6 +317,11 @@ OutOpt = Annotated[
 def _export_rows(store: Store, what: str, manual: Path | None, on: str | None) -> list[dict]:
     if what not in EXPORTS:
         raise InvalidInput(f"cannot export {what!r}: choose one of {', '.join(EXPORTS)}")
+    # --on and --manual shape only the report exports, but a bad one is refused for all.
+    from refocus_cli.store import overrides
+
+    effective_date(store, on)
+    overrides.curriculum(store, manual)
     if what == "sessions":
         from refocus_cli.store import sessions
 

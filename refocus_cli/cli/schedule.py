@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from refocus_cli.cli.context import opened
+from refocus_cli.cli.context import opened, stored_at_once
 from refocus_cli.cli.options import DEFAULT_DB, DbOpt, JsonOpt, ManualOpt
 from refocus_cli.cli.output import emit, message, print_json
 
@@ -31,8 +31,8 @@ def schedule(
     from refocus_cli.core.dates import parse_date
     from refocus_cli.store import overrides, planning, sessions
 
-    first = parse_date(start, "--start") if start else None
-    with opened(db) as store:
+    first = parse_date(start, "--start") if start is not None else None
+    with opened(db) as store, stored_at_once(store, dry_run):
         curriculum = overrides.curriculum(store, manual)
         result = planning.plan_cohort(store, cohort, first, curriculum)
         if not dry_run:
@@ -145,7 +145,7 @@ def replan(
     """Repair a cohort's plan after cancellations or new unavailability; print what moved."""
     from refocus_cli.store import overrides, planning, sessions
 
-    with opened(db) as store:
+    with opened(db) as store, stored_at_once(store, dry_run):
         curriculum = overrides.curriculum(store, manual)
         repair = planning.replan_cohort(store, cohort, curriculum)
         if not dry_run:

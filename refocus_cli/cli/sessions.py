@@ -9,6 +9,7 @@ import typer
 from refocus_cli.cli.context import opened
 from refocus_cli.cli.options import DEFAULT_DB, CsvOpt, DbOpt, JsonOpt, ManualOpt
 from refocus_cli.cli.output import emit, message, print_json, print_record, print_table
+from refocus_cli.core.programme import clean_text
 
 app = typer.Typer(help="Show, move or cancel one session.", no_args_is_help=True)
 
@@ -54,17 +55,18 @@ def sessions(
     from refocus_cli.store.teams import find_team
     from refocus_cli.store.trainers import find_trainer
 
-    first = parse_date(since, "--from") if since else None
-    last = parse_date(until, "--to") if until else None
+    # An empty value (an unset shell variable) is refused, not read as "no filter".
+    first = parse_date(since, "--from") if since is not None else None
+    last = parse_date(until, "--to") if until is not None else None
     if first and last and last < first:
         # Else an empty list would read as "nothing planned" rather than a typing slip.
         raise InvalidInput(f"--to {last} is before --from {first}: give the period in order")
     with opened(db) as store:
         rows = session_store.listing(
             store,
-            cohort_id=find_cohort(store, cohort)["id"] if cohort else None,
-            team_id=find_team(store, team)["id"] if team else None,
-            trainer_id=find_trainer(store, trainer)["id"] if trainer else None,
+            cohort_id=find_cohort(store, cohort)["id"] if cohort is not None else None,
+            team_id=find_team(store, team)["id"] if team is not None else None,
+            trainer_id=find_trainer(store, trainer)["id"] if trainer is not None else None,
             since=first,
             until=last,
         )
@@ -141,10 +143,11 @@ def move(
     from refocus_cli.store import sessions as session_store
 
     new_start = parse_datetime(to, "--to")
+    why = clean_text(reason, "--reason")
     with opened(db) as store:
         curriculum = overrides.curriculum(store, manual)
         context = planning.rules_context(store, curriculum, new_start.date())
-        record = session_store.move(store, session, new_start, " ".join(reason.split()), context)
+        record = session_store.move(store, session, new_start, why, context)
     if as_json:
         print_json(record)
     else:
@@ -161,7 +164,7 @@ def cancel(
     from refocus_cli.store import sessions as session_store
 
     with opened(db) as store:
-        record = session_store.cancel(store, session, " ".join(reason.split()))
+        record = session_store.cancel(store, session, clean_text(reason, "--reason"))
     if as_json:
         print_json(record)
     else:

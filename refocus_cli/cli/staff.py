@@ -14,7 +14,7 @@ from refocus_cli.cli.options import DEFAULT_DB, CsvOpt, DbOpt, JsonOpt, OnOpt
 from refocus_cli.cli.output import emit, message, print_json, print_record, print_table
 from refocus_cli.core.dates import parse_date
 from refocus_cli.core.errors import InvalidInput
-from refocus_cli.core.programme import clean_email, clean_name
+from refocus_cli.core.programme import clean_email, clean_name, clean_text
 
 app = typer.Typer(
     help="Add, import, list, move staff, mark leavers; export or forget what is held on someone.",
@@ -85,8 +85,10 @@ def add(
     person_name = clean_name(name, "staff")
     address = clean_email(email)
     with opened(db) as store:
-        start_date = parse_date(start, "--start") if start else store.today()
-        person = staff.add(store, person_name, team, role.strip(), address, manager, start_date)
+        start_date = parse_date(start, "--start") if start is not None else store.today()
+        person = staff.add(
+            store, person_name, team, clean_text(role, "--role"), address, manager, start_date
+        )
     if as_json:
         print_json(person)
     else:
@@ -124,7 +126,7 @@ def import_roster(
 
     table = read_table(file)
     with opened(db) as store:
-        default_start = parse_date(start, "--start") if start else store.today()
+        default_start = parse_date(start, "--start") if start is not None else store.today()
         teams, by_email, by_name_team, ended = staff.roster_context(store)
         plan = check_roster(
             table, teams, by_email, by_name_team, default_start, create_teams, ended

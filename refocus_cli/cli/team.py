@@ -9,7 +9,7 @@ import typer
 from refocus_cli.cli.context import effective_date, opened
 from refocus_cli.cli.options import DEFAULT_DB, CsvOpt, DbOpt, JsonOpt, OnOpt
 from refocus_cli.cli.output import emit, message, print_json, print_record
-from refocus_cli.core.programme import clean_name
+from refocus_cli.core.programme import clean_name, clean_text
 
 app = typer.Typer(help="Add, list and show teams; merge and disband them.", no_args_is_help=True)
 
@@ -39,7 +39,12 @@ def add(
     from refocus_cli.store import teams
 
     with opened(db) as store:
-        team = teams.add(store, clean_name(name, "team"), site.strip(), kind.strip())
+        team = teams.add(
+            store,
+            clean_name(name, "team"),
+            clean_text(site, "--site"),
+            clean_text(kind, "--kind"),
+        )
     if as_json:
         print_json(team)
     else:

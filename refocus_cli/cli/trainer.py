@@ -10,7 +10,7 @@ from refocus_cli.cli.context import opened
 from refocus_cli.cli.options import DEFAULT_DB, CsvOpt, DbOpt, JsonOpt
 from refocus_cli.cli.output import emit, message, print_json
 from refocus_cli.core.dates import parse_date
-from refocus_cli.core.programme import STAGES, clean_email, clean_name, stage_keys
+from refocus_cli.core.programme import STAGES, clean_email, clean_name, clean_text, stage_keys
 
 app = typer.Typer(
     help="Add and list trainers; record when they are unavailable.", no_args_is_help=True
@@ -97,7 +97,7 @@ def unavailable(
 
     first, last = parse_date(start, "--from"), parse_date(end, "--to")
     with opened(db) as store:
-        record = trainers.unavailable(store, trainer, first, last, " ".join(reason.split()))
+        record = trainers.unavailable(store, trainer, first, last, clean_text(reason, "--reason"))
     if as_json:
         print_json(record)
     else:

@@ -9,7 +9,7 @@ import typer
 from refocus_cli.cli.context import opened
 from refocus_cli.cli.options import DEFAULT_DB, CsvOpt, DbOpt, JsonOpt
 from refocus_cli.cli.output import emit, message, print_json
-from refocus_cli.core.programme import clean_name
+from refocus_cli.core.programme import clean_name, clean_text
 
 app = typer.Typer(help="Add and list venues.", no_args_is_help=True)
 
@@ -30,7 +30,7 @@ def add(
     from refocus_cli.store import venues
 
     with opened(db) as store:
-        record = venues.add(store, clean_name(name, "venue"), capacity, site.strip())
+        record = venues.add(store, clean_name(name, "venue"), capacity, clean_text(site, "--site"))
     if as_json:
         print_json(record)
     else:

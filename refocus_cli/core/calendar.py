@@ -104,6 +104,9 @@ def organiser(session: CalendarSession, fallback: str | None) -> Person | None:
     return lead
 
 
+LONGEST_ALARM = timedelta(days=365)
+
+
 def parse_alarms(text: str | None) -> list[timedelta]:
     """Reminders before each session, e.g. "1d,30m" (days, hours or minutes)."""
     if not text:
@@ -113,10 +116,13 @@ def parse_alarms(text: str | None) -> list[timedelta]:
     for part in text.split(","):
         token = part.strip().lower()
         number, unit = token[:-1], token[-1:]
-        if not number.isdigit() or unit not in units or int(number) == 0:
+        # ASCII digits only ("²".isdigit() is true), and few enough for a timedelta.
+        sane = number.isascii() and number.isdigit() and len(number) <= 6 and unit in units
+        before = timedelta(**{units[unit]: int(number)}) if sane else None
+        if before is None or not timedelta(0) < before <= LONGEST_ALARM:
             raise InvalidInput(
                 f"--alarm {part.strip()!r} is not a reminder: use numbers with d, h or m, "
-                "e.g. --alarm 1d,30m"
+                "up to 365d, e.g. --alarm 1d,30m"
             )
-        alarms.append(timedelta(**{units[unit]: int(number)}))
+        alarms.append(before)
     return sorted(set(alarms), reverse=True)

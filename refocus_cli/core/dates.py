@@ -54,7 +54,7 @@ def zone(name: str) -> tzinfo:
     """The IANA time zone called `name`."""
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
         raise InvalidInput(
             f"unknown time zone {name!r}: use an IANA name such as Europe/London"
         ) from None

@@ -46,7 +46,7 @@ def typst_string(value: object) -> str:
 def parse_parts(text: str | None) -> tuple[str, ...]:
     from refocus_cli.core.errors import InvalidInput
 
-    if not text:
+    if text is None:
         return PARTS
     chosen = [part.strip().lower() for part in text.split(",") if part.strip()]
     unknown = [part for part in chosen if part not in PARTS]

@@ -15,7 +15,7 @@ from functools import cached_property
 
 from refocus_cli.core.catchup import Spell
 from refocus_cli.core.programme import STAGES, STRATEGIES
-from refocus_cli.core.register import ATTENDED
+from refocus_cli.core.register import ATTENDED, without_gc
 
 # Roles that are not clinical: they are not expected at clinical-only sessions.
 NON_CLINICAL = ("admin", "reception", "secretar", "clerk")
@@ -37,7 +37,8 @@ How these figures are computed
 - Participation scale (0-6): one point for each of the six implementation strategies
   (information session, working-practices training, coaching training, team-manager
   reflection, team reflection, supervision reflection) in which the person attended
-  at least one session and at least half of the sessions they were expected at.
+  at least one session and at least half of the sessions they were expected at. A
+  strategy they were never expected at scores nothing, so only managers can reach 6.
 - Team score: the mean participation score of the team's stayers, the staff who were
   in the team, without a break, from the day of its first session to the report date.
   Teams that have merged or disbanded, have not started, or have no stayers get no
@@ -46,9 +47,14 @@ How these figures are computed
   implementation; the rest, ties at the median included, are low.
 - A team that merged or disbanded is measured up to the day before it ended: its
   sessions from then on are not its own, and reach counts its staff on its last day.
-- Reach: the share of the team's staff on the report date who have completed a stage,
-  that is, attended at least half (and at least one) of the planned sessions of every
-  module of the stage meant for them, or a catch-up session for it.
+- Reach: the share of the team's staff on the report date who are keeping up with a
+  stage: for every module of it that the team has had so far and that is meant for
+  them, they attended at least half (and at least one) of the sessions held, or a
+  catch-up session for it. A stage the team has not begun has no reach yet.
+- Flags: a manager who came to under half of the reflection sessions they were
+  expected at; staff turnover of 30 % or more since the team's first session;
+  attendance at the last three sessions 20 points or more below the three before
+  (pooled over the people expected); any cancelled session.
 - Milestones: a stage begins on its first held session and is complete on the day the
   last of its planned sessions is held; delivered is the share of its planned
   sessions (one per module and occurrence, cancelled ones included) that were held.
@@ -161,6 +167,12 @@ class Milestone:
         return self.delivered / self.planned if self.planned else None
 
 
+def _pooled(counts: list[tuple[int, int]]) -> float:
+    came = sum(c for c, _ in counts)
+    expected = sum(e for _, e in counts)
+    return came / expected if expected else 0.0
+
+
 def _engaged(attended: int, expected: int) -> bool:
     return attended >= 1 and 2 * attended >= expected
 
@@ -228,6 +240,7 @@ class Implementation:
         return None
 
     @cached_property
+    @without_gc
     def _activities(self) -> dict[tuple, dict]:
         """Held activities: (team or 'catch-up', module, occurrence or session id) -> who.
 
@@ -264,8 +277,16 @@ class Implementation:
                 activity["day"] = min(activity["day"], session.day)
         # Attendance marks, against the activity of the person's team that day.
         held_by_id = self._held_by_id
+        # Where a session's marks go when that does not depend on who (a catch-up, or a
+        # session of one team): found for its first mark, then reused.
+        same_for_all: dict[int, dict] = {}
         for (session_id, staff_id), status in marks.items():
             if status not in ATTENDED:
+                continue
+            activity = same_for_all.get(session_id)
+            if activity is not None:
+                activity["came"].add(staff_id)
+                activity["expected"].add(staff_id)
                 continue
             session = held_by_id.get(session_id)
             if session is None:
@@ -285,6 +306,8 @@ class Implementation:
                     "expected": set(),
                     "came": set(),
                 }
+            if session.kind == "catch-up" or len(session.team_ids) <= 1:
+                same_for_all[session_id] = activity
             activity["came"].add(staff_id)
             activity["expected"].add(staff_id)
         return activities
@@ -294,6 +317,7 @@ class Implementation:
         return {s.id: s for s in self._held}
 
     @cached_property
+    @without_gc
     def _per_person(self) -> dict[int, dict[str, list[int]]]:
         """staff id -> strategy -> [attended, expected] and module -> [attended, expected]."""
         tally: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
@@ -315,6 +339,7 @@ class Implementation:
     # -- the participation scale -----------------------------------------------------
 
     @cached_property
+    @without_gc
     def participation(self) -> list[Participation]:
         rows = []
         as_of = self.facts.as_of
@@ -393,7 +418,8 @@ class Implementation:
         return self.facts.as_of
 
     def _module_needs(self, team_id: int) -> dict[str, tuple[str, str, int]]:
-        """module -> (stage, audience, planned occurrences) for a team."""
+        """module -> (stage, audience, occurrences held so far) for a team."""
+        as_of = self.facts.as_of
         needs: dict[str, tuple[str, str, set[int]]] = {}
         for session in self._by_team.get(team_id, ()):
             if session.kind != "planned":
@@ -401,7 +427,7 @@ class Implementation:
             stage, audience, occurrences = needs.setdefault(
                 session.module, (session.stage, session.audience, set())
             )
-            if session.status != "cancelled":
+            if session.status == "held" and session.day <= as_of:
                 occurrences.add(session.occurrence)
         return {m: (st, au, len(occ)) for m, (st, au, occ) in needs.items()}
 
@@ -409,7 +435,7 @@ class Implementation:
         """Whether someone has completed these (module, audience, occurrences); None if
         none of them is meant for them."""
         tally = self._per_person.get(staff_id, {})
-        relevant = [m for m in modules if self._in_audience(staff_id, m[1])]
+        relevant = [m for m in modules if staff_id in self._audience_ids(m[1])]
         if not relevant:
             return None
         for module, _audience, occurrences in relevant:
@@ -420,6 +446,7 @@ class Implementation:
         return True
 
     @cached_property
+    @without_gc
     def progress(self) -> list[TeamProgress]:
         as_of = self.facts.as_of
         result = []
@@ -434,7 +461,8 @@ class Implementation:
                 in_stage = [s for s in sessions if s.stage == stage]
                 held = [s for s in in_stage if s.status == "held" and s.day <= as_of]
                 rate = self._rate(team.id, stage)
-                modules = [(m, au, n) for m, (st, au, n) in needs.items() if st == stage]
+                # Only modules the team has had so far: reach is keeping up, stage by stage.
+                modules = [(m, au, n) for m, (st, au, n) in needs.items() if st == stage and n > 0]
                 done = [self._completed(staff_id, modules) for staff_id in roster]
                 counted = [d for d in done if d is not None]
                 stages.append(
@@ -517,14 +545,15 @@ class Implementation:
                     f"({gone} of {len(then)} gone)"
                 )
         # Attendance falling: the last few sessions against the few before them.
-        rates = [
-            len(a["came"]) / len(a["expected"])
+        # Pooled over the people expected, so a one-person session weighs as one person.
+        counts = [
+            (len(a["came"]), len(a["expected"]))
             for a in self._team_activities(team.id)
             if a["session"].kind == "planned"
         ]
-        if len(rates) >= 2 * FALL_WINDOW:
-            recent = statistics.fmean(rates[-FALL_WINDOW:])
-            before = statistics.fmean(rates[-2 * FALL_WINDOW : -FALL_WINDOW])
+        if len(counts) >= 2 * FALL_WINDOW:
+            recent = _pooled(counts[-FALL_WINDOW:])
+            before = _pooled(counts[-2 * FALL_WINDOW : -FALL_WINDOW])
             if before - recent >= FALL_DROP:
                 flags.append(
                     f"attendance falling: {recent:.0%} at the last {FALL_WINDOW} sessions, "
@@ -573,6 +602,7 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
+@without_gc
 def progress_records(impl: Implementation, team_ids: set[int] | None = None) -> list[dict]:
     return [
         {
@@ -603,6 +633,7 @@ def progress_records(impl: Implementation, team_ids: set[int] | None = None) -> 
     ]
 
 
+@without_gc
 def participation_records(impl: Implementation) -> list[dict]:
     return [
         {
@@ -618,6 +649,7 @@ def participation_records(impl: Implementation) -> list[dict]:
     ]
 
 
+@without_gc
 def team_score_records(impl: Implementation, team_ids: set[int] | None = None) -> list[dict]:
     return [
         {
@@ -635,6 +667,7 @@ def team_score_records(impl: Implementation, team_ids: set[int] | None = None) -
     ]
 
 
+@without_gc
 def milestone_records(impl: Implementation, team_ids: set[int] | None = None) -> list[dict]:
     return [
         {

@@ -6,7 +6,9 @@ import re
 
 from refocus_cli.core.errors import InvalidInput
 
-EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>.]+$")
+_NOT_IN_EMAIL = r"@\s,;<>\x00-\x1f\x7f"  # separators, spaces and control characters
+EMAIL = re.compile(rf"^[^{_NOT_IN_EMAIL}]+@[^{_NOT_IN_EMAIL}]+\.[^{_NOT_IN_EMAIL}.]+$")
+LONGEST_EMAIL = 254  # RFC 5321
 
 # The four stages of the recommended rollout, in the order a team goes through them.
 STAGES: tuple[str, ...] = ("workshop", "working-practices", "coaching", "practice-change")
@@ -90,11 +92,21 @@ def clean_name(text: str, what: str, limit: int = 200) -> str:
     return name
 
 
+def clean_text(text: str, what: str, limit: int = 200) -> str:
+    """Free text typed with an option (a site, a role, a reason): tidied, printable, bounded."""
+    tidy = " ".join(text.split())
+    if len(tidy) > limit:
+        raise InvalidInput(f"{what} is {len(tidy)} characters long: keep it under {limit}")
+    if any(not ch.isprintable() for ch in tidy):
+        raise InvalidInput(f"{what} {tidy!r} contains control characters: remove them")
+    return tidy
+
+
 def clean_email(text: str | None) -> str | None:
     """An email address as stored (lower case), or None when none was given."""
     if text is None or not text.strip():
         return None
     email = text.strip().lower()
-    if not EMAIL.match(email):
+    if len(email) > LONGEST_EMAIL or not EMAIL.match(email):
         raise InvalidInput(f"{text!r} is not an email address: use name@example.org")
     return email

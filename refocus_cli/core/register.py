@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
+from typing import ParamSpec, TypeVar
 
 from refocus_cli.core.errors import FileProblems, InvalidInput
 from refocus_cli.core.tabular import Table
@@ -73,6 +77,33 @@ def _cell(cells: list[str], at: int | None) -> str:
     return cells[at].strip() if at is not None and at < len(cells) else ""
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def without_gc(fn: Callable[P, R]) -> Callable[P, R]:
+    """Run `fn` with the cyclic garbage collector paused.
+
+    Reading a 300,000-row register, or measuring a national programme, builds
+    hundreds of thousands of small objects and no reference cycles; the collector's
+    repeated passes over them free nothing and cost a fifth to a quarter of the time.
+    Reference counting still frees everything as usual.
+    """
+
+    @wraps(fn)
+    def paused(*args: P.args, **kwargs: P.kwargs) -> R:
+        if not gc.isenabled():
+            return fn(*args, **kwargs)
+        gc.disable()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            gc.enable()
+
+    return paused
+
+
+@without_gc
 def read_register(table: Table) -> list[RegisterLine]:
     """Every line of a typed-up register, checked; all problems are reported together."""
     if not table.headers:
@@ -92,17 +123,20 @@ def read_register(table: Table) -> list[RegisterLine]:
             RECORDED,
         )
     lines, problems = [], []
+    statuses: dict[str, str] = {}  # a register repeats a few spellings many times
     for row, cells in table.rows:
         person, status_text = _cell(cells, person_at), _cell(cells, status_at)
         session = _cell(cells, session_at) or None
         if not person:
             problems.append(f"row {row}: no name")
             continue
-        try:
-            status = status_of(status_text)
-        except InvalidInput as exc:
-            problems.append(f"row {row}: {exc}")
-            continue
+        status = statuses.get(status_text)
+        if status is None:
+            try:
+                status = statuses[status_text] = status_of(status_text)
+            except InvalidInput as exc:
+                problems.append(f"row {row}: {exc}")
+                continue
         if session_at is not None and not (session or "").isdigit():
             problems.append(f"row {row}: session {session!r} is not a session id")
             continue

@@ -31,8 +31,8 @@ def read_table(path: Path) -> Table:
         if suffix == ".xls":
             raise InvalidInput(f"{path} is an old .xls workbook: save it as .xlsx or .csv")
         return parse_csv(path.read_bytes(), path.name)
-    except PermissionError:
-        raise InvalidInput(f"cannot read {path}: permission denied") from None
+    except OSError as exc:  # permission denied, a device that cannot be read, ...
+        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
 
 
 def _cell_text(value: object) -> str:
@@ -52,14 +52,27 @@ def _read_excel(path: Path) -> Table:
 
     # A read-only workbook is parsed lazily, so a damaged sheet only shows while
     # its rows are read: broken XML surfaces as a SyntaxError subclass, a damaged
-    # zip member as BadZipFile or zlib.error.
+    # zip member as BadZipFile, zlib.error or EOFError, an unknown compression or
+    # zip version as NotImplementedError, an encrypted member as RuntimeError.
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
         try:
+            if not workbook.worksheets:
+                raise ValueError("it has no sheets")
             return _first_sheet(path.name, workbook.worksheets[0])
         finally:
             workbook.close()
-    except (zipfile.BadZipFile, zlib.error, KeyError, OSError, ValueError, SyntaxError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        KeyError,
+        OSError,
+        ValueError,
+        SyntaxError,
+        NotImplementedError,
+        RuntimeError,
+    ) as exc:
         raise InvalidInput(
             f"{path} is not a readable Excel workbook ({exc}): save it again as .xlsx"
         ) from None

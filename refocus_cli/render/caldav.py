@@ -268,7 +268,11 @@ def _calendar_home(url: str) -> str:
     """The address typed, checked, with a final slash (a calendar or folder of calendars)."""
     from urllib.parse import urlsplit, urlunsplit
 
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 - raises on a port out of range
+    except ValueError as exc:
+        raise InvalidInput(f"{url!r} is not a server address: {exc}") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InvalidInput(
             f"{url!r} is not a server address: give one starting https:// (or http://), "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -13,24 +14,28 @@ ROSTER_HEADER = ["name", "team", "email", "role", "manager", "start"]
 
 
 def write_roster_csv(path: Path, entries: Iterable[RosterEntry]) -> int:
-    """A roster in the format `refocus staff import` reads; returns the row count."""
+    """A roster in the format `refocus staff import` reads, written whole and private to
+    its owner (it holds names and emails); returns the row count."""
+    from refocus_cli.render.files import write_atomically
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(ROSTER_HEADER)
     count = 0
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(ROSTER_HEADER)
-        for entry in entries:
-            writer.writerow(
-                [
-                    spreadsheet_safe(value)
-                    for value in (
-                        entry.name,
-                        entry.team,
-                        entry.email or "",
-                        entry.role,
-                        "yes" if entry.manager else "no",
-                        entry.start.isoformat(),
-                    )
-                ]
-            )
-            count += 1
+    for entry in entries:
+        writer.writerow(
+            [
+                spreadsheet_safe(value)
+                for value in (
+                    entry.name,
+                    entry.team,
+                    entry.email or "",
+                    entry.role,
+                    "yes" if entry.manager else "no",
+                    entry.start.isoformat(),
+                )
+            ]
+        )
+        count += 1
+    write_atomically(path, buffer.getvalue())
     return count

@@ -10,9 +10,10 @@ from typing import Any
 
 from refocus_cli.core.errors import Ambiguous, Conflict, FileProblems, InvalidInput, NotFound
 from refocus_cli.core.measures import is_clinical
-from refocus_cli.core.register import STATUSES, RegisterLine
+from refocus_cli.core.register import STATUSES, RegisterLine, without_gc
 from refocus_cli.store import sessions
 from refocus_cli.store.database import Store
+from refocus_cli.store.lookup import record_id
 
 PEOPLE = """
 SELECT s.id, s.name, s.email, s.role, s.is_manager, t.id AS team_id, t.name AS team
@@ -114,7 +115,7 @@ def resolve(store: Store, ref: str, expected_people: list[dict]) -> dict[str, An
     """A person named on a register: among those expected first, then anyone on record."""
     text = " ".join(ref.split())
     if text.isdigit():
-        matches = [p for p in expected_people if p["id"] == int(text)]
+        matches = [p for p in expected_people if p["id"] == record_id(text)]
     elif "@" in text:
         matches = [p for p in expected_people if (p["email"] or "").lower() == text.lower()]
     else:
@@ -162,6 +163,7 @@ def _mark_json(staff_id: int | None, visitor: str | None, status: str) -> str:
 _STATUS_JSON = {status: json.dumps(status) for status in STATUSES}
 
 
+@without_gc
 def record(store: Store, marks: list[tuple[int, int | None, str | None, str]]) -> Outcome:
     """Write marks (session, staff or visitor, status) in one transaction, auditing changes.
 
@@ -223,13 +225,24 @@ def _record(store: Store, marks: list[tuple[int, int | None, str | None, str]]) 
         )
         for chunk in range(0, len(session_ids), 500):
             part = session_ids[chunk : chunk + 500]
+            marks = ",".join("?" * len(part))
+            # Each session that becomes held is audited with the status it had.
+            turning = store.db.execute(
+                f"SELECT id, status FROM session WHERE status != 'held' AND id IN ({marks})",
+                part,
+            ).fetchall()
             outcome.held += store.db.execute(
                 # A cancelled session recorded with --force did take place after all.
                 f"UPDATE session SET status = 'held', updated_at = ?, "
                 f"sequence = sequence + (status = 'cancelled') WHERE status != 'held' "
-                f"AND id IN ({','.join('?' * len(part))})",
+                f"AND id IN ({marks})",
                 [now, *part],
             ).rowcount
+            store.db.conn.executemany(
+                "INSERT INTO audit (at, actor, action, entity, entity_id, old, new) "
+                "VALUES (?, ?, 'held', 'session', ?, ?, '{\"status\": \"held\"}')",
+                [(now, actor, sid, json.dumps({"status": old})) for sid, old in turning],
+            )
     return outcome
 
 
@@ -343,6 +356,7 @@ def _problems(source: str, problems: list[str]) -> None:
         raise FileProblems(source, shown, "nothing was recorded")
 
 
+@without_gc
 def bulk_marks(
     store: Store, source: str, lines: list[RegisterLine], force: bool
 ) -> list[tuple[int, int | None, str | None, str]]:
@@ -352,7 +366,7 @@ def bulk_marks(
     reported with its row and nothing is written.
     """
     problems: list[str] = []
-    wanted = sorted({int(line.session) for line in lines if line.session})
+    wanted = sorted({record_id(line.session) for line in lines if line.session} - {None})
     found: dict[int, tuple[str, str]] = {}
     for chunk in range(0, len(wanted), 500):
         part = wanted[chunk : chunk + 500]
@@ -367,9 +381,9 @@ def bulk_marks(
     ids, emails, names = people_index(store)
     marks: dict[tuple[int, int | None, str | None], tuple[str, int]] = {}
     for line in lines:
-        session_id = int(line.session)
+        session_id = record_id(line.session)
         if session_id not in found:
-            problems.append(f"row {line.row}: no session with id {session_id}")
+            problems.append(f"row {line.row}: no session with id {line.session}")
             continue
         status, start = found[session_id]
         if not force and session_id not in refused and session_id not in accepted:
@@ -392,7 +406,7 @@ def bulk_marks(
         else:
             text = line.person
             if text.isdigit():
-                staff_id = ids.get(int(text))
+                staff_id = ids.get(record_id(text))
             elif "@" in text:
                 staff_id = emails.get(text.lower())
             else:

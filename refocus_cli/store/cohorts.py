@@ -25,6 +25,14 @@ def find_cohort(store: Store, ref: str) -> dict[str, Any]:
 
 
 def create(store: Store, name: str, team_refs: list[str]) -> dict[str, Any]:
+    """A new cohort of active teams, none of them in another cohort."""
+    # Checked inside the write transaction: two cohorts created at once could
+    # otherwise both take the same team.
+    with store.write():
+        return _create(store, name, team_refs)
+
+
+def _create(store: Store, name: str, team_refs: list[str]) -> dict[str, Any]:
     if store.one("SELECT id FROM cohort WHERE name = ? COLLATE NOCASE", [name]):
         raise Conflict(f"a cohort called {name!r} already exists: choose another name")
     teams = [find_active_team(store, ref) for ref in team_refs]

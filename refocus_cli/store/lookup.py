@@ -13,6 +13,16 @@ def new_uuid() -> str:
     return str(uuid.uuid4())
 
 
+LARGEST_ID = 2**63 - 1  # SQLite's largest integer
+
+
+def record_id(text: str) -> int | None:
+    """The id `text` spells (ASCII digits SQLite can hold), else None."""
+    if text.isascii() and text.isdigit() and int(text) <= LARGEST_ID:
+        return int(text)
+    return None
+
+
 def find(
     store: Store,
     kind: str,
@@ -34,7 +44,9 @@ def find(
     if not text:
         raise InvalidInput(f"{kind} cannot be empty: give an id or a name{hint}")
     if text.isdigit():
-        column, value = id_column, int(text)
+        column, value = id_column, record_id(text)
+        if value is None:  # more digits than any id has, or digits such as ²
+            raise NotFound(f"no {kind} with id {text!r}{hint}")
     elif "@" in text and email_column:
         column, value = email_column, text
     else:

@@ -95,6 +95,8 @@ def restore(source: Path, target: Path) -> None:
     """Replace the database at `target` with the backup at `source`, checked first."""
     if source.resolve() == target.resolve():
         raise Conflict("the backup and the database are the same file: nothing to restore")
+    if target.is_dir():
+        raise DatabaseProblem(f"{target} is a directory: give --db the path of a database file")
     conn = _open_source(source)
     try:
         if _healthy(target):

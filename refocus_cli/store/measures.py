@@ -8,6 +8,7 @@ from datetime import date, datetime
 from refocus_cli.core.catchup import Spell
 from refocus_cli.core.curriculum import Curriculum
 from refocus_cli.core.measures import Facts, Implementation, SessionFact, StaffFact, TeamFact
+from refocus_cli.core.register import without_gc
 from refocus_cli.store.database import Store
 
 
@@ -15,6 +16,7 @@ def _day(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
+@without_gc
 def load_facts(store: Store, curriculum: Curriculum, as_of: date) -> Facts:
     tz = store.tz()
     db = store.db

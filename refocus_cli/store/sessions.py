@@ -11,7 +11,7 @@ from refocus_cli.core.rules import Booked, Context, clashes
 from refocus_cli.core.scheduler import Booking, PlannedSession
 from refocus_cli.store import audit
 from refocus_cli.store.database import Store
-from refocus_cli.store.lookup import new_uuid
+from refocus_cli.store.lookup import new_uuid, record_id
 
 SESSION_SQL = """
 SELECT s.id, s.uuid, s.cohort_id, c.name AS cohort, s.stage, s.module, s.strategy,
@@ -217,9 +217,10 @@ def listing(
 def get(store: Store, ref: str) -> dict[str, Any]:
     """One session by its id."""
     text = ref.strip()
-    if not text.isdigit():
+    session_id = record_id(text)
+    if session_id is None:
         raise NotFound(f"session {ref!r} is not an id: see `refocus sessions` for ids")
-    found = listing(store, session_id=int(text))
+    found = listing(store, session_id=session_id)
     if not found:
         raise NotFound(f"no session with id {text}: see `refocus sessions`")
     return found[0]
@@ -252,6 +253,13 @@ def _booked(store: Store, tz: tzinfo, where: str = "", params: list | None = Non
 
 def move(store: Store, ref: str, new_start: datetime, reason: str, context: Context) -> dict:
     """Move a scheduled session to `new_start` (local), if every constraint still holds."""
+    # The diary is checked inside the write transaction: two moves checked side by
+    # side could otherwise both pass and book one team or trainer twice.
+    with store.write():
+        return _move(store, ref, new_start, reason, context)
+
+
+def _move(store: Store, ref: str, new_start: datetime, reason: str, context: Context) -> dict:
     session = get(store, ref)
     if session["status"] != "scheduled":
         raise Conflict(
@@ -298,6 +306,11 @@ def move(store: Store, ref: str, new_start: datetime, reason: str, context: Cont
 
 def cancel(store: Store, ref: str, reason: str) -> dict:
     """Cancel a session; it stays on record (and in calendars, as cancelled)."""
+    with store.write():  # its status is checked and changed in one transaction
+        return _cancel(store, ref, reason)
+
+
+def _cancel(store: Store, ref: str, reason: str) -> dict:
     session = get(store, ref)
     if session["status"] != "scheduled":
         raise Conflict(f"session {session['id']} was already {session['status']}")

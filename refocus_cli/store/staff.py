@@ -51,7 +51,7 @@ def _email_free(store: Store, email: str | None) -> None:
             )
 
 
-def add(
+def _add(
     store: Store,
     name: str,
     team_ref: str,
@@ -118,7 +118,7 @@ def _ensure_after_start(person: dict, membership: dict | None, on: date, what: s
         )
 
 
-def move(store: Store, person_ref: str, team_ref: str, on: date) -> dict[str, Any]:
+def _move(store: Store, person_ref: str, team_ref: str, on: date) -> dict[str, Any]:
     """Move a person to another team from `on`; the old membership is kept as history."""
     person = find_staff(store, person_ref)
     if person["left_on"]:
@@ -149,7 +149,7 @@ def move(store: Store, person_ref: str, team_ref: str, on: date) -> dict[str, An
     return get(store, person["id"])
 
 
-def leave(store: Store, person_ref: str, on: date) -> dict[str, Any]:
+def _leave(store: Store, person_ref: str, on: date) -> dict[str, Any]:
     """Record that a person left on `on`: their membership ends, their history stays."""
     person = find_staff(store, person_ref)
     if person["left_on"]:
@@ -392,3 +392,33 @@ def _rewrite_file(store: Store) -> bool:
     store.db.execute("VACUUM")
     busy = store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
     return bool(busy)
+
+
+# Each check and its write run in one transaction, so two processes cannot both pass
+# the check (the same email added twice, one person moved twice at once).
+
+
+def add(
+    store: Store,
+    name: str,
+    team_ref: str,
+    role: str,
+    email: str | None,
+    manager: bool,
+    start: date,
+) -> dict[str, Any]:
+    """Add one member of staff to a team from `start`."""
+    with store.write():
+        return _add(store, name, team_ref, role, email, manager, start)
+
+
+def move(store: Store, person_ref: str, team_ref: str, on: date) -> dict[str, Any]:
+    """Move a person to another team from `on`; the old membership is kept as history."""
+    with store.write():
+        return _move(store, person_ref, team_ref, on)
+
+
+def leave(store: Store, person_ref: str, on: date) -> dict[str, Any]:
+    """Record that a person left on `on`: their membership ends, their history stays."""
+    with store.write():
+        return _leave(store, person_ref, on)

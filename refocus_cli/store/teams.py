@@ -126,6 +126,13 @@ def close_memberships(store: Store, team_id: int, on: date, reason: str) -> list
 
 def merge(store: Store, source_ref: str, target_ref: str, on: date) -> dict[str, Any]:
     """Merge one team into another: its staff move across on `on`, its history stays."""
+    # The teams are found and checked inside the write transaction: a team merged
+    # and disbanded at once would otherwise end up merged with its staff left out.
+    with store.write():
+        return _merge(store, source_ref, target_ref, on)
+
+
+def _merge(store: Store, source_ref: str, target_ref: str, on: date) -> dict[str, Any]:
     source = find_active_team(store, source_ref)
     target = find_active_team(store, target_ref)
     if source["id"] == target["id"]:
@@ -161,6 +168,11 @@ def merge(store: Store, source_ref: str, target_ref: str, on: date) -> dict[str,
 
 def disband(store: Store, ref: str, on: date) -> dict[str, Any]:
     """Disband a team: its memberships end on `on`; its staff keep their history."""
+    with store.write():  # found, checked and ended in one transaction, as in merge
+        return _disband(store, ref, on)
+
+
+def _disband(store: Store, ref: str, on: date) -> dict[str, Any]:
     team = find_active_team(store, ref)
     _check_end_date(store, team["id"], on, "disband")
     with store.write():

@@ -156,11 +156,14 @@ def test_filters_by_session_person_team_date_and_number(rollout, monkeypatch):
     cli("attend", str(first["id"]), "--late", "Ned North", "--force")
 
     about_session = _entries(cli, "--session", str(first["id"]))
-    assert sorted(e["change"] for e in about_session) == [
+    assert sorted(e["change"] for e in about_session if e["action"] == "attend") == [
         "Ned North: absent",
         "Ned North: absent → late",
         "Nia North: present",
     ]
+    # The first register made the session held; that change is audited once.
+    held = [e for e in about_session if e["action"] == "held"]
+    assert len(held) == 1 and held[0]["old"] == {"status": "scheduled"}
 
     ned = _entries(cli, "--staff", "ned@nhs.example")
     assert [(e["action"], e["entity"]) for e in ned] == [

@@ -176,3 +176,30 @@ def test_audiences_and_flags():
     assert not any(f.startswith("staff turnover") for f in flags)  # 1 of 4 gone: under 30 %
     assert any(f.startswith("attendance falling") for f in flags)
     assert "1 session cancelled" in flags
+
+
+def test_reach_is_keeping_up_with_what_the_team_has_had_so_far():
+    # Four team reflections planned; two held by the report date, two still to come.
+    sessions = [
+        session(
+            i,
+            "team-reflection",
+            f"2027-0{i + 3}-10",
+            [1],
+            stage="practice-change",
+            occurrence=i,
+            strategy="team-reflection",
+            status="held" if i <= 2 else "scheduled",
+        )  # fmt: skip
+        for i in (1, 2, 3, 4)
+    ]
+    sessions.append(session(9, "coaching", "2027-09-01", [1], stage="coaching",
+                            status="scheduled", strategy="coaching-training"))  # fmt: skip
+    marks = {(1, 10): "present", (2, 11): "absent"}
+    spells = {10: whole_year(1), 11: whole_year(1)}
+    impl = Implementation(facts(sessions, marks, spells))
+    stages = {s.stage: s for s in next(p for p in impl.progress if p.team.id == 1).stages}
+    # 10 came to 1 of the 2 held (half: keeping up); 11 to none.
+    assert (stages["practice-change"].completed, stages["practice-change"].staff) == (1, 2)
+    assert stages["practice-change"].reach == 0.5
+    assert stages["coaching"].reach is None  # not begun
