@@ -54,6 +54,13 @@ def _measure(
     return impl, team_ids
 
 
+def _report(db: Path, manual: Path | None, on: str | None, cohort: str | None, build) -> dict:
+    """One report's data: the measures as of `on`, narrowed to a cohort if given."""
+    with opened(db) as store:
+        impl, team_ids = _measure(store, manual, on, cohort)
+        return build(impl, team_ids)
+
+
 def progress_data(impl: Implementation, team_ids: set[int] | None) -> dict[str, Any]:
     from refocus_cli.core.measures import progress_records
 
@@ -71,9 +78,7 @@ def progress(
     """Where every team stands, stage by stage: sessions held, attendance, reach, risks."""
     from refocus_cli.core.programme import STAGES
 
-    with opened(db) as store:
-        impl, team_ids = _measure(store, manual, on, cohort)
-        data = progress_data(impl, team_ids)
+    data = _report(db, manual, on, cohort, progress_data)
     if cohort is not None:
         data["cohort"] = cohort
     if as_json:
@@ -174,9 +179,7 @@ def participation(
     """Each person's participation (0-6), team scores over stayers, and the median split."""
     from refocus_cli.cli.output import print_csv
 
-    with opened(db) as store:
-        impl, team_ids = _measure(store, manual, on, cohort)
-        data = participation_data(impl, team_ids)
+    data = _report(db, manual, on, cohort, participation_data)
     if as_json:
         print_json(data)
         return
@@ -259,9 +262,7 @@ def milestones(
     """For each team and stage: began, completed, days spent, share of activities delivered."""
     from refocus_cli.cli.output import print_csv
 
-    with opened(db) as store:
-        impl, team_ids = _measure(store, manual, on, cohort)
-        data = milestones_data(impl, team_ids)
+    data = _report(db, manual, on, cohort, milestones_data)
     if as_json:
         print_json(data)
         return

@@ -167,6 +167,19 @@ class Milestone:
         return self.delivered / self.planned if self.planned else None
 
 
+def _activity(activities: dict[tuple, dict], key: tuple, session: SessionFact) -> dict:
+    """The activity under `key`, made (first seen at `session`) if it is new."""
+    activity = activities.get(key)
+    if activity is None:
+        activity = activities[key] = {
+            "session": session,
+            "day": session.day,
+            "expected": set(),
+            "came": set(),
+        }
+    return activity
+
+
 def _pooled(counts: list[tuple[int, int]]) -> float:
     came = sum(c for c, _ in counts)
     expected = sum(e for _, e in counts)
@@ -265,14 +278,7 @@ class Implementation:
                     }
                     keys.append(((team_id, session.module, session.occurrence), people))
             for key, people in keys:
-                activity = activities.get(key)
-                if activity is None:
-                    activity = activities[key] = {
-                        "session": session,
-                        "day": session.day,
-                        "expected": set(),
-                        "came": set(),
-                    }
+                activity = _activity(activities, key, session)
                 activity["expected"] |= people
                 activity["day"] = min(activity["day"], session.day)
         # Attendance marks, against the activity of the person's team that day.
@@ -298,14 +304,7 @@ class Implementation:
                 if team_id not in session.team_ids:
                     team_id = session.team_ids[0] if session.team_ids else None
                 key = (team_id, session.module, session.occurrence)
-            activity = activities.get(key)
-            if activity is None:
-                activity = activities[key] = {
-                    "session": session,
-                    "day": session.day,
-                    "expected": set(),
-                    "came": set(),
-                }
+            activity = _activity(activities, key, session)
             if session.kind == "catch-up" or len(session.team_ids) <= 1:
                 same_for_all[session_id] = activity
             activity["came"].add(staff_id)
