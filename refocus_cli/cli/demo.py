@@ -62,6 +62,7 @@ def _outputs(store, plan, out: Path, manual) -> dict[str, Path]:
     from refocus_cli.render.files import write_atomically
     from refocus_cli.render.report import render_report
     from refocus_cli.render.sheets import write_roster_csv
+    from refocus_cli.store import demo as demo_store
     from refocus_cli.store import documents, overrides
 
     files = {"roster": out / "roster.csv", "calendar": out / "calendar.ics"}
@@ -72,15 +73,11 @@ def _outputs(store, plan, out: Path, manual) -> dict[str, Path]:
     )  # fmt: skip
     write_atomically(files["calendar"], data)
     # The first cohort's first workshop: held, so its pack has certificates too.
-    first = store.one(
-        "SELECT s.id FROM session s JOIN cohort c ON c.id = s.cohort_id WHERE c.name = ? "
-        "AND s.stage = 'workshop' AND s.status = 'held' ORDER BY s.start_utc, s.id LIMIT 1",
-        [plan.cohorts[0][0]],
-    )
+    first = demo_store.first_held_workshop(store, plan.cohorts[0][0])
     if first is not None:
-        files["pack"] = out / f"pack-session-{first['id']}.pdf"
+        files["pack"] = out / f"pack-session-{first}.pdf"
         curriculum = overrides.curriculum(store, manual)
-        view = documents.session_view(store, curriculum, str(first["id"]), need_people=False)
+        view = documents.session_view(store, curriculum, str(first), need_people=False)
         write_atomically(files["pack"], render("pack.typ.j2", view, "pdf"))
     impl, team_ids = _measure(store, manual, None)
     report = {

@@ -40,15 +40,9 @@ def _measure(
 
     team_ids = None
     if cohort is not None:
-        from refocus_cli.store.cohorts import find_cohort
+        from refocus_cli.store.cohorts import team_ids_of
 
-        cohort_id = find_cohort(store, cohort)["id"]
-        team_ids = {
-            row[0]
-            for row in store.db.execute(
-                "SELECT team_id FROM cohort_team WHERE cohort_id = ?", [cohort_id]
-            )
-        }
+        team_ids = team_ids_of(store, cohort)
     as_of = effective_date(store, on)
     impl = measures.implementation(store, overrides.curriculum(store, manual), as_of)
     return impl, team_ids

@@ -86,3 +86,14 @@ def show(store: Store, ref: str) -> dict[str, Any]:
         [cohort_id],
     )
     return cohort
+
+
+def team_ids_of(store: Store, ref: str) -> set[int]:
+    """The ids of a cohort's teams."""
+    cohort_id = find_cohort(store, ref)["id"]
+    return {
+        row[0]
+        for row in store.db.execute(
+            "SELECT team_id FROM cohort_team WHERE cohort_id = ?", [cohort_id]
+        )
+    }

@@ -138,3 +138,13 @@ def _registers(store: Store, curriculum: Curriculum, today: date, seed: int) -> 
     audit.record(store, "demo", "attendance", None, None,
                  {"simulated_marks": len(marks), "sessions_held": len(past)})  # fmt: skip
     return len(marks), len(past)
+
+
+def first_held_workshop(store: Store, cohort: str) -> int | None:
+    """The id of a cohort's first held workshop session, if it has one."""
+    row = store.one(
+        "SELECT s.id FROM session s JOIN cohort c ON c.id = s.cohort_id WHERE c.name = ? "
+        "AND s.stage = 'workshop' AND s.status = 'held' ORDER BY s.start_utc, s.id LIMIT 1",
+        [cohort],
+    )
+    return None if row is None else row["id"]
