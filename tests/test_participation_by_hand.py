@@ -787,3 +787,9 @@ def test_the_same_register_twice_changes_nothing_and_a_correction_is_audited(cop
     marks = json.loads(copy.ok("export", "json", "attendance", now=BAD_INPUT_NOW).stdout)
     coach1 = {m["name"]: m["status"] for m in marks if m["session_id"] == session}
     assert len(coach1) == 11 and coach1["Mo Mover"] == "late"
+
+
+def test_leavers_are_marked_in_the_participation_rows(built):
+    data = built.report("report", "participation", "--on", REPORT_DAY)
+    left = {row["name"]: row["left_on"] for row in data["staff"] if row["left_on"]}
+    assert left == {"Bo Leaver": "2027-02-22"}

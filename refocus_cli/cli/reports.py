@@ -151,12 +151,13 @@ def _staff_rows(staff: list[dict]) -> tuple[list[dict], list[tuple[str, str]]]:
             "id": r["id"],
             "name": r["name"],
             "team": r["team"],
+            "left_on": r["left_on"],
             **r["strategies"],
             "score": r["score"],
         }
         for r in staff
     ]
-    columns = [("id", "id"), ("name", "name"), ("team", "team")]
+    columns = [("id", "id"), ("name", "name"), ("team", "team"), ("left_on", "left")]
     columns += [(s, s) for s in STRATEGIES] + [("score", "score")]
     return rows, columns
 

@@ -81,6 +81,7 @@ class StaffFact:
     name: str
     role: str
     is_manager: bool
+    left_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -639,6 +640,7 @@ def participation_records(impl: Implementation) -> list[dict]:
             "id": row.staff.id,
             "name": row.staff.name,
             "team": row.team,
+            "left_on": _iso(row.staff.left_on),
             "score": row.score,
             "strategies": {s: int(row.engaged[s]) for s in STRATEGIES},
             "attended": row.attended,

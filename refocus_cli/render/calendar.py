@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from refocus_cli import __version__
 from refocus_cli.core import calendar as cal
 from refocus_cli.core.vtimezone import zone_changes
 
@@ -168,7 +167,8 @@ def render_ics(
     head = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
-        f"PRODID:-//refocus//refocus {__version__}//EN",
+        # No version here: an upgrade must not make every published event look changed.
+        "PRODID:-//refocus//refocus//EN",
         "CALSCALE:GREGORIAN",
     ]
     if method:

@@ -31,8 +31,8 @@ def load_facts(store: Store, curriculum: Curriculum, as_of: date) -> Facts:
         for row in db.execute("SELECT id, name, status, ended_on FROM team")
     }
     staff = {
-        row[0]: StaffFact(row[0], row[1], row[2], bool(row[3]))
-        for row in db.execute("SELECT id, name, role, is_manager FROM staff")
+        row[0]: StaffFact(row[0], row[1], row[2], bool(row[3]), _day(row[4]))
+        for row in db.execute("SELECT id, name, role, is_manager, left_on FROM staff")
     }
     spells: dict[int, list[Spell]] = defaultdict(list)
     for staff_id, team_id, start, end in db.execute(
