@@ -47,11 +47,30 @@ def _quoted_cells(separators: str) -> re.Pattern[str]:
     return re.compile(rf'(?:^|(?<=[{re.escape(separators)}\r\n]))"[^"]*(?:""[^"]*)*("?)')
 
 
+def _first_line(text: str) -> str:
+    """The first non-blank line, found without splitting the whole text."""
+    start = 0
+    while start < len(text):
+        end = len(text)
+        for mark in ("\n", "\r"):
+            found = text.find(mark, start)
+            if found != -1:
+                end = min(end, found)
+        if text[start:end].strip():
+            return text[start:end]
+        start = end + 1
+    return ""
+
+
 def _delimiter(text: str) -> str:
     # Separators inside quoted cells ("Surname, first";Team) are text, so quoted
-    # cells are blanked out before the header's separators are counted.
-    unquoted = _quoted_cells("".join(SEPARATORS)).sub("x", text)
-    first_line = next((line for line in re.split(r"[\r\n]", unquoted) if line.strip()), "")
+    # cells are blanked out before the header's separators are counted. A file with
+    # no quotes at all (most registers and rosters) needs only its first line read.
+    if '"' in text:
+        unquoted = _quoted_cells("".join(SEPARATORS)).sub("x", text)
+        first_line = next((line for line in re.split(r"[\r\n]", unquoted) if line.strip()), "")
+    else:
+        first_line = _first_line(text)
     counts = {sep: first_line.count(sep) for sep in SEPARATORS}
     best = max(counts, key=lambda sep: counts[sep])
     return best if counts[best] else ","
@@ -86,7 +105,7 @@ def parse_csv(data: bytes, source: str) -> Table:
         raise InvalidInput(f"{source} row {row_number + 1}: {exc}; fix the quoting") from None
     # The csv module reads an unclosed quote to the end of the file as one cell,
     # which would silently swallow every row after it.
-    if _unclosed_quote(text, delimiter):
+    if '"' in text and _unclosed_quote(text, delimiter):
         raise InvalidInput(
             f'{source} row {row_number}: a cell opens a quote (") that is never closed, '
             "so the rows after it cannot be read: close or remove the quote"

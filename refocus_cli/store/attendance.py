@@ -366,7 +366,8 @@ def bulk_marks(
     reported with its row and nothing is written.
     """
     problems: list[str] = []
-    wanted = sorted({record_id(line.session) for line in lines if line.session} - {None})
+    session_ids = {text: record_id(text) for text in {line.session for line in lines}}
+    wanted = sorted(set(session_ids.values()) - {None})
     found: dict[int, tuple[str, str]] = {}
     for chunk in range(0, len(wanted), 500):
         part = wanted[chunk : chunk + 500]
@@ -381,7 +382,7 @@ def bulk_marks(
     ids, emails, names = people_index(store)
     marks: dict[tuple[int, int | None, str | None], tuple[str, int]] = {}
     for line in lines:
-        session_id = record_id(line.session)
+        session_id = session_ids[line.session]
         if session_id not in found:
             problems.append(f"row {line.row}: no session with id {line.session}")
             continue
@@ -406,7 +407,7 @@ def bulk_marks(
         else:
             text = line.person
             if text.isdigit():
-                staff_id = ids.get(record_id(text))
+                staff_id = ids.get(int(text)) if text.isascii() and len(text) < 19 else None
             elif "@" in text:
                 staff_id = emails.get(text.lower())
             else:

@@ -231,10 +231,10 @@ CREATE TABLE attendance (
     recorded_at TEXT NOT NULL,
     CHECK ((staff_id IS NULL) != (visitor IS NULL))
 );
-CREATE UNIQUE INDEX attendance_one_mark ON attendance(session_id, staff_id)
-    WHERE staff_id IS NOT NULL;
+-- One mark per person per session. Not partial: visitors' NULL staff ids never clash,
+-- and the index also serves every lookup (and cascade) by session.
+CREATE UNIQUE INDEX attendance_one_mark ON attendance(session_id, staff_id);
 CREATE UNIQUE INDEX attendance_one_visitor ON attendance(session_id, visitor)
     WHERE visitor IS NOT NULL;
-CREATE INDEX attendance_by_staff ON attendance(staff_id);
-CREATE INDEX attendance_by_session ON attendance(session_id)
+CREATE INDEX attendance_by_staff ON attendance(staff_id)
 """

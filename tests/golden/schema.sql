@@ -1,13 +1,9 @@
--- index attendance_by_session
-CREATE INDEX attendance_by_session ON attendance(session_id)
+-- index attendance_by_staff
+CREATE INDEX attendance_by_staff ON attendance(staff_id)
 ;
 
--- index attendance_by_staff
-CREATE INDEX attendance_by_staff ON attendance(staff_id);
-
 -- index attendance_one_mark
-CREATE UNIQUE INDEX attendance_one_mark ON attendance(session_id, staff_id)
-    WHERE staff_id IS NOT NULL;
+CREATE UNIQUE INDEX attendance_one_mark ON attendance(session_id, staff_id);
 
 -- index attendance_one_visitor
 CREATE UNIQUE INDEX attendance_one_visitor ON attendance(session_id, visitor)
