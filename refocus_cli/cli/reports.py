@@ -120,7 +120,8 @@ def progress(
             print(f"  {team['name']}: " + "; ".join(team["flags"]))
     print(
         "\natt: share of expected staff who came to held sessions; reach: share of the team's "
-        "staff who completed the stage. See `refocus report participation` for the method."
+        "staff keeping up with the stage so far. See `refocus report participation` for the "
+        "method."
     )
 
 
