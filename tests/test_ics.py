@@ -235,3 +235,14 @@ def test_icalendar_reads_the_written_events_back_exactly(scheduled, tmp_path):
     assert events and all(TEAM in str(e["SUMMARY"]) for e in events)
     assert any(str(e["SUMMARY"]).endswith(f" - {TEAM}") for e in events)
     assert all(e["DTSTART"].dt.tzinfo is not None for e in events)
+
+
+def test_titles_name_stage_and_module_and_the_description_the_organiser(scheduled, tmp_path):
+    text = _export(scheduled, tmp_path, "--team", "South CMHT", "--organiser", "co@nhs.example")
+    events = vobject.readOne(text).vevent_list
+    titles = {e.summary.value.split(" (")[0].split(" - ")[0] for e in events}
+    assert "REFOCUS Recovery and REFOCUS Workshop" in titles  # stage and module are one
+    assert "REFOCUS Support for practice change: Team reflection session" in titles
+    assert not any(t.startswith("REFOCUS REFOCUS") for t in titles)
+    assert all("Organiser: co <co@nhs.example>" in e.description.value for e in events)
+    assert not any(hasattr(e, "organizer") for e in events)  # only with --with-attendees

@@ -59,13 +59,20 @@ def uid(session: CalendarSession) -> str:
 
 
 def summary(session: CalendarSession) -> str:
+    """The event title: stage and module (once where they are the same), and the teams."""
     title = session.module_title
+    stage = session.stage_title.removesuffix(" training")
+    key_word = next((w for w in stage.lower().split() if w != "refocus"), "")
+    if key_word not in title.lower():  # e.g. "Support for practice change: Team reflection"
+        title = f"{stage}: {title}"
     if session.occurrences > 1 and session.kind == "planned":
         title += f" ({session.occurrence} of {session.occurrences})"
     if session.kind == "catch-up":
         title = f"Catch-up: {title}"
     who = ", ".join(session.teams)
-    text = f"REFOCUS {title}" + (f" - {who}" if who else "")
+    text = (title if title.startswith("REFOCUS") else f"REFOCUS {title}") + (
+        f" - {who}" if who else ""
+    )
     return f"Cancelled: {text}" if session.status == "cancelled" else text
 
 
@@ -75,7 +82,7 @@ def location(session: CalendarSession) -> str | None:
     return session.venue
 
 
-def description(session: CalendarSession) -> str:
+def description(session: CalendarSession, organiser: Person | None = None) -> str:
     lines = []
     if session.status == "cancelled":
         lines += ["THIS SESSION IS CANCELLED." + (f" {session.note}" if session.note else ""), ""]
@@ -90,6 +97,8 @@ def description(session: CalendarSession) -> str:
         lines.append(f"Trainers: {', '.join(named)}")
     if session.cohort:
         lines.append(f"Cohort: {session.cohort}")
+    if organiser is not None and organiser.email:
+        lines.append(f"Organiser: {organiser.name} <{organiser.email}>")
     if session.what_to_bring:
         lines += ["", "What to bring:"] + [f"- {item}" for item in session.what_to_bring]
     lines += ["", f"refocus session {session.id} (record attendance: refocus attend {session.id})"]

@@ -120,14 +120,14 @@ def event_lines(
     where = cal.location(session)
     if where:
         lines.append(f"LOCATION:{_text(where)}")
-    lines.append(f"DESCRIPTION:{_text(cal.description(session))}")
+    lead = cal.organiser(session, organiser)
+    lines.append(f"DESCRIPTION:{_text(cal.description(session, lead))}")
     lines.append(f"CATEGORIES:REFOCUS,{_text(session.stage)}")
     lines.append(f"STATUS:{'CANCELLED' if cancelled else 'CONFIRMED'}")
     lines.append(f"TRANSP:{'TRANSPARENT' if cancelled else 'OPAQUE'}")
     if with_attendees:
         # ORGANIZER belongs only to group-scheduled events (RFC 5545 3.8.4.3): servers
         # with scheduling would show a plain event that has one as an invitation.
-        lead = cal.organiser(session, organiser)
         if lead is not None and lead.email:
             lines.append("ORGANIZER" + _address(lead))
         for trainer in session.trainers:
