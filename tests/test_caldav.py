@@ -27,7 +27,7 @@ from xml.etree import ElementTree
 import icalendar
 import pytest
 
-from refocus_cli.render import caldav
+from refocus_cli.render import caldav, webdav
 
 USER, PASSWORD = "coordinator", "correct horse"
 WRITES = {"PUT", "DELETE", "MKCALENDAR", "MKCOL", "PROPPATCH"}
@@ -477,7 +477,7 @@ def test_a_server_that_never_answers_times_out(monkeypatch):
     with socket.socket() as silent:  # accepts connections (backlog) and never replies
         silent.bind(("127.0.0.1", 0))
         silent.listen()
-        monkeypatch.setattr(caldav, "TIMEOUT_SECONDS", 0.3)
+        monkeypatch.setattr(webdav, "TIMEOUT_SECONDS", 0.3)
         target = caldav.Target(f"http://127.0.0.1:{silent.getsockname()[1]}/", None, None, None)
         with pytest.raises(caldav.CalDavProblem, match="did not answer within 0.3 s"):
             caldav.publish(target, [])

@@ -32,26 +32,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from refocus_cli.core.calendar import UID_DOMAIN
-from refocus_cli.core.errors import Conflict, InvalidInput, NotFound, RefocusError
+from refocus_cli.core.errors import InvalidInput, NotFound
+from refocus_cli.render import webdav
+from refocus_cli.render.webdav import CalDavProblem  # noqa: F401 - part of this module's API
 
-TIMEOUT_SECONDS = 30
 HASH_PROPERTY = "X-REFOCUS-HASH"
-DAV = "{DAV:}"
-CALDAV = "{urn:ietf:params:xml:ns:caldav}"
-
-RESOURCE_TYPE_QUERY = b"""<?xml version="1.0" encoding="utf-8"?>
-<D:propfind xmlns:D="DAV:"><D:prop><D:resourcetype/></D:prop></D:propfind>"""
-
-EVENTS_QUERY = b"""<?xml version="1.0" encoding="utf-8"?>
-<C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">
-  <D:prop><D:getetag/><C:calendar-data/></D:prop>
-  <C:filter><C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT"/></C:comp-filter>
-  </C:filter>
-</C:calendar-query>"""
-
-
-class CalDavProblem(RefocusError):
-    """The calendar server cannot be used as asked; the message says what to check."""
 
 
 @dataclass(frozen=True)
@@ -142,22 +127,22 @@ def publish(target: Target, events: list[SessionEvent]) -> dict:
     """Make the calendar at `target` hold `events`, sending only what changed."""
     from urllib.parse import quote, urlsplit
 
-    base = _calendar_home(target.url)
+    base = webdav.calendar_home(target.url)
     collection = base
     if target.calendar is not None:
         name = target.calendar.strip().strip("/")
         if not name:
             raise InvalidInput("--calendar needs a name, e.g. --calendar refocus")
         collection = base + quote(name, safe="") + "/"
-    with _Server(collection, target.user, target.password) as server:
-        kinds = _resource_types(server, collection)
+    with webdav.Server(collection, target.user, target.password) as server:
+        kinds = webdav.resource_types(server, collection)
         if kinds is None and target.calendar is None:
             raise NotFound(
                 f"{collection} does not exist on the server: check the address, or give the "
                 "address of your calendars' folder and --calendar NAME to make a calendar there"
             )
         if kinds is None:
-            home = _resource_types(server, base)
+            home = webdav.resource_types(server, base)
             if home is None:
                 raise NotFound(
                     f"{base} does not exist on the server: check the address of your "
@@ -165,7 +150,7 @@ def publish(target: Target, events: list[SessionEvent]) -> dict:
                 )
             if "calendar" in home:
                 raise InvalidInput(f"{base} is a calendar itself: publish to it without --calendar")
-            _make_calendar(server, collection, name)
+            webdav.make_calendar(server, collection, name)
             stored = {}
         elif "calendar" not in kinds:
             raise InvalidInput(
@@ -264,82 +249,21 @@ def _property(line: str) -> tuple[str, str]:
     return "", ""
 
 
-def _calendar_home(url: str) -> str:
-    """The address typed, checked, with a final slash (a calendar or folder of calendars)."""
-    from urllib.parse import urlsplit, urlunsplit
-
-    try:
-        parts = urlsplit(url.strip())
-        parts.port  # noqa: B018 - raises on a port out of range
-    except ValueError as exc:
-        raise InvalidInput(f"{url!r} is not a server address: {exc}") from None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InvalidInput(
-            f"{url!r} is not a server address: give one starting https:// (or http://), "
-            "e.g. https://cloud.example.org/remote.php/dav/calendars/USER/"
-        )
-    if parts.username or parts.password:
-        raise InvalidInput(
-            "put the user name in --user and the password in $REFOCUS_CALDAV_PASSWORD, "
-            "not in the address"
-        )
-    path = parts.path if parts.path.endswith("/") else parts.path + "/"
-    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
-
-
-def _resource_types(server: _Server, url: str) -> set[str] | None:
-    """The DAV resource types at `url` (e.g. {"collection", "calendar"}); None if absent."""
-    status, reason, body = server.request("PROPFIND", url, RESOURCE_TYPE_QUERY, {"Depth": "0"})
-    if status == 404:
-        return None
-    server.check(status, reason, "PROPFIND", url, expected=(207,))
-    for _href, props in _multistatus(body, url):
-        types = props.get(f"{DAV}resourcetype")
-        if types is not None:
-            return {child.tag.rpartition("}")[2] for child in types}
-    raise _not_caldav(url, status, reason)
-
-
-def _make_calendar(server: _Server, url: str, name: str) -> None:
-    """MKCALENDAR, else the extended MKCOL of servers that only offer that (RFC 5689)."""
-    from xml.sax.saxutils import escape
-
-    props = (
-        f"<D:prop><D:displayname>{escape(name)}</D:displayname>"
-        '<C:supported-calendar-component-set><C:comp name="VEVENT"/>'
-        "</C:supported-calendar-component-set></D:prop>"
-    )
-    spaces = 'xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"'
-    body = f'<?xml version="1.0" encoding="utf-8"?><C:mkcalendar {spaces}><D:set>{props}'
-    body += "</D:set></C:mkcalendar>"
-    status, reason, _ = server.request("MKCALENDAR", url, body.encode())
-    if status in (400, 405, 501):
-        typed = props.replace(
-            "<D:prop>", "<D:prop><D:resourcetype><D:collection/><C:calendar/></D:resourcetype>"
-        )
-        body = f'<?xml version="1.0" encoding="utf-8"?><D:mkcol {spaces}><D:set>{typed}'
-        body += "</D:set></D:mkcol>"
-        status, reason, _ = server.request("MKCOL", url, body.encode())
-        server.check(status, reason, "MKCOL", url, expected=(201,), making=True)
-        return
-    server.check(status, reason, "MKCALENDAR", url, expected=(201,), making=True)
-
-
-def _stored_events(server: _Server, url: str) -> dict[str, StoredEvent]:
+def _stored_events(server: webdav.Server, url: str) -> dict[str, StoredEvent]:
     """Every event in the calendar, by UID, from one calendar-query REPORT."""
     from urllib.parse import urljoin, urlsplit
 
-    status, reason, body = server.request("REPORT", url, EVENTS_QUERY, {"Depth": "1"})
+    status, reason, body = server.request("REPORT", url, webdav.EVENTS_QUERY, {"Depth": "1"})
     server.check(status, reason, "REPORT", url, expected=(207,))
     stored = {}
-    for href, props in _multistatus(body, url):
-        data = props.get(f"{CALDAV}calendar-data")
+    for href, props in webdav.multistatus(body, url):
+        data = props.get(f"{webdav.CALDAV}calendar-data")
         if data is None or not data.text:
             continue
         fields = event_fields(data.text)
         if not fields["UID"]:
             continue
-        etag = props.get(f"{DAV}getetag")
+        etag = props.get(f"{webdav.DAV}getetag")
         stored[fields["UID"]] = StoredEvent(
             href=urlsplit(urljoin(url, href)).path,
             etag=etag.text.strip() if etag is not None and etag.text else None,
@@ -347,174 +271,3 @@ def _stored_events(server: _Server, url: str) -> dict[str, StoredEvent]:
             last_modified=fields["LAST-MODIFIED"],
         )
     return stored
-
-
-def _multistatus(body: bytes, url: str):
-    """(href, {property tag: element}) for each response, keeping 200 OK properties only."""
-    from xml.etree import ElementTree
-
-    try:
-        root = ElementTree.fromstring(body)
-    except ElementTree.ParseError:
-        raise _not_caldav(url, 207, "Multi-Status with an unreadable body") from None
-    if root.tag != f"{DAV}multistatus":
-        raise _not_caldav(url, 207, "Multi-Status with an unexpected body")
-    for response in root.iter(f"{DAV}response"):
-        href = response.findtext(f"{DAV}href", "").strip()
-        props = {}
-        for propstat in response.iter(f"{DAV}propstat"):
-            if " 200 " in propstat.findtext(f"{DAV}status", "") + " ":
-                for prop in propstat.iter(f"{DAV}prop"):
-                    props.update({child.tag: child for child in prop})
-        yield href, props
-
-
-def _not_caldav(url: str, status: int, reason: str) -> CalDavProblem:
-    return CalDavProblem(
-        f"{url} did not answer as a CalDAV server ({status} {reason}): check that it is the "
-        "address of a calendar, or of the folder holding your calendars, on a CalDAV server"
-    )
-
-
-class _Server:
-    """One HTTP(S) connection to the calendar's host, reused for every request."""
-
-    def __init__(self, url: str, user: str | None, password: str | None):
-        import base64
-        from urllib.parse import urlsplit
-
-        self.url = url
-        self.parts = urlsplit(url)
-        self.user = user
-        self.headers = {"User-Agent": "refocus"}
-        if user:
-            token = base64.b64encode(f"{user}:{password or ''}".encode()).decode()
-            self.headers["Authorization"] = f"Basic {token}"
-        self.connection = None
-        self.moved_to = None
-
-    def __enter__(self) -> _Server:
-        import http.client
-
-        kind = (
-            http.client.HTTPSConnection
-            if self.parts.scheme == "https"
-            else http.client.HTTPConnection
-        )
-        self.connection = kind(self.parts.hostname, self.parts.port, timeout=TIMEOUT_SECONDS)
-        return self
-
-    def __exit__(self, *_exc) -> None:
-        self.connection.close()
-
-    @property
-    def address(self) -> str:
-        default = 443 if self.parts.scheme == "https" else 80
-        return f"{self.parts.hostname}:{self.parts.port or default}"
-
-    def request(self, method: str, url: str, body: bytes | None = None, headers=None):
-        """(status, reason, body) of one request; network failures become CalDavProblem."""
-        import http.client
-        import socket
-        import ssl
-        from urllib.parse import urlsplit
-
-        path = urlsplit(url).path or "/"
-        headers = {**self.headers, **(headers or {})}
-        if body is not None:
-            headers.setdefault("Content-Type", "application/xml; charset=utf-8")
-        try:
-            try:
-                return self._exchange(method, path, body, headers)
-            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-                # a kept-alive connection the server had closed: once more, on a new one
-                self.connection.close()
-                return self._exchange(method, path, body, headers)
-        except socket.gaierror:
-            raise CalDavProblem(
-                f"cannot find the server {self.parts.hostname}: check the address in {self.url}"
-            ) from None
-        except ConnectionRefusedError:
-            raise CalDavProblem(
-                f"nothing answers at {self.address}: check the address and port in {self.url}, "
-                "and that the server is running"
-            ) from None
-        except TimeoutError:
-            raise CalDavProblem(
-                f"{self.address} did not answer within {TIMEOUT_SECONDS} s: check the address, "
-                "your network (or VPN), and that the server is running"
-            ) from None
-        except ssl.SSLCertVerificationError as exc:
-            raise CalDavProblem(
-                f"the certificate of {self.parts.hostname} is not trusted ({exc.verify_message}): "
-                "check the address, or ask the server's administrator"
-            ) from None
-        except (ssl.SSLError, http.client.HTTPException) as exc:
-            raise CalDavProblem(
-                f"{self.address} did not answer as a web server should ({exc}): check the "
-                "address, and whether it starts https:// or http://"
-            ) from None
-        except OSError as exc:
-            raise CalDavProblem(
-                f"cannot reach {self.address} ({exc.strerror or exc}): check the address, "
-                "your network, and that the server is running"
-            ) from None
-
-    def _exchange(self, method: str, path: str, body: bytes | None, headers: dict):
-        self.connection.request(method, path, body, headers)
-        response = self.connection.getresponse()
-        self.moved_to = response.getheader("Location")
-        return response.status, response.reason, response.read()
-
-    def check(self, status, reason, method, url, *, expected, making=False) -> None:
-        """Raise the error that explains an answer other than `expected`."""
-        if status in expected:
-            return
-        said = f"{status} {reason}"
-        if status == 401:
-            if self.user:
-                raise CalDavProblem(
-                    f"the server refused user {self.user!r} and this password ({said}): check "
-                    "--user and the password ($REFOCUS_CALDAV_PASSWORD, or the one typed)"
-                )
-            raise CalDavProblem(
-                f"{url} asks for a user name and password ({said}): give --user NAME "
-                "(the password comes from $REFOCUS_CALDAV_PASSWORD, else it is asked for)"
-            )
-        if status == 403:
-            who = f"user {self.user!r}" if self.user else "this user"
-            action = "make a calendar at" if making else "use"
-            raise CalDavProblem(
-                f"the server does not let {who} {action} {url} ({said}): check the user name "
-                "and that this user may write there"
-            )
-        if 300 <= status < 400:
-            raise CalDavProblem(
-                f"{url} has moved to {self.moved_to or 'another address'} ({said}): "
-                "publish to that address"
-            )
-        if method == "PROPFIND" and (200 <= status < 300 or status in (400, 405, 501)):
-            raise _not_caldav(url, status, reason)
-        if making and status == 409:
-            raise NotFound(f"cannot make {url} ({said}): the folder it goes in does not exist")
-        raise CalDavProblem(f"the server answered {method} {url} with {said}")
-
-    def write(self, method, href, what: str, done: int, data, preconditions) -> None:
-        """PUT or DELETE one resource; 412 means someone else changed it meanwhile."""
-        headers = dict(preconditions)
-        if data is not None:
-            headers["Content-Type"] = "text/calendar; charset=utf-8"
-        status, reason, _ = self.request(method, href, data, headers)
-        if status in (200, 201, 204) or (method == "DELETE" and status == 404):
-            return
-        sent = f"{done} change{'s' if done != 1 else ''} had been sent before it"
-        if status == 412:
-            raise Conflict(
-                f"{what} changed on the server while publishing ({status} {reason}), so it was "
-                f"not overwritten; {sent}: run the command again to publish against the "
-                "current state"
-            )
-        try:
-            self.check(status, reason, method, href, expected=())
-        except CalDavProblem as exc:
-            raise CalDavProblem(f"{exc} (publishing {what}; {sent})") from None
