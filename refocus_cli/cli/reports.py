@@ -56,7 +56,7 @@ def _report(db: Path, manual: Path | None, on: str | None, cohort: str | None, b
 
 
 def progress_data(impl: Implementation, team_ids: set[int] | None) -> dict[str, Any]:
-    from refocus_cli.core.measures import progress_records
+    from refocus_cli.core.measure_records import progress_records
 
     return {"as_of": impl.facts.as_of.isoformat(), "teams": progress_records(impl, team_ids)}
 
@@ -126,7 +126,8 @@ def progress(
 
 
 def participation_data(impl: Implementation, team_ids: set[int] | None) -> dict[str, Any]:
-    from refocus_cli.core.measures import METHOD, participation_records, team_score_records
+    from refocus_cli.core.measure_records import participation_records, team_score_records
+    from refocus_cli.core.measures import METHOD
 
     staff = participation_records(impl)
     if team_ids is not None:
@@ -226,7 +227,7 @@ def participation(
 
 
 def milestones_data(impl: Implementation, team_ids: set[int] | None) -> dict[str, Any]:
-    from refocus_cli.core.measures import milestone_records
+    from refocus_cli.core.measure_records import milestone_records
 
     return {
         "as_of": impl.facts.as_of.isoformat(),

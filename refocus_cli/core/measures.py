@@ -9,11 +9,20 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
 from refocus_cli.core.catchup import Spell
+from refocus_cli.core.measure_facts import (
+    Facts,
+    Milestone,
+    Participation,
+    SessionFact,
+    StageProgress,
+    TeamFact,
+    TeamProgress,
+    TeamScore,
+)
 from refocus_cli.core.programme import STAGES, STRATEGIES
 from refocus_cli.core.register import ATTENDED, without_gc
 
@@ -64,108 +73,6 @@ How these figures are computed
 def is_clinical(role: str) -> bool:
     lowered = role.lower()
     return not any(word in lowered for word in NON_CLINICAL)
-
-
-@dataclass(frozen=True)
-class TeamFact:
-    id: int
-    name: str
-    status: str  # active, merged or disbanded
-    ended_on: date | None
-    cohort: str | None
-
-
-@dataclass(frozen=True)
-class StaffFact:
-    id: int
-    name: str
-    role: str
-    is_manager: bool
-    left_on: date | None = None
-
-
-@dataclass(frozen=True)
-class SessionFact:
-    id: int
-    stage: str
-    module: str
-    strategy: str
-    occurrence: int
-    kind: str  # planned or catch-up
-    status: str  # scheduled, held or cancelled
-    day: date
-    team_ids: tuple[int, ...]
-    audience: str
-    invitees: tuple[int, ...] = ()
-
-
-@dataclass
-class Facts:
-    as_of: date
-    teams: dict[int, TeamFact]
-    staff: dict[int, StaffFact]
-    spells: dict[int, list[Spell]]  # by staff id
-    sessions: list[SessionFact]
-    marks: dict[tuple[int, int], str]  # (session id, staff id) -> status
-
-
-@dataclass
-class StageProgress:
-    stage: str
-    planned: int
-    held: int
-    cancelled: int
-    awaiting_register: int
-    attendance: float | None
-    reach: float | None
-    completed: int
-    staff: int
-    first: date | None = None
-    last: date | None = None
-
-
-@dataclass
-class TeamProgress:
-    team: TeamFact
-    stages: list[StageProgress]
-    flags: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Participation:
-    staff: StaffFact
-    team: str | None
-    engaged: dict[str, bool]
-    attended: dict[str, int]
-    expected: dict[str, int]
-
-    @property
-    def score(self) -> int:
-        return sum(self.engaged.values())
-
-
-@dataclass
-class TeamScore:
-    team: TeamFact
-    stayers: list[int]
-    score: float | None
-    level: str | None  # high or low
-    why_unscored: str | None = None
-
-
-@dataclass
-class Milestone:
-    team: TeamFact
-    stage: str
-    began: date | None
-    completed: date | None
-    days: int | None
-    planned: int
-    delivered: int
-
-    @property
-    def proportion(self) -> float | None:
-        return self.delivered / self.planned if self.planned else None
 
 
 def _activity(activities: dict[tuple, dict], key: tuple, session: SessionFact) -> dict:
@@ -589,99 +496,3 @@ class Implementation:
                         Milestone(team, stage, began, completed, days, len(planned), len(delivered))
                     )
         return rows
-
-
-# -- records: the measures as plain dicts, the same for JSON, CSV, tables and HTML ------
-
-
-def _ratio(value: float | None) -> float | None:
-    return None if value is None else round(value, 4)
-
-
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day else None
-
-
-@without_gc
-def progress_records(impl: Implementation, team_ids: set[int] | None = None) -> list[dict]:
-    return [
-        {
-            "id": entry.team.id,
-            "name": entry.team.name,
-            "cohort": entry.team.cohort,
-            "status": entry.team.status,
-            "stages": [
-                {
-                    "stage": st.stage,
-                    "planned": st.planned,
-                    "held": st.held,
-                    "cancelled": st.cancelled,
-                    "awaiting_register": st.awaiting_register,
-                    "attendance": _ratio(st.attendance),
-                    "reach": _ratio(st.reach),
-                    "completed": st.completed,
-                    "staff": st.staff,
-                    "first": _iso(st.first),
-                    "last": _iso(st.last),
-                }
-                for st in entry.stages
-            ],
-            "flags": entry.flags,
-        }
-        for entry in impl.progress
-        if team_ids is None or entry.team.id in team_ids
-    ]
-
-
-@without_gc
-def participation_records(impl: Implementation) -> list[dict]:
-    return [
-        {
-            "id": row.staff.id,
-            "name": row.staff.name,
-            "team": row.team,
-            "left_on": _iso(row.staff.left_on),
-            "score": row.score,
-            "strategies": {s: int(row.engaged[s]) for s in STRATEGIES},
-            "attended": row.attended,
-            "expected": row.expected,
-        }
-        for row in impl.participation
-    ]
-
-
-@without_gc
-def team_score_records(impl: Implementation, team_ids: set[int] | None = None) -> list[dict]:
-    return [
-        {
-            "id": entry.team.id,
-            "name": entry.team.name,
-            "cohort": entry.team.cohort,
-            "stayers": len(entry.stayers),
-            "stayer_ids": entry.stayers,
-            "score": None if entry.score is None else round(entry.score, 4),
-            "implementation": entry.level,
-            "why_unscored": entry.why_unscored,
-        }
-        for entry in impl.team_scores
-        if team_ids is None or entry.team.id in team_ids
-    ]
-
-
-@without_gc
-def milestone_records(impl: Implementation, team_ids: set[int] | None = None) -> list[dict]:
-    return [
-        {
-            "team_id": m.team.id,
-            "team": m.team.name,
-            "stage": m.stage,
-            "began": _iso(m.began),
-            "completed": _iso(m.completed),
-            "days": m.days,
-            "planned": m.planned,
-            "delivered": m.delivered,
-            "proportion": _ratio(m.proportion),
-        }
-        for m in impl.milestones
-        if team_ids is None or m.team.id in team_ids
-    ]

@@ -5,14 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from refocus_cli.core.catchup import Spell
-from refocus_cli.core.measures import (
-    Facts,
-    Implementation,
-    SessionFact,
-    StaffFact,
-    TeamFact,
-    is_clinical,
-)
+from refocus_cli.core.measure_facts import Facts, SessionFact, StaffFact, TeamFact
+from refocus_cli.core.measures import Implementation, is_clinical
 
 D = date.fromisoformat
 AS_OF = D("2027-06-01")
