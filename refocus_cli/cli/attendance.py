@@ -74,7 +74,7 @@ def attend(
     as_json: JsonOpt = False,
 ) -> None:
     """Record attendance at a session; it is then held. Recording twice changes nothing."""
-    from refocus_cli.store import attendance, overrides
+    from refocus_cli.store import attendance, overrides, registers
 
     lines = None
     source = str(register) if register else ""
@@ -100,7 +100,7 @@ def attend(
                 "drop the --present/--absent/... options, or the session column"
             )
         with opened(db) as store:
-            marks = attendance.bulk_marks(store, source, lines, force)
+            marks = registers.bulk_marks(store, source, lines, force)
             outcome = attendance.record(store, marks)
         _report(outcome, Counter(m[3] for m in marks), [], sorted({m[0] for m in marks}), as_json)
         return
