@@ -86,9 +86,36 @@ def test_a_good_csv_imports_every_person(programme, tmp_path):
         "dry_run": False,
         "added": 4,
         "unchanged": 0,
+        "emails_added": 0,
         "teams_created": 0,
     }
     assert staff_rows(programme) == GOOD_STAFF
+
+
+def test_a_person_on_record_without_an_email_gains_it_rather_than_a_twin(programme, tmp_path):
+    roster = write(tmp_path, "roster.csv", GOOD_CSV)
+    programme("staff", "import", roster, "--start", "2026-12-01")
+    # The next month's roster has Priya's email; her record gets it, no second Priya.
+    again = write(
+        tmp_path,
+        "again.csv",
+        GOOD_CSV.replace(",,psychiatrist", ",p.patel@nhs.example,psychiatrist"),
+    )
+    done = programme("staff", "import", again, "--json")
+    assert done.exit_code == 0, done
+    assert (done.json()["added"], done.json()["emails_added"], done.json()["unchanged"]) == (
+        0,
+        1,
+        3,
+    )
+    rows = staff_rows(programme)
+    assert [r for r in rows if r[0] == "Priya Patel"] == [
+        ("Priya Patel", "South CMHT", "p.patel@nhs.example", "psychiatrist", True, "2026-12-01")
+    ]
+    audit = programme("audit", "--staff", "p.patel@nhs.example", "--json").json()
+    assert any(
+        e["action"] == "update" and e["new"]["email"] == "p.patel@nhs.example" for e in audit
+    )
 
 
 def test_rows_without_a_start_date_start_today(programme, tmp_path):
@@ -390,6 +417,7 @@ def test_dry_run_reports_and_writes_nothing(programme, tmp_path):
         "added": 0,
         "would_add": 5,
         "unchanged": 0,
+        "would_add_emails": 0,
         "teams_created": 0,
         "would_create_teams": ["Hillview EIP"],
     }

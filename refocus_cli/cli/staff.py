@@ -127,15 +127,16 @@ def import_roster(
     table = read_table(file)
     with opened(db) as store:
         default_start = parse_date(start, "--start") if start is not None else store.today()
-        teams, by_email, by_name_team, ended = staff.roster_context(store)
+        teams, by_email, by_name_team, ended, no_email_ids = staff.roster_context(store)
         plan = check_roster(
-            table, teams, by_email, by_name_team, default_start, create_teams, ended
+            table, teams, by_email, by_name_team, default_start, create_teams, ended, no_email_ids
         )
         if dry_run:
             result = {
                 "added": 0,
                 "would_add": len(plan.to_add),
                 "unchanged": len(plan.unchanged),
+                "would_add_emails": len(plan.emails_added),
                 "teams_created": 0,
                 "would_create_teams": plan.new_teams,
             }
@@ -178,7 +179,13 @@ def import_roster(
     else:
         message(
             f"Imported {result['added']} staff from {table.source}; {result['unchanged']} "
-            f"already on record; {result['teams_created']} teams created."
+            f"already on record"
+            + (
+                f"; {result['emails_added']} now have the email the roster gives"
+                if result["emails_added"]
+                else ""
+            )
+            + f"; {result['teams_created']} teams created."
         )
 
 

@@ -56,6 +56,8 @@ class RosterPlan:
     to_add: list[RosterEntry] = field(default_factory=list)
     unchanged: list[RosterEntry] = field(default_factory=list)
     new_teams: list[str] = field(default_factory=list)
+    # Staff on record without an email whom a row names with one: (staff id, row).
+    emails_added: list[tuple[int, RosterEntry]] = field(default_factory=list)
 
 
 def _key(header: str) -> str:
@@ -98,13 +100,17 @@ def check_roster(
     default_start: date,
     create_teams: bool = False,
     ended_teams: dict[str, str] | None = None,
+    no_email_ids: dict[tuple[str, str], list[int]] | None = None,
 ) -> RosterPlan:
     """Validate every row of a roster; raise FileProblems listing them all, or return the plan.
 
     `teams` maps each active team's lower-cased name to its name as recorded;
     `known_by_email` maps lower-cased emails of staff on record to who they are;
     `known_by_name_team` holds (lower name, lower team) of current staff with no email;
-    `ended_teams` maps merged or disbanded teams' lower-cased names to what became of them.
+    `ended_teams` maps merged or disbanded teams' lower-cased names to what became of them;
+    `no_email_ids` gives the ids behind `known_by_name_team`: a row that names the only
+    such person in that team *with* an email gives them that email instead of adding a
+    second record for the same person.
     """
     if not table.headers:
         raise InvalidInput(
@@ -199,6 +205,11 @@ def check_roster(
             elif email is None and (name.lower(), (team or "").lower()) in known_by_name_team:
                 plan.unchanged.append(entry)
                 continue
+            elif email is not None:
+                ids = (no_email_ids or {}).get((name.lower(), (team or "").lower()), [])
+                if len(ids) == 1:
+                    plan.emails_added.append((ids[0], entry))
+                    continue
         if row_problems:
             problems.extend(f"row {row}: {problem}" for problem in row_problems)
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
 from typing import Any
 
@@ -206,6 +207,7 @@ def roster_context(
             )
     by_email: dict[str, KnownPerson] = {}
     by_name_team: set[tuple[str, str]] = set()
+    no_email_ids: dict[tuple[str, str], list[int]] = defaultdict(list)
     for row in store.db.execute(
         "SELECT s.id, s.name, s.email, t.name FROM staff s "
         "LEFT JOIN membership m ON m.staff_id = s.id AND m.end_date IS NULL "
@@ -216,7 +218,8 @@ def roster_context(
             by_email[email.lower()] = KnownPerson(name, team, staff_id)
         elif team:
             by_name_team.add((name.lower(), team.lower()))
-    return teams, by_email, by_name_team, ended
+            no_email_ids[(name.lower(), team.lower())].append(staff_id)
+    return teams, by_email, by_name_team, ended, dict(no_email_ids)
 
 
 def import_roster(store: Store, plan: RosterPlan, source: str) -> dict[str, int]:
@@ -252,6 +255,14 @@ def import_roster(store: Store, plan: RosterPlan, source: str) -> dict[str, int]
             "INSERT INTO membership (uuid, staff_id, team_id, start_date) VALUES (?, ?, ?, ?)",
             membership_rows,
         )
+        for staff_id, entry in plan.emails_added:
+            store.db.execute(
+                "UPDATE staff SET email = ? WHERE id = ? AND email IS NULL", [entry.email, staff_id]
+            )
+            audit.record(
+                store, "update", "staff", staff_id, {"email": None},
+                {"email": entry.email, "source": source},
+            )  # fmt: skip
         audit.record(
             store,
             "import",
@@ -282,6 +293,7 @@ def import_roster(store: Store, plan: RosterPlan, source: str) -> dict[str, int]
     return {
         "added": len(plan.to_add),
         "unchanged": len(plan.unchanged),
+        "emails_added": len(plan.emails_added),
         "teams_created": len(plan.new_teams),
     }
 
