@@ -510,9 +510,12 @@ def test_each_resource_is_what_rendering_its_session_alone_gives(scheduled, env_
     scheduled("session", "cancel", str(sessions[3]["id"]))  # a later change: another DTSTAMP
     store = open_store(env_setup, lambda: datetime.fromisoformat(FIXED_NOW), "tester")
     try:
-        events = caldav.session_events(store, None, "all", None, alarm="1d")
         chosen = calendar.calendar_sessions(store, overrides.curriculum(store), "all", None)
         programme = store.programme()
+        events = caldav.session_events(
+            chosen, programme["timezone"], programme["name"], store.today(),
+            alarms=parse_alarms("1d"),
+        )  # fmt: skip
         alone = [
             render_ics(
                 [session],

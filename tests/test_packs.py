@@ -179,6 +179,7 @@ def test_custom_templates_replace_the_shipped_ones_in_a_sandbox(prog, sh, tmp_pa
         (["pack", "99999"], "no session with id 99999"),
         (["pack", "EMPTY"], "nobody is expected"),
         (["pack", "WORKSHOP", "--only", "posters"], "--only"),
+        (["pack", "LATER", "--only", "certificates"], "nobody is recorded as attending"),
         (["pack", "WORKSHOP", "-o", "/proc/nope/pack.pdf"], "does not exist"),
         (["pack", "--cohort", "WAVE1"], "--cohort and --stage go together"),
         (["pack", "--cohort", "WAVE1", "--stage", "lunch"], "--stage"),
@@ -188,7 +189,12 @@ def test_custom_templates_replace_the_shipped_ones_in_a_sandbox(prog, sh, tmp_pa
     ],
 )
 def test_bad_input_is_one_error_line_and_no_file(prog, sh, tmp_path, args, words):
-    ids = {"WORKSHOP": str(prog["workshop"]["id"]), "EMPTY": str(prog["empty"]["id"])}
+    later = next(s for s in prog["sessions"] if s["module"] == "strengths" and TEAM in s["teams"])
+    ids = {
+        "WORKSHOP": str(prog["workshop"]["id"]),
+        "EMPTY": str(prog["empty"]["id"]),
+        "LATER": str(later["id"]),
+    }
     args = [ids.get(a, a) for a in args]
     if "-o" not in args:
         args += ["-o", str(tmp_path / "out.pdf")]

@@ -533,7 +533,10 @@ MILESTONES = [
     ("Cedar", "practice-change", "2027-03-05", "2027-03-23", 18, 6, 6, 1.0),
     ("Dunes", "workshop", "2027-01-15", "2027-01-15", 0, 1, 1, 1.0),
     ("Dunes", "working-practices", "2027-01-22", "2027-02-05", 14, 3, 3, 1.0),
-    # Nothing of coaching or practice change was Dunes' own before it disbanded: no rows.
+    # Coaching and manager reflection were shared: Dunes left them when it disbanded, so
+    # no coaching row. Its own practice-change sessions (supervision, team reflections
+    # 1-3) were cancelled on 2027-02-08 but were planned: 4 planned, 0 delivered.
+    ("Dunes", "practice-change", None, None, None, 4, 0, 0.0),
 ]
 
 

@@ -135,7 +135,7 @@ def attend(
             else:
                 said.append(attendance.Said(f"{source} row {line.row}", line.person, line.status))
         if walk:
-            said, walked_visitors = _walk(record, people, said)
+            said, walked_visitors = _walk(store, record, people, said)
             visitors.update(walked_visitors)
         marks, unmarked = attendance.marks_for_session(
             store,
@@ -152,12 +152,19 @@ def attend(
     _report(outcome, Counter(r[3] for r in rows), unmarked, [record["id"]], as_json)
 
 
-def _walk(record: dict, people: list[dict], said: list) -> tuple[list, dict[str, str]]:
-    """Ask, person by person, how each expected person's attendance went."""
+def _walk(store, record: dict, people: list[dict], said: list) -> tuple[list, dict[str, str]]:
+    """Ask, person by person, how each expected person's attendance went; people already
+    marked with an option are not asked again."""
+    from refocus_cli.core.errors import RefocusError
     from refocus_cli.core.register import status_of
-    from refocus_cli.store.attendance import Said
+    from refocus_cli.store.attendance import Said, resolve
 
-    already = {entry.ref for entry in said}
+    already = set()
+    for entry in said:
+        try:
+            already.add(str(resolve(store, entry.ref, people)["id"]))
+        except RefocusError:
+            pass  # reported with the rest once the walk is done
     message(
         f"Session {record['id']}: {record['module']} on {record['start'][:16].replace('T', ' ')} "
         f"({', '.join(record['teams']) or 'catch-up'}); {len(people)} expected."

@@ -62,7 +62,7 @@ def _choice(cohort, team, trainer, staff, every) -> tuple[str, str | None]:
 def calendar_bytes(
     store, manual, choice: str, ref: str | None, *, alarm, with_attendees, organiser, drop
 ) -> tuple[bytes, int]:
-    from refocus_cli.core.calendar import parse_alarms
+    from refocus_cli.core.calendar import first_and_last_year, parse_alarms
     from refocus_cli.core.programme import clean_email
     from refocus_cli.render.calendar import render_ics
     from refocus_cli.store import calendar, overrides
@@ -78,7 +78,7 @@ def calendar_bytes(
         sessions,
         programme["timezone"],
         name=name,
-        years=calendar.first_and_last_year(sessions, store.today()),
+        years=first_and_last_year(sessions, store.today()),
         alarms=alarms,
         with_attendees=with_attendees,
         organiser=organiser,
@@ -165,8 +165,17 @@ def publish_caldav(
             password = typer.prompt(f"Password for {user}", hide_input=True)
     if user and _plain_http_off_machine(url):
         message(f"Warning: {url} is not https: the password for {user} travels unencrypted.")
+    from refocus_cli.core.calendar import parse_alarms
+    from refocus_cli.store import calendar, overrides
+
+    alarms = parse_alarms(alarm)
     with opened(db) as store:
-        events = caldav.session_events(store, manual, choice, ref, alarm=alarm)
+        curriculum = overrides.curriculum(store, manual)
+        chosen = calendar.calendar_sessions(store, curriculum, choice, ref)
+        programme, today = store.programme(), store.today()
+    events = caldav.session_events(
+        chosen, programme["timezone"], programme["name"], today, alarms=alarms
+    )
     outcome = caldav.publish(caldav.Target(url, calendar_name, user, password), events)
     if as_json:
         print_json(outcome)

@@ -57,7 +57,7 @@ def demo(
 def _outputs(store, plan, out: Path, manual) -> dict[str, Path]:
     """The files a coordinator would look at first: roster, calendar, pack, report."""
     from refocus_cli.cli.calendars import calendar_bytes
-    from refocus_cli.cli.reports import _measure, milestones_data, participation_data, progress_data
+    from refocus_cli.cli.reports import steering_data
     from refocus_cli.render.documents import render
     from refocus_cli.render.files import write_atomically
     from refocus_cli.render.report import render_report
@@ -79,16 +79,8 @@ def _outputs(store, plan, out: Path, manual) -> dict[str, Path]:
         curriculum = overrides.curriculum(store, manual)
         view = documents.session_view(store, curriculum, str(first), need_people=False)
         write_atomically(files["pack"], render("pack.typ.j2", view, "pdf"))
-    impl, team_ids = _measure(store, manual, None)
-    report = {
-        "programme": store.programme()["name"],
-        "cohort": None,
-        "progress": progress_data(impl, team_ids),
-        "participation": participation_data(impl, team_ids),
-        "milestones": milestones_data(impl, team_ids),
-    }
     files["report"] = out / "report.html"
-    write_atomically(files["report"], render_report(report))
+    write_atomically(files["report"], render_report(steering_data(store, manual, None, None)))
     return files
 
 

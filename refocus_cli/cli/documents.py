@@ -106,6 +106,11 @@ def pack(
         curriculum = overrides.curriculum(store, manual)
         if session is not None:
             view = documents.session_view(store, curriculum, session, parts)
+            if set(parts) <= {"certificates"} and not view.certified:
+                raise InvalidInput(
+                    f"nobody is recorded as attending session {view.session.id} yet, so there "
+                    f"are no certificates: record it first with `refocus attend {view.session.id}`"
+                )
             target = output or Path(f"pack-{view.session.id}.pdf")
             write_atomically(target, render("pack.typ.j2", view, "pdf", templates))
             pages = _pages(view)

@@ -94,7 +94,10 @@ def progress(
         return
     rows = []
     for team in data["teams"]:
-        row = {"team": team["name"], "cohort": team["cohort"] or "-"}
+        name = team["name"]
+        if team["status"] != "active":
+            name += f" ({team['status']} {team['ended_on']})"
+        row = {"team": name, "cohort": team["cohort"] or "-"}
         for stage in team["stages"]:
             if not stage["planned"] and not stage["cancelled"]:
                 row[stage["stage"]] = "-"
@@ -130,12 +133,14 @@ def participation_data(impl: Implementation, team_ids: set[int] | None) -> dict[
     from refocus_cli.core.measures import METHOD
 
     staff = participation_records(impl)
+    median = impl.median
     if team_ids is not None:
         names = {impl.facts.teams[i].name for i in team_ids if i in impl.facts.teams}
         staff = [row for row in staff if row["team"] in names]
+        median = impl.split_within(team_ids)
     return {
         "as_of": impl.facts.as_of.isoformat(),
-        "median": impl.median,
+        "median": median,
         "staff": staff,
         "teams": team_score_records(impl, team_ids),
         "method": METHOD,
@@ -280,6 +285,20 @@ def milestones(
     )
 
 
+def steering_data(
+    store: Store, manual: Path | None, on: str | None, cohort: str | None
+) -> dict[str, Any]:
+    """Everything the steering-group page shows, measured once."""
+    impl, team_ids = _measure(store, manual, on, cohort)
+    return {
+        "programme": store.programme()["name"],
+        "cohort": cohort,
+        "progress": progress_data(impl, team_ids),
+        "participation": participation_data(impl, team_ids),
+        "milestones": milestones_data(impl, team_ids),
+    }
+
+
 @report_app.command("html")
 def html(
     output: Annotated[Path, typer.Option("-o", "--output", help="HTML file to write.")],
@@ -292,14 +311,7 @@ def html(
     from refocus_cli.render.report import render_report
 
     with opened(db) as store:
-        impl, team_ids = _measure(store, manual, on, cohort)
-        data = {
-            "programme": store.programme()["name"],
-            "cohort": cohort,
-            "progress": progress_data(impl, team_ids),
-            "participation": participation_data(impl, team_ids),
-            "milestones": milestones_data(impl, team_ids),
-        }
+        data = steering_data(store, manual, on, cohort)
     page = render_report(data)
     write_atomically(output, page)
     message(f"Wrote {output} ({len(data['progress']['teams'])} teams).")

@@ -12,7 +12,7 @@ file, so it is only done on request (`--drop-cancelled`, for subscribed feeds).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from refocus_cli.core.errors import InvalidInput
 
@@ -135,3 +135,11 @@ def parse_alarms(text: str | None) -> list[timedelta]:
             )
         alarms.append(before)
     return sorted(set(alarms), reverse=True)
+
+
+def first_and_last_year(sessions: list[CalendarSession], today: date) -> tuple[int, int]:
+    """The years a calendar's time zone must cover: from the year before the first
+    session (so a rule already in force covers it) to the last session's year."""
+    if not sessions:
+        return today.year - 1, today.year
+    return sessions[0].start.year - 1, max(s.end.year for s in sessions)

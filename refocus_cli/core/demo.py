@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from refocus_cli.core.errors import InvalidInput
 from refocus_cli.core.programme import STAGES
+from refocus_cli.core.register import group_share
 from refocus_cli.core.roster import RosterEntry
 
 FIRST_NAMES = [
@@ -325,11 +326,10 @@ def simulate_attendance(
             ]  # fmt: skip
             group = siblings.get((team_id, session.module, session.occurrence), [session.id])
             if len(group) > 1:
-                people.sort(key=lambda m: (m.name.lower(), m.staff_id))
-                base, extra = divmod(len(people), len(group))
-                index = group.index(session.id)
-                begin = index * base + min(index, extra)
-                people = people[begin : begin + base + (1 if index < extra else 0)]
+                share = group_share(
+                    [(m.name, m.staff_id) for m in people], len(group), group.index(session.id)
+                )
+                people = [m for m in people if m.staff_id in share]
             chance = take_up[team_id]
             if fading[team_id] and first_day is not None:
                 chance -= min(0.4, (session.day - first_day).days / 600)

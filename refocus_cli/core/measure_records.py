@@ -26,6 +26,7 @@ def progress_records(impl: Implementation, team_ids: set[int] | None = None) -> 
             "name": entry.team.name,
             "cohort": entry.team.cohort,
             "status": entry.team.status,
+            "ended_on": _iso(entry.team.ended_on),
             "stages": [
                 {
                     "stage": st.stage,

@@ -66,13 +66,27 @@ How these figures are computed
   (pooled over the people expected); any cancelled session.
 - Milestones: a stage begins on its first held session and is complete on the day the
   last of its planned sessions is held; delivered is the share of its planned
-  sessions (one per module and occurrence, cancelled ones included) that were held.
+  sessions (one per module and occurrence, cancelled ones included, and for a team
+  that ended, its own sessions planned after the end) that were held.
 """
 
 
 def is_clinical(role: str) -> bool:
     lowered = role.lower()
     return not any(word in lowered for word in NON_CLINICAL)
+
+
+def median_split(scores: list[TeamScore]) -> float | None:
+    """Set each scored team's level against the median of these teams' scores: above it
+    is high implementation, the rest (ties included) low. Returns the median."""
+    scored = [entry.score for entry in scores if entry.score is not None]
+    if not scored:
+        return None
+    middle = statistics.median(scored)
+    for entry in scores:
+        if entry.score is not None:
+            entry.level = "high" if entry.score > middle else "low"
+    return middle
 
 
 def _activity(activities: dict[tuple, dict], key: tuple, session: SessionFact) -> dict:
@@ -109,10 +123,15 @@ class Implementation:
                 self._team_spells[spell.team_id].append((staff_id, spell))
         self._held = [s for s in facts.sessions if s.status == "held" and s.day <= facts.as_of]
         self._by_team: dict[int, list[SessionFact]] = defaultdict(list)
+        # Sessions still planned for a team after it ended (its own, cancelled when it
+        # ended): what it would have had, for the milestones' "planned".
+        self._after_end: dict[int, list[SessionFact]] = defaultdict(list)
         for session in facts.sessions:
             for team_id in session.team_ids:
                 if self._was_team(team_id, session.day):
                     self._by_team[team_id].append(session)
+                else:
+                    self._after_end[team_id].append(session)
 
     def _was_team(self, team_id: int, day: date) -> bool:
         """Whether a team still existed on a day (a merged or disbanded team did not
@@ -304,18 +323,18 @@ class Implementation:
                     why = "nobody there from the first session to now"
             score = statistics.fmean(by_staff[s] for s in stayers) if stayers else None
             scores.append(TeamScore(team, stayers, score, None, why))
-        scored = [s.score for s in scores if s.score is not None]
-        if scored:
-            middle = statistics.median(scored)
-            for entry in scores:
-                if entry.score is not None:
-                    entry.level = "high" if entry.score > middle else "low"
+        median_split(scores)
         return scores
 
     @cached_property
     def median(self) -> float | None:
         scored = [s.score for s in self.team_scores if s.score is not None]
         return statistics.median(scored) if scored else None
+
+    def split_within(self, team_ids: set[int]) -> float | None:
+        """Redo the median split among these teams only (a cohort): their levels are set
+        against their own median, which is returned."""
+        return median_split([s for s in self.team_scores if s.team.id in team_ids])
 
     # -- progress, reach and flags ---------------------------------------------------
 
@@ -481,9 +500,12 @@ class Implementation:
             sessions = [s for s in self._by_team.get(team.id, ()) if s.kind == "planned"]
             if not sessions:
                 continue
+            later = [s for s in self._after_end.get(team.id, ()) if s.kind == "planned"]
             for stage in STAGES:
                 in_stage = [s for s in sessions if s.stage == stage]
-                planned = {(s.module, s.occurrence) for s in in_stage}
+                # A team that ended part-way planned more than it held: a stage is not
+                # complete because the team stopped before the rest of it.
+                planned = {(s.module, s.occurrence) for s in in_stage + later if s.stage == stage}
                 held = [s for s in in_stage if s.status == "held" and s.day <= as_of]
                 delivered = {(s.module, s.occurrence) for s in held}
                 began = min((s.day for s in held), default=None)

@@ -137,7 +137,10 @@ def read_register(table: Table) -> list[RegisterLine]:
             except InvalidInput as exc:
                 problems.append(f"row {row}: {exc}")
                 continue
-        if session_at is not None and not (session or "").isdigit():
+        if session_at is not None and not session:
+            problems.append(f"row {row}: no session id (the file has a session column)")
+            continue
+        if session_at is not None and not (session.isascii() and session.isdigit()):
             problems.append(f"row {row}: session {session!r} is not a session id")
             continue
         visitor = _cell(cells, visitor_at).lower() in YES
@@ -147,3 +150,12 @@ def read_register(table: Table) -> list[RegisterLine]:
     if not lines:
         raise FileProblems(table.source, ["the register has a header but no rows"], RECORDED)
     return lines
+
+
+def group_share(people: list[tuple[str, int]], groups: int, index: int) -> set[int]:
+    """The ids in group `index` (from 0) of `groups` when a team of (name, id) people is
+    split for one session: near-equal shares in name order, the first group first."""
+    ordered = sorted(people, key=lambda person: (person[0].lower(), person[1]))
+    base, extra = divmod(len(ordered), groups)
+    start = index * base + min(index, extra)
+    return {staff_id for _, staff_id in ordered[start : start + base + (1 if index < extra else 0)]}

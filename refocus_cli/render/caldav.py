@@ -29,9 +29,9 @@ Only the database is read; nothing in it changes, whatever the server answers.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
+from datetime import date, timedelta
 
-from refocus_cli.core.calendar import UID_DOMAIN
+from refocus_cli.core.calendar import UID_DOMAIN, CalendarSession
 from refocus_cli.core.errors import InvalidInput, NotFound
 from refocus_cli.render import webdav
 from refocus_cli.render.webdav import CalDavProblem  # noqa: F401 - part of this module's API
@@ -72,8 +72,15 @@ class StoredEvent:
     last_modified: str | None
 
 
-def session_events(store, manual: Path | None, choice: str, ref: str | None, *, alarm=None):
-    """Each chosen session as its own calendar object (with the time zone it uses).
+def session_events(
+    sessions: list[CalendarSession],
+    timezone: str,
+    programme: str,
+    today: date,
+    *,
+    alarms: list[timedelta] = (),
+) -> list[SessionEvent]:
+    """Each session as its own calendar object (with the time zone it uses).
 
     A resource depends on its session alone (DTSTAMP is the session's last change, the
     time zone covers the session's own years), so an unchanged session gives the same
@@ -85,27 +92,17 @@ def session_events(store, manual: Path | None, choice: str, ref: str | None, *, 
 
     from refocus_cli.core import calendar as cal
     from refocus_cli.render.calendar import render_ics
-    from refocus_cli.store import calendar, overrides
 
-    alarms = cal.parse_alarms(alarm)
-    curriculum = overrides.curriculum(store, manual)
-    sessions = calendar.calendar_sessions(store, curriculum, choice, ref)
-    programme = store.programme()
     groups = defaultdict(list)
     for session in sessions:
-        years = calendar.first_and_last_year([session], store.today())
+        years = cal.first_and_last_year([session], today)
         groups[years, session.modified].append(session)
     resources = {}
     for (years, modified), group in groups.items():
         data = render_ics(
-            group,
-            programme["timezone"],
-            name=programme["name"],
-            years=years,
-            alarms=alarms,
-            now=modified,
+            group, timezone, name=programme, years=years, alarms=alarms, now=modified,
             method=None,
-        )
+        )  # fmt: skip
         resources.update(zip((s.id for s in group), _one_calendar_each(data), strict=True))
     return [
         SessionEvent(s.id, cal.uid(s), s.sequence, s.status == "cancelled", resources[s.id])

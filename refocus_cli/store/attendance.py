@@ -9,7 +9,7 @@ from typing import Any
 
 from refocus_cli.core.errors import Ambiguous, Conflict, InvalidInput, NotFound
 from refocus_cli.core.measures import is_clinical
-from refocus_cli.core.register import STATUSES, without_gc
+from refocus_cli.core.register import STATUSES, group_share, without_gc
 from refocus_cli.store import sessions
 from refocus_cli.store.database import Store
 from refocus_cli.store.lookup import record_id
@@ -60,28 +60,34 @@ def expected(
             "LEFT JOIN team t ON t.id = m.team_id WHERE i.session_id = ? ORDER BY s.name",
             [session["id"]],
         )
-    day = session["start"][:10]
-    managers = " AND s.is_manager" if audience == "managers" else ""
-    people = store.rows(
-        f"{PEOPLE} WHERE m.team_id IN (SELECT team_id FROM session_team WHERE session_id = ?) "
-        f"AND m.start_date <= ? AND (m.end_date IS NULL OR m.end_date > ?){managers} "
-        "ORDER BY t.name COLLATE NOCASE, s.name COLLATE NOCASE",
-        [session["id"], day, day],
-    )
-    if audience == "clinical":
-        people = [p for p in people if is_clinical(p["role"])]
-    people = group_share(store, session, people)
+    people = _team_people(store, session["id"], session["start"][:10], audience)
+    people = in_group(store, session, people, audience)
     if include_attended:
         return people
     elsewhere = sibling_attendees(store, session)
     return [p for p in people if p["id"] not in elsewhere]
 
 
-def group_share(
-    store: Store, session: dict[str, Any], people: list[dict[str, Any]]
+def _team_people(store: Store, session_id: int, day: str, audience: str) -> list[dict]:
+    """The staff of a session's teams on a day who are in the module's audience."""
+    managers = " AND s.is_manager" if audience == "managers" else ""
+    people = store.rows(
+        f"{PEOPLE} WHERE m.team_id IN (SELECT team_id FROM session_team WHERE session_id = ?) "
+        f"AND m.start_date <= ? AND (m.end_date IS NULL OR m.end_date > ?){managers} "
+        "ORDER BY t.name COLLATE NOCASE, s.name COLLATE NOCASE",
+        [session_id, day, day],
+    )
+    if audience == "clinical":
+        people = [p for p in people if is_clinical(p["role"])]
+    return people
+
+
+def in_group(
+    store: Store, session: dict[str, Any], people: list[dict[str, Any]], audience: str
 ) -> list[dict[str, Any]]:
     """A team too big for one room is split into groups: each group's session expects
-    its share of the team, in name order (the first group the first names)."""
+    its share of the team as it was on the first group's day, in name order; anyone who
+    joined since goes to the last group."""
     if session["kind"] != "planned":
         return people
     teams = [r[0] for r in store.db.execute(
@@ -89,24 +95,23 @@ def group_share(
     )]  # fmt: skip
     if len(teams) != 1:
         return people
-    siblings = [
-        row[0]
-        for row in store.db.execute(
-            "SELECT s.id FROM session s JOIN session_team st ON st.session_id = s.id "
-            "WHERE st.team_id = ? AND s.module = ? AND s.occurrence = ? AND s.kind = 'planned' "
-            "AND s.status != 'cancelled' "
-            "AND (SELECT count(*) FROM session_team x WHERE x.session_id = s.id) = 1 "
-            "ORDER BY s.group_no, s.id",
-            [teams[0], session["module"], session["occurrence"]],
-        )
-    ]
-    if len(siblings) < 2 or session["id"] not in siblings:
+    siblings = store.db.execute(
+        "SELECT s.id, s.start_utc FROM session s JOIN session_team st ON st.session_id = s.id "
+        "WHERE st.team_id = ? AND s.module = ? AND s.occurrence = ? AND s.kind = 'planned' "
+        "AND s.status != 'cancelled' "
+        "AND (SELECT count(*) FROM session_team x WHERE x.session_id = s.id) = 1 "
+        "ORDER BY s.group_no, s.id",
+        [teams[0], session["module"], session["occurrence"]],
+    ).fetchall()
+    ids = [row[0] for row in siblings]
+    if len(ids) < 2 or session["id"] not in ids:
         return people
-    ordered = sorted(people, key=lambda p: (p["name"].lower(), p["id"]))
-    base, extra = divmod(len(ordered), len(siblings))
-    index = siblings.index(session["id"])
-    start = index * base + min(index, extra)
-    share = {p["id"] for p in ordered[start : start + base + (1 if index < extra else 0)]}
+    first_day = sessions.to_local(siblings[0][1], store.tz()).date().isoformat()
+    base = _team_people(store, ids[0], first_day, audience)
+    index = ids.index(session["id"])
+    share = group_share([(p["name"], p["id"]) for p in base], len(ids), index)
+    if index == len(ids) - 1:
+        share |= {p["id"] for p in people} - {p["id"] for p in base}
     return [p for p in people if p["id"] in share]
 
 
@@ -132,7 +137,7 @@ def resolve(store: Store, ref: str, expected_people: list[dict]) -> dict[str, An
         raise NotFound(
             f"no staff member {text!r}: check the spelling, or record them with --visitor"
         ) from None
-    return {**person, "team_id": person["team_id"], "team": person["team"]}
+    return person
 
 
 def existing(store: Store, session_ids: list[int]) -> dict[tuple[int, int | None, str | None], str]:
@@ -192,7 +197,7 @@ def _record(store: Store, marks: list[tuple[int, int | None, str | None, str]]) 
             inserts.append((session_id, staff_id, visitor, status, actor, now))
             outcome.added += 1
         else:
-            updates.append((status, actor, now, session_id, staff_id, visitor, visitor))
+            updates.append((status, actor, now, session_id, staff_id, visitor))
             outcome.changed += 1
         audits.append(
             (
@@ -214,7 +219,7 @@ def _record(store: Store, marks: list[tuple[int, int | None, str | None, str]]) 
         )
         store.db.conn.executemany(
             "UPDATE attendance SET status = ?, recorded_by = ?, recorded_at = ? "
-            "WHERE session_id = ? AND staff_id IS ? AND (visitor IS ? OR visitor = ?)",
+            "WHERE session_id = ? AND staff_id IS ? AND visitor IS ?",
             updates,
         )
         store.db.conn.executemany(

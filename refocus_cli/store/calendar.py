@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from refocus_cli.core.calendar import CalendarSession, Person
 from refocus_cli.core.curriculum import Curriculum
-from refocus_cli.core.measures import is_clinical
 from refocus_cli.store.database import Store
 
 SELECT = """
@@ -56,37 +55,33 @@ def _selected_ids(store: Store, choice: str, ref: str | None) -> list[int] | Non
 
 def staff_session_ids(store: Store, ref: str, curriculum: Curriculum) -> list[int]:
     """The sessions a member of staff is expected at: their teams' while they were in
-    them (managers-only and clinical ones only if they are), and catch-ups they are
-    invited to."""
+    them (managers-only and clinical ones only if they are, and only their own group
+    where a team is split), and catch-ups they are invited to."""
+    from refocus_cli.store import attendance, sessions
     from refocus_cli.store.staff import find_staff
 
     person = find_staff(store, ref)
-    row = store.one("SELECT role, is_manager FROM staff WHERE id = ?", [person["id"]])
     audiences = {m.key: m.audience for m in curriculum.modules}
-    spells = store.rows(
-        "SELECT team_id, start_date, end_date FROM membership WHERE staff_id = ?", [person["id"]]
-    )
-    tz = store.tz()
     ids = {
         r[0]
         for r in store.db.execute(
             "SELECT session_id FROM session_invitee WHERE staff_id = ?", [person["id"]]
         )
     }
-    for spell in spells:
-        for session_id, module, start in store.db.execute(
-            "SELECT s.id, s.module, s.start_utc FROM session s JOIN session_team st "
-            "ON st.session_id = s.id WHERE st.team_id = ? AND s.kind = 'planned'",
-            [spell["team_id"]],
-        ):
-            day = datetime.fromisoformat(start).astimezone(tz).date().isoformat()
-            if day < spell["start_date"] or (spell["end_date"] and day >= spell["end_date"]):
-                continue
-            audience = audiences.get(module, "whole-team")
-            if audience == "managers" and not row["is_manager"]:
-                continue
-            if audience == "clinical" and not is_clinical(row["role"]):
-                continue
+    candidates = [
+        r[0]
+        for r in store.db.execute(
+            "SELECT DISTINCT st.session_id FROM session_team st JOIN session s "
+            "ON s.id = st.session_id WHERE s.kind = 'planned' AND st.team_id IN "
+            "(SELECT team_id FROM membership WHERE staff_id = ?)",
+            [person["id"]],
+        )
+    ]
+    for session_id in candidates:
+        session = sessions.get(store, str(session_id))
+        audience = audiences.get(session["module"], "whole-team")
+        people = attendance.expected(store, session, audience, include_attended=True)
+        if any(p["id"] == person["id"] for p in people):
             ids.add(session_id)
     return sorted(ids)
 
@@ -179,11 +174,3 @@ def _attendees(store: Store, row: dict[str, Any], curriculum: Curriculum) -> tup
     }
     people = attendance.expected(store, session, audience)
     return tuple(Person(p["name"], p["email"], "participant") for p in people)
-
-
-def first_and_last_year(sessions: list[CalendarSession], today: date) -> tuple[int, int]:
-    """The years a calendar's time zone must cover: from the year before the first
-    session (so a rule already in force covers it) to the last session's year."""
-    if not sessions:
-        return today.year - 1, today.year
-    return sessions[0].start.year - 1, max(s.end.year for s in sessions)

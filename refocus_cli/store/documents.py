@@ -27,7 +27,7 @@ def module_view(store: Store, curriculum: Curriculum, key: str) -> DocumentView:
         store.programme()["name"],
         module,
         _stage_title(curriculum, module.stage),
-        generated=store.now()[:10],
+        generated=store.today().isoformat(),
     )
 
 
@@ -60,7 +60,7 @@ def session_view(
         people=[Person(p["id"], p["name"], p["role"] or "", p["team"] or "") for p in people],
         marks=marks,
         parts=parts,
-        generated=store.now()[:10],
+        generated=store.today().isoformat(),
     )
 
 

@@ -201,20 +201,22 @@ def _disband(store: Store, ref: str, on: date) -> dict[str, Any]:
 def release_sessions(store: Store, team_id: int, on: date) -> dict[str, int]:
     """A team that ends on `on` leaves its scheduled sessions from that day: sessions
     only it attends are cancelled (calendars drop them), shared ones go on without it.
-    Call inside the write transaction that ends the team."""
+    Catch-up sessions are for named people, who go on needing them: they only lose the
+    team. Call inside the write transaction that ends the team."""
     from refocus_cli.store.sessions import to_utc
 
     tz = store.tz()
     since = to_utc(datetime.combine(on, time.min), tz)
     rows = store.rows(
-        "SELECT s.id, (SELECT count(*) FROM session_team x WHERE x.session_id = s.id) AS teams "
+        "SELECT s.id, s.kind, "
+        "(SELECT count(*) FROM session_team x WHERE x.session_id = s.id) AS teams "
         "FROM session s JOIN session_team st ON st.session_id = s.id "
         "WHERE st.team_id = ? AND s.status = 'scheduled' AND s.start_utc >= ?",
         [team_id, since],
     )
     now = store.now()
-    alone = [r["id"] for r in rows if r["teams"] == 1]
-    shared = [r["id"] for r in rows if r["teams"] > 1]
+    alone = [r["id"] for r in rows if r["teams"] == 1 and r["kind"] == "planned"]
+    shared = [r["id"] for r in rows if r["teams"] > 1 or r["kind"] != "planned"]
     for session_id in alone:
         store.db.execute(
             "UPDATE session SET status = 'cancelled', sequence = sequence + 1, updated_at = ?, "

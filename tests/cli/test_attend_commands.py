@@ -196,3 +196,44 @@ def test_export_csv_neutralises_formulas(cli, planned):
     assert {r["name"] for r in rows} == {"Nia North", "=HYPERLINK(1)"}
     bad = cli("export", "csv", "everything")
     assert bad.exit_code == 1 and "choose one of" in bad.stderr
+
+
+def test_the_walk_does_not_ask_again_about_people_named_by_options(cli, planned):
+    workshop = _first(planned["sessions"], "recovery-workshop", "South CMHT")
+    # Sol is named with --absent; the walk asks about Sam, Sid and Sue only.
+    result = cli("attend", str(workshop["id"]), "--absent", "Sol South", "--interactive",
+                 input="\nlate\n\n\n")  # fmt: skip
+    assert result.exit_code == 0, result
+    assert "Sol South (" not in result.stderr
+    assert _marks(planned["db"], workshop["id"]) == {
+        "Sam South": "present",
+        "Sid South": "late",
+        "Sue South": "present",
+        "Sol South": "absent",
+    }
+
+
+def test_a_split_team_is_shared_between_its_groups_and_a_joiner_goes_to_the_last(
+    cli, monkeypatch, env_setup
+):
+    monkeypatch.setenv("REFOCUS_NOW", "2027-01-04T09:00:00+00:00")
+    cli("init", "Split Trust", "--start", "2027-01-11")
+    cli("team", "add", "Big CMHT")
+    for name in ("Bo", "Cy", "Di", "Ed", "Fi", "Gu", "Mo"):
+        cli("staff", "add", name, "--team", "Big CMHT", "--start", "2026-01-01")
+    cli("trainer", "add", "Ruth Evans")
+    cli("trainer", "add", "Dai Morgan", "--lived-experience", "--stages", "workshop,coaching")
+    cli("manual", "set", "recovery-workshop", "--max-group", "4")
+    cli("cohort", "create", "W", "--team", "Big CMHT")
+    assert cli("schedule", "W").exit_code == 0
+    groups = [s for s in cli("sessions", "--json").json() if s["module"] == "recovery-workshop"]
+    assert len(groups) == 2
+    second_day = groups[1]["start"][:10]
+    cli("staff", "add", "Aaron", "--team", "Big CMHT", "--start", second_day)
+    monkeypatch.setenv("REFOCUS_NOW", "2027-03-01T09:00:00+00:00")
+    for group in groups:
+        assert cli("attend", str(group["id"]), "--all-present").exit_code == 0
+    first, second = (_marks(env_setup, g["id"]) for g in groups)
+    assert not set(first) & set(second)  # nobody is expected at both groups
+    assert set(first) | set(second) == {"Aaron", "Bo", "Cy", "Di", "Ed", "Fi", "Gu", "Mo"}
+    assert "Aaron" in second and set(first) == {"Bo", "Cy", "Di", "Ed"}

@@ -33,3 +33,25 @@ def test_late_joiners_get_catch_up_sessions(cli, monkeypatch):
     assert workshop[0]["expected"] == 2 and len(workshop[0]["trainers"]) == 2
     assert workshop[0]["start"] > "2027-03-01"
     assert cli("catchup", "--json").json()["missed"] == []
+
+
+def test_a_merge_keeps_the_catch_up_sessions_its_people_need(cli, monkeypatch):
+    assert cli("init", "Merge Trust", "--start", "2027-01-11").exit_code == 0
+    for team in ("North CMHT", "South CMHT"):
+        cli("team", "add", team)
+        cli("staff", "add", f"Manager {team}", "--team", team, "--manager", "--start", "2026-01-01")
+    cli("trainer", "add", "Ruth Evans")
+    cli("trainer", "add", "Dai Morgan", "--lived-experience", "--stages", "workshop,coaching")
+    cli("cohort", "create", "WAVE1", "--team", "North CMHT", "--team", "South CMHT")
+    assert cli("schedule", "WAVE1").exit_code == 0
+    monkeypatch.setenv("REFOCUS_NOW", "2027-03-01T09:00:00+00:00")
+    cli("staff", "add", "Late North", "--team", "North CMHT", "--start", "2027-02-20")
+    assert cli("catchup", "--schedule").exit_code == 0
+    catch_ups = [s["id"] for s in cli("sessions", "--json").json() if s["kind"] == "catch-up"]
+    assert catch_ups
+    merged = cli("team", "merge", "North CMHT", "--into", "South CMHT", "--on", "2027-03-02")
+    assert merged.exit_code == 0, merged
+    for session_id in catch_ups:
+        assert cli("session", "show", str(session_id), "--json").json()["status"] == "scheduled"
+    # Late North still has a catch-up planned, so catchup does not list them again.
+    assert "Late North" not in {m["name"] for m in cli("catchup", "--json").json()["missed"]}

@@ -197,3 +197,22 @@ def test_reach_is_keeping_up_with_what_the_team_has_had_so_far():
     assert (stages["practice-change"].completed, stages["practice-change"].staff) == (1, 2)
     assert stages["practice-change"].reach == 0.5
     assert stages["coaching"].reach is None  # not begun
+
+
+def test_a_cohort_is_split_at_its_own_median():
+    sessions = [
+        session(i, "workshop", "2027-02-01", [i], strategy="information-session")
+        for i in (1, 2, 3, 4)
+    ]
+    teams = {i: TeamFact(i, f"T{i}", "active", None, "A" if i < 3 else "B") for i in (1, 2, 3, 4)}
+    spells = {10 * i: whole_year(i) for i in (1, 2, 3, 4)}
+    marks = {(1, 10): "present", (3, 30): "present", (4, 40): "present"}  # T2 scores 0
+    impl = Implementation(facts(sessions, marks, spells, teams=teams))
+    assert impl.median == 1  # scores 1, 0, 1, 1
+    assert [s.level for s in impl.team_scores] == ["low", "low", "low", "low"]
+    # Cohort A alone (T1 = 1, T2 = 0): its median is 0.5, so T1 is high.
+    assert impl.split_within({1, 2}) == 0.5
+    assert {s.team.name: s.level for s in impl.team_scores if s.team.id in (1, 2)} == {
+        "T1": "high",
+        "T2": "low",
+    }
