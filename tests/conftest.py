@@ -96,3 +96,23 @@ def programme(cli) -> Callable[..., Result]:
     assert cli("team", "add", "North CMHT", "--site", "North", "--kind", "CMHT").exit_code == 0
     assert cli("team", "add", "South CMHT", "--site", "South", "--kind", "CMHT").exit_code == 0
     return cli
+
+
+def two_team_rollout(cli, folder: Path, per_team: int, programme: str) -> None:
+    """North and South CMHT with `per_team` staff each (North ids first), two trainers
+    who deliver every stage, and cohort W1 scheduled, all through the CLI."""
+    assert cli("init", programme, "--start", "2027-01-11").exit_code == 0
+    roster = ["name,team,start"]
+    for team in ("North CMHT", "South CMHT"):
+        assert cli("team", "add", team).exit_code == 0
+        roster += [f"{team[:5]} {n:04d},{team},2026-01-01" for n in range(per_team)]
+    (folder / "roster.csv").write_text("\n".join(roster) + "\n")
+    assert cli("staff", "import", str(folder / "roster.csv")).exit_code == 0
+    stages = "workshop,working-practices,coaching,practice-change"
+    for args in (
+        ("trainer", "add", "Tess Trainer", "--stages", stages),
+        ("trainer", "add", "Len Lived", "--lived-experience", "--stages", stages),
+        ("cohort", "create", "W1", "--team", "North CMHT", "--team", "South CMHT"),
+        ("schedule", "W1"),
+    ):
+        assert cli(*args).exit_code == 0, args

@@ -22,7 +22,7 @@ from collections import Counter
 from datetime import datetime
 
 import pytest
-from conftest import refocus_executable
+from conftest import refocus_executable, two_team_rollout
 
 STATUSES = ("present", "late", "left-early", "excused", "absent")
 LATER = "2027-06-15T09:00:00+00:00"  # half the plan is past, half still to come
@@ -33,21 +33,7 @@ KINDS = ("attend", "attend", "move", "staff")
 @pytest.fixture
 def rollout(cli, tmp_path):
     """Two teams of ten, two trainers and a scheduled cohort, made through the CLI."""
-    assert cli("init", "Busy Programme", "--start", "2027-01-11").exit_code == 0
-    roster = ["name,team,start"]
-    for team in ("North CMHT", "South CMHT"):
-        assert cli("team", "add", team).exit_code == 0
-        roster += [f"{team[:5]} {n},{team},2026-01-01" for n in range(PEOPLE_PER_TEAM)]
-    (tmp_path / "roster.csv").write_text("\n".join(roster) + "\n")
-    assert cli("staff", "import", str(tmp_path / "roster.csv")).exit_code == 0
-    stages = "workshop,working-practices,coaching,practice-change"
-    for args in (
-        ("trainer", "add", "Tess Trainer", "--stages", stages),
-        ("trainer", "add", "Len Lived", "--lived-experience", "--stages", stages),
-        ("cohort", "create", "W1", "--team", "North CMHT", "--team", "South CMHT"),
-        ("schedule", "W1"),
-    ):
-        assert cli(*args).exit_code == 0, args
+    two_team_rollout(cli, tmp_path, PEOPLE_PER_TEAM, "Busy Programme")
     return {s["id"]: s for s in cli("sessions", "--json").json()}
 
 
@@ -315,7 +301,7 @@ def test_a_team_merged_and_disbanded_at_once_ends_one_way(rollout, env_setup, cl
     assert sorted(code for _, code, _, _ in outcomes) == [0, 1], outcomes
     south = cli("team", "show", "South CMHT", "--json").json()
     north_staff = {p["name"] for p in cli("staff", "list", "--team", "North CMHT", "--json").json()}
-    southerners = {f"South {n}" for n in range(PEOPLE_PER_TEAM)}
+    southerners = {f"South {n:04d}" for n in range(PEOPLE_PER_TEAM)}
     if south["status"] == "merged":  # then its staff moved across with it
         assert southerners <= north_staff
     else:

@@ -18,7 +18,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from conftest import refocus_executable
+from conftest import refocus_executable, two_team_rollout
 
 LATE = "2028-06-01T09:00:00+00:00"  # every planned session is past
 KILLS = 6  # kill points per import
@@ -147,51 +147,8 @@ def kill_at_random_points(cli, db: Path, args: list[str], queries: list[str], la
 
 
 def test_a_killed_roster_import_is_all_or_nothing(cli, tmp_path, env_setup, monkeypatch):
-    assert cli("init", "Crash Programme", "--start", "2027-01-11").exit_code == 0
-    assert cli("team", "add", "North CMHT").exit_code == 0
-    rows = ["name,team,email,role,manager,start"]
-    teams = ["North CMHT", "New Team A", "New Team B"]
-    people = 3000
-    for n in range(people):
-        rows.append(
-            f"Person {n:05d},{teams[n % 3]},p{n}@nhs.example,nurse,"
-            f"{'yes' if n % 50 == 0 else 'no'},2026-{1 + n % 12:02d}-{1 + n % 28:02d}"
-        )
-    big = tmp_path / "big.csv"
-    big.write_text("\n".join(rows) + "\n")
-    args = ["staff", "import", str(big), "--create-teams"]
-    monkeypatch.setenv("REFOCUS_NOW", LATE)
-
-    queries = [
-        "SELECT count(*) FROM staff",
-        "SELECT count(*) FROM membership",
-        "SELECT count(*) FROM team",
-        "SELECT count(*) FROM audit",
-    ]
-    points, inconsistent, mid_write = kill_at_random_points(
-        cli, env_setup, args, queries, "roster import"
-    )
-    assert inconsistent == []
-    assert mid_write >= 1  # at least one kill landed inside the import's transaction
-
-
-def test_a_killed_register_import_is_all_or_nothing(cli, tmp_path, env_setup, monkeypatch):
-    assert cli("init", "Crash Programme", "--start", "2027-01-11").exit_code == 0
     per_team = 190
-    roster = ["name,team,start"]
-    for team in ("North CMHT", "South CMHT"):
-        assert cli("team", "add", team).exit_code == 0
-        roster += [f"{team[:5]} {n:04d},{team},2026-01-01" for n in range(per_team)]
-    (tmp_path / "roster.csv").write_text("\n".join(roster) + "\n")
-    assert cli("staff", "import", str(tmp_path / "roster.csv")).exit_code == 0
-    stages = "workshop,working-practices,coaching,practice-change"
-    for args in (
-        ("trainer", "add", "Tess Trainer", "--stages", stages),
-        ("trainer", "add", "Len Lived", "--lived-experience", "--stages", stages),
-        ("cohort", "create", "W1", "--team", "North CMHT", "--team", "South CMHT"),
-        ("schedule", "W1"),
-    ):
-        assert cli(*args).exit_code == 0, args
+    two_team_rollout(cli, tmp_path, per_team, "Crash Programme")
     register = ["session,id,status"]
     staff_of = {
         "North CMHT": range(1, per_team + 1),

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 
-def test_late_joiners_get_catch_up_sessions(cli, monkeypatch):
+def _two_teams_scheduled(cli) -> None:
+    """North and South CMHT, a manager each, two trainers, cohort WAVE1 scheduled."""
     assert cli("init", "Catch-up Trust", "--start", "2027-01-11").exit_code == 0
     for team in ("North CMHT", "South CMHT"):
         cli("team", "add", team)
@@ -12,6 +13,10 @@ def test_late_joiners_get_catch_up_sessions(cli, monkeypatch):
     cli("trainer", "add", "Dai Morgan", "--lived-experience", "--stages", "workshop,coaching")
     cli("cohort", "create", "WAVE1", "--team", "North CMHT", "--team", "South CMHT")
     assert cli("schedule", "WAVE1").exit_code == 0
+
+
+def test_late_joiners_get_catch_up_sessions(cli, monkeypatch):
+    _two_teams_scheduled(cli)
     assert cli("catchup", "--json").json()["missed"] == []
     monkeypatch.setenv("REFOCUS_NOW", "2027-03-01T09:00:00+00:00")
     cli("staff", "add", "Late North", "--team", "North CMHT", "--start", "2027-02-20")
@@ -36,14 +41,7 @@ def test_late_joiners_get_catch_up_sessions(cli, monkeypatch):
 
 
 def test_a_merge_keeps_the_catch_up_sessions_its_people_need(cli, monkeypatch):
-    assert cli("init", "Merge Trust", "--start", "2027-01-11").exit_code == 0
-    for team in ("North CMHT", "South CMHT"):
-        cli("team", "add", team)
-        cli("staff", "add", f"Manager {team}", "--team", team, "--manager", "--start", "2026-01-01")
-    cli("trainer", "add", "Ruth Evans")
-    cli("trainer", "add", "Dai Morgan", "--lived-experience", "--stages", "workshop,coaching")
-    cli("cohort", "create", "WAVE1", "--team", "North CMHT", "--team", "South CMHT")
-    assert cli("schedule", "WAVE1").exit_code == 0
+    _two_teams_scheduled(cli)
     monkeypatch.setenv("REFOCUS_NOW", "2027-03-01T09:00:00+00:00")
     cli("staff", "add", "Late North", "--team", "North CMHT", "--start", "2027-02-20")
     assert cli("catchup", "--schedule").exit_code == 0
