@@ -115,10 +115,7 @@ def attend(
     with opened(db) as store:
         record = attendance.session_for_register(store, session, force)
         curriculum = overrides.curriculum(store, manual)
-        audience = {m.key: m.audience for m in curriculum.modules}.get(
-            record["module"], "whole-team"
-        )
-        people = attendance.expected(store, record, audience)
+        people = attendance.expected(store, record, curriculum.audience(record["module"]))
         said = []
         for flag, names, status in (
             ("--present", present, "present"),

@@ -29,13 +29,18 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=indent, ensure_ascii=False, default=str) + "\n")
 
 
-def print_csv(rows: Sequence[dict[str, Any]], columns: Columns) -> None:
+def write_csv(out: Any, rows: Sequence[dict[str, Any]], columns: Columns) -> None:
+    """Rows as CSV with a header of column keys; formula-looking cells neutralised."""
     from refocus_cli.core.exports import spreadsheet_safe
 
-    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\n")
     writer.writerow([key for key, _ in columns])
     for row in rows:
         writer.writerow([spreadsheet_safe(_plain(row.get(key))) for key, _ in columns])
+
+
+def print_csv(rows: Sequence[dict[str, Any]], columns: Columns) -> None:
+    write_csv(sys.stdout, rows, columns)
 
 
 def _plain(value: Any) -> Any:

@@ -61,6 +61,15 @@ def progress_data(impl: Implementation, team_ids: set[int] | None) -> dict[str, 
     return {"as_of": impl.facts.as_of.isoformat(), "teams": progress_records(impl, team_ids)}
 
 
+def _progress_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Progress flattened to one row per team and stage, for CSV."""
+    return [
+        {"team": team["name"], "cohort": team["cohort"], **stage}
+        for team in data["teams"]
+        for stage in team["stages"]
+    ]
+
+
 def progress(
     cohort: CohortArg = None,
     on: AsOfOpt = None,
@@ -78,11 +87,7 @@ def progress(
     if as_json:
         print_json(data)
         return
-    flat = [
-        {"team": team["name"], "cohort": team["cohort"], **stage}
-        for team in data["teams"]
-        for stage in team["stages"]
-    ]
+    flat = _progress_rows(data)
     if as_csv:
         from refocus_cli.cli.output import print_csv
 
@@ -327,6 +332,13 @@ OutOpt = Annotated[
 def _export_rows(store: Store, what: str, manual: Path | None, on: str | None) -> list[dict]:
     if what not in EXPORTS:
         raise InvalidInput(f"cannot export {what!r}: choose one of {', '.join(EXPORTS)}")
+    if what in ("participation", "progress", "milestones"):
+        impl, _ = _measure(store, manual, on)
+        if what == "participation":
+            return _staff_rows(participation_data(impl, None)["staff"])[0]
+        if what == "progress":
+            return _progress_rows(progress_data(impl, None))
+        return milestones_data(impl, None)["milestones"]
     # --on and --manual shape only the report exports, but a bad one is refused for all.
     from refocus_cli.store import overrides
 
@@ -344,35 +356,18 @@ def _export_rows(store: Store, what: str, manual: Path | None, on: str | None) -
         from refocus_cli.store import staff
 
         return staff.listing(store, include_left=True)
-    if what == "teams":
-        from refocus_cli.store import teams
+    from refocus_cli.store import teams
 
-        return teams.listing(store)
-    impl, _ = _measure(store, manual, on)
-    if what == "participation":
-        return _staff_rows(participation_data(impl, None)["staff"])[0]
-    if what == "progress":
-        return [
-            {"team": team["name"], "cohort": team["cohort"], **stage}
-            for team in progress_data(impl, None)["teams"]
-            for stage in team["stages"]
-        ]
-    return milestones_data(impl, None)["milestones"]
+    return teams.listing(store)
 
 
 def _csv_text(rows: list[dict]) -> str:
-    import csv
     import io
 
-    from refocus_cli.cli.output import _plain
-    from refocus_cli.core.exports import spreadsheet_safe
+    from refocus_cli.cli.output import write_csv
 
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    keys = list(rows[0].keys()) if rows else []
-    writer.writerow(keys)
-    for row in rows:
-        writer.writerow([spreadsheet_safe(_plain(row.get(k))) for k in keys])
+    write_csv(buffer, rows, [(key, key) for key in (rows[0] if rows else {})])
     return buffer.getvalue()
 
 

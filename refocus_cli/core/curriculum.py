@@ -200,6 +200,11 @@ class Curriculum:
                 return module
         raise NotFound(f"no module {key!r}: see refocus manual list")
 
+    def audience(self, key: str) -> str:
+        """Who a module's sessions are for; a session of a module no longer in this
+        manual (a custom one, say) is taken to be for the whole team."""
+        return next((m.audience for m in self.modules if m.key == key), "whole-team")
+
     def modules_of(self, stage: str) -> tuple[Module, ...]:
         """A stage's modules in the order a team takes them."""
         self.stage(stage)

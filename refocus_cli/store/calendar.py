@@ -57,32 +57,23 @@ def staff_session_ids(store: Store, ref: str, curriculum: Curriculum) -> list[in
     """The sessions a member of staff is expected at: their teams' while they were in
     them (managers-only and clinical ones only if they are, and only their own group
     where a team is split), and catch-ups they are invited to."""
-    from refocus_cli.store import attendance, sessions
     from refocus_cli.store.staff import find_staff
 
     person = find_staff(store, ref)
-    audiences = {m.key: m.audience for m in curriculum.modules}
     ids = {
         r[0]
         for r in store.db.execute(
             "SELECT session_id FROM session_invitee WHERE staff_id = ?", [person["id"]]
         )
     }
-    candidates = [
-        r[0]
-        for r in store.db.execute(
-            "SELECT DISTINCT st.session_id FROM session_team st JOIN session s "
-            "ON s.id = st.session_id WHERE s.kind = 'planned' AND st.team_id IN "
-            "(SELECT team_id FROM membership WHERE staff_id = ?)",
-            [person["id"]],
-        )
-    ]
-    for session_id in candidates:
-        session = sessions.get(store, str(session_id))
-        audience = audiences.get(session["module"], "whole-team")
-        people = attendance.expected(store, session, audience, include_attended=True)
-        if any(p["id"] == person["id"] for p in people):
-            ids.add(session_id)
+    for row in store.rows(
+        "SELECT DISTINCT s.id, s.kind, s.module, s.occurrence, s.start_utc FROM session s "
+        "JOIN session_team st ON st.session_id = s.id WHERE s.kind = 'planned' AND "
+        "st.team_id IN (SELECT team_id FROM membership WHERE staff_id = ?)",
+        [person["id"]],
+    ):
+        if any(p["id"] == person["id"] for p in _expected_at(store, curriculum, row)):
+            ids.add(row["id"])
     return sorted(ids)
 
 
@@ -160,17 +151,23 @@ def calendar_sessions(
     return result
 
 
-def _attendees(store: Store, row: dict[str, Any], curriculum: Curriculum) -> tuple[Person, ...]:
+def _expected_at(store: Store, curriculum: Curriculum, row: dict[str, Any]) -> list[dict]:
+    """Who is expected at a session row (id, kind, module, occurrence, start_utc),
+    each group of a split team getting its own share."""
     from refocus_cli.store import attendance
 
-    audience = {m.key: m.audience for m in curriculum.modules}.get(row["module"], "whole-team")
-    tz = store.tz()
     session = {
         "id": row["id"],
         "kind": row["kind"],
         "module": row["module"],
         "occurrence": row["occurrence"],
-        "start": datetime.fromisoformat(row["start_utc"]).astimezone(tz).isoformat(),
+        "start": datetime.fromisoformat(row["start_utc"]).astimezone(store.tz()).isoformat(),
     }
-    people = attendance.expected(store, session, audience)
+    return attendance.expected(
+        store, session, curriculum.audience(row["module"]), include_attended=True
+    )
+
+
+def _attendees(store: Store, row: dict[str, Any], curriculum: Curriculum) -> tuple[Person, ...]:
+    people = _expected_at(store, curriculum, row)
     return tuple(Person(p["name"], p["email"], "participant") for p in people)

@@ -80,7 +80,6 @@ def write(
 def _registers(store: Store, curriculum: Curriculum, today: date, seed: int) -> tuple[int, int]:
     """Simulated registers for every session before `today`, which are then held."""
     tz = store.tz()
-    audiences = {m.key: m.audience for m in curriculum.modules}
     links: dict[int, list[int]] = defaultdict(list)
     for session_id, team_id in store.db.execute(
         "SELECT session_id, team_id FROM session_team ORDER BY session_id, team_id"
@@ -100,7 +99,7 @@ def _registers(store: Store, curriculum: Curriculum, today: date, seed: int) -> 
                     row[2],
                     row[3],
                     row[4],
-                    audiences.get(row[2], "whole-team"),
+                    curriculum.audience(row[2]),
                     tuple(links[row[0]]),
                 )  # fmt: skip
             )

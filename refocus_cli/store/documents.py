@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-from refocus_cli.core.curriculum import Curriculum, Module
+from refocus_cli.core.curriculum import Curriculum
 from refocus_cli.core.documents import PARTS, DocumentView, Person, document_view
-from refocus_cli.core.errors import InvalidInput, NotFound
+from refocus_cli.core.errors import InvalidInput
 from refocus_cli.store import attendance, sessions
 from refocus_cli.store.database import Store
 
 
-def find_module(curriculum: Curriculum, key: str) -> Module:
-    for module in curriculum.modules:
-        if module.key == key.strip().lower():
-            return module
-    known = ", ".join(m.key for m in curriculum.modules)
-    raise NotFound(f"no module {key!r}: choose one of {known} (see `refocus manual list`)")
-
-
-def _stage_title(curriculum: Curriculum, key: str) -> str:
-    return next((s.title for s in curriculum.stages if s.key == key), key)
-
-
 def module_view(store: Store, curriculum: Curriculum, key: str) -> DocumentView:
-    module = find_module(curriculum, key)
+    module = curriculum.module(key.strip().lower())
     return document_view(
         store.programme()["name"],
         module,
-        _stage_title(curriculum, module.stage),
+        curriculum.stage(module.stage).title,
         generated=store.today().isoformat(),
     )
 
@@ -41,7 +29,7 @@ def session_view(
 ) -> DocumentView:
     """A session's pack view; refuses a session nobody is expected at when people matter."""
     session = sessions.get(store, ref)
-    module = find_module(curriculum, session["module"])
+    module = curriculum.module(session["module"])
     people = attendance.expected(store, session, module.audience, include_attended=True)
     if need_people and not people and {"handouts", "register"} & set(parts):
         raise InvalidInput(
@@ -55,7 +43,7 @@ def session_view(
     return document_view(
         store.programme()["name"],
         module,
-        _stage_title(curriculum, module.stage),
+        curriculum.stage(module.stage).title,
         session=session,
         people=[Person(p["id"], p["name"], p["role"] or "", p["team"] or "") for p in people],
         marks=marks,

@@ -48,7 +48,6 @@ def load_facts(store: Store, curriculum: Curriculum, as_of: date) -> Facts:
     invitees: dict[int, list[int]] = defaultdict(list)
     for session_id, staff_id in db.execute("SELECT session_id, staff_id FROM session_invitee"):
         invitees[session_id].append(staff_id)
-    audiences = {module.key: module.audience for module in curriculum.modules}
     sessions = []
     days: dict[str, date] = {}  # many sessions share a start time
     for row in db.execute(
@@ -69,7 +68,7 @@ def load_facts(store: Store, curriculum: Curriculum, as_of: date) -> Facts:
                 status=row[6],
                 day=day,
                 team_ids=tuple(team_links.get(row[0], ())),
-                audience=audiences.get(row[2], "whole-team"),
+                audience=curriculum.audience(row[2]),
                 invitees=tuple(invitees.get(row[0], ())),
             )
         )
