@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from refocus_cli.core.bulk import without_gc
 from refocus_cli.core.measures import Implementation
 from refocus_cli.core.programme import STRATEGIES
-from refocus_cli.core.register import without_gc
 
 
 def _ratio(value: float | None) -> float | None:

@@ -12,6 +12,7 @@ from collections import defaultdict
 from datetime import date
 from functools import cached_property
 
+from refocus_cli.core.bulk import without_gc
 from refocus_cli.core.catchup import Spell
 from refocus_cli.core.measure_facts import (
     Facts,
@@ -24,7 +25,7 @@ from refocus_cli.core.measure_facts import (
     TeamScore,
 )
 from refocus_cli.core.programme import STAGES, STRATEGIES
-from refocus_cli.core.register import ATTENDED, without_gc
+from refocus_cli.core.register import ATTENDED
 
 # Roles that are not clinical: they are not expected at clinical-only sessions.
 NON_CLINICAL = ("admin", "reception", "secretar", "clerk")

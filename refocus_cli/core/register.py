@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import gc
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
-from typing import ParamSpec, TypeVar
 
+from refocus_cli.core.bulk import without_gc
 from refocus_cli.core.errors import FileProblems, InvalidInput
 from refocus_cli.core.tabular import Table
 
@@ -75,32 +72,6 @@ def _column(headers: list[str], names: tuple[str, ...]) -> int | None:
 
 def _cell(cells: list[str], at: int | None) -> str:
     return cells[at].strip() if at is not None and at < len(cells) else ""
-
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def without_gc(fn: Callable[P, R]) -> Callable[P, R]:
-    """Run `fn` with the cyclic garbage collector paused.
-
-    Reading a 300,000-row register, or measuring a national programme, builds
-    hundreds of thousands of small objects and no reference cycles; the collector's
-    repeated passes over them free nothing and cost a fifth to a quarter of the time.
-    Reference counting still frees everything as usual.
-    """
-
-    @wraps(fn)
-    def paused(*args: P.args, **kwargs: P.kwargs) -> R:
-        if not gc.isenabled():
-            return fn(*args, **kwargs)
-        gc.disable()
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            gc.enable()
-
-    return paused
 
 
 @without_gc

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from refocus_cli.core.bulk import without_gc
 from refocus_cli.core.errors import Ambiguous, Conflict, InvalidInput, NotFound
 from refocus_cli.core.measures import is_clinical
-from refocus_cli.core.register import STATUSES, group_share, without_gc
+from refocus_cli.core.register import STATUSES, group_share
 from refocus_cli.store import sessions
 from refocus_cli.store.database import Store
 from refocus_cli.store.lookup import record_id
@@ -28,7 +29,6 @@ class Outcome:
     changed: int = 0
     unchanged: int = 0
     held: int = 0
-    unmarked: list[dict] = field(default_factory=list)
 
 
 def session_for_register(store: Store, ref: str, force: bool) -> dict[str, Any]:

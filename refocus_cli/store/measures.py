@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime
 
+from refocus_cli.core.bulk import without_gc
 from refocus_cli.core.catchup import Spell
 from refocus_cli.core.curriculum import Curriculum
 from refocus_cli.core.measure_facts import Facts, SessionFact, StaffFact, TeamFact
 from refocus_cli.core.measures import Implementation
-from refocus_cli.core.register import without_gc
 from refocus_cli.store.database import Store
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
+from refocus_cli.core.bulk import without_gc
 from refocus_cli.core.errors import FileProblems
-from refocus_cli.core.register import RegisterLine, without_gc
+from refocus_cli.core.register import RegisterLine
 from refocus_cli.store.database import Store
 from refocus_cli.store.lookup import record_id
 
