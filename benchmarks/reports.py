@@ -137,7 +137,7 @@ def register_by_day(db: Path) -> tuple[dict[date, list[tuple[int, int]]], dict[i
         ).fetchall()
     finally:
         connection.close()
-    from refocus_cli.core.curriculum import load_curriculum
+    from refocus_cli.readers.manual import load_curriculum
 
     audiences = {module.key: module.audience for module in load_curriculum().modules}
 

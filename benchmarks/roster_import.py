@@ -171,7 +171,7 @@ def build_template(refocus: str, folder: Path, teams: list[tuple[str, str, str]]
     add_teams = (
         "import json, sys\n"
         "from pathlib import Path\n"
-        "from refocus_cli.cli.context import opened\n"
+        "from refocus_cli.services.context import opened\n"
         "from refocus_cli.store.teams import add_many\n"
         "with opened(Path(sys.argv[1])) as store:\n"
         "    add_many(store, [tuple(team) for team in json.load(sys.stdin)])\n"

@@ -46,7 +46,6 @@ from time import perf_counter
 
 from _timing import CommandFailed, median, print_table, refocus_executable, run_once
 
-from refocus_cli.core.curriculum import load_curriculum
 from refocus_cli.core.scheduler import (
     AM,
     PM,
@@ -61,6 +60,7 @@ from refocus_cli.core.scheduler import (
     rollout_tail,
 )
 from refocus_cli.core.workdays import WorkCalendar, work_calendar
+from refocus_cli.readers.manual import load_curriculum
 from refocus_cli.store.planning import steps_from
 
 START = date(2027, 1, 11)  # a Monday
@@ -963,7 +963,7 @@ def build_database(refocus: str, db: Path, inputs: Inputs, folder: Path) -> None
     add_teams = (
         "import json, sys\n"
         "from pathlib import Path\n"
-        "from refocus_cli.cli.context import opened\n"
+        "from refocus_cli.services.context import opened\n"
         "from refocus_cli.store.teams import add_many\n"
         "with opened(Path(sys.argv[1])) as store:\n"
         "    add_many(store, [tuple(team) for team in json.load(sys.stdin)])\n"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import refocus_executable
 
-from refocus_cli.core.dates import system_clock
+from refocus_cli.services.context import system_clock
 from refocus_cli.store import staff
 from refocus_cli.store.database import open_store
 

@@ -217,8 +217,8 @@ def test_a_broken_custom_template_is_named_with_its_line(prog, sh, tmp_path):
 
 def test_the_rendered_template_source_matches_the_golden_copy(prog):
     """The Typst source of a fixed view: a change to the templates shows up here."""
-    from refocus_cli.core.curriculum import load_curriculum
     from refocus_cli.core.documents import Person, document_view
+    from refocus_cli.readers.manual import load_curriculum
     from refocus_cli.render.documents import render_source
 
     curriculum = load_curriculum()

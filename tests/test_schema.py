@@ -8,7 +8,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from refocus_cli.core.dates import system_clock
+from refocus_cli.services.context import system_clock
 from refocus_cli.store.database import open_store
 from refocus_cli.store.migrations import NAMES
 

@@ -29,8 +29,8 @@ from refocus_cli.cli import (
     trainer,
     venue,
 )
-from refocus_cli.cli.context import set_actor
 from refocus_cli.core.errors import FileProblems, RefocusError
+from refocus_cli.services.context import set_actor
 
 
 class RefocusGroup(TyperGroup):

@@ -9,11 +9,11 @@ from typing import Annotated, Any
 
 import typer
 
-from refocus_cli.cli.context import opened
 from refocus_cli.cli.options import DEFAULT_DB, DbOpt, JsonOpt, ManualOpt
 from refocus_cli.cli.output import message, print_json
 from refocus_cli.core.errors import InvalidInput
 from refocus_cli.core.programme import clean_name
+from refocus_cli.services.context import opened
 
 
 def _people(flag: str, help_text: str) -> Any:
@@ -74,7 +74,8 @@ def attend(
     as_json: JsonOpt = False,
 ) -> None:
     """Record attendance at a session; it is then held. Recording twice changes nothing."""
-    from refocus_cli.store import attendance, overrides, registers
+    from refocus_cli.services import manual as manual_service
+    from refocus_cli.store import attendance, registers
 
     lines = None
     source = str(register) if register else ""
@@ -114,7 +115,7 @@ def attend(
         )
     with opened(db) as store:
         record = attendance.session_for_register(store, session, force)
-        curriculum = overrides.curriculum(store, manual)
+        curriculum = manual_service.curriculum(store, manual)
         people = attendance.expected(store, record, curriculum.audience(record["module"]))
         said = []
         for flag, names, status in (

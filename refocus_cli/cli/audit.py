@@ -8,11 +8,11 @@ from typing import Annotated
 
 import typer
 
-from refocus_cli.cli.context import opened
 from refocus_cli.cli.options import DEFAULT_DB, CsvOpt, DbOpt, JsonOpt
 from refocus_cli.cli.output import emit, message
 from refocus_cli.core.dates import iso_utc, parse_date
 from refocus_cli.core.errors import InvalidInput
+from refocus_cli.services.context import opened
 
 AUDIT_COLUMNS = [
     ("when", "When"),

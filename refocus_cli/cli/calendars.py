@@ -7,10 +7,10 @@ from typing import Annotated
 
 import typer
 
-from refocus_cli.cli.context import opened
 from refocus_cli.cli.options import DEFAULT_DB, DbOpt, JsonOpt, ManualOpt
 from refocus_cli.cli.output import message, print_json
 from refocus_cli.core.errors import InvalidInput
+from refocus_cli.services.context import opened
 
 publish_app = typer.Typer(help="Publish sessions to a shared calendar server.")
 
@@ -65,12 +65,13 @@ def calendar_bytes(
     from refocus_cli.core.calendar import first_and_last_year, parse_alarms
     from refocus_cli.core.programme import clean_email
     from refocus_cli.render.calendar import render_ics
-    from refocus_cli.store import calendar, overrides
+    from refocus_cli.services import manual as manual_service
+    from refocus_cli.store import calendar
 
     alarms = parse_alarms(alarm)
     if organiser is not None:
         organiser = clean_email(organiser)
-    curriculum = overrides.curriculum(store, manual)
+    curriculum = manual_service.curriculum(store, manual)
     sessions = calendar.calendar_sessions(store, curriculum, choice, ref, with_attendees)
     programme = store.programme()
     name = programme["name"] + (f" - {ref}" if ref else "")
@@ -154,6 +155,7 @@ def publish_caldav(
     import os
 
     from refocus_cli.render import caldav
+    from refocus_cli.services import manual as manual_service
 
     if not any([cohort, team, trainer, staff, every]):
         every = True
@@ -166,11 +168,11 @@ def publish_caldav(
     if user and _plain_http_off_machine(url):
         message(f"Warning: {url} is not https: the password for {user} travels unencrypted.")
     from refocus_cli.core.calendar import parse_alarms
-    from refocus_cli.store import calendar, overrides
+    from refocus_cli.store import calendar
 
     alarms = parse_alarms(alarm)
     with opened(db) as store:
-        curriculum = overrides.curriculum(store, manual)
+        curriculum = manual_service.curriculum(store, manual)
         chosen = calendar.calendar_sessions(store, curriculum, choice, ref)
         programme, today = store.programme(), store.today()
     events = caldav.session_events(

@@ -6,9 +6,9 @@ from typing import Annotated
 
 import typer
 
-from refocus_cli.cli.context import opened, stored_at_once
 from refocus_cli.cli.options import DEFAULT_DB, CsvOpt, DbOpt, JsonOpt, ManualOpt
 from refocus_cli.cli.output import emit, message, print_json
+from refocus_cli.services.context import opened, stored_at_once
 
 
 def catchup(
@@ -22,15 +22,14 @@ def catchup(
     as_csv: CsvOpt = False,
 ) -> None:
     """List staff who missed training their team has had (joined late, moved, absent)."""
+    from refocus_cli.services import manual as manual_service
     from refocus_cli.store import catchup as catchup_store
 
     with opened(db) as store, stored_at_once(store, not schedule):
         found = catchup_store.gaps(store, team)
         planned = []
         if schedule and found:
-            from refocus_cli.store import overrides
-
-            planned = catchup_store.schedule(store, found, overrides.curriculum(store, manual))
+            planned = catchup_store.schedule(store, found, manual_service.curriculum(store, manual))
     rows = [
         {
             "staff_id": g.staff_id,

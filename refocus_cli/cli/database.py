@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from refocus_cli.cli.context import opened
 from refocus_cli.cli.options import DEFAULT_DB, DbOpt, JsonOpt
 from refocus_cli.cli.output import message, print_json
+from refocus_cli.services.context import opened
 
 app = typer.Typer(
     help="Database path, migrations, backup, restore and check.", no_args_is_help=True

@@ -7,10 +7,10 @@ from typing import Annotated
 
 import typer
 
-from refocus_cli.cli.context import opened
 from refocus_cli.cli.options import DEFAULT_DB, DbOpt, JsonOpt, ManualOpt
 from refocus_cli.cli.output import message, print_json
 from refocus_cli.core.programme import DEFAULT_REGION, DEFAULT_TIMEZONE
+from refocus_cli.services.context import opened
 
 
 def demo(
@@ -28,9 +28,10 @@ def demo(
     """Build a realistic programme months under way (turnover, a disbanded team, registers
     for past sessions), with its calendar, a session pack and the steering-group report."""
     from refocus_cli.core import demo as demo_core
-    from refocus_cli.core.curriculum import load_curriculum
-    from refocus_cli.core.dates import local_today, system_clock, zone
+    from refocus_cli.core.dates import local_today, zone
     from refocus_cli.core.errors import InvalidInput
+    from refocus_cli.readers.manual import load_curriculum
+    from refocus_cli.services.context import system_clock
     from refocus_cli.store import demo as demo_store
 
     today = local_today(system_clock, zone(DEFAULT_TIMEZONE))
@@ -62,8 +63,9 @@ def _outputs(store, plan, out: Path, manual) -> dict[str, Path]:
     from refocus_cli.render.files import write_atomically
     from refocus_cli.render.report import render_report
     from refocus_cli.render.sheets import write_roster_csv
+    from refocus_cli.services import manual as manual_service
     from refocus_cli.store import demo as demo_store
-    from refocus_cli.store import documents, overrides
+    from refocus_cli.store import documents
 
     files = {"roster": out / "roster.csv", "calendar": out / "calendar.ics"}
     write_roster_csv(files["roster"], plan.roster)
@@ -76,7 +78,7 @@ def _outputs(store, plan, out: Path, manual) -> dict[str, Path]:
     first = demo_store.first_held_workshop(store, plan.cohorts[0][0])
     if first is not None:
         files["pack"] = out / f"pack-session-{first}.pdf"
-        curriculum = overrides.curriculum(store, manual)
+        curriculum = manual_service.curriculum(store, manual)
         view = documents.session_view(store, curriculum, str(first), need_people=False)
         write_atomically(files["pack"], render("pack.typ.j2", view, "pdf"))
     files["report"] = out / "report.html"

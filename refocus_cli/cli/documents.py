@@ -7,10 +7,10 @@ from typing import Annotated
 
 import typer
 
-from refocus_cli.cli.context import opened
 from refocus_cli.cli.options import DEFAULT_DB, DbOpt, ManualOpt
 from refocus_cli.cli.output import message
 from refocus_cli.core.errors import InvalidInput
+from refocus_cli.services.context import opened
 
 TemplatesOpt = Annotated[
     Path | None,
@@ -40,13 +40,14 @@ def handout(
     """The participant handout for a module: aims, key messages, activities, reflection."""
     from refocus_cli.render.documents import render
     from refocus_cli.render.files import write_atomically
-    from refocus_cli.store import documents, overrides
+    from refocus_cli.services import manual as manual_service
+    from refocus_cli.store import documents
 
     fmt = fmt.strip().lower()
     if fmt not in FORMATS:
         raise InvalidInput(f"--format {fmt!r}: choose pdf or html")
     with opened(db) as store:
-        curriculum = overrides.curriculum(store, manual)
+        curriculum = manual_service.curriculum(store, manual)
         if session is None:
             view = documents.module_view(store, curriculum, module)
         else:
@@ -93,7 +94,8 @@ def pack(
     from refocus_cli.core.documents import parse_parts
     from refocus_cli.render.documents import render
     from refocus_cli.render.files import write_atomically
-    from refocus_cli.store import documents, overrides
+    from refocus_cli.services import manual as manual_service
+    from refocus_cli.store import documents
 
     parts = parse_parts(only)
     if (cohort is None) != (stage is None):
@@ -103,7 +105,7 @@ def pack(
     if session is None and cohort is None:
         raise InvalidInput("name a session (refocus pack ID -o pack.pdf) or --cohort C --stage S")
     with opened(db) as store:
-        curriculum = overrides.curriculum(store, manual)
+        curriculum = manual_service.curriculum(store, manual)
         if session is not None:
             view = documents.session_view(store, curriculum, session, parts)
             if set(parts) <= {"certificates"} and not view.certified:

@@ -130,15 +130,15 @@ def show(
 
 def _curriculum(manual: Path | None, db: Path) -> Curriculum:
     """The manual, with the programme's own numbers when there is a database to read them from."""
-    from refocus_cli.core.curriculum import load_curriculum
+    from refocus_cli.readers.manual import load_curriculum
+    from refocus_cli.services import manual as manual_service
 
     if not db.is_file():
         return load_curriculum(manual)
-    from refocus_cli.cli.context import opened
-    from refocus_cli.store import overrides
+    from refocus_cli.services.context import opened
 
     with opened(db) as store:
-        return overrides.curriculum(store, manual)
+        return manual_service.curriculum(store, manual)
 
 
 @app.command("set")
@@ -154,9 +154,9 @@ def set_numbers(
     db: DbOpt = DEFAULT_DB,
 ) -> None:
     """Give this programme its own durations, session counts, spacing or group size."""
-    from refocus_cli.cli.context import opened
-    from refocus_cli.core.curriculum import load_curriculum
     from refocus_cli.core.errors import InvalidInput
+    from refocus_cli.readers.manual import load_curriculum
+    from refocus_cli.services.context import opened
     from refocus_cli.store import overrides
 
     changes = {
@@ -189,8 +189,8 @@ def reset(
     db: DbOpt = DEFAULT_DB,
 ) -> None:
     """Go back to the manual's numbers for a module."""
-    from refocus_cli.cli.context import opened
-    from refocus_cli.core.curriculum import load_curriculum
+    from refocus_cli.readers.manual import load_curriculum
+    from refocus_cli.services.context import opened
     from refocus_cli.store import overrides
 
     key = load_curriculum(manual).module(module.strip().lower()).key

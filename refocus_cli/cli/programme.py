@@ -6,11 +6,11 @@ from typing import Annotated
 
 import typer
 
-from refocus_cli.cli.context import opened
 from refocus_cli.cli.options import DEFAULT_DB, DbOpt, JsonOpt
 from refocus_cli.cli.output import message, print_json, print_record
 from refocus_cli.core.dates import parse_date, zone
 from refocus_cli.core.programme import DEFAULT_REGION, DEFAULT_TIMEZONE, clean_name, region_key
+from refocus_cli.services.context import opened
 
 
 def init(

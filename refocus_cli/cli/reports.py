@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from refocus_cli.cli.context import effective_date, opened
 from refocus_cli.cli.options import DEFAULT_DB, CsvOpt, DbOpt, JsonOpt, ManualOpt
 from refocus_cli.cli.output import message, print_json, print_table
 from refocus_cli.core.errors import InvalidInput
 from refocus_cli.render.files import write_atomically
+from refocus_cli.services.context import effective_date, opened
 
 if TYPE_CHECKING:
     from refocus_cli.core.measures import Implementation
@@ -36,7 +36,8 @@ def _pct(value: float | None) -> str:
 def _measure(
     store: Store, manual: Path | None, on: str | None, cohort: str | None = None
 ) -> tuple[Implementation, set[int] | None]:
-    from refocus_cli.store import measures, overrides
+    from refocus_cli.services import manual as manual_service
+    from refocus_cli.store import measures
 
     team_ids = None
     if cohort is not None:
@@ -44,7 +45,7 @@ def _measure(
 
         team_ids = team_ids_of(store, cohort)
     as_of = effective_date(store, on)
-    impl = measures.implementation(store, overrides.curriculum(store, manual), as_of)
+    impl = measures.implementation(store, manual_service.curriculum(store, manual), as_of)
     return impl, team_ids
 
 
@@ -330,6 +331,8 @@ OutOpt = Annotated[
 
 
 def _export_rows(store: Store, what: str, manual: Path | None, on: str | None) -> list[dict]:
+    from refocus_cli.services import manual as manual_service
+
     if what not in EXPORTS:
         raise InvalidInput(f"cannot export {what!r}: choose one of {', '.join(EXPORTS)}")
     if what in ("participation", "progress", "milestones"):
@@ -340,10 +343,9 @@ def _export_rows(store: Store, what: str, manual: Path | None, on: str | None) -
             return _progress_rows(progress_data(impl, None))
         return milestones_data(impl, None)["milestones"]
     # --on and --manual shape only the report exports, but a bad one is refused for all.
-    from refocus_cli.store import overrides
 
     effective_date(store, on)
-    overrides.curriculum(store, manual)
+    manual_service.curriculum(store, manual)
     if what == "sessions":
         from refocus_cli.store import sessions
 

@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from refocus_cli.cli.context import opened, stored_at_once
 from refocus_cli.cli.options import DEFAULT_DB, DbOpt, JsonOpt, ManualOpt
 from refocus_cli.cli.output import emit, message, print_json
+from refocus_cli.services.context import opened, stored_at_once
 
 STAGE_MARKS = {"workshop": "W", "working-practices": "P", "coaching": "C", "practice-change": "R"}
 LONG_PLAN = 150  # sessions; longer plans are summarised by stage instead of listed
@@ -29,11 +29,12 @@ def schedule(
 ) -> None:
     """Plan every session of all four stages for a cohort: trainers, venues, dates."""
     from refocus_cli.core.dates import parse_date
-    from refocus_cli.store import overrides, planning, sessions
+    from refocus_cli.services import manual as manual_service
+    from refocus_cli.store import planning, sessions
 
     first = parse_date(start, "--start") if start is not None else None
     with opened(db) as store, stored_at_once(store, dry_run):
-        curriculum = overrides.curriculum(store, manual)
+        curriculum = manual_service.curriculum(store, manual)
         result = planning.plan_cohort(store, cohort, first, curriculum)
         if not dry_run:
             sessions.save_plan(store, result.cohort["id"], result.plan.sessions)
@@ -143,10 +144,11 @@ def replan(
     as_json: JsonOpt = False,
 ) -> None:
     """Repair a cohort's plan after cancellations or new unavailability; print what moved."""
-    from refocus_cli.store import overrides, planning, sessions
+    from refocus_cli.services import manual as manual_service
+    from refocus_cli.store import planning, sessions
 
     with opened(db) as store, stored_at_once(store, dry_run):
-        curriculum = overrides.curriculum(store, manual)
+        curriculum = manual_service.curriculum(store, manual)
         repair = planning.replan_cohort(store, cohort, curriculum)
         if not dry_run:
             sessions.apply_repair(store, repair.cohort["id"], repair.moved, repair.added)

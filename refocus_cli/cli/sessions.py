@@ -6,10 +6,10 @@ from typing import Annotated
 
 import typer
 
-from refocus_cli.cli.context import opened
 from refocus_cli.cli.options import DEFAULT_DB, CsvOpt, DbOpt, JsonOpt, ManualOpt
 from refocus_cli.cli.output import emit, message, print_json, print_record, print_table
 from refocus_cli.core.programme import clean_text
+from refocus_cli.services.context import opened
 
 app = typer.Typer(help="Show, move or cancel one session.", no_args_is_help=True)
 
@@ -139,13 +139,14 @@ def move(
 ) -> None:
     """Move a session; every constraint is checked and any clash is named."""
     from refocus_cli.core.dates import parse_datetime
-    from refocus_cli.store import overrides, planning
+    from refocus_cli.services import manual as manual_service
+    from refocus_cli.store import planning
     from refocus_cli.store import sessions as session_store
 
     new_start = parse_datetime(to, "--to")
     why = clean_text(reason, "--reason")
     with opened(db) as store:
-        curriculum = overrides.curriculum(store, manual)
+        curriculum = manual_service.curriculum(store, manual)
         context = planning.rules_context(store, curriculum, new_start.date())
         record = session_store.move(store, session, new_start, why, context)
     if as_json:

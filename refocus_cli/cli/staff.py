@@ -9,12 +9,12 @@ from typing import Annotated
 import typer
 
 from refocus_cli.cli.audit import AUDIT_COLUMNS, readable
-from refocus_cli.cli.context import effective_date, opened
 from refocus_cli.cli.options import DEFAULT_DB, CsvOpt, DbOpt, JsonOpt, OnOpt
 from refocus_cli.cli.output import emit, message, print_json, print_record, print_table
 from refocus_cli.core.dates import parse_date
 from refocus_cli.core.errors import InvalidInput
 from refocus_cli.core.programme import clean_email, clean_name, clean_text
+from refocus_cli.services.context import effective_date, opened
 
 app = typer.Typer(
     help="Add, import, list, move staff, mark leavers; export or forget what is held on someone.",

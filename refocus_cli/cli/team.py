@@ -6,10 +6,10 @@ from typing import Annotated
 
 import typer
 
-from refocus_cli.cli.context import effective_date, opened
 from refocus_cli.cli.options import DEFAULT_DB, CsvOpt, DbOpt, JsonOpt, OnOpt
 from refocus_cli.cli.output import emit, message, print_json, print_record
 from refocus_cli.core.programme import clean_name, clean_text
+from refocus_cli.services.context import effective_date, opened
 
 app = typer.Typer(help="Add, list and show teams; merge and disband them.", no_args_is_help=True)
 

@@ -6,11 +6,11 @@ from typing import Annotated
 
 import typer
 
-from refocus_cli.cli.context import opened
 from refocus_cli.cli.options import DEFAULT_DB, CsvOpt, DbOpt, JsonOpt
 from refocus_cli.cli.output import emit, message, print_json
 from refocus_cli.core.dates import parse_date
 from refocus_cli.core.programme import STAGES, clean_email, clean_name, clean_text, stage_keys
+from refocus_cli.services.context import opened
 
 app = typer.Typer(
     help="Add and list trainers; record when they are unavailable.", no_args_is_help=True

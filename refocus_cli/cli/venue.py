@@ -6,10 +6,10 @@ from typing import Annotated
 
 import typer
 
-from refocus_cli.cli.context import opened
 from refocus_cli.cli.options import DEFAULT_DB, CsvOpt, DbOpt, JsonOpt
 from refocus_cli.cli.output import emit, message, print_json
 from refocus_cli.core.programme import clean_name, clean_text
+from refocus_cli.services.context import opened
 
 app = typer.Typer(help="Add and list venues.", no_args_is_help=True)
 

@@ -7,18 +7,19 @@ the field, and nothing downstream has to second-guess it.
 
 from __future__ import annotations
 
-import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 from refocus_cli.core.errors import NotFound
-from refocus_cli.core.manual_fields import KEY, Fields, problem, read_toml
+from refocus_cli.core.manual_fields import KEY, Fields, problem
 from refocus_cli.core.programme import STAGES, STRATEGIES
+from refocus_cli.core.vocabulary import Audience
 
 # Who a module is for; the scheduler groups people by this.
-AUDIENCES: tuple[str, ...] = ("whole-team", "clinical", "managers", "mixed-teams")
+AUDIENCES: tuple[str, ...] = tuple(Audience)
 
 # Who runs a module's sessions: a REFOCUS trainer, or the team's own people (a
 # supervisor, the manager), for whom no trainer is booked.
@@ -226,29 +227,31 @@ class Curriculum:
         return self.directory / "modules" / f"{self.module(module).key}.toml"
 
 
-def load_curriculum(directory: Path | None = None) -> Curriculum:
-    """Read and check the manual: `curriculum.toml` and one `modules/<key>.toml` per module.
+# Reads one module's content table by key; None when the module has no content file.
+ReadModule = Callable[[str], dict[str, Any] | None]
 
-    Without a directory: `$REFOCUS_MANUAL` when set, else the manual shipped with refocus,
-    so that every command plans and prints from the same edited copy.
+
+def build_curriculum(
+    directory: Path,
+    top_table: dict[str, Any],
+    read_module: ReadModule,
+    content_files: Iterable[str],
+) -> Curriculum:
+    """Check the manual: `curriculum.toml` as a table, each module's content through
+    `read_module`, and the names of the content files present (to catch strays).
+
+    Reading the files is the caller's job (`refocus_cli.readers.manual`): this stays pure.
     """
-    if directory is None:
-        from refocus_cli.resources import manual_dir
-
-        directory = Path(os.environ.get("REFOCUS_MANUAL") or manual_dir())
-    directory = Path(directory)
-    if not directory.is_dir():
-        raise problem(str(directory), "", "is not a folder holding curriculum.toml")
     # Files are named as the person editing them sees them: manual/curriculum.toml.
     label = directory.name
     source = f"{label}/curriculum.toml"
-    top = Fields(source, "", read_toml(directory / "curriculum.toml", source), TOP_FIELDS)
+    top = Fields(source, "", top_table, TOP_FIELDS)
     hours = _working_hours(top)
     stages = _stages(top)
     modules: list[Module] = []
     for number, entry in enumerate(top.tables("module"), start=1):
         fields = Fields(source, f"module[{_label(entry, number)}].", entry, MODULE_FIELDS)
-        modules.append(_module(fields, stages, hours, modules, directory))
+        modules.append(_module(fields, stages, hours, modules, label, read_module))
     for stage in stages:
         if not any(module.stage == stage.key for module in modules):
             raise problem(
@@ -257,7 +260,7 @@ def load_curriculum(directory: Path | None = None) -> Curriculum:
                 f"entries include none for stage {stage.key!r}: "
                 f'add a [[module]] with stage = "{stage.key}"',
             )
-    _no_stray_content(directory, label, {module.key for module in modules})
+    _no_stray_content(label, sorted(content_files), {module.key for module in modules})
     modules.sort(key=lambda module: (STAGES.index(module.stage), module.order))
     return Curriculum(tuple(stages), tuple(modules), hours, directory)
 
@@ -304,7 +307,12 @@ def _stages(top: Fields) -> list[Stage]:
 
 
 def _module(
-    fields: Fields, stages: list[Stage], hours: WorkingHours, earlier: list[Module], directory: Path
+    fields: Fields,
+    stages: list[Stage],
+    hours: WorkingHours,
+    earlier: list[Module],
+    label: str,
+    read_module: ReadModule,
 ) -> Module:
     key = fields.key("key")
     if any(module.key == key for module in earlier):
@@ -351,7 +359,7 @@ def _module(
         venue=fields.choice("venue", VENUES),
         strategy=fields.choice("strategy", STRATEGIES),
         start_time=start_time,
-        content=_content(directory, key, duration),
+        content=_content(label, key, duration, read_module),
     )
 
 
@@ -359,12 +367,12 @@ def _minutes(clock: time) -> int:
     return clock.hour * 60 + clock.minute
 
 
-def _content(directory: Path, key: str, duration: int) -> ModuleContent:
-    source = f"{directory.name}/modules/{key}.toml"
-    path = directory / "modules" / f"{key}.toml"
-    if not path.is_file():
+def _content(label: str, key: str, duration: int, read_module: ReadModule) -> ModuleContent:
+    source = f"{label}/modules/{key}.toml"
+    table = read_module(key)
+    if table is None:
         raise problem(source, "", f"is missing: module {key!r} in curriculum.toml needs it")
-    fields = Fields(source, "", read_toml(path, source), CONTENT_FIELDS)
+    fields = Fields(source, "", table, CONTENT_FIELDS)
     activities = []
     for number, entry in enumerate(fields.tables("activities"), start=1):
         part = Fields(source, f"activities[{number}].", entry, ACTIVITY_FIELDS)
@@ -397,13 +405,13 @@ def _content(directory: Path, key: str, duration: int) -> ModuleContent:
     )
 
 
-def _no_stray_content(directory: Path, label: str, keys: set[str]) -> None:
+def _no_stray_content(label: str, stems: list[str], keys: set[str]) -> None:
     """A content file no module uses is almost always a renamed key: say so."""
-    for path in sorted((directory / "modules").glob("*.toml")):
-        if path.stem not in keys:
+    for stem in stems:
+        if stem not in keys:
             raise problem(
-                f"{label}/modules/{path.name}",
+                f"{label}/modules/{stem}.toml",
                 "",
-                f"belongs to no module: curriculum.toml has no module {path.stem!r}; "
+                f"belongs to no module: curriculum.toml has no module {stem!r}; "
                 "rename the file to match a module's key, or remove it",
             )

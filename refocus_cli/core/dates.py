@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from refocus_cli.core.errors import InvalidInput
@@ -14,17 +13,6 @@ Clock = Callable[[], datetime]
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-
-
-def system_clock() -> datetime:
-    """Now, as an aware UTC datetime; `REFOCUS_NOW` (ISO-8601) fixes it for tests and demos."""
-    fixed = os.environ.get("REFOCUS_NOW")
-    if fixed:
-        moment = datetime.fromisoformat(fixed)
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=UTC)
-        return moment.astimezone(UTC)
-    return datetime.now(UTC)
 
 
 def parse_date(text: str, what: str = "date") -> date:
@@ -70,16 +58,79 @@ def iso_utc(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
-_DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T](\d{1,2}):(\d{2})$")
+_DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T](\d{1,2}):(\d{2})(?:\s*(Z|[+-]\d{2}:?\d{2}))?$")
 
 
 def parse_datetime(text: str, what: str = "time") -> datetime:
-    """A wall-clock time as people type it, e.g. "2027-03-02 10:00" (naive, local)."""
+    """A wall-clock time as people type it, e.g. "2027-03-02 10:00" (naive, local).
+
+    An offset may follow ("2027-10-31 01:30 +01:00") to say which of a repeated hour is
+    meant; the result is then aware, and `wall_clock_to_utc` checks the offset fits.
+    """
     match = _DATETIME.match(text.strip())
     if match:
         try:
             day = date.fromisoformat(match.group(1))
-            return datetime(day.year, day.month, day.day, int(match.group(2)), int(match.group(3)))
+            moment = datetime(
+                day.year, day.month, day.day, int(match.group(2)), int(match.group(3))
+            )
+            offset = match.group(4)
+            if offset:
+                moment = datetime.fromisoformat(
+                    f"{moment:%Y-%m-%dT%H:%M}{'+00:00' if offset == 'Z' else offset}"
+                )
+            return moment
         except ValueError:
             pass
     raise InvalidInput(f'{what} {text!r} is not a date and time: use "YYYY-MM-DD HH:MM"')
+
+
+def wall_clock_to_utc(local: datetime, tz: tzinfo, what: str = "time") -> datetime:
+    """A wall-clock time in `tz` as an aware UTC datetime: the one way local times are stored.
+
+    A time the clocks skip (the spring-forward gap) is refused; a time the clocks pass
+    twice (the autumn repeated hour) is refused unless it carries the offset that says
+    which one is meant. An aware `local` must carry one of that wall time's offsets.
+    """
+    naive = local.replace(tzinfo=None, fold=0)
+    first = naive.replace(tzinfo=tz, fold=0)
+    second = naive.replace(tzinfo=tz, fold=1)
+    shown = f"{naive:%Y-%m-%d %H:%M}"
+    zone_name = str(tz)
+    if first.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != naive:
+        raise InvalidInput(
+            f"{what} {shown} does not exist in {zone_name}: the clocks go forward then; "
+            "choose a time outside the skipped hour"
+        )
+    offsets = {first.utcoffset(), second.utcoffset()}
+    if local.tzinfo is not None and local.utcoffset() != first.utcoffset():
+        if local.utcoffset() not in offsets:
+            raise InvalidInput(
+                f"{what} {shown} is not at offset {_offset_text(local.utcoffset())} in "
+                f"{zone_name}: leave the offset out"
+            )
+        return second.astimezone(UTC)
+    if local.tzinfo is None and len(offsets) > 1:
+        choices = " or ".join(
+            f'"{shown} {_offset_text(offset)}"' for offset in sorted(offsets, reverse=True)
+        )
+        raise InvalidInput(
+            f"{what} {shown} happens twice in {zone_name} (the clocks go back then): "
+            f"say which with its offset, {choices}"
+        )
+    return first.astimezone(UTC)
+
+
+def day_start_utc(day: date, tz: tzinfo) -> datetime:
+    """The first instant of `day` in `tz`, as aware UTC (a day may start after a gap)."""
+    midnight = datetime.combine(day, datetime.min.time())
+    start = midnight.replace(tzinfo=tz).astimezone(UTC)
+    if start.astimezone(tz).date() != day:  # midnight skipped: the day starts at the gap's end
+        start = start.astimezone(tz).replace(tzinfo=None).replace(tzinfo=tz).astimezone(UTC)
+    return start
+
+
+def _offset_text(offset: timedelta | None) -> str:
+    minutes = int((offset or timedelta()).total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"

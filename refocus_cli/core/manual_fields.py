@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import time
-from pathlib import Path
 from typing import Any
 
 from refocus_cli.core.errors import ManualProblem
@@ -24,23 +23,6 @@ KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 def problem(source: str, field: str, complaint: str) -> ManualProblem:
     """The error for one bad value: the file, the field, what is wrong and what would do."""
     return ManualProblem(f"{source}: {field} {complaint}" if field else f"{source}: {complaint}")
-
-
-def read_toml(path: Path, source: str) -> dict[str, Any]:
-    """A TOML file as a dict; a missing file or a syntax error is a ManualProblem."""
-    import tomllib  # only commands that read the manual pay for it
-
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        raise problem(source, "", "file is missing") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise problem(source, "", f"is not valid TOML ({exc}): fix the syntax") from None
-    except UnicodeDecodeError:
-        raise problem(source, "", "is not UTF-8 text: save it as UTF-8") from None
-    except OSError as exc:
-        raise problem(source, "", f"cannot be read ({exc.strerror})") from None
 
 
 class Fields:

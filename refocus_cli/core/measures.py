@@ -25,7 +25,7 @@ from refocus_cli.core.measure_facts import (
     TeamScore,
 )
 from refocus_cli.core.programme import STAGES, STRATEGIES
-from refocus_cli.core.register import ATTENDED
+from refocus_cli.core.vocabulary import ATTENDED
 
 # Roles that are not clinical: they are not expected at clinical-only sessions.
 NON_CLINICAL = ("admin", "reception", "secretar", "clerk")

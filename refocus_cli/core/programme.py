@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from refocus_cli.core.errors import InvalidInput
+from refocus_cli.core.vocabulary import Strategy, TeamStatus
 
 _NOT_IN_EMAIL = r"@\s,;<>\x00-\x1f\x7f"  # separators, spaces and control characters
 EMAIL = re.compile(rf"^[^{_NOT_IN_EMAIL}]+@[^{_NOT_IN_EMAIL}]+\.[^{_NOT_IN_EMAIL}.]+$")
@@ -22,14 +23,7 @@ STAGE_TITLES: dict[str, str] = {
 
 # The six implementation strategies the trial scored each member of staff on, in
 # the order of its participation scale; every module counts toward one of them.
-STRATEGIES: tuple[str, ...] = (
-    "information-session",
-    "working-practices-training",
-    "coaching-training",
-    "manager-reflection",
-    "team-reflection",
-    "supervision-reflection",
-)
+STRATEGIES: tuple[str, ...] = tuple(Strategy)
 
 STRATEGY_TITLES: dict[str, str] = {
     "information-session": "Information session (the workshop)",
@@ -52,7 +46,7 @@ REGIONS: dict[str, str] = {
 DEFAULT_TIMEZONE = "Europe/London"
 DEFAULT_REGION = "england"
 
-TEAM_STATUSES = ("active", "merged", "disbanded")
+TEAM_STATUSES: tuple[str, ...] = tuple(TeamStatus)
 
 
 def region_key(text: str) -> str:

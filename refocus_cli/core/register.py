@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from refocus_cli.core.bulk import without_gc
 from refocus_cli.core.errors import FileProblems, InvalidInput
 from refocus_cli.core.tabular import Table
+from refocus_cli.core.vocabulary import AttendanceStatus
 
 RECORDED = "nothing was recorded"
-STATUSES = ("present", "late", "left-early", "excused", "absent")
-ATTENDED = frozenset({"present", "late", "left-early"})
+STATUSES: tuple[str, ...] = tuple(AttendanceStatus)
 
 # What trainers write in the status column of a register, and what it means.
 SPELLINGS = {

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from refocus_cli.core.curriculum import Curriculum, load_curriculum
-from refocus_cli.core.overrides import check_override, with_overrides
+from refocus_cli.core.curriculum import Curriculum
+from refocus_cli.core.overrides import check_override
 from refocus_cli.store import audit
 from refocus_cli.store.database import Store
 
@@ -15,11 +13,6 @@ def current(store: Store) -> dict[str, dict[str, int]]:
     for row in store.rows("SELECT module, field, value FROM module_override ORDER BY module"):
         found.setdefault(row["module"], {})[row["field"]] = row["value"]
     return found
-
-
-def curriculum(store: Store, manual: Path | None = None) -> Curriculum:
-    """The manual (shipped, or `manual`) with this programme's overrides applied."""
-    return with_overrides(load_curriculum(manual), current(store))
 
 
 def set_values(store: Store, base: Curriculum, module: str, changes: dict[str, int]) -> None:

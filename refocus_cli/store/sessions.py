@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
+from refocus_cli.core.dates import day_start_utc, wall_clock_to_utc
 from refocus_cli.core.errors import Conflict, NotFound
 from refocus_cli.core.rules import Booked, Context, clashes
 from refocus_cli.core.scheduler import Booking, PlannedSession
@@ -24,8 +25,14 @@ LEFT JOIN venue v ON v.id = s.venue_id
 
 
 def to_utc(local: datetime, tz: tzinfo) -> str:
-    """A naive wall-clock time in the programme's zone, as stored (UTC ISO-8601)."""
-    return local.replace(tzinfo=tz).astimezone(UTC).isoformat(timespec="seconds")
+    """A wall-clock time in the programme's zone, as stored (UTC ISO-8601); a time in a
+    clock-change gap or an unresolved repeated hour is refused."""
+    return wall_clock_to_utc(local, tz).isoformat(timespec="seconds")
+
+
+def day_start(day: date, tz: tzinfo) -> str:
+    """The first instant of a local day, as stored (UTC ISO-8601)."""
+    return day_start_utc(day, tz).isoformat(timespec="seconds")
 
 
 def to_local(stored: str, tz: tzinfo) -> datetime:
@@ -178,10 +185,10 @@ def listing(
         params.append(trainer_id)
     if since is not None:
         where.append("s.start_utc >= ?")
-        params.append(to_utc(datetime.combine(since, datetime.min.time()), tz))
+        params.append(day_start(since, tz))
     if until is not None:
         where.append("s.start_utc < ?")
-        params.append(to_utc(datetime.combine(until + timedelta(days=1), datetime.min.time()), tz))
+        params.append(day_start(until + timedelta(days=1), tz))
     clause = f"WHERE {' AND '.join(where)}" if where else ""
     rows = store.rows(f"{SESSION_SQL} {clause} ORDER BY s.start_utc, s.id", params)
     team_ids, trainer_ids = links(store, clause, params)
@@ -271,7 +278,9 @@ def _move(store: Store, ref: str, new_start: datetime, reason: str, context: Con
             )
         )
     tz = store.tz()
-    if new_start.replace(tzinfo=tz) < store.clock():
+    moment = wall_clock_to_utc(new_start, tz, "--to")
+    new_start = moment.astimezone(tz).replace(tzinfo=None)
+    if moment < store.clock():
         raise Conflict(
             f"{new_start:%Y-%m-%d %H:%M} is in the past: a session can only move to a later time"
         )

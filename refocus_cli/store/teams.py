@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date
 from typing import Any
 
 from refocus_cli.core.errors import Conflict, InvalidInput
@@ -203,10 +203,10 @@ def release_sessions(store: Store, team_id: int, on: date) -> dict[str, int]:
     only it attends are cancelled (calendars drop them), shared ones go on without it.
     Catch-up sessions are for named people, who go on needing them: they only lose the
     team. Call inside the write transaction that ends the team."""
-    from refocus_cli.store.sessions import to_utc
+    from refocus_cli.store.sessions import day_start
 
     tz = store.tz()
-    since = to_utc(datetime.combine(on, time.min), tz)
+    since = day_start(on, tz)
     rows = store.rows(
         "SELECT s.id, s.kind, "
         "(SELECT count(*) FROM session_team x WHERE x.session_id = s.id) AS teams "

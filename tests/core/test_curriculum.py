@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from refocus_cli.core.curriculum import CHIME_PROCESSES, load_curriculum
+from refocus_cli.core.curriculum import CHIME_PROCESSES
 from refocus_cli.core.errors import InvalidInput, ManualProblem, NotFound
 from refocus_cli.core.programme import STAGE_TITLES, STAGES, STRATEGIES
+from refocus_cli.readers.manual import load_curriculum
 from refocus_cli.resources import manual_dir
 
 WORKING_PRACTICES = ("values-and-preferences", "strengths", "goal-striving")
@@ -131,7 +132,7 @@ def test_refocus_manual_points_at_an_edited_copy(tmp_path, monkeypatch):
 
 def test_the_curriculum_module_stays_pure():
     code = (
-        "import sys, refocus_cli.core.curriculum as c; c.load_curriculum(); "
+        "import sys, refocus_cli.readers.manual as c; c.load_curriculum(); "
         "print(sorted({'typer', 'rich', 'sqlite_utils', 'jinja2', 'sqlite3'} & set(sys.modules)))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from refocus_cli.core.dates import system_clock
+from refocus_cli.services.context import system_clock
 from refocus_cli.store import teams
 from refocus_cli.store.database import open_store
 

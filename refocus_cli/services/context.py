@@ -1,22 +1,34 @@
-"""Opening the database for a command, with the clock and the actor."""
+"""Opening the database for a use case, with the clock and the person acting."""
 
 from __future__ import annotations
 
 import contextlib
 import getpass
+import os
 import sqlite3
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from refocus_cli.core.dates import parse_date, system_clock
+from refocus_cli.core.dates import parse_date
 
 if TYPE_CHECKING:
     from refocus_cli.store.database import Store
 
 
 _chosen_actor: str | None = None
+
+
+def system_clock() -> datetime:
+    """Now, as an aware UTC datetime; `REFOCUS_NOW` (ISO-8601) fixes it for tests and demos."""
+    fixed = os.environ.get("REFOCUS_NOW")
+    if fixed:
+        moment = datetime.fromisoformat(fixed)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC)
+    return datetime.now(UTC)
 
 
 def set_actor(name: str | None) -> None:

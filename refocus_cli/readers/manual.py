@@ -1,0 +1,58 @@
+"""Reading the manual's TOML files from disk; `core.curriculum` checks what they hold."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from refocus_cli.core.curriculum import Curriculum, build_curriculum
+from refocus_cli.core.manual_fields import problem
+
+
+def manual_folder(directory: Path | None = None) -> Path:
+    """The manual to use: `directory`, else `$REFOCUS_MANUAL`, else the one shipped with refocus."""
+    if directory is not None:
+        return Path(directory)
+    from refocus_cli.resources import manual_dir
+
+    return Path(os.environ.get("REFOCUS_MANUAL") or manual_dir())
+
+
+def load_curriculum(directory: Path | None = None) -> Curriculum:
+    """Read and check the manual: `curriculum.toml` and one `modules/<key>.toml` per module.
+
+    Without a directory: `$REFOCUS_MANUAL` when set, else the manual shipped with refocus,
+    so that every command plans and prints from the same edited copy.
+    """
+    folder = manual_folder(directory)
+    if not folder.is_dir():
+        raise problem(str(folder), "", "is not a folder holding curriculum.toml")
+    label = folder.name
+    top = read_toml(folder / "curriculum.toml", f"{label}/curriculum.toml")
+
+    def read_module(key: str) -> dict[str, Any] | None:
+        path = folder / "modules" / f"{key}.toml"
+        if not path.is_file():
+            return None
+        return read_toml(path, f"{label}/modules/{key}.toml")
+
+    stems = [path.stem for path in (folder / "modules").glob("*.toml")]
+    return build_curriculum(folder, top, read_module, stems)
+
+
+def read_toml(path: Path, source: str) -> dict[str, Any]:
+    """A TOML file as a dict; a missing file or a syntax error is a ManualProblem."""
+    import tomllib  # only commands that read the manual pay for it
+
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise problem(source, "", "file is missing") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise problem(source, "", f"is not valid TOML ({exc}): fix the syntax") from None
+    except UnicodeDecodeError:
+        raise problem(source, "", "is not UTF-8 text: save it as UTF-8") from None
+    except OSError as exc:
+        raise problem(source, "", f"cannot be read ({exc.strerror})") from None
