@@ -102,7 +102,7 @@ def wall_clock_to_utc(local: datetime, tz: tzinfo, what: str = "time") -> dateti
             f"{what} {shown} does not exist in {zone_name}: the clocks go forward then; "
             "choose a time outside the skipped hour"
         )
-    offsets = {first.utcoffset(), second.utcoffset()}
+    offsets = {first.utcoffset() or timedelta(), second.utcoffset() or timedelta()}
     if local.tzinfo is not None and local.utcoffset() != first.utcoffset():
         if local.utcoffset() not in offsets:
             raise InvalidInput(

@@ -6,7 +6,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from refocus_cli.core.curriculum import Curriculum, build_curriculum
+from refocus_cli.core.curriculum import Curriculum
+from refocus_cli.core.curriculum_check import build_curriculum
 from refocus_cli.core.manual_fields import problem
 
 

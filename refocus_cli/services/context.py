@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from refocus_cli.core.dates import parse_date
 
 if TYPE_CHECKING:
-    from refocus_cli.store.database import Store
+    from refocus_cli.store.database import Store as Store  # re-exported for cli annotations
 
 
 _chosen_actor: str | None = None
@@ -61,7 +61,7 @@ def opened(path: Path, *, create: bool = False) -> Iterator[Store]:
         store.close()
 
 
-def stored_at_once(store: Store, dry_run: bool = False) -> contextlib.AbstractContextManager:
+def stored_at_once(store: Store, dry_run: bool = False) -> contextlib.AbstractContextManager[None]:
     """The write transaction a plan is made and stored in (none for a dry run).
 
     Planning reads the whole diary; were it read outside the transaction, two plans
