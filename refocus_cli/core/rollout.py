@@ -9,8 +9,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from typing import NamedTuple
+
+from refocus_cli.core.curriculum import Curriculum
+from refocus_cli.core.vocabulary import Audience
 
 AM, PM = "am", "pm"
+
+# How urgent a session is: the (negated) rollout still ahead of it, then the cohort
+# order of its first team, the step, the group and the occurrence, to break ties.
+Priority = tuple[float, int, int, int, int]
 
 
 @dataclass(frozen=True)
@@ -52,6 +60,17 @@ class Hours:
         if start >= self.afternoon:
             return ((PM,), start) if slot == PM else None
         return ((AM, PM), start) if slot == AM else None
+
+    def slots_taken(self, start: datetime, end: datetime) -> tuple[str, ...]:
+        """The half-days a session from `start` to `end` takes up (none if it is too short)."""
+        return tuple(
+            slot
+            for slot, taken in (
+                (AM, start.time() < self.afternoon),
+                (PM, end.time() > self.afternoon),
+            )
+            if taken
+        )
 
 
 @dataclass(frozen=True)
@@ -110,6 +129,19 @@ class PlannedSession:
         return self.start.date()
 
 
+class SessionKey(NamedTuple):
+    """A place in a plan's chains: a module's group, and which of its sessions."""
+
+    module: str
+    group: int
+    occurrence: int
+
+    @classmethod
+    def of(cls, planned: PlannedSession) -> SessionKey:
+        """The place `planned` fills."""
+        return cls(planned.module, planned.group, planned.occurrence)
+
+
 @dataclass
 class Plan:
     sessions: list[PlannedSession]
@@ -117,10 +149,12 @@ class Plan:
     notes: list[str] = field(default_factory=list)
 
     def finish(self) -> date | None:
+        """The day of the plan's last session."""
         return max((s.day for s in self.sessions), default=None)
 
 
 def minutes_between(first: time, second: time) -> int:
+    """Minutes from one time of day to a later one."""
     return (second.hour * 60 + second.minute) - (first.hour * 60 + first.minute)
 
 
@@ -138,7 +172,7 @@ class Unit:
 class Job:
     unit: Unit
     occurrence: int
-    priority: tuple
+    priority: Priority
     placed: PlannedSession | None = None
 
 
@@ -149,13 +183,13 @@ def group_units(step: Step, teams: list[TeamIn]) -> list[Unit]:
     and mixed-team modules pool neighbouring teams in cohort order.
     """
     units: list[Unit] = []
-    if step.audience in ("managers", "mixed-teams"):
+    if step.audience in (Audience.MANAGERS, Audience.MIXED_TEAMS):
         pool: list[int] = []
         pooled = 0
         for team in teams:
             # A team with nobody on its roster yet is still planned for; one without a
             # manager has no one to send to a managers-only session.
-            size = team.managers if step.audience == "managers" else max(team.staff, 1)
+            size = team.managers if step.audience == Audience.MANAGERS else max(team.staff, 1)
             if size == 0:
                 continue
             if size > step.max_group:
@@ -180,3 +214,51 @@ def _split(size: int, largest: int) -> list[int]:
     parts = math.ceil(size / largest)
     base, extra = divmod(size, parts)
     return [base + (1 if index < extra else 0) for index in range(parts)]
+
+
+def steps_from(curriculum: Curriculum) -> tuple[list[Step], dict[str, int], Hours]:
+    """The curriculum as the scheduler sees it: steps, stage gaps and working hours."""
+    steps = [
+        Step(
+            key=module.key,
+            stage=module.stage,
+            strategy=module.strategy,
+            minutes=module.duration_minutes,
+            sessions=module.sessions,
+            spacing_days=module.spacing_days,
+            audience=module.audience,
+            max_group=module.max_group,
+            co_delivered=module.co_delivered,
+            after=curriculum.prerequisites(module.key),
+            needs_trainer=module.facilitator == "trainer",
+            needs_venue=module.venue == "booked",
+            start=module.start_time,
+        )
+        for module in curriculum.modules
+    ]
+    gaps = {stage.key: stage.gap_after_days for stage in curriculum.stages}
+    hours = Hours(curriculum.working_hours.day_start, curriculum.working_hours.day_end)
+    return steps, gaps, hours
+
+
+def rollout_tail(steps: list[Step], stage_gaps: dict[str, int]) -> dict[str, int]:
+    """Calendar days from the start of each step to the end of a team's rollout, at the least."""
+    stages = list(dict.fromkeys(step.stage for step in steps))
+    tail: dict[str, int] = {}
+    for index in range(len(steps) - 1, -1, -1):
+        step = steps[index]
+        own = (step.sessions - 1) * max(step.spacing_days, 1) + 1
+        later = [
+            tail[s.key] + max(step.spacing_days, 1)
+            for s in steps[index + 1 :]
+            if s.stage == step.stage and step.key in s.after
+        ]
+        if not later:
+            following = stages[stages.index(step.stage) + 1 :]
+            later = [
+                tail[s.key] + max(stage_gaps.get(step.stage, 0), 1)
+                for s in steps
+                if following and s.stage == following[0] and not s.after
+            ]
+        tail[step.key] = own + max(later, default=0) - (1 if later else 0)
+    return tail

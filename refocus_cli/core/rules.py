@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from refocus_cli.core.vocabulary import SessionKind
 from refocus_cli.core.workdays import WorkCalendar
 
 
@@ -23,11 +24,13 @@ class Booked:
     occurrence: int = 1
     group: int = 1
     cohort_id: int | None = None
-    kind: str = "planned"
+    kind: str = SessionKind.PLANNED
 
 
 @dataclass(frozen=True)
 class Context:
+    """What checking a session against the diary needs, besides the diary itself."""
+
     calendar: WorkCalendar
     day_start: time
     day_end: time
@@ -81,7 +84,7 @@ def _module_order(session: Booked, others: list[Booked], context: Context) -> li
     Spacing is a planning default, not a rule, so a trainer may move a session a few
     days; the order itself is what makes the training make sense.
     """
-    found = []
+    found: list[str] = []
     day = session.start.date()
     for other in others:
         if other.id == session.id or not set(other.team_ids) & set(session.team_ids):
@@ -105,7 +108,8 @@ def _module_order(session: Booked, others: list[Booked], context: Context) -> li
 
 
 def _stage_order(session: Booked, others: list[Booked], context: Context) -> list[str]:
-    found = []
+    """Across stages: a team starts a stage only once the one before it ends, plus its gap."""
+    found: list[str] = []
     if session.stage not in context.stages:
         return found
     position = context.stages.index(session.stage)
