@@ -33,7 +33,7 @@ from refocus_cli.cli.app import app
 from refocus_cli.core.errors import InvalidInput, RefocusError
 from refocus_cli.core.programme import STAGES
 from refocus_cli.core.register import STATUSES, read_register, status_of
-from refocus_cli.core.roster import check_roster
+from refocus_cli.core.roster import RosterContext, check_roster
 from refocus_cli.core.tabular import Table, parse_csv
 from refocus_cli.readers.sheets import read_table
 
@@ -514,12 +514,15 @@ def _only_refocus_errors(call) -> None:
         assert str(exc).strip() and "\n" not in str(exc)
 
 
+NORTH_ONLY = RosterContext(teams={"north cmht": "North CMHT"})
+
+
 @FUZZ
 @given(st.binary(max_size=600) | TEXT.map(lambda text: text.encode("utf-8", "surrogatepass")))
 def test_roster_checking_of_any_bytes_raises_only_refocus_errors(data):
     def check():
         table = parse_csv(data, "fuzz.csv")
-        check_roster(table, {"north cmht": "North CMHT"}, {}, set(), date(2027, 1, 4), True)
+        check_roster(table, NORTH_ONLY, date(2027, 1, 4), True)
 
     _only_refocus_errors(check)
 
@@ -527,11 +530,7 @@ def test_roster_checking_of_any_bytes_raises_only_refocus_errors(data):
 @FUZZ
 @given(TABLES, st.booleans())
 def test_roster_checking_of_any_table_raises_only_refocus_errors(table, create_teams):
-    _only_refocus_errors(
-        lambda: check_roster(
-            table, {"north cmht": "North CMHT"}, {}, set(), date(2027, 1, 4), create_teams
-        )
-    )
+    _only_refocus_errors(lambda: check_roster(table, NORTH_ONLY, date(2027, 1, 4), create_teams))
 
 
 @FUZZ

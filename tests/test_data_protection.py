@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import refocus_executable
 
+from refocus_cli.services import data_protection
 from refocus_cli.services.context import system_clock
-from refocus_cli.store import staff
 from refocus_cli.store.database import open_store
 
 LATER = "2027-05-20T18:00:00+00:00"  # nineteen sessions held by then
@@ -305,7 +305,7 @@ def test_forget_does_not_rely_on_the_build_erasing_freed_pages(programme, env_se
     store = open_store(env_setup, system_clock, "tester")
     store.db.execute("PRAGMA secure_delete = OFF")
     assert store.db.execute("PRAGMA secure_delete").fetchone()[0] == 0
-    staff.forget(store, "ffion@nhs.example")
+    data_protection.forget(store, "ffion@nhs.example")
     store.close()
     assert _raw_hits(env_setup, ["Ffion Pryce", "ffion@nhs.example", "Pryce"]) == []
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -15,6 +15,9 @@ from refocus_cli.core.dates import parse_date
 from refocus_cli.core.errors import InvalidInput
 from refocus_cli.core.programme import clean_email, clean_name, clean_text
 from refocus_cli.services.context import effective_date, opened
+
+if TYPE_CHECKING:
+    from refocus_cli.services.roster import RosterImport
 
 app = typer.Typer(
     help="Add, import, list, move staff, mark leavers; export or forget what is held on someone.",
@@ -63,6 +66,15 @@ INVITATION_COLUMNS = [
     ("module", "Module"),
     ("status", "Session status"),
 ]
+ROSTER_COLUMNS = [
+    ("row", "Row"),
+    ("name", "Name"),
+    ("team", "Team"),
+    ("email", "Email"),
+    ("role", "Role"),
+    ("manager", "Manager"),
+    ("start", "Start"),
+]
 PersonArg = Annotated[str, typer.Argument(help="Staff id, email or unique name.")]
 
 
@@ -80,22 +92,19 @@ def add(
     as_json: JsonOpt = False,
 ) -> None:
     """Add one member of staff to a team."""
-    from refocus_cli.store import staff
+    from refocus_cli.services.staff import add_staff
 
     person_name = clean_name(name, "staff")
     address = clean_email(email)
     with opened(db) as store:
-        start_date = parse_date(start, "--start") if start is not None else store.today()
-        person = staff.add(
+        start_date = parse_date(start, "--start") if start is not None else None
+        person = add_staff(
             store, person_name, team, clean_text(role, "--role"), address, manager, start_date
         )
     if as_json:
-        print_json(person)
+        print_json(person.as_record())
     else:
-        message(
-            f"Added {person['name']} (id {person['id']}) to {person['team']} "
-            f"from {person['since']}."
-        )
+        message(f"Added {person.name} (id {person.id}) to {person.team} from {person.since}.")
 
 
 @app.command("import")
@@ -120,73 +129,44 @@ def import_roster(
     as_json: JsonOpt = False,
 ) -> None:
     """Import a whole roster: every row is checked first, and nothing is written unless all pass."""
-    from refocus_cli.core.roster import check_roster
     from refocus_cli.readers.sheets import read_table
-    from refocus_cli.store import staff
+    from refocus_cli.services import roster
 
     table = read_table(file)
     with opened(db) as store:
-        default_start = parse_date(start, "--start") if start is not None else store.today()
-        teams, by_email, by_name_team, ended, no_email_ids = staff.roster_context(store)
-        plan = check_roster(
-            table, teams, by_email, by_name_team, default_start, create_teams, ended, no_email_ids
+        default_start = parse_date(start, "--start") if start is not None else None
+        result = roster.import_roster(
+            store, table, default_start, create_teams=create_teams, dry_run=dry_run
         )
-        if dry_run:
-            result = {
-                "added": 0,
-                "would_add": len(plan.to_add),
-                "unchanged": len(plan.unchanged),
-                "would_add_emails": len(plan.emails_added),
-                "teams_created": 0,
-                "would_create_teams": plan.new_teams,
-            }
-        else:
-            result = staff.import_roster(store, plan, table.source)
     if as_json:
-        print_json({"source": table.source, "dry_run": dry_run, **result})
-        return
-    if dry_run:
-        emit(
-            [
-                {
-                    "row": e.row,
-                    "name": e.name,
-                    "team": e.team,
-                    "email": e.email,
-                    "role": e.role,
-                    "manager": e.manager,
-                    "start": e.start.isoformat(),
-                }
-                for e in plan.to_add
-            ],
-            [
-                ("row", "Row"),
-                ("name", "Name"),
-                ("team", "Team"),
-                ("email", "Email"),
-                ("role", "Role"),
-                ("manager", "Manager"),
-                ("start", "Start"),
-            ],
-            title="Would import",
-            empty="Nothing new to import.",
-        )
-        teams_note = f"; would create teams: {', '.join(plan.new_teams)}" if plan.new_teams else ""
-        message(
-            f"Dry run: {len(plan.to_add)} to add, {len(plan.unchanged)} already on record"
-            f"{teams_note}. Nothing was written."
-        )
+        print_json(result.as_record())
+    elif dry_run:
+        _show_dry_run(result)
     else:
-        message(
-            f"Imported {result['added']} staff from {table.source}; {result['unchanged']} "
-            f"already on record"
-            + (
-                f"; {result['emails_added']} now have the email the roster gives"
-                if result["emails_added"]
-                else ""
-            )
-            + f"; {result['teams_created']} teams created."
+        emails = (
+            f"; {result.emails_added} now have the email the roster gives"
+            if result.emails_added
+            else ""
         )
+        message(
+            f"Imported {result.added} staff from {result.source}; {result.unchanged} "
+            f"already on record{emails}; {result.teams_created} teams created."
+        )
+
+
+def _show_dry_run(result: RosterImport) -> None:
+    plan = result.plan
+    emit(
+        [entry.as_record() for entry in plan.to_add],
+        ROSTER_COLUMNS,
+        title="Would import",
+        empty="Nothing new to import.",
+    )
+    teams_note = f"; would create teams: {', '.join(plan.new_teams)}" if plan.new_teams else ""
+    message(
+        f"Dry run: {len(plan.to_add)} to add, {result.unchanged} already on record"
+        f"{teams_note}. Nothing was written."
+    )
 
 
 @app.command("list")
@@ -200,11 +180,17 @@ def list_staff(
     as_csv: CsvOpt = False,
 ) -> None:
     """List staff, by team."""
-    from refocus_cli.store import staff
+    from refocus_cli.services import staff
 
     with opened(db) as store:
-        rows = staff.listing(store, team, include_left)
-    emit(rows, STAFF_COLUMNS, as_json=as_json, as_csv=as_csv, empty="No staff to show.")
+        people = staff.list_staff(store, team, include_left)
+    emit(
+        [person.as_record() for person in people],
+        STAFF_COLUMNS,
+        as_json=as_json,
+        as_csv=as_csv,
+        empty="No staff to show.",
+    )
 
 
 @app.command("move")
@@ -216,14 +202,14 @@ def move(
     as_json: JsonOpt = False,
 ) -> None:
     """Move someone to another team from a date; their old membership is kept."""
-    from refocus_cli.store import staff
+    from refocus_cli.services import staff
 
     with opened(db) as store:
-        record = staff.move(store, person, to, effective_date(store, on))
+        moved = staff.move_staff(store, person, to, effective_date(store, on))
     if as_json:
-        print_json(record)
+        print_json(moved.as_record())
     else:
-        message(f"{record['name']} is in {record['team']} from {record['since']}.")
+        message(f"{moved.name} is in {moved.team} from {moved.since}.")
 
 
 @app.command("leave")
@@ -231,27 +217,28 @@ def leave(
     person: PersonArg, on: OnOpt = None, db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False
 ) -> None:
     """Record that someone left on a date; their history stays."""
-    from refocus_cli.store import staff
+    from refocus_cli.services import staff
 
     with opened(db) as store:
-        record = staff.leave(store, person, effective_date(store, on))
+        leaver = staff.record_leaving(store, person, effective_date(store, on))
     if as_json:
-        print_json(record)
+        print_json(leaver.as_record())
     else:
-        message(f"{record['name']} left on {record['left_on']}.")
+        message(f"{leaver.name} left on {leaver.left_on}.")
 
 
 @app.command("export")
 def export(person: PersonArg, db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
     """Everything held on a person, for a subject access request."""
-    from refocus_cli.store import staff
+    from refocus_cli.services.data_protection import subject_access
 
     with opened(db) as store:
-        held = staff.subject_access(store, person)
+        access = subject_access(store, person)
+    held = access.as_record()
     if as_json:
         print_json(held)
         return
-    readable(held["audit"])
+    readable(access.audit)
     record = held["person"]
     print(f"Everything refocus holds on {record['name']} (id {record['id']})")
     print_record(record, PERSON_FIELDS)
@@ -267,7 +254,7 @@ def export(person: PersonArg, db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) 
             print_table(held[key], columns, title=title)
         else:
             print(f"{title}: none")
-    print(f"\nExported {held['exported_at']}.")
+    print(f"\nExported {access.exported_at}.")
 
 
 @app.command("forget")
@@ -278,37 +265,43 @@ def forget(
     as_json: JsonOpt = False,
 ) -> None:
     """Erase a person's name, email and role everywhere; anonymous counts stay."""
-    from refocus_cli.store import staff
+    from refocus_cli.services import data_protection
+    from refocus_cli.services.staff import find_member
 
     with opened(db) as store:
-        found = staff.find_staff(store, person)
-        who = f"{found['name']} (id {found['id']})"
+        found = find_member(store, person)
+        who = f"{found.name} (id {found.id})"
         if not yes:
-            if not sys.stdin.isatty():
-                raise InvalidInput(
-                    f"forgetting {who} cannot be undone and there is no terminal to ask on: "
-                    "add --yes to go ahead"
-                )
-            question = f"Erase {who} for good? Their attendance stays, without their name"
-            if not typer.confirm(question, default=False, err=True):
-                message("Nothing was erased.")
-                raise typer.Exit(1)
-        result = staff.forget(store, str(found["id"]))
+            _confirm_forgetting(who)
+        result = data_protection.forget(store, str(found.id))
     if as_json:
-        print_json(result)
+        print_json(result.as_record())
         return
     message(
-        f"Forgot {who}: now {result['name']}, with {_count(result['memberships'], 'membership')}"
-        f" and {_count(result['attendance'], 'attendance mark')} kept; "
-        f"{_count(result['audit_entries_erased'], 'audit entry', 'audit entries')} and "
-        f"{_count(result['notes_erased'], 'note')} cleaned."
+        f"Forgot {who}: now {result.name}, with {_count(result.memberships, 'membership')}"
+        f" and {_count(result.attendance, 'attendance mark')} kept; "
+        f"{_count(result.audit_entries_erased, 'audit entry', 'audit entries')} and "
+        f"{_count(result.notes_erased, 'note')} cleaned."
     )
-    if result["log_still_open"]:
+    if result.log_still_open:
         message(
             "Another program has the database open: the erased details leave its "
             f"write-ahead log ({db}-wal) when that program closes."
         )
     message("Backups made before now still hold them: replace or destroy those copies.")
+
+
+def _confirm_forgetting(who: str) -> None:
+    """Ask at the terminal before erasing; exit 1 if the answer is no or nobody can answer."""
+    if not sys.stdin.isatty():
+        raise InvalidInput(
+            f"forgetting {who} cannot be undone and there is no terminal to ask on: "
+            "add --yes to go ahead"
+        )
+    question = f"Erase {who} for good? Their attendance stays, without their name"
+    if not typer.confirm(question, default=False, err=True):
+        message("Nothing was erased.")
+        raise typer.Exit(1)
 
 
 def _count(number: int, noun: str, plural: str | None = None) -> str:

@@ -7,6 +7,7 @@ import goes ahead only when there are none.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -33,6 +34,8 @@ FALSE_WORDS = {"no", "n", "false", "0", ""}
 
 @dataclass(frozen=True)
 class RosterEntry:
+    """One roster row, checked: who, in which team, from when."""
+
     row: int
     name: str
     team: str
@@ -41,23 +44,77 @@ class RosterEntry:
     manager: bool
     start: date
 
+    def as_record(self) -> dict[str, object]:
+        """The row as printed by a dry run (dates in ISO-8601)."""
+        return {
+            "row": self.row,
+            "name": self.name,
+            "team": self.team,
+            "email": self.email,
+            "role": self.role,
+            "manager": self.manager,
+            "start": self.start.isoformat(),
+        }
+
 
 @dataclass(frozen=True)
 class KnownPerson:
+    """A member of staff on record, as a roster row is compared with them."""
+
     name: str
     team: str | None
     staff_id: int
 
 
-@dataclass
+@dataclass(frozen=True)
+class EndedTeam:
+    """A team that takes no staff any more: merged into another, or disbanded."""
+
+    name: str
+    ended_on: date
+    merged_into: str | None = None
+
+    def what_became_of_it(self) -> str:
+        """The end of a row's problem, saying what to give instead."""
+        if self.merged_into:
+            return (
+                f"was merged into {self.merged_into} on {self.ended_on}: use {self.merged_into!r}"
+            )
+        return f"was disbanded on {self.ended_on}: give these staff an active team"
+
+
+@dataclass(frozen=True)
+class RosterContext:
+    """What checking a roster needs to know about the teams and staff on record.
+
+    Every key is lower-cased: `teams` maps active teams to their names as recorded,
+    `ended_teams` the merged and disbanded ones to what became of them, `by_email`
+    the emails of staff on record to who they are, and `without_email` each
+    (name, team) of current staff who have no email to their ids.
+    """
+
+    teams: Mapping[str, str] = field(default_factory=dict)
+    ended_teams: Mapping[str, EndedTeam] = field(default_factory=dict)
+    by_email: Mapping[str, KnownPerson] = field(default_factory=dict)
+    without_email: Mapping[tuple[str, str], tuple[int, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EmailToAdd:
+    """A row that gives an email to the one person on record of that name and team."""
+
+    staff_id: int
+    entry: RosterEntry
+
+
+@dataclass(frozen=True)
 class RosterPlan:
     """What an import would do: staff to add, rows already on record, teams to create."""
 
     to_add: list[RosterEntry] = field(default_factory=list)
     unchanged: list[RosterEntry] = field(default_factory=list)
     new_teams: list[str] = field(default_factory=list)
-    # Staff on record without an email whom a row names with one: (staff id, row).
-    emails_added: list[tuple[int, RosterEntry]] = field(default_factory=list)
+    emails_added: list[EmailToAdd] = field(default_factory=list)
 
 
 def _key(header: str) -> str:
@@ -94,24 +151,43 @@ def _manager(value: str) -> bool:
 
 def check_roster(
     table: Table,
-    teams: dict[str, str],
-    known_by_email: dict[str, KnownPerson],
-    known_by_name_team: set[tuple[str, str]],
+    on_record: RosterContext,
     default_start: date,
     create_teams: bool = False,
-    ended_teams: dict[str, str] | None = None,
-    no_email_ids: dict[tuple[str, str], list[int]] | None = None,
 ) -> RosterPlan:
     """Validate every row of a roster; raise FileProblems listing them all, or return the plan.
 
-    `teams` maps each active team's lower-cased name to its name as recorded;
-    `known_by_email` maps lower-cased emails of staff on record to who they are;
-    `known_by_name_team` holds (lower name, lower team) of current staff with no email;
-    `ended_teams` maps merged or disbanded teams' lower-cased names to what became of them;
-    `no_email_ids` gives the ids behind `known_by_name_team`: a row that names the only
-    such person in that team *with* an email gives them that email instead of adding a
-    second record for the same person.
+    A row that names, with an email, the only person of that name and team on record
+    without one gives them that email instead of adding a second record for them.
     """
+    reader = _RowReader(_columns_of(table), on_record, default_start, create_teams)
+    to_add: list[RosterEntry] = []
+    unchanged: list[RosterEntry] = []
+    emails_added: list[EmailToAdd] = []
+    problems: list[str] = []
+    for row, cells in table.rows:
+        entry, row_problems = reader.entry(row, cells)
+        if not row_problems:
+            if _already_on_record(entry, on_record):
+                unchanged.append(entry)
+                continue
+            taken = _email_taken(entry, on_record)
+            if taken:
+                row_problems.append(taken)
+            elif (email_to_add := _email_to_add(entry, on_record)) is not None:
+                emails_added.append(email_to_add)
+                continue
+        if row_problems:
+            problems.extend(f"row {row}: {problem}" for problem in row_problems)
+        else:
+            to_add.append(entry)
+    if problems:
+        raise FileProblems(table.source, problems)
+    return RosterPlan(to_add, unchanged, sorted(reader.new_teams.values()), emails_added)
+
+
+def _columns_of(table: Table) -> dict[str, int]:
+    """The column positions of a roster whose header row is usable and has rows under it."""
     if not table.headers:
         raise InvalidInput(
             f"{table.source} is empty: it needs a header row (name, team, email, role, "
@@ -122,100 +198,143 @@ def check_roster(
         raise FileProblems(table.source, problems)
     if not table.rows:
         raise FileProblems(table.source, ["the file has a header but no staff rows"])
+    return positions
 
-    plan = RosterPlan()
-    seen_emails: dict[str, int] = {}
-    new_team_names: dict[str, str] = {}
 
-    def cell(cells: list[str], column: str) -> str:
-        index = positions.get(column)
+def _name_and_team(entry: RosterEntry) -> tuple[str, str]:
+    return entry.name.lower(), entry.team.lower()
+
+
+def _already_on_record(entry: RosterEntry, on_record: RosterContext) -> bool:
+    """Whether a row describes someone on record exactly as they are."""
+    if entry.email is None:
+        return bool(on_record.without_email.get(_name_and_team(entry)))
+    known = on_record.by_email.get(entry.email)
+    if known is None:
+        return False
+    return (known.name.lower(), (known.team or "").lower()) == _name_and_team(entry)
+
+
+def _email_taken(entry: RosterEntry, on_record: RosterContext) -> str | None:
+    """The problem with a row whose email belongs to someone else on record, if it does."""
+    known = on_record.by_email.get(entry.email) if entry.email else None
+    if known is None:
+        return None
+    where = f"in team {known.team}" if known.team else "with no current team"
+    return (
+        f"email {entry.email} already belongs to {known.name} (id {known.staff_id}) "
+        f"{where}: use `refocus staff move` for a change of team"
+    )
+
+
+def _email_to_add(entry: RosterEntry, on_record: RosterContext) -> EmailToAdd | None:
+    """A row giving an email to the one person of its name and team on record without one."""
+    if entry.email is None:
+        return None
+    ids = on_record.without_email.get(_name_and_team(entry), ())
+    return EmailToAdd(ids[0], entry) if len(ids) == 1 else None
+
+
+class _RowReader:
+    """Reads a roster's rows one by one into entries, with each row's problems.
+
+    It remembers what earlier rows gave: their emails (each may appear once) and the
+    teams they would create.
+    """
+
+    def __init__(
+        self,
+        positions: dict[str, int],
+        on_record: RosterContext,
+        default_start: date,
+        create_teams: bool,
+    ) -> None:
+        self.positions = positions
+        self.on_record = on_record
+        self.default_start = default_start
+        self.create_teams = create_teams
+        self.seen_emails: dict[str, int] = {}
+        self.new_teams: dict[str, str] = {}
+
+    def entry(self, row: int, cells: list[str]) -> tuple[RosterEntry, list[str]]:
+        """The row as an entry, and its problems in column order (none if it is usable)."""
+        problems: list[str] = []
+        try:
+            name = clean_name(self._cell(cells, "name"), "staff")
+        except InvalidInput as exc:
+            problems.append(str(exc))
+            name = ""
+        team_text = " ".join(self._cell(cells, "team").split())
+        team = self._team(team_text, problems)
+        email = self._email(row, cells, problems)
+        manager = self._manager(cells, problems)
+        start = self._start(cells, problems)
+        role = " ".join(self._cell(cells, "role").split())
+        if len(role) > 200:
+            problems.append("role is over 200 characters")
+        entry = RosterEntry(row, name, team or team_text, email, role, manager, start)
+        return entry, problems
+
+    def _cell(self, cells: list[str], column: str) -> str:
+        index = self.positions.get(column)
         if index is None or index >= len(cells):
             return ""
         return cells[index]
 
-    for row, cells in table.rows:
-        row_problems: list[str] = []
-        try:
-            name = clean_name(cell(cells, "name"), "staff")
-        except InvalidInput as exc:
-            row_problems.append(str(exc))
-            name = ""
-        team_text = " ".join(cell(cells, "team").split())
-        team = teams.get(team_text.lower())
+    def _team(self, team_text: str, problems: list[str]) -> str | None:
+        """The team as recorded (or as it will be created), else None with a problem."""
         if not team_text:
-            row_problems.append("team is empty")
-        elif team is None and team_text.lower() in (ended_teams or {}):
-            row_problems.append(f"team {team_text!r} {(ended_teams or {})[team_text.lower()]}")
-        elif team is None:
-            if create_teams:
-                # A created team must pass the checks `refocus team add` makes: a
-                # team called "12" would otherwise be read as the id 12 ever after.
-                try:
-                    clean_name(team_text, "team")
-                    team = new_team_names.setdefault(team_text.lower(), team_text)
-                except InvalidInput as exc:
-                    row_problems.append(str(exc))
-            else:
-                row_problems.append(
-                    f"unknown team {team_text!r}: add it with `refocus team add` "
-                    "or import with --create-teams"
-                )
-        email = cell(cells, "email").lower() or None
-        if email is not None:
-            if not EMAIL.match(email):
-                row_problems.append(f"malformed email {email!r}")
-            elif email in seen_emails:
-                row_problems.append(f"email {email} is also on row {seen_emails[email]}")
-            else:
-                seen_emails[email] = row
+            problems.append("team is empty")
+            return None
+        key = team_text.lower()
+        team = self.on_record.teams.get(key)
+        if team is not None:
+            return team
+        ended = self.on_record.ended_teams.get(key)
+        if ended is not None:
+            problems.append(f"team {team_text!r} {ended.what_became_of_it()}")
+            return None
+        if not self.create_teams:
+            problems.append(
+                f"unknown team {team_text!r}: add it with `refocus team add` "
+                "or import with --create-teams"
+            )
+            return None
+        # A created team must pass the checks `refocus team add` makes: a team
+        # called "12" would otherwise be read as the id 12 ever after.
         try:
-            manager = _manager(cell(cells, "manager"))
-        except ValueError:
-            row_problems.append(f"manager {cell(cells, 'manager')!r} is not yes or no")
-            manager = False
-        start_text = cell(cells, "start")
-        start = default_start
-        if start_text:
-            try:
-                start = parse_sheet_date(start_text)
-            except ValueError:
-                row_problems.append(
-                    f"start date {start_text!r} is not a date: use YYYY-MM-DD or DD/MM/YYYY"
-                )
-        role = " ".join(cell(cells, "role").split())
-        if len(role) > 200:
-            row_problems.append("role is over 200 characters")
+            clean_name(team_text, "team")
+        except InvalidInput as exc:
+            problems.append(str(exc))
+            return None
+        return self.new_teams.setdefault(key, team_text)
 
-        entry = RosterEntry(row, name, team or team_text, email, role, manager, start)
-        if not row_problems:
-            known = known_by_email.get(email) if email else None
-            if known is not None:
-                same = (
-                    known.name.lower() == name.lower()
-                    and (known.team or "").lower() == (team or "").lower()
-                )
-                if same:
-                    plan.unchanged.append(entry)
-                    continue
-                where = f"in team {known.team}" if known.team else "with no current team"
-                row_problems.append(
-                    f"email {email} already belongs to {known.name} (id {known.staff_id}) "
-                    f"{where}: use `refocus staff move` for a change of team"
-                )
-            elif email is None and (name.lower(), (team or "").lower()) in known_by_name_team:
-                plan.unchanged.append(entry)
-                continue
-            elif email is not None:
-                ids = (no_email_ids or {}).get((name.lower(), (team or "").lower()), [])
-                if len(ids) == 1:
-                    plan.emails_added.append((ids[0], entry))
-                    continue
-        if row_problems:
-            problems.extend(f"row {row}: {problem}" for problem in row_problems)
+    def _email(self, row: int, cells: list[str], problems: list[str]) -> str | None:
+        email = self._cell(cells, "email").lower() or None
+        if email is None:
+            return None
+        if not EMAIL.match(email):
+            problems.append(f"malformed email {email!r}")
+        elif email in self.seen_emails:
+            problems.append(f"email {email} is also on row {self.seen_emails[email]}")
         else:
-            plan.to_add.append(entry)
+            self.seen_emails[email] = row
+        return email
 
-    if problems:
-        raise FileProblems(table.source, problems)
-    plan.new_teams = sorted(new_team_names.values())
-    return plan
+    def _manager(self, cells: list[str], problems: list[str]) -> bool:
+        text = self._cell(cells, "manager")
+        try:
+            return _manager(text)
+        except ValueError:
+            problems.append(f"manager {text!r} is not yes or no")
+            return False
+
+    def _start(self, cells: list[str], problems: list[str]) -> date:
+        text = self._cell(cells, "start")
+        if not text:
+            return self.default_start
+        try:
+            return parse_sheet_date(text)
+        except ValueError:
+            problems.append(f"start date {text!r} is not a date: use YYYY-MM-DD or DD/MM/YYYY")
+            return self.default_start

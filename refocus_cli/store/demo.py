@@ -55,9 +55,11 @@ def write(
             sessions.save_plan(store, result.cohort["id"], result.plan.sessions)
             planned += len(result.plan.sessions)
         for email, team, on in demo.movers:
-            staff.move(store, email, team, on)
+            staff.move(
+                store, staff.find_staff(store, email)["id"], teams.find_team(store, team), on
+            )
         for email, on in demo.leavers:
-            staff.leave(store, email, on)
+            staff.leave(store, staff.find_staff(store, email)["id"], on)
         if demo.disbanded:
             teams.disband(store, *demo.disbanded)
         marks, held = _registers(store, curriculum, today, seed)

@@ -16,6 +16,7 @@ from refocus_cli.core.roster import (
     FALSE_WORDS,
     TRUE_WORDS,
     KnownPerson,
+    RosterContext,
     check_roster,
 )
 from refocus_cli.core.tabular import Table, parse_csv
@@ -24,6 +25,7 @@ SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[Healt
 
 TEAMS = ["North CMHT", "South CMHT", "Hillview EIP", "Équipe Rétablissement"]
 ACTIVE_TEAMS = {team.lower(): team for team in TEAMS}
+ON_RECORD = RosterContext(teams=ACTIVE_TEAMS)
 DEFAULT_START = date(2027, 1, 4)
 OPTIONAL = ["email", "role", "manager", "start"]
 
@@ -161,7 +163,7 @@ def entries(plan_part) -> list[tuple]:
 @given(rosters())
 def test_a_valid_roster_checks_and_keeps_every_row_in_order(roster):
     table, expected = roster
-    plan = check_roster(table, ACTIVE_TEAMS, {}, set(), DEFAULT_START)
+    plan = check_roster(table, ON_RECORD, DEFAULT_START)
     assert entries(plan.to_add) == expected
     assert plan.unchanged == [] and plan.new_teams == []
 
@@ -170,14 +172,19 @@ def test_a_valid_roster_checks_and_keeps_every_row_in_order(roster):
 @given(rosters())
 def test_checking_a_roster_already_on_record_adds_no_one(roster):
     table, expected = roster
-    first = check_roster(table, ACTIVE_TEAMS, {}, set(), DEFAULT_START)
+    first = check_roster(table, ON_RECORD, DEFAULT_START)
     by_email = {
         e.email: KnownPerson(e.name, e.team, staff_id)
         for staff_id, e in enumerate(first.to_add, start=1)
         if e.email
     }
-    by_name_team = {(e.name.lower(), e.team.lower()) for e in first.to_add if not e.email}
-    again = check_roster(table, ACTIVE_TEAMS, by_email, by_name_team, DEFAULT_START)
+    without_email = {
+        (e.name.lower(), e.team.lower()): (staff_id,)
+        for staff_id, e in enumerate(first.to_add, start=1)
+        if not e.email
+    }
+    on_record = RosterContext(ACTIVE_TEAMS, by_email=by_email, without_email=without_email)
+    again = check_roster(table, on_record, DEFAULT_START)
     assert again.to_add == []
     assert entries(again.unchanged) == expected
 
@@ -220,7 +227,9 @@ def test_one_defect_in_one_row_is_reported_against_that_row(roster, defect, data
 
     with pytest.raises(FileProblems) as raised:
         check_roster(
-            Table("roster.csv", table.headers, rows), ACTIVE_TEAMS, known, set(), DEFAULT_START
+            Table("roster.csv", table.headers, rows),
+            RosterContext(ACTIVE_TEAMS, by_email=known),
+            DEFAULT_START,
         )
     assert len(raised.value.problems) == 1, raised.value.problems
     problem = raised.value.problems[0]
@@ -236,7 +245,7 @@ def test_a_missing_required_column_is_reported_on_row_1(roster, column):
     headers = [table.headers[i] for i in keep]
     rows = [(number, [cells[i] for i in keep]) for number, cells in table.rows]
     with pytest.raises(FileProblems) as raised:
-        check_roster(Table("roster.csv", headers, rows), ACTIVE_TEAMS, {}, set(), DEFAULT_START)
+        check_roster(Table("roster.csv", headers, rows), ON_RECORD, DEFAULT_START)
     assert raised.value.problems == [
         f"row 1: missing required column {column!r} (found columns: "
         + ", ".join(repr(h) for h in headers)
@@ -257,9 +266,7 @@ def test_create_teams_refuses_names_team_add_refuses(roster, bad_team, data):
     rows = [(number, list(cells)) for number, cells in table.rows]
     rows[target][1][position] = bad_team
     with pytest.raises(FileProblems) as raised:
-        check_roster(
-            Table("roster.csv", table.headers, rows), ACTIVE_TEAMS, {}, set(), DEFAULT_START, True
-        )
+        check_roster(Table("roster.csv", table.headers, rows), ON_RECORD, DEFAULT_START, True)
     [problem] = raised.value.problems
     assert problem.startswith(f"row {rows[target][0]}: team name "), problem
 
@@ -276,9 +283,7 @@ def test_create_teams_makes_each_new_team_once(roster, new_teams, data):
         cells = list(cells)
         cells[position] = data.draw(st.sampled_from(new_teams + TEAMS), label="team")
         rows.append((number, cells))
-    plan = check_roster(
-        Table("roster.csv", table.headers, rows), ACTIVE_TEAMS, {}, set(), DEFAULT_START, True
-    )
+    plan = check_roster(Table("roster.csv", table.headers, rows), ON_RECORD, DEFAULT_START, True)
     named = [cells[position] for _, cells in rows]
     first_spelling: dict[str, str] = {}
     for team in named:

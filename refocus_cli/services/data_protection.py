@@ -1,0 +1,108 @@
+"""Data protection: everything held on a person (subject access), and forgetting them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from refocus_cli.core.errors import Conflict
+from refocus_cli.core.measures import is_clinical
+from refocus_cli.services.staff import StaffMember
+from refocus_cli.store import audit, personal_data, sessions, staff
+from refocus_cli.store.database import Store
+
+
+@dataclass(frozen=True)
+class SubjectAccess:
+    """Everything refocus holds on one person; session starts in the programme's time zone."""
+
+    person: StaffMember
+    created_at: str
+    memberships: list[dict[str, Any]]
+    attendance: list[dict[str, Any]]
+    catch_up_invitations: list[dict[str, Any]]
+    audit: list[dict[str, Any]]
+    exported_at: str
+
+    def as_record(self) -> dict[str, Any]:
+        """The export as printed with --json."""
+        return {
+            "person": {**self.person.as_record(), "created_at": self.created_at},
+            "memberships": self.memberships,
+            "attendance": self.attendance,
+            "catch_up_invitations": self.catch_up_invitations,
+            "audit": self.audit,
+            "exported_at": self.exported_at,
+        }
+
+
+def subject_access(store: Store, person_ref: str) -> SubjectAccess:
+    """Everything held on one person: record, memberships, marks, invitations, audit log."""
+    person = staff.find_staff(store, person_ref)
+    held = personal_data.held_on(store, person["id"])
+    tz = store.tz()
+    for row in held.attendance + held.invitations:
+        row["start"] = sessions.to_local(row["start"], tz).isoformat()
+    return SubjectAccess(
+        person=StaffMember.from_record(staff.public(person)),
+        created_at=held.created_at,
+        memberships=held.memberships,
+        attendance=held.attendance,
+        catch_up_invitations=held.invitations,
+        audit=audit.about_staff(store, person),
+        exported_at=store.clock().astimezone(tz).isoformat(),
+    )
+
+
+@dataclass(frozen=True)
+class Forgotten:
+    """A person forgotten: the placeholder they became, what was kept and what was cleaned."""
+
+    id: int
+    name: str
+    memberships: int
+    attendance: int
+    audit_entries_erased: int
+    notes_erased: int
+    # Another program had the file open, so its write-ahead log still holds the details.
+    log_still_open: bool
+
+    def as_record(self) -> dict[str, Any]:
+        """The outcome as printed with --json."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "memberships": self.memberships,
+            "attendance": self.attendance,
+            "audit_entries_erased": self.audit_entries_erased,
+            "notes_erased": self.notes_erased,
+            "log_still_open": self.log_still_open,
+        }
+
+
+def forget(store: Store, person_ref: str) -> Forgotten:
+    """Erase a person's identity everywhere, keeping an anonymous record so counts stay.
+
+    The name becomes a placeholder, the email goes, the role keeps only whether it is
+    clinical (the measures need that); memberships and marks stay. Then the file is
+    rewritten so that freed pages keep no copy of what was erased.
+    """
+    person = staff.find_staff(store, person_ref)
+    staff_id = person["id"]
+    done = personal_data.forgotten_at(store, staff_id)
+    if done:
+        raise Conflict(f"staff {staff_id} was already forgotten on {done[:10]}")
+    placeholder = f"Forgotten person {staff_id}"
+    role = "" if is_clinical(person["role"]) else "administrative"
+    words = [word for word in (person["name"], person["email"]) if word]
+    erased = personal_data.erase(store, staff_id, words, placeholder, role)
+    memberships, attendance = personal_data.kept(store, staff_id)
+    return Forgotten(
+        id=staff_id,
+        name=placeholder,
+        memberships=memberships,
+        attendance=attendance,
+        audit_entries_erased=erased.audit_entries,
+        notes_erased=erased.notes,
+        log_still_open=personal_data.rewrite_file(store),
+    )

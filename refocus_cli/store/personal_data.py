@@ -1,0 +1,126 @@
+"""What is held on one person, and erasing who they are from every table and the file.
+
+What to keep and what to put in a forgotten person's place is decided in
+`services/data_protection.py`; these functions read and rewrite the rows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from refocus_cli.store import audit
+from refocus_cli.store.database import Store
+
+# Free text where a person may be named: why a session moved, a closure, a trainer's leave.
+FREE_TEXT = (("session", "note"), ("closure", "reason"), ("trainer_unavailable", "reason"))
+
+
+@dataclass(frozen=True)
+class HeldRows:
+    """The rows about one person beyond their staff record; session starts as stored (UTC)."""
+
+    created_at: str
+    memberships: list[dict[str, Any]]
+    attendance: list[dict[str, Any]]
+    invitations: list[dict[str, Any]]
+
+
+def held_on(store: Store, staff_id: int) -> HeldRows:
+    """When a person was recorded, their memberships, their marks and their invitations."""
+    created = store.one("SELECT created_at FROM staff WHERE id = ?", [staff_id])
+    memberships = store.rows(
+        "SELECT t.id AS team_id, t.name AS team, m.start_date, m.end_date, m.end_reason "
+        "FROM membership m JOIN team t ON t.id = m.team_id WHERE m.staff_id = ? "
+        "ORDER BY m.start_date, m.id",
+        [staff_id],
+    )
+    attendance = store.rows(
+        "SELECT a.session_id, s.start_utc AS start, s.stage, s.module, s.occurrence, s.kind, "
+        "a.status, a.recorded_by, a.recorded_at FROM attendance a "
+        "JOIN session s ON s.id = a.session_id WHERE a.staff_id = ? ORDER BY s.start_utc, s.id",
+        [staff_id],
+    )
+    invitations = store.rows(
+        "SELECT s.id AS session_id, s.start_utc AS start, s.stage, s.module, s.status "
+        "FROM session_invitee i JOIN session s ON s.id = i.session_id WHERE i.staff_id = ? "
+        "ORDER BY s.start_utc, s.id",
+        [staff_id],
+    )
+    return HeldRows(created["created_at"] if created else "", memberships, attendance, invitations)
+
+
+def forgotten_at(store: Store, staff_id: int) -> str | None:
+    """When a person was forgotten (the audit entry's UTC timestamp), if they were."""
+    done = store.one(
+        "SELECT at FROM audit WHERE action = 'forget' AND entity = 'staff' AND entity_id = ?",
+        [staff_id],
+    )
+    return done["at"] if done else None
+
+
+@dataclass(frozen=True)
+class Erased:
+    """How many audit entries and free-text notes an erasure rewrote."""
+
+    audit_entries: int
+    notes: int
+
+
+def erase(store: Store, staff_id: int, words: list[str], placeholder: str, role: str) -> Erased:
+    """Replace a person's name and email (`words`) with `placeholder` everywhere, their
+    role with `role`, and drop their email; one transaction, audited."""
+    # Overwrite freed pages, so the erased text does not linger in the file's free space.
+    store.db.execute("PRAGMA secure_delete = ON")
+    with store.write():
+        store.db.execute(
+            "UPDATE staff SET name = ?, email = NULL, role = ? WHERE id = ?",
+            [placeholder, role, staff_id],
+        )
+        audit.record(store, "forget", "staff", staff_id, None, {"name": placeholder, "role": role})
+        entries = audit.scrub(store, staff_id, words, placeholder, role)
+        pattern = audit.identity_pattern(words)
+        notes = _scrub_free_text(store, pattern, placeholder) if pattern else 0
+        folded = {word.casefold() for word in words}
+        for (recorder,) in store.db.execute(
+            "SELECT DISTINCT recorded_by FROM attendance"
+        ).fetchall():
+            if recorder.strip().casefold() in folded:
+                store.db.execute(
+                    "UPDATE attendance SET recorded_by = ? WHERE recorded_by = ?",
+                    [placeholder, recorder],
+                )
+    return Erased(entries, notes)
+
+
+def _scrub_free_text(store: Store, pattern: re.Pattern[str], placeholder: str) -> int:
+    notes = 0
+    for table, column in FREE_TEXT:
+        changed = [
+            (pattern.sub(placeholder, text), rowid)
+            for rowid, text in store.db.execute(
+                f"SELECT rowid, {column} FROM {table} WHERE {column} != ''"
+            )
+            if pattern.search(text)
+        ]
+        store.db.conn.executemany(f"UPDATE {table} SET {column} = ? WHERE rowid = ?", changed)
+        notes += len(changed)
+    return notes
+
+
+def kept(store: Store, staff_id: int) -> tuple[int, int]:
+    """How many memberships and attendance marks a person has on record."""
+    counts = store.one(
+        "SELECT (SELECT count(*) FROM membership WHERE staff_id = :id) AS memberships, "
+        "(SELECT count(*) FROM attendance WHERE staff_id = :id) AS attendance",
+        {"id": staff_id},
+    )
+    return (counts["memberships"], counts["attendance"]) if counts else (0, 0)
+
+
+def rewrite_file(store: Store) -> bool:
+    """VACUUM, then empty the write-ahead log; True if another program kept it from emptying."""
+    store.db.execute("VACUUM")
+    busy = store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+    return bool(busy)
