@@ -25,24 +25,24 @@ def add(
 ) -> None:
     """Close a day, or a run of days, to sessions."""
     from refocus_cli.core.dates import parse_date
-    from refocus_cli.store import closures
+    from refocus_cli.services.organisation import close_days
 
     first = parse_date(day, "date")
     last = parse_date(to, "--to") if to is not None else first
     with opened(db) as store:
-        closures.add(store, first, last, clean_text(reason, "--reason"))
+        close_days(store, first, last, clean_text(reason, "--reason"))
     message(f"Closed {first}" + (f" to {last}" if last != first else "") + " to sessions.")
 
 
 @app.command("list")
 def list_closures(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False, as_csv: CsvOpt = False) -> None:
     """List closure dates."""
-    from refocus_cli.store import closures
+    from refocus_cli.services.organisation import list_closures
 
     with opened(db) as store:
-        rows = closures.listing(store)
+        closures = list_closures(store)
     emit(
-        rows,
+        [closure.as_record() for closure in closures],
         [("date", "Date"), ("reason", "Reason")],
         as_json=as_json,
         as_csv=as_csv,

@@ -32,27 +32,25 @@ def create(
     as_json: JsonOpt = False,
 ) -> None:
     """Create a cohort of teams."""
-    from refocus_cli.store import cohorts
+    from refocus_cli.services.organisation import create_cohort
 
     with opened(db) as store:
-        record = cohorts.create(store, clean_name(name, "cohort"), team)
+        cohort = create_cohort(store, clean_name(name, "cohort"), team)
     if as_json:
-        print_json(record)
+        print_json(cohort.as_record())
     else:
-        message(
-            f"Created cohort {record['name']} (id {record['id']}) with {record['teams']} teams."
-        )
+        message(f"Created cohort {cohort.name} (id {cohort.id}) with {cohort.teams} teams.")
 
 
 @app.command("list")
 def list_cohorts(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False, as_csv: CsvOpt = False) -> None:
     """List cohorts."""
-    from refocus_cli.store import cohorts
+    from refocus_cli.services.organisation import list_cohorts
 
     with opened(db) as store:
-        rows = cohorts.listing(store)
+        cohorts = list_cohorts(store)
     emit(
-        rows,
+        [cohort.as_record() for cohort in cohorts],
         COHORT_COLUMNS,
         as_json=as_json,
         as_csv=as_csv,
@@ -67,10 +65,10 @@ def show(
     as_json: JsonOpt = False,
 ) -> None:
     """Show a cohort and its teams."""
-    from refocus_cli.store import cohorts
+    from refocus_cli.services.organisation import show_cohort
 
     with opened(db) as store:
-        record = cohorts.show(store, cohort)
+        record = show_cohort(store, cohort).as_record()
     if as_json:
         print_json(record)
         return

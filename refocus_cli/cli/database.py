@@ -27,43 +27,39 @@ def path(db: DbOpt = DEFAULT_DB) -> None:
 @app.command("migrate")
 def migrate(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
     """Bring the database up to this version's schema (opening it does this too)."""
-    from refocus_cli.store.maintenance import schema_state
+    from refocus_cli.services.maintenance import schema_state
 
     with opened(db) as store:
         state = schema_state(store)
     if as_json:
-        print_json(state)
+        print_json(state.as_record())
     else:
-        message(
-            f"{db} is at schema {state['schema']} ({len(state['applied'])} migrations applied)."
-        )
+        message(f"{db} is at schema {state.schema} ({len(state.applied)} migrations applied).")
 
 
 @app.command("backup")
 def backup(file: FileArg, db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
     """Copy the database safely, even while others are writing to it."""
-    from refocus_cli.store import maintenance
+    from refocus_cli.services.maintenance import back_up
 
     with opened(db) as store:
-        result = maintenance.backup(store, file)
+        made = back_up(store, file)
     if as_json:
-        print_json(result)
+        print_json(made.as_record())
     else:
-        message(f"Backed up {db} to {file} ({result['bytes']:,} bytes).")
+        message(f"Backed up {db} to {file} ({made.bytes:,} bytes).")
 
 
 @app.command("restore")
 def restore(file: FileArg, db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
     """Replace the database with a backup, after checking the backup's integrity."""
-    from refocus_cli.store import maintenance
+    from refocus_cli.services.maintenance import restore as restore_backup
 
-    maintenance.restore(file, db)
-    with opened(db) as store:
-        state = maintenance.check(store)
+    report = restore_backup(file, db)
     if as_json:
-        print_json(state)
+        print_json(report.as_record())
     else:
-        counts = state["counts"]
+        counts = report.counts
         message(f"Restored {db} from {file}: {counts['team']} teams, {counts['staff']} staff.")
 
 
@@ -71,23 +67,23 @@ def restore(file: FileArg, db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> 
 def check(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
     """Check integrity, foreign keys and orphan rows; exit 1 if anything is wrong."""
     from refocus_cli.core.errors import DatabaseProblem
-    from refocus_cli.store import maintenance
+    from refocus_cli.services.maintenance import check as check_database
 
     with opened(db) as store:
-        report = maintenance.check(store)
+        report = check_database(store)
     if as_json:
-        print_json(report)
+        print_json(report.as_record())
     else:
-        for line in report["problems"]:
+        for line in report.problems:
             message(f"problem: {line}")
-        for line in report["notices"]:
+        for line in report.notices:
             message(f"note: {line}")
-        if report["ok"]:
+        if report.ok:
             message(
-                f"{db}: integrity ok, foreign keys ok, no orphan rows (schema {report['schema']})."
+                f"{db}: integrity ok, foreign keys ok, no orphan rows (schema {report.schema})."
             )
-    if not report["ok"]:
+    if not report.ok:
         raise DatabaseProblem(
-            f"{db} has {len(report['problems'])} problems: restore a backup "
+            f"{db} has {len(report.problems)} problems: restore a backup "
             "with `refocus db restore FILE`"
         )

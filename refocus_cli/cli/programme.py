@@ -37,10 +37,10 @@ def init(
     zone(tz)
     region = region_key(region)
     start_date = parse_date(start, "--start") if start is not None else None
-    from refocus_cli.store import programme as programme_store
+    from refocus_cli.services.organisation import start_programme
 
     with opened(db, create=True) as store:
-        record = programme_store.create(store, title, tz, region, start_date)
+        record = start_programme(store, title, tz, region, start_date).as_record()
     if as_json:
         print_json(record)
         return

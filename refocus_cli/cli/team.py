@@ -36,19 +36,19 @@ def add(
     as_json: JsonOpt = False,
 ) -> None:
     """Add a team."""
-    from refocus_cli.store import teams
+    from refocus_cli.services.teams import add_team
 
     with opened(db) as store:
-        team = teams.add(
+        team = add_team(
             store,
             clean_name(name, "team"),
             clean_text(site, "--site"),
             clean_text(kind, "--kind"),
         )
     if as_json:
-        print_json(team)
+        print_json(team.as_record())
     else:
-        message(f"Added team {team['name']} (id {team['id']}).")
+        message(f"Added team {team.name} (id {team.id}).")
 
 
 @app.command("list")
@@ -59,12 +59,12 @@ def list_teams(
     as_csv: CsvOpt = False,
 ) -> None:
     """List teams with their current staff count and cohort."""
-    from refocus_cli.store import teams
+    from refocus_cli.services.teams import list_teams
 
     with opened(db) as store:
-        rows = teams.listing(store, include_ended=not active)
+        found = list_teams(store, include_ended=not active)
     emit(
-        rows,
+        [team.as_record() for team in found],
         TEAM_COLUMNS,
         as_json=as_json,
         as_csv=as_csv,
@@ -75,10 +75,10 @@ def list_teams(
 @app.command("show")
 def show(team: TeamArg, db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
     """Show a team: its staff now and everyone who was ever in it, with dates."""
-    from refocus_cli.store import teams
+    from refocus_cli.services.teams import show_team
 
     with opened(db) as store:
-        record = teams.show(store, team)
+        record = show_team(store, team).as_record()
     if as_json:
         print_json(record)
         return
@@ -119,16 +119,17 @@ def merge(
     as_json: JsonOpt = False,
 ) -> None:
     """Merge a team into another: its staff move across on the date; history is kept."""
-    from refocus_cli.store import teams
+    from refocus_cli.services.teams import merge_teams
 
     with opened(db) as store:
-        result = teams.merge(store, team, into, effective_date(store, on))
+        result = merge_teams(store, team, into, effective_date(store, on))
     if as_json:
-        print_json(result)
+        print_json(result.as_record())
     else:
         message(
-            f"Merged {result['merged']} into {result['into']} on {result['on']}: "
-            f"{result['staff_moved']} staff moved." + _sessions_note(result)
+            f"Merged {result.merged} into {result.into} on {result.on}: "
+            f"{result.staff_moved} staff moved."
+            + _sessions_note(result.sessions_cancelled, result.sessions_left)
         )
 
 
@@ -137,24 +138,24 @@ def disband(
     team: TeamArg, on: OnOpt = None, db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False
 ) -> None:
     """Disband a team on a date: memberships end, history is kept."""
-    from refocus_cli.store import teams
+    from refocus_cli.services.teams import disband_team
 
     with opened(db) as store:
-        result = teams.disband(store, team, effective_date(store, on))
+        result = disband_team(store, team, effective_date(store, on))
     if as_json:
-        print_json(result)
+        print_json(result.as_record())
     else:
         message(
-            f"Disbanded {result['disbanded']} on {result['on']}: {result['staff_released']} "
+            f"Disbanded {result.disbanded} on {result.on}: {result.staff_released} "
             "staff have no team now; give them one with `refocus staff move`."
-            + _sessions_note(result)
+            + _sessions_note(result.sessions_cancelled, result.sessions_left)
         )
 
 
-def _sessions_note(result: dict) -> str:
+def _sessions_note(cancelled: int, left: int) -> str:
     parts = []
-    if result["sessions_cancelled"]:
-        parts.append(f"{result['sessions_cancelled']} of its own sessions from then on cancelled")
-    if result["sessions_left"]:
-        parts.append(f"{result['sessions_left']} shared sessions go on without it")
+    if cancelled:
+        parts.append(f"{cancelled} of its own sessions from then on cancelled")
+    if left:
+        parts.append(f"{left} shared sessions go on without it")
     return (" " + "; ".join(parts).capitalize() + ".") if parts else ""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -12,16 +12,18 @@ from refocus_cli.core.dates import parse_date
 from refocus_cli.core.programme import STAGES, clean_email, clean_name, clean_text, stage_keys
 from refocus_cli.services.context import opened
 
+if TYPE_CHECKING:
+    from refocus_cli.services.organisation import Trainer
+
 app = typer.Typer(
     help="Add and list trainers; record when they are unavailable.", no_args_is_help=True
 )
 
 
-def _rows(trainers: list[dict]) -> list[dict]:
-    return [
-        {**t, "unavailable": [f"{p['from_date']}..{p['to_date']}" for p in t["unavailable"]]}
-        for t in trainers
-    ]
+def _row(trainer: Trainer) -> dict[str, Any]:
+    """A trainer for a table or CSV: each unavailable period as FROM..TO."""
+    periods = [f"{period.from_date}..{period.to_date}" for period in trainer.unavailable]
+    return {**trainer.as_record(), "unavailable": periods}
 
 
 TRAINER_COLUMNS = [
@@ -52,30 +54,28 @@ def add(
     as_json: JsonOpt = False,
 ) -> None:
     """Add a trainer and the stages they deliver."""
-    from refocus_cli.store import trainers
+    from refocus_cli.services.organisation import add_trainer
 
     trainer_name = clean_name(name, "trainer")
     address = clean_email(email)
     keys = stage_keys(stages)
     with opened(db) as store:
-        record = trainers.add(store, trainer_name, address, lived_experience, keys)
+        trainer = add_trainer(store, trainer_name, address, lived_experience, keys)
     if as_json:
-        print_json(record)
+        print_json(trainer.as_record())
     else:
-        message(
-            f"Added trainer {record['name']} (id {record['id']}): {', '.join(record['stages'])}."
-        )
+        message(f"Added trainer {trainer.name} (id {trainer.id}): {', '.join(trainer.stages)}.")
 
 
 @app.command("list")
 def list_trainers(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False, as_csv: CsvOpt = False) -> None:
     """List trainers with their stages and unavailable dates."""
-    from refocus_cli.store import trainers
+    from refocus_cli.services.organisation import list_trainers
 
     with opened(db) as store:
-        records = trainers.listing(store)
+        trainers = list_trainers(store)
     emit(
-        records if as_json else _rows(records),
+        [trainer.as_record() if as_json else _row(trainer) for trainer in trainers],
         TRAINER_COLUMNS,
         as_json=as_json,
         as_csv=as_csv,
@@ -93,12 +93,12 @@ def unavailable(
     as_json: JsonOpt = False,
 ) -> None:
     """Record days a trainer cannot deliver (both dates included)."""
-    from refocus_cli.store import trainers
+    from refocus_cli.services.organisation import trainer_away
 
     first, last = parse_date(start, "--from"), parse_date(end, "--to")
     with opened(db) as store:
-        record = trainers.unavailable(store, trainer, first, last, clean_text(reason, "--reason"))
+        away = trainer_away(store, trainer, first, last, clean_text(reason, "--reason"))
     if as_json:
-        print_json(record)
+        print_json(away.as_record())
     else:
-        message(f"{record['name']} is unavailable {first} to {last}.")
+        message(f"{away.name} is unavailable {first} to {last}.")

@@ -27,25 +27,25 @@ def add(
     as_json: JsonOpt = False,
 ) -> None:
     """Add a venue with its capacity."""
-    from refocus_cli.store import venues
+    from refocus_cli.services.organisation import add_venue
 
     with opened(db) as store:
-        record = venues.add(store, clean_name(name, "venue"), capacity, clean_text(site, "--site"))
+        venue = add_venue(store, clean_name(name, "venue"), capacity, clean_text(site, "--site"))
     if as_json:
-        print_json(record)
+        print_json(venue.as_record())
     else:
-        message(f"Added venue {record['name']} (id {record['id']}, seats {record['capacity']}).")
+        message(f"Added venue {venue.name} (id {venue.id}, seats {venue.capacity}).")
 
 
 @app.command("list")
 def list_venues(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False, as_csv: CsvOpt = False) -> None:
     """List venues."""
-    from refocus_cli.store import venues
+    from refocus_cli.services.organisation import list_venues
 
     with opened(db) as store:
-        rows = venues.listing(store)
+        venues = list_venues(store)
     emit(
-        rows,
+        [venue.as_record() for venue in venues],
         [("id", "Id"), ("name", "Venue"), ("site", "Site"), ("capacity", "Capacity")],
         as_json=as_json,
         as_csv=as_csv,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
@@ -32,17 +32,7 @@ class StaffMember:
 
     def as_record(self) -> dict[str, Any]:
         """The person as printed with --json and in tables."""
-        return {
-            "id": self.id,
-            "uuid": self.uuid,
-            "name": self.name,
-            "email": self.email,
-            "role": self.role,
-            "manager": self.manager,
-            "team": self.team,
-            "since": self.since,
-            "left_on": self.left_on,
-        }
+        return asdict(self)
 
 
 # Each check and its write run in one transaction, so two processes cannot both pass

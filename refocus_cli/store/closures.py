@@ -13,7 +13,7 @@ from refocus_cli.store.lookup import new_uuid
 LONGEST = 366  # days in one closure; a longer one is almost certainly a typing slip
 
 
-def add(store: Store, first: date, last: date, reason: str) -> list[dict[str, Any]]:
+def add(store: Store, first: date, last: date, reason: str) -> None:
     """Close every day from `first` to `last`; days already closed are left as they are."""
     if last < first:
         raise InvalidInput(f"--to {last} is before {first}: give the dates in order")
@@ -28,8 +28,8 @@ def add(store: Store, first: date, last: date, reason: str) -> list[dict[str, An
         audit.record(
             store, "close", "closure", None, None, {"from": first, "to": last, "reason": reason}
         )
-    return listing(store)
 
 
 def listing(store: Store) -> list[dict[str, Any]]:
+    """Every closed day, in date order."""
     return store.rows("SELECT id, uuid, date, reason FROM closure ORDER BY date")

@@ -20,15 +20,3 @@ def create(
             [new_uuid(), name, timezone, region, start.isoformat() if start else None, store.now()],
         )
     return store.programme()
-
-
-def summary(store: Store) -> dict[str, Any]:
-    """The programme with a count of what it holds."""
-    counts = store.one(
-        "SELECT (SELECT count(*) FROM team WHERE status = 'active') AS teams, "
-        "(SELECT count(*) FROM membership WHERE end_date IS NULL) AS staff, "
-        "(SELECT count(*) FROM trainer) AS trainers, "
-        "(SELECT count(*) FROM venue) AS venues, "
-        "(SELECT count(*) FROM cohort) AS cohorts"
-    )
-    return {**store.programme(), **(counts or {})}

@@ -18,12 +18,14 @@ TRAINER_SELECT = (
 
 
 def find_trainer(store: Store, ref: str) -> dict[str, Any]:
+    """The one trainer `ref` (an id, an email or a unique name) names."""
     return find(store, "trainer", TRAINER_SELECT, ref, email_column="email")
 
 
 def add(
     store: Store, name: str, email: str | None, lived_experience: bool, stages: list[str]
 ) -> dict[str, Any]:
+    """Add a trainer who delivers `stages`, audited; an email may belong to one trainer."""
     if email and store.one("SELECT id FROM trainer WHERE email = ? COLLATE NOCASE", [email]):
         raise Conflict(f"a trainer with email {email} already exists")
     with store.write():
@@ -58,7 +60,7 @@ def listing(store: Store, trainer_id: int | None = None) -> list[dict[str, Any]]
     stages: dict[int, list[str]] = {}
     for row in store.rows("SELECT trainer_id, stage FROM trainer_stage"):
         stages.setdefault(row["trainer_id"], []).append(row["stage"])
-    leave: dict[int, list[dict]] = {}
+    leave: dict[int, list[dict[str, Any]]] = {}
     for row in store.rows(
         "SELECT trainer_id, from_date, to_date, reason FROM trainer_unavailable "
         "ORDER BY from_date, id"

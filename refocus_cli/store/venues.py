@@ -11,6 +11,7 @@ from refocus_cli.store.lookup import new_uuid
 
 
 def add(store: Store, name: str, capacity: int, site: str) -> dict[str, Any]:
+    """Add a venue, audited; its name must be new."""
     if store.one("SELECT id FROM venue WHERE name = ? COLLATE NOCASE", [name]):
         raise Conflict(f"a venue called {name!r} already exists: choose another name")
     with store.write():
@@ -25,6 +26,7 @@ def add(store: Store, name: str, capacity: int, site: str) -> dict[str, Any]:
 
 
 def listing(store: Store) -> list[dict[str, Any]]:
+    """Every venue by name."""
     return store.rows(
         "SELECT id, uuid, name, site, capacity FROM venue ORDER BY name COLLATE NOCASE"
     )
