@@ -21,6 +21,7 @@ FROM cohort c LEFT JOIN cohort_team ct ON ct.cohort_id = c.id
 
 
 def find_cohort(store: Store, ref: str) -> dict[str, Any]:
+    """The one cohort `ref` (an id or a unique name) names."""
     return find(store, "cohort", COHORT_SELECT, ref)
 
 
@@ -72,10 +73,12 @@ def _create(store: Store, name: str, team_refs: list[str]) -> dict[str, Any]:
 
 
 def listing(store: Store) -> list[dict[str, Any]]:
+    """Cohorts by name, with how many teams and current staff each has."""
     return store.rows(LIST_SQL + " GROUP BY c.id ORDER BY c.name COLLATE NOCASE")
 
 
 def show(store: Store, ref: str) -> dict[str, Any]:
+    """A cohort as `listing` gives it, with its teams (`team_list`)."""
     cohort_id = find_cohort(store, ref)["id"]
     cohort = store.rows(LIST_SQL + " WHERE c.id = ? GROUP BY c.id", [cohort_id])[0]
     cohort["team_list"] = store.rows(

@@ -49,9 +49,11 @@ class Store:
         self.db.execute("COMMIT")
 
     def rows(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
+        """Every row a query gives, as dicts by column name."""
         return list(self.db.query(sql, params))
 
     def one(self, sql: str, params: Any = ()) -> dict[str, Any] | None:
+        """The first row a query gives, or None."""
         return next(iter(self.db.query(sql, params)), None)
 
     def now(self) -> str:
@@ -59,6 +61,7 @@ class Store:
         return iso_utc(self.clock())
 
     def programme(self) -> dict[str, Any]:
+        """The programme this database holds (read once)."""
         if self._programme is None:
             row = self.one("SELECT * FROM programme ORDER BY id LIMIT 1")
             if row is None:
@@ -69,12 +72,15 @@ class Store:
         return self._programme
 
     def tz(self) -> tzinfo:
+        """The programme's time zone."""
         return zone(self.programme()["timezone"])
 
     def today(self) -> date:
+        """Today in the programme's time zone, by the store's clock."""
         return local_today(self.clock, self.tz())
 
     def close(self) -> None:
+        """Close the connection."""
         self.db.close()
 
 

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from refocus_cli.core.errors import Conflict, InvalidInput
+from refocus_cli.core.vocabulary import SessionKind, SessionStatus, TeamStatus
 from refocus_cli.store import audit
 from refocus_cli.store.database import Store
 from refocus_cli.store.lookup import find, new_uuid
@@ -27,12 +28,14 @@ FROM team t LEFT JOIN team m ON m.id = t.merged_into
 
 
 def find_team(store: Store, ref: str) -> dict[str, Any]:
+    """The one team `ref` (an id or a unique name) names, whatever its status."""
     return find(store, "team", TEAM_SELECT, ref)
 
 
 def find_active_team(store: Store, ref: str) -> dict[str, Any]:
+    """The one team `ref` names; refused if it was merged or disbanded."""
     team = find_team(store, ref)
-    if team["status"] != "active":
+    if team["status"] != TeamStatus.ACTIVE:
         raise Conflict(
             f"team {team['name']} was {team['status']} on {team['ended_on']}: choose an active team"
         )
@@ -40,6 +43,7 @@ def find_active_team(store: Store, ref: str) -> dict[str, Any]:
 
 
 def add(store: Store, name: str, site: str, kind: str) -> dict[str, Any]:
+    """Add a team, audited; its name must be new. Returns it as `show` does."""
     if store.one("SELECT id FROM team WHERE name = ? COLLATE NOCASE", [name]):
         raise Conflict(f"a team called {name!r} already exists: choose another name")
     with store.write():
@@ -65,8 +69,10 @@ def add_many(store: Store, teams: list[tuple[str, str, str]]) -> None:
 
 
 def listing(store: Store, include_ended: bool = True) -> list[dict[str, Any]]:
-    where = "" if include_ended else " WHERE t.status = 'active'"
-    return store.rows(LIST_SQL + where + " ORDER BY t.name COLLATE NOCASE")
+    """Teams by name with their staff count and cohort; merged and disbanded ones too."""
+    where = "" if include_ended else " WHERE t.status = ?"
+    params = [] if include_ended else [TeamStatus.ACTIVE]
+    return store.rows(LIST_SQL + where + " ORDER BY t.name COLLATE NOCASE", params)
 
 
 def show(store: Store, ref: str) -> dict[str, Any]:
@@ -146,16 +152,16 @@ def _merge(store: Store, source_ref: str, target_ref: str, on: date) -> dict[str
             [(new_uuid(), staff_id, target["id"], on.isoformat()) for staff_id in moved],
         )
         store.db.execute(
-            "UPDATE team SET status = 'merged', ended_on = ?, merged_into = ? WHERE id = ?",
-            [on.isoformat(), target["id"], source["id"]],
+            "UPDATE team SET status = ?, ended_on = ?, merged_into = ? WHERE id = ?",
+            [TeamStatus.MERGED, on.isoformat(), target["id"], source["id"]],
         )
         audit.record(
             store,
             "merge",
             "team",
             source["id"],
-            {"status": "active"},
-            {"status": "merged", "into": target["name"], "on": on, "staff_moved": moved},
+            {"status": TeamStatus.ACTIVE},
+            {"status": TeamStatus.MERGED, "into": target["name"], "on": on, "staff_moved": moved},
         )
     return {
         "merged": source["name"],
@@ -179,16 +185,16 @@ def _disband(store: Store, ref: str, on: date) -> dict[str, Any]:
         released = close_memberships(store, team["id"], on, "disbanded")
         sessions = release_sessions(store, team["id"], on)
         store.db.execute(
-            "UPDATE team SET status = 'disbanded', ended_on = ? WHERE id = ?",
-            [on.isoformat(), team["id"]],
+            "UPDATE team SET status = ?, ended_on = ? WHERE id = ?",
+            [TeamStatus.DISBANDED, on.isoformat(), team["id"]],
         )
         audit.record(
             store,
             "disband",
             "team",
             team["id"],
-            {"status": "active"},
-            {"status": "disbanded", "on": on, "staff_released": released},
+            {"status": TeamStatus.ACTIVE},
+            {"status": TeamStatus.DISBANDED, "on": on, "staff_released": released},
         )
     return {
         "disbanded": team["name"],
@@ -211,21 +217,21 @@ def release_sessions(store: Store, team_id: int, on: date) -> dict[str, int]:
         "SELECT s.id, s.kind, "
         "(SELECT count(*) FROM session_team x WHERE x.session_id = s.id) AS teams "
         "FROM session s JOIN session_team st ON st.session_id = s.id "
-        "WHERE st.team_id = ? AND s.status = 'scheduled' AND s.start_utc >= ?",
-        [team_id, since],
+        "WHERE st.team_id = ? AND s.status = ? AND s.start_utc >= ?",
+        [team_id, SessionStatus.SCHEDULED, since],
     )
     now = store.now()
-    alone = [r["id"] for r in rows if r["teams"] == 1 and r["kind"] == "planned"]
-    shared = [r["id"] for r in rows if r["teams"] > 1 or r["kind"] != "planned"]
+    alone = [r["id"] for r in rows if r["teams"] == 1 and r["kind"] == SessionKind.PLANNED]
+    shared = [r["id"] for r in rows if r["teams"] > 1 or r["kind"] != SessionKind.PLANNED]
     for session_id in alone:
         store.db.execute(
-            "UPDATE session SET status = 'cancelled', sequence = sequence + 1, updated_at = ?, "
+            "UPDATE session SET status = ?, sequence = sequence + 1, updated_at = ?, "
             "note = 'team ended' WHERE id = ?",
-            [now, session_id],
+            [SessionStatus.CANCELLED, now, session_id],
         )
         audit.record(
-            store, "cancel", "session", session_id, {"status": "scheduled"},
-            {"status": "cancelled", "reason": "team ended"},
+            store, "cancel", "session", session_id, {"status": SessionStatus.SCHEDULED},
+            {"status": SessionStatus.CANCELLED, "reason": "team ended"},
         )  # fmt: skip
     for session_id in shared:
         store.db.execute(
