@@ -249,7 +249,9 @@ class _RowReader:
         default_start: date,
         create_teams: bool,
     ) -> None:
-        self.positions = positions
+        # Where each of COLUMNS is in a row, in their order (name, team, email, role,
+        # manager, start); -1 for a column the roster does not have.
+        self.indices = [positions.get(column, -1) for column in COLUMNS]
         self.on_record = on_record
         self.default_start = default_start
         self.create_teams = create_teams
@@ -259,27 +261,27 @@ class _RowReader:
     def entry(self, row: int, cells: list[str]) -> tuple[RosterEntry, list[str]]:
         """The row as an entry, and its problems in column order (none if it is usable)."""
         problems: list[str] = []
+        name_text, team_text, email_text, role, manager_text, start_text = self._fields(cells)
         try:
-            name = clean_name(self._cell(cells, "name"), "staff")
+            name = clean_name(name_text, "staff")
         except InvalidInput as exc:
             problems.append(str(exc))
             name = ""
-        team_text = " ".join(self._cell(cells, "team").split())
+        team_text = " ".join(team_text.split())
         team = self._team(team_text, problems)
-        email = self._email(row, cells, problems)
-        manager = self._manager(cells, problems)
-        start = self._start(cells, problems)
-        role = " ".join(self._cell(cells, "role").split())
+        email = self._email(row, email_text.lower() or None, problems)
+        manager = self._manager(manager_text, problems)
+        start = self._start(start_text, problems) if start_text else self.default_start
+        role = " ".join(role.split())
         if len(role) > 200:
             problems.append("role is over 200 characters")
         entry = RosterEntry(row, name, team or team_text, email, role, manager, start)
         return entry, problems
 
-    def _cell(self, cells: list[str], column: str) -> str:
-        index = self.positions.get(column)
-        if index is None or index >= len(cells):
-            return ""
-        return cells[index]
+    def _fields(self, cells: list[str]) -> list[str]:
+        """The cells of COLUMNS, in their order, as typed ("" where not given)."""
+        count = len(cells)
+        return [cells[index] if 0 <= index < count else "" for index in self.indices]
 
     def _team(self, team_text: str, problems: list[str]) -> str | None:
         """The team as recorded (or as it will be created), else None with a problem."""
@@ -309,8 +311,7 @@ class _RowReader:
             return None
         return self.new_teams.setdefault(key, team_text)
 
-    def _email(self, row: int, cells: list[str], problems: list[str]) -> str | None:
-        email = self._cell(cells, "email").lower() or None
+    def _email(self, row: int, email: str | None, problems: list[str]) -> str | None:
         if email is None:
             return None
         if not EMAIL.match(email):
@@ -321,18 +322,14 @@ class _RowReader:
             self.seen_emails[email] = row
         return email
 
-    def _manager(self, cells: list[str], problems: list[str]) -> bool:
-        text = self._cell(cells, "manager")
+    def _manager(self, text: str, problems: list[str]) -> bool:
         try:
             return _manager(text)
         except ValueError:
             problems.append(f"manager {text!r} is not yes or no")
             return False
 
-    def _start(self, cells: list[str], problems: list[str]) -> date:
-        text = self._cell(cells, "start")
-        if not text:
-            return self.default_start
+    def _start(self, text: str, problems: list[str]) -> date:
         try:
             return parse_sheet_date(text)
         except ValueError:
