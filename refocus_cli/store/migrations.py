@@ -238,3 +238,36 @@ CREATE UNIQUE INDEX attendance_one_visitor ON attendance(session_id, visitor)
     WHERE visitor IS NOT NULL;
 CREATE INDEX attendance_by_staff ON attendance(staff_id)
 """
+
+
+@migration
+def m006_year_of_change(db: Database) -> None:
+    _run(db, M006)
+
+
+# A year of change: who is clinical is recorded (set here from the job-title guess the
+# first release made, and marked as guessed so a coordinator can check each person);
+# a follow-up date and a notice period for catch-ups are programme settings; catch-up
+# sessions carry the cohorts of the people invited; audit entries are grouped by the
+# change (one command) they belong to, so a change can be undone as a whole.
+M006 = """
+ALTER TABLE programme ADD COLUMN follow_up_date TEXT;
+ALTER TABLE programme ADD COLUMN notice_days INTEGER NOT NULL DEFAULT 10
+    CHECK (notice_days >= 0);
+ALTER TABLE staff ADD COLUMN clinical INTEGER NOT NULL DEFAULT 1 CHECK (clinical IN (0, 1));
+ALTER TABLE staff ADD COLUMN clinical_guessed INTEGER NOT NULL DEFAULT 0
+    CHECK (clinical_guessed IN (0, 1));
+UPDATE staff SET clinical_guessed = 1, clinical = CASE
+    WHEN lower(role) LIKE '%admin%' OR lower(role) LIKE '%reception%'
+        OR lower(role) LIKE '%secretar%' OR lower(role) LIKE '%clerk%' THEN 0
+    ELSE 1 END;
+CREATE TABLE session_cohort (
+    session_id INTEGER NOT NULL REFERENCES session(id) ON DELETE CASCADE,
+    cohort_id INTEGER NOT NULL REFERENCES cohort(id) ON DELETE CASCADE,
+    PRIMARY KEY (session_id, cohort_id)
+);
+CREATE INDEX session_cohort_by_cohort ON session_cohort(cohort_id);
+ALTER TABLE audit ADD COLUMN change_id INTEGER;
+ALTER TABLE audit ADD COLUMN undone_by INTEGER REFERENCES audit(id);
+CREATE INDEX audit_by_change ON audit(change_id)
+"""

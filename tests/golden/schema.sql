@@ -9,6 +9,10 @@ CREATE UNIQUE INDEX attendance_one_mark ON attendance(session_id, staff_id);
 CREATE UNIQUE INDEX attendance_one_visitor ON attendance(session_id, visitor)
     WHERE visitor IS NOT NULL;
 
+-- index audit_by_change
+CREATE INDEX audit_by_change ON audit(change_id)
+;
+
 -- index audit_by_entity
 CREATE INDEX audit_by_entity ON audit(entity, entity_id)
 ;
@@ -34,6 +38,9 @@ CREATE INDEX session_by_cohort ON session(cohort_id, stage);
 
 -- index session_by_start
 CREATE INDEX session_by_start ON session(start_utc);
+
+-- index session_cohort_by_cohort
+CREATE INDEX session_cohort_by_cohort ON session_cohort(cohort_id);
 
 -- index session_invitee_by_staff
 CREATE INDEX session_invitee_by_staff ON session_invitee(staff_id)
@@ -80,7 +87,7 @@ CREATE TABLE audit (
     entity_id INTEGER,
     old TEXT,
     new TEXT
-);
+, change_id INTEGER, undone_by INTEGER REFERENCES audit(id));
 
 -- table closure
 CREATE TABLE closure (
@@ -134,7 +141,8 @@ CREATE TABLE programme (
     region TEXT NOT NULL,
     start_date TEXT,
     created_at TEXT NOT NULL
-);
+, follow_up_date TEXT, notice_days INTEGER NOT NULL DEFAULT 10
+    CHECK (notice_days >= 0));
 
 -- table session
 CREATE TABLE session (
@@ -158,6 +166,13 @@ CREATE TABLE session (
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
     CHECK (end_utc > start_utc)
+);
+
+-- table session_cohort
+CREATE TABLE session_cohort (
+    session_id INTEGER NOT NULL REFERENCES session(id) ON DELETE CASCADE,
+    cohort_id INTEGER NOT NULL REFERENCES cohort(id) ON DELETE CASCADE,
+    PRIMARY KEY (session_id, cohort_id)
 );
 
 -- table session_invitee
@@ -192,7 +207,8 @@ CREATE TABLE staff (
     is_manager INTEGER NOT NULL DEFAULT 0,
     left_on TEXT,
     created_at TEXT NOT NULL
-);
+, clinical INTEGER NOT NULL DEFAULT 1 CHECK (clinical IN (0, 1)), clinical_guessed INTEGER NOT NULL DEFAULT 0
+    CHECK (clinical_guessed IN (0, 1)));
 
 -- table team
 CREATE TABLE team (
