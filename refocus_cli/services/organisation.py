@@ -22,6 +22,8 @@ class Programme:
     region: str
     start_date: str | None
     created_at: str
+    follow_up_date: str | None = None
+    notice_days: int = 10
 
     def as_record(self) -> dict[str, Any]:
         """The programme as printed with --json."""
