@@ -6,12 +6,15 @@ import csv
 import json
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-Columns = Sequence[tuple[str, str]]
+from refocus_cli.core.exports import Columns, csv_lines, plain
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
-def _console(stderr: bool = False):
+def _console(stderr: bool = False) -> Console:
     from rich.console import Console
 
     return Console(stderr=stderr, highlight=False, soft_wrap=False)
@@ -31,26 +34,12 @@ def print_json(data: Any) -> None:
 
 def write_csv(out: Any, rows: Sequence[dict[str, Any]], columns: Columns) -> None:
     """Rows as CSV with a header of column keys; formula-looking cells neutralised."""
-    from refocus_cli.core.exports import spreadsheet_safe
-
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([key for key, _ in columns])
-    for row in rows:
-        writer.writerow([spreadsheet_safe(_plain(row.get(key))) for key, _ in columns])
+    csv.writer(out, lineterminator="\n").writerows(csv_lines(rows, columns))
 
 
 def print_csv(rows: Sequence[dict[str, Any]], columns: Columns) -> None:
+    """Rows as CSV on stdout."""
     write_csv(sys.stdout, rows, columns)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list | tuple):
-        return ", ".join(str(item) for item in value)
-    if value is None:
-        return ""
-    return value
 
 
 LONG_TABLE = 300  # rows above which a plain text table replaces rich's boxed one
@@ -69,13 +58,13 @@ def print_table(rows: Sequence[dict[str, Any]], columns: Columns, title: str | N
     for _, header in columns:
         table.add_column(header)
     for row in rows:
-        table.add_row(*(escape(str(_plain(row.get(key)))) for key, _ in columns))
+        table.add_row(*(escape(str(plain(row.get(key)))) for key, _ in columns))
     _console().print(table)
 
 
 def _print_plain_table(rows: Sequence[dict[str, Any]], columns: Columns, title: str | None) -> None:
     cells = [
-        [" · ".join(str(_plain(row.get(key))).splitlines()) for key, _ in columns] for row in rows
+        [" · ".join(str(plain(row.get(key))).splitlines()) for key, _ in columns] for row in rows
     ]
     headers = [header for _, header in columns]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
@@ -115,5 +104,5 @@ def print_record(record: dict[str, Any], fields: Columns) -> None:
     table.add_column(style="bold")
     table.add_column()
     for key, label in fields:
-        table.add_row(label, escape(str(_plain(record.get(key)))))
+        table.add_row(label, escape(str(plain(record.get(key)))))
     _console().print(table)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
-from refocus_cli.core.exports import spreadsheet_safe
+from refocus_cli.core.exports import Columns, csv_lines, spreadsheet_safe
 from refocus_cli.core.roster import RosterEntry
 
 ROSTER_HEADER = ["name", "team", "email", "role", "manager", "start"]
@@ -39,3 +40,10 @@ def write_roster_csv(path: Path, entries: Iterable[RosterEntry]) -> int:
         count += 1
     write_atomically(path, buffer.getvalue())
     return count
+
+
+def csv_text(rows: Sequence[Mapping[str, Any]], columns: Columns) -> str:
+    """Rows as CSV text (as `--csv` prints them): a header of column keys, then the rows."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(csv_lines(rows, columns))
+    return buffer.getvalue()
