@@ -502,7 +502,8 @@ def test_each_resource_is_what_rendering_its_session_alone_gives(scheduled, env_
 
     from refocus_cli.core.calendar import parse_alarms
     from refocus_cli.render.calendar import render_ics
-    from refocus_cli.store import calendar, overrides
+    from refocus_cli.services.manual import curriculum
+    from refocus_cli.store import calendar
     from refocus_cli.store.database import open_store
 
     sessions = json.loads(scheduled("sessions", "--json").stdout)
@@ -510,7 +511,7 @@ def test_each_resource_is_what_rendering_its_session_alone_gives(scheduled, env_
     scheduled("session", "cancel", str(sessions[3]["id"]))  # a later change: another DTSTAMP
     store = open_store(env_setup, lambda: datetime.fromisoformat(FIXED_NOW), "tester")
     try:
-        chosen = calendar.calendar_sessions(store, overrides.curriculum(store), "all", None)
+        chosen = calendar.calendar_sessions(store, curriculum(store), "all", None)
         programme = store.programme()
         events = caldav.session_events(
             chosen, programme["timezone"], programme["name"], store.today(),

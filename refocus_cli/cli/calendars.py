@@ -9,7 +9,7 @@ import typer
 
 from refocus_cli.cli.options import DEFAULT_DB, DbOpt, JsonOpt, ManualOpt
 from refocus_cli.cli.output import message, print_json
-from refocus_cli.core.errors import InvalidInput
+from refocus_cli.core.calendar import choose_sessions
 from refocus_cli.services.context import opened
 
 publish_app = typer.Typer(help="Publish sessions to a shared calendar server.")
@@ -39,57 +39,6 @@ DropOpt = Annotated[
 ]
 
 
-def _choice(cohort, team, trainer, staff, every) -> tuple[str, str | None]:
-    chosen = [
-        (name, value)
-        for name, value in (
-            ("cohort", cohort),
-            ("team", team),
-            ("trainer", trainer),
-            ("staff", staff),
-        )
-        if value is not None
-    ]
-    if every:
-        chosen.append(("all", None))
-    if len(chosen) != 1:
-        raise InvalidInput(
-            "choose the sessions with exactly one of --cohort, --team, --trainer, --staff or --all"
-        )
-    return chosen[0]
-
-
-def calendar_bytes(
-    store, manual, choice: str, ref: str | None, *, alarm, with_attendees, organiser, drop
-) -> tuple[bytes, int]:
-    from refocus_cli.core.calendar import first_and_last_year, parse_alarms
-    from refocus_cli.core.programme import clean_email
-    from refocus_cli.render.calendar import render_ics
-    from refocus_cli.services import manual as manual_service
-    from refocus_cli.store import calendar
-
-    alarms = parse_alarms(alarm)
-    if organiser is not None:
-        organiser = clean_email(organiser)
-    curriculum = manual_service.curriculum(store, manual)
-    sessions = calendar.calendar_sessions(store, curriculum, choice, ref, with_attendees)
-    programme = store.programme()
-    name = programme["name"] + (f" - {ref}" if ref else "")
-    data = render_ics(
-        sessions,
-        programme["timezone"],
-        name=name,
-        years=first_and_last_year(sessions, store.today()),
-        alarms=alarms,
-        with_attendees=with_attendees,
-        organiser=organiser,
-        drop_cancelled=drop,
-        now=store.clock(),
-    )
-    kept = sum(1 for s in sessions if not (drop and s.status == "cancelled"))
-    return data, kept
-
-
 def export_ics(
     output: Annotated[Path, typer.Option("-o", "--output", help="The .ics file to write.")],
     cohort: CohortOpt = None,
@@ -109,21 +58,12 @@ def export_ics(
     Re-exporting updates the events already imported (stable UIDs, rising SEQUENCE);
     cancelled sessions are marked cancelled so calendars drop them.
     """
-    from refocus_cli.render.files import write_atomically
+    from refocus_cli.services import calendars
 
-    choice, ref = _choice(cohort, team, trainer, staff, every)
+    choice = choose_sessions(cohort, team, trainer, staff, every)
+    options = calendars.CalendarOptions(alarm, with_attendees, organiser, drop_cancelled)
     with opened(db) as store:
-        data, count = calendar_bytes(
-            store,
-            manual,
-            choice,
-            ref,
-            alarm=alarm,
-            with_attendees=with_attendees,
-            organiser=organiser,
-            drop=drop_cancelled,
-        )
-    write_atomically(output, data)
+        count = calendars.export_ics(store, output, choice, options, manual)
     if count == 0:
         message(f"No sessions match: wrote an empty calendar to {output}.")
     else:
@@ -154,12 +94,12 @@ def publish_caldav(
     """
     import os
 
-    from refocus_cli.render import caldav
-    from refocus_cli.services import manual as manual_service
+    from refocus_cli.core.calendar import parse_alarms
+    from refocus_cli.services import calendars
 
     if not any([cohort, team, trainer, staff, every]):
         every = True
-    choice, ref = _choice(cohort, team, trainer, staff, every)
+    choice = choose_sessions(cohort, team, trainer, staff, every)
     password = None
     if user:
         password = os.environ.get("REFOCUS_CALDAV_PASSWORD")
@@ -167,25 +107,17 @@ def publish_caldav(
             password = typer.prompt(f"Password for {user}", hide_input=True)
     if user and _plain_http_off_machine(url):
         message(f"Warning: {url} is not https: the password for {user} travels unencrypted.")
-    from refocus_cli.core.calendar import parse_alarms
-    from refocus_cli.store import calendar
-
     alarms = parse_alarms(alarm)
+    server = calendars.Server(url, calendar_name, user, password)
     with opened(db) as store:
-        curriculum = manual_service.curriculum(store, manual)
-        chosen = calendar.calendar_sessions(store, curriculum, choice, ref)
-        programme, today = store.programme(), store.today()
-    events = caldav.session_events(
-        chosen, programme["timezone"], programme["name"], today, alarms=alarms
-    )
-    outcome = caldav.publish(caldav.Target(url, calendar_name, user, password), events)
+        outcome = calendars.publish_caldav(store, server, choice, alarms=alarms, manual=manual)
     if as_json:
-        print_json(outcome)
+        print_json(outcome.as_record())
         return
     message(
-        f"Published to {outcome['calendar']}: {len(outcome['created'])} created, "
-        f"{len(outcome['updated'])} updated, {len(outcome['removed'])} removed, "
-        f"{outcome['unchanged']} unchanged."
+        f"Published to {outcome.calendar}: {len(outcome.created)} created, "
+        f"{len(outcome.updated)} updated, {len(outcome.removed)} removed, "
+        f"{outcome.unchanged} unchanged."
     )
 
 

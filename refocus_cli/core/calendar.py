@@ -17,6 +17,38 @@ from datetime import date, datetime, timedelta
 from refocus_cli.core.errors import InvalidInput
 
 UID_DOMAIN = "refocus.invalid"  # stable and never a real host
+CHOICES = ("cohort", "team", "trainer", "staff")
+
+
+@dataclass(frozen=True)
+class SessionChoice:
+    """Which sessions a calendar holds: a cohort's, a team's, a trainer's, those a member
+    of staff is expected at (`ref` names which), or all of them (`kind` "all")."""
+
+    kind: str
+    ref: str | None = None
+
+
+def choose_sessions(
+    cohort: str | None,
+    team: str | None,
+    trainer: str | None,
+    staff: str | None,
+    every: bool,
+) -> SessionChoice:
+    """The one filter given (--cohort, --team, --trainer, --staff or --all)."""
+    chosen = [
+        SessionChoice(kind, ref)
+        for kind, ref in zip(CHOICES, (cohort, team, trainer, staff), strict=True)
+        if ref is not None
+    ]
+    if every:
+        chosen.append(SessionChoice("all"))
+    if len(chosen) != 1:
+        raise InvalidInput(
+            "choose the sessions with exactly one of --cohort, --team, --trainer, --staff or --all"
+        )
+    return chosen[0]
 
 
 @dataclass(frozen=True)

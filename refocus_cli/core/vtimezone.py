@@ -10,10 +10,16 @@ local time", and merge consecutive years that follow the same rule.
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, tzinfo
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, time, timedelta, tzinfo
 
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+# A year's clock change as a rule: (kind, month, byday, local time before it).
+Rule = tuple[str, int, str, time]
+# The rule, the local time before the change, offsets before and after, the zone's
+# name after, and the UTC instant.
+Observed = tuple[Rule, datetime, timedelta, timedelta, str, datetime]
 
 
 @dataclass(frozen=True)
@@ -69,13 +75,13 @@ def _byday(local: datetime) -> str:
 
 def zone_changes(tz: tzinfo, first_year: int, last_year: int) -> list[Change]:
     """The observances of a VTIMEZONE covering first_year..last_year."""
-    per_year: list[tuple[int, list[tuple]]] = []
+    per_year: list[tuple[int, list[Observed]]] = []
     for year in range(first_year, last_year + 1):
-        rules = []
+        rules: list[Observed] = []
         for instant, before, after, name in _changes_in(tz, year):
             local_before = (instant + before).replace(tzinfo=None)
             kind = "DAYLIGHT" if after > before else "STANDARD"
-            rule = (kind, local_before.month, _byday(local_before), local_before.time())
+            rule: Rule = (kind, local_before.month, _byday(local_before), local_before.time())
             rules.append((rule, local_before, before, after, name, instant))
         per_year.append((year, rules))
     if all(not rules for _, rules in per_year):
@@ -104,7 +110,7 @@ def zone_changes(tz: tzinfo, first_year: int, last_year: int) -> list[Change]:
                 and current.start.time() == local.time()
                 and (current.offset_from, current.offset_to) == (before, after)
             ):
-                open_rules[kind] = Change(**{**current.__dict__, "until": instant})
+                open_rules[kind] = replace(current, until=instant)
                 continue
             if current is not None:
                 changes.append(current)
@@ -114,5 +120,5 @@ def zone_changes(tz: tzinfo, first_year: int, last_year: int) -> list[Change]:
                 changes.append(open_rules.pop(kind))
     # The rules in force at the end run on with no UNTIL.
     for change in open_rules.values():
-        changes.append(Change(**{**change.__dict__, "until": None}))
+        changes.append(replace(change, until=None))
     return sorted(changes, key=lambda c: (c.start, c.kind))

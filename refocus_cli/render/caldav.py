@@ -28,8 +28,10 @@ Only the database is read; nothing in it changes, whatever the server answers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, timedelta
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from refocus_cli.core.calendar import UID_DOMAIN, CalendarSession
 from refocus_cli.core.errors import InvalidInput, NotFound
@@ -62,6 +64,33 @@ class SessionEvent:
         return self.uid.removesuffix(f"@{UID_DOMAIN}") + ".ics"
 
 
+@dataclass
+class Published:
+    """What a publish did: the calendar's address, the UIDs created, updated and
+    removed, and how many events were already as they should be."""
+
+    calendar: str
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def sent(self) -> int:
+        """Changes sent so far."""
+        return len(self.created) + len(self.updated) + len(self.removed)
+
+    def as_record(self) -> dict[str, Any]:
+        """The outcome as `--json` prints it."""
+        return {
+            "calendar": self.calendar,
+            "created": self.created,
+            "updated": self.updated,
+            "removed": self.removed,
+            "unchanged": self.unchanged,
+        }
+
+
 @dataclass(frozen=True)
 class StoredEvent:
     """What the server holds for one UID: where, its ETag, and the fields we compare."""
@@ -78,7 +107,7 @@ def session_events(
     programme: str,
     today: date,
     *,
-    alarms: list[timedelta] = (),
+    alarms: Sequence[timedelta] = (),
 ) -> list[SessionEvent]:
     """Each session as its own calendar object (with the time zone it uses).
 
@@ -93,11 +122,11 @@ def session_events(
     from refocus_cli.core import calendar as cal
     from refocus_cli.render.calendar import render_ics
 
-    groups = defaultdict(list)
+    groups: dict[tuple[tuple[int, int], datetime], list[CalendarSession]] = defaultdict(list)
     for session in sessions:
         years = cal.first_and_last_year([session], today)
         groups[years, session.modified].append(session)
-    resources = {}
+    resources: dict[int, bytes] = {}
     for (years, modified), group in groups.items():
         data = render_ics(
             group, timezone, name=programme, years=years, alarms=alarms, now=modified,
@@ -120,7 +149,7 @@ def _one_calendar_each(data: bytes) -> list[bytes]:
     ]
 
 
-def publish(target: Target, events: list[SessionEvent]) -> dict:
+def publish(target: Target, events: list[SessionEvent]) -> Published:
     """Make the calendar at `target` hold `events`, sending only what changed."""
     from urllib.parse import quote, urlsplit
 
@@ -148,7 +177,7 @@ def publish(target: Target, events: list[SessionEvent]) -> dict:
             if "calendar" in home:
                 raise InvalidInput(f"{base} is a calendar itself: publish to it without --calendar")
             webdav.make_calendar(server, collection, name)
-            stored = {}
+            stored: dict[str, StoredEvent] = {}
         elif "calendar" not in kinds:
             raise InvalidInput(
                 f"{collection} is a folder on the server, not a calendar: "
@@ -163,33 +192,31 @@ def publish(target: Target, events: list[SessionEvent]) -> dict:
         return _send_changes(server, urlsplit(collection).path, events, stored)
 
 
-def _send_changes(server, folder: str, events: list[SessionEvent], stored) -> dict:
+def _send_changes(
+    server: webdav.Server, folder: str, events: list[SessionEvent], stored: dict[str, StoredEvent]
+) -> Published:
     from urllib.parse import quote
 
-    outcome = {"calendar": server.url, "created": [], "updated": [], "removed": [], "unchanged": 0}
-
-    def sent() -> int:
-        return len(outcome["created"]) + len(outcome["updated"]) + len(outcome["removed"])
-
+    outcome = Published(server.url)
     for event in events:
         data, digest = with_digest(event.ics)
         held = stored.get(event.uid)
         what = f"session {event.id} ({event.uid})"
         if held is None:
             href = folder + quote(event.resource)
-            server.write("PUT", href, what, sent(), data, {"If-None-Match": "*"})
-            outcome["created"].append(event.uid)
+            server.write("PUT", href, what, outcome.sent, data, {"If-None-Match": "*"})
+            outcome.created.append(event.uid)
         elif held.digest == digest and held.last_modified == event_fields(data)["LAST-MODIFIED"]:
-            outcome["unchanged"] += 1
+            outcome.unchanged += 1
         else:
-            server.write("PUT", held.href, what, sent(), data, _if_match(held))
-            outcome["updated"].append(event.uid)
+            server.write("PUT", held.href, what, outcome.sent, data, _if_match(held))
+            outcome.updated.append(event.uid)
     chosen = {event.uid for event in events}
     for uid, held in stored.items():
         if uid.endswith(f"@{UID_DOMAIN}") and uid not in chosen:
             what = f"the event {uid}, whose session is no longer chosen"
-            server.write("DELETE", held.href, what, sent(), None, _if_match(held))
-            outcome["removed"].append(uid)
+            server.write("DELETE", held.href, what, outcome.sent, None, _if_match(held))
+            outcome.removed.append(uid)
     return outcome
 
 
@@ -210,13 +237,13 @@ def with_digest(ics: bytes) -> tuple[bytes, str]:
     return data, digest
 
 
-def event_fields(data: bytes | str) -> dict[str, str]:
+def event_fields(data: bytes | str) -> dict[str, str | None]:
     """UID, LAST-MODIFIED and X-REFOCUS-HASH of the (first) VEVENT of a calendar object."""
     import re
 
     text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
     unfolded = re.sub(r"\r?\n[ \t]", "", text)
-    fields = {"UID": "", "LAST-MODIFIED": None, HASH_PROPERTY: None}
+    fields: dict[str, str | None] = {"UID": "", "LAST-MODIFIED": None, HASH_PROPERTY: None}
     nesting: list[str] = []
     for line in unfolded.splitlines():
         name, value = _property(line)
@@ -252,16 +279,17 @@ def _stored_events(server: webdav.Server, url: str) -> dict[str, StoredEvent]:
 
     status, reason, body = server.request("REPORT", url, webdav.EVENTS_QUERY, {"Depth": "1"})
     server.check(status, reason, "REPORT", url, expected=(207,))
-    stored = {}
+    stored: dict[str, StoredEvent] = {}
     for href, props in webdav.multistatus(body, url):
         data = props.get(f"{webdav.CALDAV}calendar-data")
         if data is None or not data.text:
             continue
         fields = event_fields(data.text)
-        if not fields["UID"]:
+        uid = fields["UID"]
+        if not uid:
             continue
         etag = props.get(f"{webdav.DAV}getetag")
-        stored[fields["UID"]] = StoredEvent(
+        stored[uid] = StoredEvent(
             href=urlsplit(urljoin(url, href)).path,
             etag=etag.text.strip() if etag is not None and etag.text else None,
             digest=fields[HASH_PROPERTY],

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from refocus_cli.core import calendar as cal
 from refocus_cli.core.vtimezone import zone_changes
 
+if TYPE_CHECKING:
+    from icalendar import Timezone
 
-def _timezone(tz_name: str, first_year: int, last_year: int):
+
+def _timezone(tz_name: str, first_year: int, last_year: int) -> Timezone:
     from icalendar import Timezone, TimezoneDaylight, TimezoneStandard, vRecur
 
     zone = Timezone()
@@ -100,7 +105,7 @@ def event_lines(
     tz_name: str,
     *,
     stamp: datetime,
-    alarms: list[timedelta] = (),
+    alarms: Sequence[timedelta] = (),
     with_attendees: bool = False,
     organiser: str | None = None,
 ) -> list[str]:
@@ -150,12 +155,12 @@ def event_lines(
 
 
 def render_ics(
-    sessions: list[cal.CalendarSession],
+    sessions: Sequence[cal.CalendarSession],
     tz_name: str,
     *,
     name: str,
     years: tuple[int, int],
-    alarms: list[timedelta] = (),
+    alarms: Sequence[timedelta] = (),
     with_attendees: bool = False,
     organiser: str | None = None,
     drop_cancelled: bool = False,

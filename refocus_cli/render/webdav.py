@@ -5,7 +5,14 @@ what to check. `render/caldav.py` decides what to send; this module sends it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING
+
 from refocus_cli.core.errors import Conflict, InvalidInput, NotFound, RefocusError
+
+if TYPE_CHECKING:
+    import http.client
+    from xml.etree.ElementTree import Element
 
 TIMEOUT_SECONDS = 30
 DAV = "{DAV:}"
@@ -87,7 +94,7 @@ def make_calendar(server: Server, url: str, name: str) -> None:
     server.check(status, reason, "MKCALENDAR", url, expected=(201,), making=True)
 
 
-def multistatus(body: bytes, url: str):
+def multistatus(body: bytes, url: str) -> Iterator[tuple[str, dict[str, Element]]]:
     """(href, {property tag: element}) for each response, keeping 200 OK properties only."""
     from xml.etree import ElementTree
 
@@ -99,7 +106,7 @@ def multistatus(body: bytes, url: str):
         raise _not_caldav(url, 207, "Multi-Status with an unexpected body")
     for response in root.iter(f"{DAV}response"):
         href = response.findtext(f"{DAV}href", "").strip()
-        props = {}
+        props: dict[str, Element] = {}
         for propstat in response.iter(f"{DAV}propstat"):
             if " 200 " in propstat.findtext(f"{DAV}status", "") + " ":
                 for prop in propstat.iter(f"{DAV}prop"):
@@ -117,19 +124,22 @@ def _not_caldav(url: str, status: int, reason: str) -> CalDavProblem:
 class Server:
     """One HTTP(S) connection to the calendar's host, reused for every request."""
 
-    def __init__(self, url: str, user: str | None, password: str | None):
+    def __init__(self, url: str, user: str | None, password: str | None) -> None:
         import base64
         from urllib.parse import urlsplit
 
         self.url = url
         self.parts = urlsplit(url)
+        if not self.parts.hostname:
+            raise InvalidInput(f"{url!r} is not a server address: it names no host")
+        self.host: str = self.parts.hostname
         self.user = user
         self.headers = {"User-Agent": "refocus"}
         if user:
             token = base64.b64encode(f"{user}:{password or ''}".encode()).decode()
             self.headers["Authorization"] = f"Basic {token}"
-        self.connection = None
-        self.moved_to = None
+        self.connection: http.client.HTTPConnection | None = None
+        self.moved_to: str | None = None
 
     def __enter__(self) -> Server:
         import http.client
@@ -139,18 +149,30 @@ class Server:
             if self.parts.scheme == "https"
             else http.client.HTTPConnection
         )
-        self.connection = kind(self.parts.hostname, self.parts.port, timeout=TIMEOUT_SECONDS)
+        self.connection = kind(self.host, self.parts.port, timeout=TIMEOUT_SECONDS)
         return self
 
-    def __exit__(self, *_exc) -> None:
-        self.connection.close()
+    def __exit__(self, *_exc: object) -> None:
+        if self.connection is not None:
+            self.connection.close()
 
     @property
     def address(self) -> str:
         default = 443 if self.parts.scheme == "https" else 80
-        return f"{self.parts.hostname}:{self.parts.port or default}"
+        return f"{self.host}:{self.parts.port or default}"
 
-    def request(self, method: str, url: str, body: bytes | None = None, headers=None):
+    def _connected(self) -> http.client.HTTPConnection:
+        if self.connection is None:
+            raise RuntimeError("a Server sends requests inside `with Server(...)` only")
+        return self.connection
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        body: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> tuple[int, str, bytes]:
         """(status, reason, body) of one request; network failures become CalDavProblem."""
         import http.client
         import socket
@@ -158,19 +180,19 @@ class Server:
         from urllib.parse import urlsplit
 
         path = urlsplit(url).path or "/"
-        headers = {**self.headers, **(headers or {})}
+        sent = {**self.headers, **(headers or {})}
         if body is not None:
-            headers.setdefault("Content-Type", "application/xml; charset=utf-8")
+            sent.setdefault("Content-Type", "application/xml; charset=utf-8")
         try:
             try:
-                return self._exchange(method, path, body, headers)
+                return self._exchange(method, path, body, sent)
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
                 # a kept-alive connection the server had closed: once more, on a new one
-                self.connection.close()
-                return self._exchange(method, path, body, headers)
+                self._connected().close()
+                return self._exchange(method, path, body, sent)
         except socket.gaierror:
             raise CalDavProblem(
-                f"cannot find the server {self.parts.hostname}: check the address in {self.url}"
+                f"cannot find the server {self.host}: check the address in {self.url}"
             ) from None
         except ConnectionRefusedError:
             raise CalDavProblem(
@@ -184,7 +206,7 @@ class Server:
             ) from None
         except ssl.SSLCertVerificationError as exc:
             raise CalDavProblem(
-                f"the certificate of {self.parts.hostname} is not trusted ({exc.verify_message}): "
+                f"the certificate of {self.host} is not trusted ({exc.verify_message}): "
                 "check the address, or ask the server's administrator"
             ) from None
         except (ssl.SSLError, http.client.HTTPException) as exc:
@@ -198,13 +220,25 @@ class Server:
                 "your network, and that the server is running"
             ) from None
 
-    def _exchange(self, method: str, path: str, body: bytes | None, headers: dict):
-        self.connection.request(method, path, body, headers)
-        response = self.connection.getresponse()
+    def _exchange(
+        self, method: str, path: str, body: bytes | None, headers: dict[str, str]
+    ) -> tuple[int, str, bytes]:
+        connection = self._connected()
+        connection.request(method, path, body, headers)
+        response = connection.getresponse()
         self.moved_to = response.getheader("Location")
         return response.status, response.reason, response.read()
 
-    def check(self, status, reason, method, url, *, expected, making=False) -> None:
+    def check(
+        self,
+        status: int,
+        reason: str,
+        method: str,
+        url: str,
+        *,
+        expected: tuple[int, ...],
+        making: bool = False,
+    ) -> None:
         """Raise the error that explains an answer other than `expected`."""
         if status in expected:
             return
@@ -237,7 +271,15 @@ class Server:
             raise NotFound(f"cannot make {url} ({said}): the folder it goes in does not exist")
         raise CalDavProblem(f"the server answered {method} {url} with {said}")
 
-    def write(self, method, href, what: str, done: int, data, preconditions) -> None:
+    def write(
+        self,
+        method: str,
+        href: str,
+        what: str,
+        done: int,
+        data: bytes | None,
+        preconditions: Mapping[str, str],
+    ) -> None:
         """PUT or DELETE one resource; 412 means someone else changed it meanwhile."""
         headers = dict(preconditions)
         if data is not None:

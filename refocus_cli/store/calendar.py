@@ -18,10 +18,8 @@ FROM session s LEFT JOIN cohort c ON c.id = s.cohort_id LEFT JOIN venue v ON v.i
 """
 
 
-def _selected_ids(store: Store, choice: str, ref: str | None) -> list[int] | None:
-    """Session ids for one filter; None means every session."""
-    if choice == "all":
-        return None
+def _selected_ids(store: Store, choice: str, ref: str) -> list[int]:
+    """Session ids for a cohort, team or trainer."""
     if choice == "cohort":
         from refocus_cli.store.cohorts import find_cohort
 
@@ -84,21 +82,26 @@ def calendar_sessions(
     ref: str | None = None,
     with_attendees: bool = False,
 ) -> list[CalendarSession]:
-    """The chosen sessions, in time order, with everything an event shows."""
-    ids = (
-        staff_session_ids(store, ref, curriculum)
-        if choice == "staff"
-        else _selected_ids(store, choice, ref)
-    )
-    if ids is not None and not ids:
-        return []
-    where, params = "", []
+    """The chosen sessions ("all", or the cohort, team, trainer or staff named by `ref`),
+    in time order, with everything an event shows."""
+    ids = None
+    if choice != "all":
+        if ref is None:
+            raise ValueError(f"sessions of which {choice}?")
+        ids = (
+            staff_session_ids(store, ref, curriculum)
+            if choice == "staff"
+            else _selected_ids(store, choice, ref)
+        )
+        if not ids:
+            return []
+    where = ""
     if ids is not None:
         store.db.execute("CREATE TEMP TABLE IF NOT EXISTS chosen (id INTEGER PRIMARY KEY)")
         store.db.execute("DELETE FROM chosen")
         store.db.conn.executemany("INSERT OR IGNORE INTO chosen VALUES (?)", [(i,) for i in ids])
         where = " WHERE s.id IN (SELECT id FROM chosen)"
-    rows = store.rows(SELECT + where + " ORDER BY s.start_utc, s.id", params)
+    rows = store.rows(SELECT + where + " ORDER BY s.start_utc, s.id")
     teams: dict[int, list[str]] = defaultdict(list)
     for session_id, name in store.db.execute(
         "SELECT st.session_id, t.name FROM session_team st JOIN team t ON t.id = st.team_id "
@@ -151,7 +154,7 @@ def calendar_sessions(
     return result
 
 
-def _expected_at(store: Store, curriculum: Curriculum, row: dict[str, Any]) -> list[dict]:
+def _expected_at(store: Store, curriculum: Curriculum, row: dict[str, Any]) -> list[dict[str, Any]]:
     """Who is expected at a session row (id, kind, module, occurrence, start_utc),
     each group of a split team getting its own share."""
     from refocus_cli.store import attendance

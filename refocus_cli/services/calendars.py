@@ -1,0 +1,114 @@
+"""Sessions in people's calendars: .ics files to import, and CalDAV publishing."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from refocus_cli.core.calendar import SessionChoice, first_and_last_year, parse_alarms
+from refocus_cli.core.programme import clean_email
+from refocus_cli.core.vocabulary import SessionStatus
+from refocus_cli.render.caldav import Published
+from refocus_cli.services import manual as manual_service
+from refocus_cli.store import calendar
+from refocus_cli.store.database import Store
+
+
+@dataclass(frozen=True)
+class CalendarOptions:
+    """How a calendar file is written: reminders (e.g. "1d,30m"), attendees with their
+    emails, the organiser's email, and whether cancelled sessions are left out."""
+
+    alarm: str | None = None
+    with_attendees: bool = False
+    organiser: str | None = None
+    drop_cancelled: bool = False
+
+
+@dataclass(frozen=True)
+class CalendarFile:
+    """A calendar's bytes and how many sessions are events in it."""
+
+    data: bytes
+    sessions: int
+
+
+def calendar_file(
+    store: Store,
+    choice: SessionChoice,
+    options: CalendarOptions = CalendarOptions(),
+    manual: Path | None = None,
+) -> CalendarFile:
+    """The chosen sessions as one .ics calendar (METHOD:PUBLISH)."""
+    from refocus_cli.render.calendar import render_ics
+
+    alarms = parse_alarms(options.alarm)
+    organiser = None if options.organiser is None else clean_email(options.organiser)
+    curriculum = manual_service.curriculum(store, manual)
+    sessions = calendar.calendar_sessions(
+        store, curriculum, choice.kind, choice.ref, options.with_attendees
+    )
+    programme = store.programme()
+    data = render_ics(
+        sessions,
+        programme["timezone"],
+        name=programme["name"] + (f" - {choice.ref}" if choice.ref else ""),
+        years=first_and_last_year(sessions, store.today()),
+        alarms=alarms,
+        with_attendees=options.with_attendees,
+        organiser=organiser,
+        drop_cancelled=options.drop_cancelled,
+        now=store.clock(),
+    )
+    dropped = SessionStatus.CANCELLED if options.drop_cancelled else None
+    return CalendarFile(data, sum(1 for s in sessions if s.status != dropped))
+
+
+def export_ics(
+    store: Store,
+    output: Path,
+    choice: SessionChoice,
+    options: CalendarOptions = CalendarOptions(),
+    manual: Path | None = None,
+) -> int:
+    """Write the chosen sessions' calendar to `output`; returns how many events it holds."""
+    from refocus_cli.render.files import write_atomically
+
+    made = calendar_file(store, choice, options, manual)
+    write_atomically(output, made.data)
+    return made.sessions
+
+
+@dataclass(frozen=True)
+class Server:
+    """A CalDAV server: its address, the calendar under it (None: the address is the
+    calendar), and who logs in."""
+
+    url: str
+    calendar: str | None = None
+    user: str | None = None
+    password: str | None = None
+
+
+def publish_caldav(
+    store: Store,
+    server: Server,
+    choice: SessionChoice,
+    *,
+    alarms: Sequence[timedelta] = (),
+    manual: Path | None = None,
+) -> Published:
+    """Make the calendar on the server hold the chosen sessions, one event each, with
+    these reminders, sending only what changed. Only the database is read."""
+    from refocus_cli.render import caldav
+
+    curriculum = manual_service.curriculum(store, manual)
+    chosen = calendar.calendar_sessions(store, curriculum, choice.kind, choice.ref)
+    programme = store.programme()
+    events = caldav.session_events(
+        chosen, programme["timezone"], programme["name"], store.today(), alarms=alarms
+    )
+    target = caldav.Target(server.url, server.calendar, server.user, server.password)
+    return caldav.publish(target, events)
