@@ -21,7 +21,6 @@ TemplatesOpt = Annotated[
         file_okay=False,
     ),
 ]
-FORMATS = ("pdf", "html")
 
 
 def handout(
@@ -38,28 +37,19 @@ def handout(
     db: DbOpt = DEFAULT_DB,
 ) -> None:
     """The participant handout for a module: aims, key messages, activities, reflection."""
-    from refocus_cli.render.documents import render
-    from refocus_cli.render.files import write_atomically
-    from refocus_cli.services import manual as manual_service
-    from refocus_cli.store import documents
+    from refocus_cli.services import documents
 
-    fmt = fmt.strip().lower()
-    if fmt not in FORMATS:
-        raise InvalidInput(f"--format {fmt!r}: choose pdf or html")
     with opened(db) as store:
-        curriculum = manual_service.curriculum(store, manual)
-        if session is None:
-            view = documents.module_view(store, curriculum, module)
-        else:
-            view = documents.session_view(store, curriculum, session, need_people=False)
-            if view.module["module"] != module.strip().lower():
-                raise InvalidInput(
-                    f"session {view.session.id} is {view.module['module']}, not {module}: "
-                    "name the session's module or leave out --session"
-                )
-    target = output or Path(f"{view.module['module']}.{fmt}")
-    write_atomically(target, render("handout.typ.j2", view, fmt, templates))
-    message(f"Wrote the {view.module['title']} handout to {target}.")
+        written = documents.write_handout(
+            store,
+            module,
+            session=session,
+            fmt=fmt,
+            output=output,
+            templates=templates,
+            manual=manual,
+        )
+    message(f"Wrote the {written.title} handout to {written.path}.")
 
 
 def pack(
@@ -92,57 +82,31 @@ def pack(
     """A printable pack for a session: cover and agenda, facilitator notes, a handout per
     person, the sign-in register, an evaluation form, and certificates once recorded."""
     from refocus_cli.core.documents import parse_parts
-    from refocus_cli.render.documents import render
-    from refocus_cli.render.files import write_atomically
-    from refocus_cli.services import manual as manual_service
-    from refocus_cli.store import documents
+    from refocus_cli.services import documents
 
     parts = parse_parts(only)
     if (cohort is None) != (stage is None):
         raise InvalidInput("--cohort and --stage go together: give both, or a session id")
     if session is not None and cohort is not None:
         raise InvalidInput("give a session id or --cohort with --stage, not both")
-    if session is None and cohort is None:
+    if session is not None:
+        with opened(db) as store:
+            pack = documents.write_pack(
+                store, session, parts=parts, output=output, templates=templates, manual=manual
+            )
+        message(f"Wrote the pack for session {pack.session} to {pack.path} ({pack.pages()}).")
+        return
+    if cohort is None or stage is None:
         raise InvalidInput("name a session (refocus pack ID -o pack.pdf) or --cohort C --stage S")
     with opened(db) as store:
-        curriculum = manual_service.curriculum(store, manual)
-        if session is not None:
-            view = documents.session_view(store, curriculum, session, parts)
-            if set(parts) <= {"certificates"} and not view.certified:
-                raise InvalidInput(
-                    f"nobody is recorded as attending session {view.session.id} yet, so there "
-                    f"are no certificates: record it first with `refocus attend {view.session.id}`"
-                )
-            target = output or Path(f"pack-{view.session.id}.pdf")
-            write_atomically(target, render("pack.typ.j2", view, "pdf", templates))
-            pages = _pages(view)
-            message(f"Wrote the pack for session {view.session.id} to {target} ({pages}).")
-            return
-        ids = documents.stage_session_ids(store, cohort, stage)
-        if not ids:
-            raise InvalidInput(f"cohort {cohort} has no {stage} sessions: schedule it first")
-        folder = output or Path(f"packs-{cohort}-{stage}")
-        if folder.exists() and not folder.is_dir():
-            raise InvalidInput(f"{folder} is a file: with --cohort, -o names a folder")
-        views = [
-            documents.session_view(store, curriculum, str(i), parts, need_people=False) for i in ids
-        ]
-    folder.mkdir(parents=True, exist_ok=True)
+        packs = documents.stage_packs(
+            store, cohort, stage, parts=parts, output=output, templates=templates, manual=manual
+        )
     from rich.progress import Progress
 
     with Progress(transient=True) as bar:
-        task = bar.add_task(f"Packs for {cohort} {stage}", total=len(views))
-        for view in views:
-            name = f"pack-{view.session.id}-{view.module['module']}.pdf"
-            write_atomically(folder / name, render("pack.typ.j2", view, "pdf", templates))
+        task = bar.add_task(f"Packs for {cohort} {stage}", total=len(packs.views))
+        for view in packs.views:
+            packs.write(view)
             bar.advance(task)
-    message(f"Wrote {len(views)} packs to {folder}/.")
-
-
-def _pages(view) -> str:
-    parts = []
-    if "handouts" in view.parts:
-        parts.append(f"{len(view.people)} handouts")
-    if "certificates" in view.parts and view.certified:
-        parts.append(f"{len(view.certified)} certificates")
-    return ", ".join(parts) or "no per-person pages"
+    message(f"Wrote {len(packs.views)} packs to {packs.folder}/.")

@@ -7,8 +7,10 @@ except `typst_text`, the one escaping rule every Typst template applies to text.
 from __future__ import annotations
 
 import string
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from refocus_cli.core.curriculum import Module
 
@@ -44,6 +46,7 @@ def typst_string(value: object) -> str:
 
 
 def parse_parts(text: str | None) -> tuple[str, ...]:
+    """The pack parts named by --only (all of them when it is not given), in pack order."""
     from refocus_cli.core.errors import InvalidInput
 
     if text is None:
@@ -92,7 +95,7 @@ class DocumentView:
     """Everything a handout or pack template may use."""
 
     programme: str
-    module: dict
+    module: dict[str, Any]
     stage_title: str
     agenda: list[AgendaItem]
     session: SessionView | None = None
@@ -127,9 +130,9 @@ def document_view(
     module: Module,
     stage_title: str,
     *,
-    session: dict | None = None,
-    people: list[Person] = (),
-    marks: list[Person] = (),
+    session: Mapping[str, Any] | None = None,
+    people: Sequence[Person] = (),
+    marks: Sequence[Person] = (),
     parts: tuple[str, ...] = PARTS,
     generated: str = "",
 ) -> DocumentView:
@@ -147,7 +150,7 @@ def document_view(
         parts=parts,
         generated=generated,
     )
-    if session:
+    if session and start is not None:
         end = datetime.fromisoformat(session["end"])
         view.session = SessionView(
             id=session["id"],
@@ -163,7 +166,10 @@ def document_view(
             status=session.get("status", "scheduled"),
         )
         status = {m.id: m.status for m in marks if m.id is not None}
-        view.people = [Person(p.id, p.name, p.role, p.team, status.get(p.id)) for p in people]
+        view.people = [
+            Person(p.id, p.name, p.role, p.team, None if p.id is None else status.get(p.id))
+            for p in people
+        ]
         view.attendance_recorded = bool(marks)
         view.certified = sorted(
             (m for m in marks if m.status in CERTIFIED), key=lambda m: m.name.lower()

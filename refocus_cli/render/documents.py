@@ -12,17 +12,21 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from refocus_cli.core.documents import DocumentView, typst_string, typst_text
 from refocus_cli.core.errors import InvalidInput
 from refocus_cli.resources import templates_dir
+
+if TYPE_CHECKING:
+    import jinja2
 
 
 class TemplateProblem(InvalidInput):
     """A template (shipped or custom) that cannot be rendered."""
 
 
-def _environment(custom: Path | None, html: bool):
+def _environment(custom: Path | None, html: bool) -> jinja2.Environment:
     import jinja2
     from jinja2.sandbox import SandboxedEnvironment
 
