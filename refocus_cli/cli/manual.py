@@ -12,6 +12,8 @@ from refocus_cli.cli.output import emit, message, print_csv, print_json, print_r
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from rich.console import JustifyMethod
+
     from refocus_cli.core.curriculum import Curriculum, Module
 
 app = typer.Typer(
@@ -130,11 +132,10 @@ def show(
 
 def _curriculum(manual: Path | None, db: Path) -> Curriculum:
     """The manual, with the programme's own numbers when there is a database to read them from."""
-    from refocus_cli.readers.manual import load_curriculum
     from refocus_cli.services import manual as manual_service
 
     if not db.is_file():
-        return load_curriculum(manual)
+        return manual_service.base_curriculum(manual)
     from refocus_cli.services.context import opened
 
     with opened(db) as store:
@@ -154,27 +155,13 @@ def set_numbers(
     db: DbOpt = DEFAULT_DB,
 ) -> None:
     """Give this programme its own durations, session counts, spacing or group size."""
-    from refocus_cli.core.errors import InvalidInput
-    from refocus_cli.readers.manual import load_curriculum
+    from refocus_cli.services import manual as manual_service
     from refocus_cli.services.context import opened
-    from refocus_cli.store import overrides
 
-    changes = {
-        field: value
-        for field, value in (
-            ("duration_minutes", duration),
-            ("sessions", sessions),
-            ("spacing_days", spacing),
-            ("max_group", max_group),
-        )
-        if value is not None
-    }
-    if not changes:
-        raise InvalidInput("nothing to set: give --duration, --sessions, --spacing or --max-group")
-    base = load_curriculum(manual)
-    key = base.module(module.strip().lower()).key
+    changes = manual_service.numbers(duration, sessions, spacing, max_group)
+    key = manual_service.module_key(module, manual)
     with opened(db) as store:
-        overrides.set_values(store, base, key, changes)
+        manual_service.set_numbers(store, key, changes, manual)
     message(
         f"{key} for this programme: "
         + ", ".join(f"{f} {v}" for f, v in changes.items())
@@ -189,13 +176,12 @@ def reset(
     db: DbOpt = DEFAULT_DB,
 ) -> None:
     """Go back to the manual's numbers for a module."""
-    from refocus_cli.readers.manual import load_curriculum
+    from refocus_cli.services import manual as manual_service
     from refocus_cli.services.context import opened
-    from refocus_cli.store import overrides
 
-    key = load_curriculum(manual).module(module.strip().lower()).key
+    key = manual_service.module_key(module, manual)
     with opened(db) as store:
-        dropped = overrides.reset(store, key)
+        dropped = manual_service.reset(store, key)
     message(f"{key} uses the manual's numbers again ({dropped} overrides removed).")
 
 
@@ -279,7 +265,12 @@ def _print_module(curriculum: Curriculum, module: Module) -> None:
     activities = Table(
         title="Activities", title_justify="left", title_style="bold", header_style="bold"
     )
-    for header, justify in (("#", "right"), ("Min", "right"), ("Activity", "left")):
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
+        ("#", "right"),
+        ("Min", "right"),
+        ("Activity", "left"),
+    )
+    for header, justify in columns:
         activities.add_column(header, justify=justify, no_wrap=header != "Activity")
     activities.add_column("What happens", ratio=1)
     for number, activity in enumerate(content.activities, start=1):

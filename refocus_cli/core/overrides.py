@@ -20,7 +20,15 @@ def with_overrides(curriculum: Curriculum, overrides: dict[str, dict[str, int]])
     for module in curriculum.modules:
         changes = overrides.get(module.key, {})
         check_override(curriculum, module.key, changes)
-        modules.append(replace(module, **changes))
+        modules.append(
+            replace(
+                module,
+                duration_minutes=changes.get("duration_minutes", module.duration_minutes),
+                sessions=changes.get("sessions", module.sessions),
+                spacing_days=changes.get("spacing_days", module.spacing_days),
+                max_group=changes.get("max_group", module.max_group),
+            )
+        )
     return replace(curriculum, modules=tuple(modules))
 
 
