@@ -1,4 +1,5 @@
-"""Writing a made-up demo programme into a fresh database, in one transaction."""
+"""Writing a made-up demo programme into a fresh database (services/demo.py runs these
+in one transaction, with the plans made between them)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,7 @@ from refocus_cli.core.roster import RosterPlan
 from refocus_cli.store import (
     audit,
     cohorts,
-    planning,
     programme,
-    sessions,
     staff,
     teams,
     trainers,
@@ -23,64 +22,37 @@ from refocus_cli.store import (
 from refocus_cli.store.database import Store
 
 
-def write(
-    store: Store,
-    demo: DemoProgramme,
-    region: str,
-    timezone: str,
-    curriculum: Curriculum,
-    today: date,
-    seed: int,
-) -> dict[str, int]:
-    """Create the programme, its people and plans (made when it started), the turnover
-    since, and registers for the sessions already past; returns counts of what was made."""
-    with store.write():
-        programme.create(store, demo.name, timezone, region, demo.start)
-        teams.add_many(store, demo.teams)
-        staff.import_roster(store, RosterPlan(to_add=demo.roster), "demo roster")
-        for trainer in demo.trainers:
-            trainers.add(
-                store, trainer.name, trainer.email, trainer.lived_experience, trainer.stages
-            )
-            if trainer.leave:
-                trainers.unavailable(store, trainer.email, *trainer.leave, "annual leave")
-        for name, capacity, site in demo.venues:
-            venues.add(store, name, capacity, site)
-        for name, team_names in demo.cohorts:
-            cohorts.create(store, name, team_names)
-        # The plan was made when the programme started, with the teams as they were.
-        planned = 0
-        for name, _ in demo.cohorts:
-            result = planning.plan_cohort(store, name, demo.start, curriculum, allow_past=True)
-            sessions.save_plan(store, result.cohort["id"], result.plan.sessions)
-            planned += len(result.plan.sessions)
-        for email, team, on in demo.movers:
-            staff.move(
-                store, staff.find_staff(store, email)["id"], teams.find_team(store, team), on
-            )
-        for email, on in demo.leavers:
-            staff.leave(store, staff.find_staff(store, email)["id"], on)
-        if demo.disbanded:
-            teams.disband(store, *demo.disbanded)
-        marks, held = _registers(store, curriculum, today, seed)
-    return {
-        "sessions": planned,
-        "teams": len(demo.teams),
-        "staff": len(demo.roster),
-        "trainers": len(demo.trainers),
-        "lived_experience_trainers": sum(t.lived_experience for t in demo.trainers),
-        "venues": len(demo.venues),
-        "cohorts": len(demo.cohorts),
-        "movers": len(demo.movers),
-        "leavers": len(demo.leavers),
-        "disbanded": 1 if demo.disbanded else 0,
-        "held": held,
-        "marks": marks,
-    }
+def write_organisation(store: Store, demo: DemoProgramme, region: str, timezone: str) -> None:
+    """Create the programme, its teams, staff, trainers (with their leave), venues and
+    cohorts, as they were when it started."""
+    programme.create(store, demo.name, timezone, region, demo.start)
+    teams.add_many(store, demo.teams)
+    staff.import_roster(store, RosterPlan(to_add=demo.roster), "demo roster")
+    for trainer in demo.trainers:
+        trainers.add(store, trainer.name, trainer.email, trainer.lived_experience, trainer.stages)
+        if trainer.leave:
+            trainers.unavailable(store, trainer.email, *trainer.leave, "annual leave")
+    for name, capacity, site in demo.venues:
+        venues.add(store, name, capacity, site)
+    for name, team_names in demo.cohorts:
+        cohorts.create(store, name, team_names)
 
 
-def _registers(store: Store, curriculum: Curriculum, today: date, seed: int) -> tuple[int, int]:
-    """Simulated registers for every session before `today`, which are then held."""
+def write_turnover(store: Store, demo: DemoProgramme) -> None:
+    """The staff who moved team or left since the start, and the team that disbanded."""
+    for email, team, on in demo.movers:
+        staff.move(store, staff.find_staff(store, email)["id"], teams.find_team(store, team), on)
+    for email, on in demo.leavers:
+        staff.leave(store, staff.find_staff(store, email)["id"], on)
+    if demo.disbanded:
+        teams.disband(store, *demo.disbanded)
+
+
+def simulate_registers(
+    store: Store, curriculum: Curriculum, today: date, seed: int
+) -> tuple[int, int]:
+    """Simulated registers for every session before `today`, which are then held;
+    returns the marks written and the sessions held."""
     tz = store.tz()
     links: dict[int, list[int]] = defaultdict(list)
     for session_id, team_id in store.db.execute(
@@ -128,10 +100,7 @@ def _registers(store: Store, curriculum: Curriculum, today: date, seed: int) -> 
     store.db.conn.executemany(
         "INSERT INTO attendance (session_id, staff_id, status, recorded_by, recorded_at) "
         "VALUES (?, ?, ?, 'demo', ?)",
-        [
-            (session_id, staff_id, status, ends[session_id])
-            for session_id, staff_id, status in marks
-        ],
+        [(m.session_id, m.staff_id, m.status, ends[m.session_id]) for m in marks],
     )
     store.db.conn.executemany(
         "UPDATE session SET status = 'held' WHERE id = ?", [(s.id,) for s in past]
