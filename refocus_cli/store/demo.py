@@ -7,7 +7,8 @@ from collections import defaultdict
 from datetime import date, datetime
 
 from refocus_cli.core.curriculum import Curriculum
-from refocus_cli.core.demo import DemoProgramme, Member, PastSession, simulate_attendance
+from refocus_cli.core.demo import DemoProgramme
+from refocus_cli.core.demo_registers import Member, PastSession, simulate_attendance
 from refocus_cli.core.measures import is_clinical
 from refocus_cli.core.roster import RosterPlan
 from refocus_cli.store import (

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from refocus_cli.core import demo
+from refocus_cli.core.demo_registers import Member, PastSession, simulate_attendance
 from refocus_cli.core.errors import InvalidInput
 
 TODAY = date(2027, 1, 6)  # a Wednesday
@@ -48,8 +49,8 @@ def test_unknown_scale():
 
 
 def _member(staff_id, name, manager=False, clinical=True, start="2020-01-01", end=None):
-    return demo.Member(staff_id, name, manager, clinical, date.fromisoformat(start),
-                       date.fromisoformat(end) if end else None)  # fmt: skip
+    return Member(staff_id, name, manager, clinical, date.fromisoformat(start),
+                  date.fromisoformat(end) if end else None)  # fmt: skip
 
 
 def test_simulated_registers_follow_audiences_memberships_and_groups():
@@ -60,13 +61,13 @@ def test_simulated_registers_follow_audiences_memberships_and_groups():
     }
     day = date(2027, 2, 15)
     sessions = [
-        demo.PastSession(1, day, "values", 1, "working-practices-training", "whole-team", (1,)),
-        demo.PastSession(2, day, "values", 1, "working-practices-training", "whole-team", (1,)),
-        demo.PastSession(3, day, "mgr", 1, "manager-reflection", "managers", (1, 2)),
-        demo.PastSession(4, day, "sup", 1, "supervision-reflection", "clinical", (1,)),
+        PastSession(1, day, "values", 1, "working-practices-training", "whole-team", (1,)),
+        PastSession(2, day, "values", 1, "working-practices-training", "whole-team", (1,)),
+        PastSession(3, day, "mgr", 1, "manager-reflection", "managers", (1, 2)),
+        PastSession(4, day, "sup", 1, "supervision-reflection", "clinical", (1,)),
     ]
-    marks = demo.simulate_attendance(sessions, members, seed=3)
-    assert marks == demo.simulate_attendance(sessions, members, seed=3)
+    marks = simulate_attendance(sessions, members, seed=3)
+    assert marks == simulate_attendance(sessions, members, seed=3)
     by_session = {}
     for session_id, staff_id, status in marks:
         assert status in ("present", "late", "left-early", "excused", "absent")
