@@ -7,8 +7,11 @@ a stage, or miss a session. Each is found here, module by module.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+
+from refocus_cli.core.rollout import PlannedSession, Step
 
 # Stages whose modules are taught once: someone who missed one needs a catch-up.
 # Practice change recurs, so a newcomer simply joins the next reflection session.
@@ -35,11 +38,14 @@ class Spell:
     end: date | None
 
     def covers(self, day: date) -> bool:
+        """Whether the person was in the team on `day`."""
         return self.start <= day and (self.end is None or day < self.end)
 
 
 @dataclass(frozen=True)
 class Person:
+    """A current member of staff and the team they are in."""
+
     id: int
     name: str
     team_id: int
@@ -48,6 +54,8 @@ class Person:
 
 @dataclass(frozen=True)
 class Gap:
+    """A module someone's current team has had and they have not, and why."""
+
     staff_id: int
     name: str
     team_id: int
@@ -116,3 +124,41 @@ def catch_up_groups(gaps: list[Gap], max_group: dict[str, int]) -> dict[str, lis
         size = max(max_group.get(module, 1), 1)
         groups[module] = [wanting[i : i + size] for i in range(0, len(wanting), size)]
     return groups
+
+
+@dataclass(frozen=True)
+class CatchUpRequest:
+    """The catch-up sessions to place, and who is invited to each group of each module."""
+
+    steps: tuple[Step, ...]  # the modules missed, in curriculum order
+    sessions: tuple[PlannedSession, ...]  # not yet placed: their times mean nothing
+    invitees: dict[tuple[str, int], tuple[int, ...]]  # (module, group) -> staff ids
+
+
+def catch_up_request(gaps: Sequence[Gap], steps: Sequence[Step]) -> CatchUpRequest:
+    """Every session of a catch-up group, per module missed, mixing teams, for the scheduler."""
+    wanted = [step for step in steps if step.key in {gap.module for gap in gaps}]
+    groups = catch_up_groups(list(gaps), {step.key: step.max_group for step in wanted})
+    sessions: list[PlannedSession] = []
+    invitees: dict[tuple[str, int], tuple[int, ...]] = {}
+    unplaced = datetime(2000, 1, 1)  # the scheduler gives each its day and time
+    for step in wanted:
+        for number, group in enumerate(groups.get(step.key, []), start=1):
+            invitees[(step.key, number)] = tuple(gap.staff_id for gap in group)
+            sessions += [
+                PlannedSession(
+                    module=step.key,
+                    stage=step.stage,
+                    strategy=step.strategy,
+                    occurrence=n,
+                    group=number,
+                    team_ids=tuple(sorted({gap.team_id for gap in group})),
+                    expected=len(group),
+                    start=unplaced,
+                    end=unplaced,
+                    trainer_ids=(),
+                    venue_id=None,
+                )
+                for n in range(1, step.sessions + 1)
+            ]
+    return CatchUpRequest(tuple(wanted), tuple(sessions), invitees)
