@@ -1,33 +1,65 @@
-"""Every test gets its own database file, a fixed clock and a plain terminal."""
+"""Every test gets its own database file, a fixed clock and a plain terminal.
+
+How the suite stays fast (issue 12), without changing what a test checks:
+- Commands run in-process (`cli`) through one click command built once per session:
+  Typer's own `CliRunner.invoke` rebuilds it from every command's annotations on each
+  call, which costs more than most commands do.
+- A database many tests start from is built once per session through the CLI
+  (`from_template`) and each test gets its own copy of the file.
+- `sh` runs the installed `refocus` in a subprocess (~0.35 s a call). It is kept for
+  the tests that prove the console script, the wheel, crashes (SIGKILL) and several
+  processes writing at once.
+- Hypothesis: every property test sets its own `max_examples` and `deadline=None`;
+  the profile below only stops examples being saved to a `.hypothesis` folder, so
+  parallel workers (pytest-xdist) share no files.
+"""
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
+import typer
+from hypothesis import settings
 from typer.testing import CliRunner
 
 from refocus_cli.cli.app import app
 
 FIXED_NOW = "2027-01-04T09:00:00+00:00"  # a Monday, before the demo programme starts
+# The world every command sees unless a test says otherwise (None: unset).
+ENVIRONMENT: dict[str, str | None] = {
+    "REFOCUS_NOW": FIXED_NOW,
+    "REFOCUS_ACTOR": "tester",
+    "REFOCUS_MANUAL": None,  # the shipped curriculum
+    "NO_COLOR": "1",
+    "COLUMNS": "200",
+    "TERM": "dumb",
+}
+
+settings.register_profile("refocus", database=None)
+settings.load_profile("refocus")
+
+T = TypeVar("T")
 
 
 @pytest.fixture(autouse=True)
 def env_setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     db = tmp_path / "refocus.db"
     monkeypatch.setenv("REFOCUS_DB", str(db))
-    monkeypatch.setenv("REFOCUS_NOW", FIXED_NOW)
-    monkeypatch.setenv("REFOCUS_ACTOR", "tester")
-    monkeypatch.delenv("REFOCUS_MANUAL", raising=False)  # the shipped curriculum
-    monkeypatch.setenv("NO_COLOR", "1")
-    monkeypatch.setenv("COLUMNS", "200")
-    monkeypatch.setenv("TERM", "dumb")
+    for name, value in ENVIRONMENT.items():
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
     monkeypatch.chdir(tmp_path)
     return db
 
@@ -48,16 +80,45 @@ class Result:
         return f"<Result {self.exit_code} stdout={self.stdout!r} stderr={self.stderr!r}>"
 
 
+@functools.cache
+def _command() -> Any:
+    """The click command behind `refocus`, built from the Typer app once."""
+    return typer.main.get_command(app)
+
+
+def invoke(
+    args: Sequence[str], input: str | None = None, env: Mapping[str, str | None] | None = None
+) -> Result:
+    """Run refocus in-process, as `refocus ARGS` would, with `env` laid over os.environ.
+
+    An exception other than an exit is raised in the test: a command must never crash.
+    """
+    runner = CliRunner()
+    exit_code, exception = 0, None
+    with runner.isolation(input=input, env=env) as (stdout, stderr, _):
+        try:
+            _command().main(args=list(args), prog_name="refocus")
+        except SystemExit as exc:
+            exit_code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
+            if exc.code is not None and not isinstance(exc.code, int):
+                print(exc.code)  # sys.exit("message") prints it, as Python does
+            exception = exc if exit_code else None
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        out, err = stdout.getvalue(), stderr.getvalue()
+    text = [stream.decode(runner.charset, "replace").replace("\r\n", "\n") for stream in (out, err)]
+    return Result(exit_code, text[0], text[1], exception)
+
+
 @pytest.fixture
 def cli() -> Callable[..., Result]:
-    """Run refocus in-process through Typer's runner: cli("team", "list", "--json")."""
-    runner = CliRunner()
+    """Run refocus in-process: cli("team", "list", "--json"); env={...} for this call only."""
 
-    def run(*args: str, input: str | None = None) -> Result:
-        outcome = runner.invoke(app, list(args), input=input, catch_exceptions=True)
-        if outcome.exception is not None and not isinstance(outcome.exception, SystemExit):
-            raise outcome.exception
-        return Result(outcome.exit_code, outcome.stdout, outcome.stderr, outcome.exception)
+    def run(
+        *args: str, input: str | None = None, env: Mapping[str, str | None] | None = None
+    ) -> Result:
+        return invoke(args, input=input, env=env)
 
     return run
 
@@ -89,12 +150,57 @@ def sh() -> Callable[..., subprocess.CompletedProcess]:
     return run
 
 
+def copy_database(source: Path, target: Path) -> None:
+    """Copy a database file, with its write-ahead log should one be left, keeping its mode."""
+    for suffix in ("", "-wal"):
+        if Path(f"{source}{suffix}").exists():
+            shutil.copy(f"{source}{suffix}", f"{target}{suffix}")
+
+
+@pytest.fixture(scope="session")
+def _templates() -> dict[str, tuple[Path, Any]]:
+    """The databases `from_template` built this session, and what building them returned."""
+    return {}
+
+
 @pytest.fixture
-def programme(cli) -> Callable[..., Result]:
-    """A database with a programme, two teams, and the runner to go on with."""
+def from_template(
+    env_setup: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    _templates: dict[str, tuple[Path, Any]],
+) -> Callable[[str, Callable[[], T]], T]:
+    """Start this test's database as `build()` leaves it, built once per session.
+
+    The first test to ask for `name` runs `build` (through its own `cli`, on its own
+    database) and keeps a copy of the database and of what `build` returned; later
+    tests get copies of both. `build` must depend on nothing but its name: it sets the
+    clock per call (cli(..., env={"REFOCUS_NOW": ...})), never for the test.
+    """
+
+    def use(name: str, build: Callable[[], T]) -> T:
+        if name not in _templates:
+            value = build()
+            template = tmp_path_factory.mktemp("template") / f"{name}.db"
+            copy_database(env_setup, template)
+            _templates[name] = (template, value)
+        else:
+            template, value = _templates[name]
+            copy_database(template, env_setup)
+        return copy.deepcopy(value)
+
+    return use
+
+
+def _programme(cli: Callable[..., Result]) -> None:
     assert cli("init", "Test Programme", "--start", "2027-01-11").exit_code == 0
     assert cli("team", "add", "North CMHT", "--site", "North", "--kind", "CMHT").exit_code == 0
     assert cli("team", "add", "South CMHT", "--site", "South", "--kind", "CMHT").exit_code == 0
+
+
+@pytest.fixture
+def programme(cli, from_template) -> Callable[..., Result]:
+    """A database with a programme, two teams, and the runner to go on with."""
+    from_template("programme", lambda: _programme(cli))
     return cli
 
 
