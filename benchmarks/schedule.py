@@ -46,6 +46,7 @@ from time import perf_counter
 
 from _timing import CommandFailed, median, print_table, refocus_executable, run_once
 
+from refocus_cli.core.rollout import steps_from
 from refocus_cli.core.scheduler import (
     AM,
     PM,
@@ -61,7 +62,6 @@ from refocus_cli.core.scheduler import (
 )
 from refocus_cli.core.workdays import WorkCalendar, work_calendar
 from refocus_cli.readers.manual import load_curriculum
-from refocus_cli.store.planning import steps_from
 
 START = date(2027, 1, 11)  # a Monday
 REGION = "england"

@@ -8,7 +8,7 @@ import typer
 
 from refocus_cli.cli.options import DEFAULT_DB, CsvOpt, DbOpt, JsonOpt, ManualOpt
 from refocus_cli.cli.output import emit, message, print_json
-from refocus_cli.services.context import opened, stored_at_once
+from refocus_cli.services.context import opened
 
 
 def catchup(
@@ -22,14 +22,11 @@ def catchup(
     as_csv: CsvOpt = False,
 ) -> None:
     """List staff who missed training their team has had (joined late, moved, absent)."""
-    from refocus_cli.services import manual as manual_service
-    from refocus_cli.store import catchup as catchup_store
+    from refocus_cli.services import catchup as catchup_service
 
-    with opened(db) as store, stored_at_once(store, not schedule):
-        found = catchup_store.gaps(store, team)
-        planned = []
-        if schedule and found:
-            planned = catchup_store.schedule(store, found, manual_service.curriculum(store, manual))
+    with opened(db) as store:
+        result = catchup_service.catch_up(store, team, manual, schedule=schedule)
+    found, planned = result.missed, result.scheduled
     rows = [
         {
             "staff_id": g.staff_id,
@@ -42,7 +39,15 @@ def catchup(
         for g in found
     ]
     if as_json:
-        print_json({"missed": rows, "scheduled": planned})
+        print_json(
+            {
+                "missed": rows,
+                "scheduled": [
+                    {"id": p.id, "module": p.module, "start": p.start, "people": p.people}
+                    for p in planned
+                ],
+            }
+        )
         return
     emit(
         rows,

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from refocus_cli.cli.options import DEFAULT_DB, DbOpt, JsonOpt, ManualOpt
 from refocus_cli.cli.output import emit, message, print_json
-from refocus_cli.services.context import opened, stored_at_once
+from refocus_cli.services.context import opened
+
+if TYPE_CHECKING:
+    from refocus_cli.services.planning import CohortPlan, CohortRepair
 
 STAGE_MARKS = {"workshop": "W", "working-practices": "P", "coaching": "C", "practice-change": "R"}
 LONG_PLAN = 150  # sessions; longer plans are summarised by stage instead of listed
@@ -29,20 +32,16 @@ def schedule(
 ) -> None:
     """Plan every session of all four stages for a cohort: trainers, venues, dates."""
     from refocus_cli.core.dates import parse_date
-    from refocus_cli.services import manual as manual_service
-    from refocus_cli.store import planning, sessions
+    from refocus_cli.services import planning
 
     first = parse_date(start, "--start") if start is not None else None
-    with opened(db) as store, stored_at_once(store, dry_run):
-        curriculum = manual_service.curriculum(store, manual)
-        result = planning.plan_cohort(store, cohort, first, curriculum)
-        if not dry_run:
-            sessions.save_plan(store, result.cohort["id"], result.plan.sessions)
+    with opened(db) as store:
+        result = planning.schedule(store, cohort, first, manual, dry_run=dry_run)
     rows = plan_rows(result)
     if as_json:
         print_json(
             {
-                "cohort": result.cohort["name"],
+                "cohort": result.cohort,
                 "dry_run": dry_run,
                 "notes": result.plan.notes,
                 "sessions": rows,
@@ -63,13 +62,13 @@ def schedule(
                 ("trainers", "Trainers"),
                 ("venue", "Venue"),
             ],
-            title=f"Plan for {result.cohort['name']}",
+            title=f"Plan for {result.cohort}",
         )
     else:
         emit(
             stage_summary(rows),
             [("stage", "Stage"), ("sessions", "Sessions"), ("first", "First"), ("last", "Last")],
-            title=f"Plan for {result.cohort['name']} ({len(rows)} sessions)",
+            title=f"Plan for {result.cohort} ({len(rows)} sessions)",
         )
     print_timeline(result)
     finish = result.plan.finish()
@@ -79,10 +78,11 @@ def schedule(
         f"{result.plan.start} to {finish}."
     )
     if dry_run:
-        message(f"Nothing was written. Run `refocus schedule {result.cohort['name']}` to keep it.")
+        message(f"Nothing was written. Run `refocus schedule {result.cohort}` to keep it.")
 
 
-def plan_rows(result) -> list[dict]:
+def plan_rows(result: CohortPlan) -> list[dict[str, Any]]:
+    """The plan's sessions as rows, with names for ids."""
     rows = []
     for planned in result.plan.sessions:
         rows.append(
@@ -102,8 +102,9 @@ def plan_rows(result) -> list[dict]:
     return rows
 
 
-def stage_summary(rows: list[dict]) -> list[dict]:
-    summary: dict[str, dict] = {}
+def stage_summary(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per stage: how many sessions, the first and last day."""
+    summary: dict[str, dict[str, Any]] = {}
     for row in rows:
         entry = summary.setdefault(
             row["stage"],
@@ -114,12 +115,13 @@ def stage_summary(rows: list[dict]) -> list[dict]:
     return list(summary.values())
 
 
-def print_timeline(result) -> None:
+def print_timeline(result: CohortPlan) -> None:
     """One line per team, one character per week: which stage it is in."""
     if not result.plan.sessions:
         return
     first = result.plan.start - timedelta(days=result.plan.start.weekday())
-    weeks = (result.plan.finish() - first).days // 7 + 1
+    last = max(planned.day for planned in result.plan.sessions)
+    weeks = (last - first).days // 7 + 1
     lines: dict[int, list[str]] = {team_id: ["·"] * weeks for team_id in result.teams}
     for planned in result.plan.sessions:
         week = (planned.start.date() - first).days // 7
@@ -144,35 +146,16 @@ def replan(
     as_json: JsonOpt = False,
 ) -> None:
     """Repair a cohort's plan after cancellations or new unavailability; print what moved."""
-    from refocus_cli.services import manual as manual_service
-    from refocus_cli.store import planning, sessions
+    from refocus_cli.services import planning
 
-    with opened(db) as store, stored_at_once(store, dry_run):
-        curriculum = manual_service.curriculum(store, manual)
-        repair = planning.replan_cohort(store, cohort, curriculum)
-        if not dry_run:
-            sessions.apply_repair(store, repair.cohort["id"], repair.moved, repair.added)
-    rows = [
-        {
-            "id": session_id,
-            "module": after.module,
-            "occurrence": after.occurrence,
-            "teams": [repair.teams[i] for i in after.team_ids],
-            "from": f"{before:%Y-%m-%d %H:%M}" if before else None,
-            "to": f"{after.start:%Y-%m-%d %H:%M}",
-            "trainers": [repair.trainers[i] for i in after.trainer_ids],
-            "why": repair.reasons.get((after.module, after.group, after.occurrence), ""),
-        }
-        for session_id, before, after in [
-            *((i, b.start, a) for i, b, a in repair.moved),
-            *((None, None, a) for a in repair.added),
-        ]
-    ]
+    with opened(db) as store:
+        repair = planning.replan(store, cohort, manual, dry_run=dry_run)
+    rows = repair_rows(repair)
     if as_json:
-        print_json({"cohort": repair.cohort["name"], "dry_run": dry_run, "changes": rows})
+        print_json({"cohort": repair.cohort, "dry_run": dry_run, "changes": rows})
         return
     if not rows:
-        message(f"Nothing to repair in {repair.cohort['name']}: every session still fits.")
+        message(f"Nothing to repair in {repair.cohort}: every session still fits.")
         return
     emit(
         rows,
@@ -185,10 +168,27 @@ def replan(
             ("trainers", "Trainers"),
             ("why", "Why"),
         ],
-        title=f"Repairs to {repair.cohort['name']}",
+        title=f"Repairs to {repair.cohort}",
     )
     verb = "Would move" if dry_run else "Moved"
     message(
-        f"{verb} {len(repair.moved)} sessions and {'would add' if dry_run else 'added'} "
-        f"{len(repair.added)} in place of cancelled ones; held sessions stay."
+        f"{verb} {repair.moved} sessions and {'would add' if dry_run else 'added'} "
+        f"{repair.added} in place of cancelled ones; held sessions stay."
     )
+
+
+def repair_rows(repair: CohortRepair) -> list[dict[str, Any]]:
+    """Each change of a repair as a row: from and to as typed, with names."""
+    return [
+        {
+            "id": change.session_id,
+            "module": change.module,
+            "occurrence": change.occurrence,
+            "teams": list(change.teams),
+            "from": f"{change.before:%Y-%m-%d %H:%M}" if change.before else None,
+            "to": f"{change.after:%Y-%m-%d %H:%M}",
+            "trainers": list(change.trainers),
+            "why": change.why,
+        }
+        for change in repair.changes
+    ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -10,6 +10,9 @@ from refocus_cli.cli.options import DEFAULT_DB, CsvOpt, DbOpt, JsonOpt, ManualOp
 from refocus_cli.cli.output import emit, message, print_json, print_record, print_table
 from refocus_cli.core.programme import clean_text
 from refocus_cli.services.context import opened
+
+if TYPE_CHECKING:
+    from refocus_cli.services.sessions import SessionRecord
 
 app = typer.Typer(help="Show, move or cancel one session.", no_args_is_help=True)
 
@@ -28,10 +31,15 @@ IdArg = Annotated[str, typer.Argument(help="Session id (see `refocus sessions`).
 ReasonOpt = Annotated[str, typer.Option("--reason", help="Why, for the audit log.")]
 
 
-def _short(rows: list[dict]) -> list[dict]:
+def _short(records: list[SessionRecord]) -> list[dict[str, Any]]:
+    """Rows for a table: the start without seconds or offset, the end as a time of day."""
     return [
-        {**row, "start": row["start"][:16].replace("T", " "), "end": row["end"][11:16]}
-        for row in rows
+        {
+            **record.as_json(),
+            "start": record.start[:16].replace("T", " "),
+            "end": record.end[11:16],
+        }
+        for record in records
     ]
 
 
@@ -50,10 +58,7 @@ def sessions(
     """List sessions, in time order, with filters."""
     from refocus_cli.core.dates import parse_date
     from refocus_cli.core.errors import InvalidInput
-    from refocus_cli.store import sessions as session_store
-    from refocus_cli.store.cohorts import find_cohort
-    from refocus_cli.store.teams import find_team
-    from refocus_cli.store.trainers import find_trainer
+    from refocus_cli.services import sessions as session_service
 
     # An empty value (an unset shell variable) is refused, not read as "no filter".
     first = parse_date(since, "--from") if since is not None else None
@@ -62,16 +67,11 @@ def sessions(
         # Else an empty list would read as "nothing planned" rather than a typing slip.
         raise InvalidInput(f"--to {last} is before --from {first}: give the period in order")
     with opened(db) as store:
-        rows = session_store.listing(
-            store,
-            cohort_id=find_cohort(store, cohort)["id"] if cohort is not None else None,
-            team_id=find_team(store, team)["id"] if team is not None else None,
-            trainer_id=find_trainer(store, trainer)["id"] if trainer is not None else None,
-            since=first,
-            until=last,
+        records = session_service.find_sessions(
+            store, cohort=cohort, team=team, trainer=trainer, since=first, until=last
         )
     emit(
-        rows if as_json or as_csv else _short(rows),
+        [record.as_json() for record in records] if as_json or as_csv else _short(records),
         SESSION_COLUMNS,
         as_json=as_json,
         as_csv=as_csv,
@@ -82,14 +82,10 @@ def sessions(
 @app.command("show")
 def show(session: IdArg, db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
     """Show one session in full."""
-    from refocus_cli.store import sessions as session_store
-    from refocus_cli.store.attendance import marks_of
+    from refocus_cli.services import sessions as session_service
 
     with opened(db) as store:
-        record = session_store.get(store, session)
-        record["attendance"] = [
-            {**mark, "visitor": bool(mark["visitor"])} for mark in marks_of(store, record["id"])
-        ]
+        record = session_service.session_detail(store, session).as_json()
     if as_json:
         print_json(record)
         return
@@ -139,22 +135,16 @@ def move(
 ) -> None:
     """Move a session; every constraint is checked and any clash is named."""
     from refocus_cli.core.dates import parse_datetime
-    from refocus_cli.services import manual as manual_service
-    from refocus_cli.store import planning
-    from refocus_cli.store import sessions as session_store
+    from refocus_cli.services import sessions as session_service
 
     new_start = parse_datetime(to, "--to")
     why = clean_text(reason, "--reason")
     with opened(db) as store:
-        curriculum = manual_service.curriculum(store, manual)
-        context = planning.rules_context(store, curriculum, new_start.date())
-        record = session_store.move(store, session, new_start, why, context)
+        record = session_service.move(store, session, new_start, why, manual)
     if as_json:
-        print_json(record)
+        print_json(record.as_json())
     else:
-        message(
-            f"Moved session {record['id']} to {record['start']} (sequence {record['sequence']})."
-        )
+        message(f"Moved session {record.id} to {record.start} (sequence {record.sequence}).")
 
 
 @app.command("cancel")
@@ -162,14 +152,14 @@ def cancel(
     session: IdArg, reason: ReasonOpt = "", db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False
 ) -> None:
     """Cancel a session; it stays on record as cancelled."""
-    from refocus_cli.store import sessions as session_store
+    from refocus_cli.services import sessions as session_service
 
     with opened(db) as store:
-        record = session_store.cancel(store, session, clean_text(reason, "--reason"))
+        record = session_service.cancel(store, session, clean_text(reason, "--reason"))
     if as_json:
-        print_json(record)
+        print_json(record.as_json())
     else:
         message(
-            f"Cancelled session {record['id']} ({record['module']}, {record['start']}). "
-            f"Repair the plan with `refocus replan {record['cohort']}`."
+            f"Cancelled session {record.id} ({record.module}, {record.start}). "
+            f"Repair the plan with `refocus replan {record.cohort}`."
         )

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta, tzinfo
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from refocus_cli.core.dates import day_start_utc, wall_clock_to_utc
-from refocus_cli.core.errors import Conflict, NotFound
-from refocus_cli.core.rules import Booked, Context, clashes
-from refocus_cli.core.scheduler import Booking, PlannedSession
+from refocus_cli.core.errors import NotFound
+from refocus_cli.core.people import record_id
+from refocus_cli.core.repair import Moved
+from refocus_cli.core.rollout import AM, Booking, Hours, PlannedSession
+from refocus_cli.core.rules import Booked
+from refocus_cli.core.vocabulary import SessionKind, SessionStatus
 from refocus_cli.store import audit
 from refocus_cli.store.database import Store
-from refocus_cli.store.lookup import new_uuid, record_id
+from refocus_cli.store.lookup import new_uuid
 
 SESSION_SQL = """
 SELECT s.id, s.uuid, s.cohort_id, c.name AS cohort, s.stage, s.module, s.strategy,
@@ -36,11 +40,15 @@ def day_start(day: date, tz: tzinfo) -> str:
 
 
 def to_local(stored: str, tz: tzinfo) -> datetime:
+    """A stored (UTC) time in the programme's zone."""
     return datetime.fromisoformat(stored).astimezone(tz)
 
 
 def save_plan(
-    store: Store, cohort_id: int | None, sessions: list[PlannedSession], kind: str = "planned"
+    store: Store,
+    cohort_id: int | None,
+    sessions: Sequence[PlannedSession],
+    kind: SessionKind = SessionKind.PLANNED,
 ) -> int:
     """Write a plan's sessions with their teams and trainers, in one transaction.
 
@@ -48,8 +56,10 @@ def save_plan(
     """
     tz, now = store.tz(), store.now()
     with store.write():
-        first = store.one("SELECT coalesce(max(id), 0) + 1 AS next FROM session")["next"]
-        rows, team_links, trainer_links = [], [], []
+        first: int = store.rows("SELECT coalesce(max(id), 0) + 1 AS next FROM session")[0]["next"]
+        rows: list[tuple[Any, ...]] = []
+        team_links: list[tuple[int, int]] = []
+        trainer_links: list[tuple[int, int, str]] = []
         for offset, planned in enumerate(sessions):
             session_id = first + offset
             rows.append(
@@ -101,34 +111,29 @@ def save_plan(
 
 
 def count_for_cohort(store: Store, cohort_id: int) -> int:
-    row = store.one(
-        "SELECT count(*) AS n FROM session WHERE cohort_id = ? AND status != 'cancelled'",
-        [cohort_id],
+    """How many of a cohort's sessions are not cancelled."""
+    rows = store.rows(
+        "SELECT count(*) AS n FROM session WHERE cohort_id = ? AND status != ?",
+        [cohort_id, SessionStatus.CANCELLED],
     )
-    return row["n"] if row else 0
+    return int(rows[0]["n"])
 
 
-def bookings(
-    store: Store, tz: tzinfo, afternoon: time, exclude_cohort: int | None = None
-) -> tuple[Booking, ...]:
-    """Every session still in the diary (but another cohort's), as the half-days it takes up."""
+def bookings(store: Store, hours: Hours, exclude_cohort: int | None = None) -> tuple[Booking, ...]:
+    """Every session still in the diary (but one cohort's), as the half-days it takes up."""
+    tz = store.tz()
     teams, trainers = links(store, "")
     found = []
     for row in store.rows(
-        "SELECT id, start_utc, end_utc, venue_id FROM session WHERE status != 'cancelled' "
+        "SELECT id, start_utc, end_utc, venue_id FROM session WHERE status != ? "
         "AND coalesce(cohort_id, -1) != ?",
-        [-2 if exclude_cohort is None else exclude_cohort],
+        [SessionStatus.CANCELLED, -2 if exclude_cohort is None else exclude_cohort],
     ):
         start, end = to_local(row["start_utc"], tz), to_local(row["end_utc"], tz)
-        slots = tuple(
-            slot
-            for slot, taken in (("am", start.time() < afternoon), ("pm", end.time() > afternoon))
-            if taken
-        )
         found.append(
             Booking(
                 start.date(),
-                slots or ("am",),
+                hours.slots_taken(start, end) or (AM,),
                 tuple(trainers.get(row["id"], ())),
                 tuple(teams.get(row["id"], ())),
                 row["venue_id"],
@@ -137,22 +142,24 @@ def bookings(
     return tuple(found)
 
 
-def links(store: Store, where: str, params: list | None = None) -> tuple[dict, dict]:
+def links(
+    store: Store, where: str, params: Sequence[Any] = ()
+) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
     """Team ids and trainer ids (lead first) of the sessions `where` selects, by session id."""
-    teams: dict[int, list] = defaultdict(list)
-    trainers: dict[int, list] = defaultdict(list)
+    teams: dict[int, list[int]] = defaultdict(list)
+    trainers: dict[int, list[int]] = defaultdict(list)
     for row in store.db.execute(
         f"SELECT st.session_id, st.team_id FROM session_team st JOIN session s "
         f"ON s.id = st.session_id JOIN team t ON t.id = st.team_id {where} "
         "ORDER BY st.session_id, t.name COLLATE NOCASE, t.id",
-        params or [],
+        params,
     ):
         teams[row[0]].append(row[1])
     for row in store.db.execute(
         f"SELECT sr.session_id, sr.trainer_id FROM session_trainer sr JOIN session s "
         f"ON s.id = sr.session_id {where} ORDER BY sr.session_id, sr.role = 'lived-experience', "
         "sr.trainer_id",
-        params or [],
+        params,
     ):
         trainers[row[0]].append(row[1])
     return teams, trainers
@@ -170,7 +177,8 @@ def listing(
 ) -> list[dict[str, Any]]:
     """Sessions in time order, as users see them: names, local times with offsets."""
     tz = store.tz()
-    where, params = [], []
+    where: list[str] = []
+    params: list[int | str] = []
     if session_id is not None:
         where.append("s.id = ?")
         params.append(session_id)
@@ -233,7 +241,9 @@ def get(store: Store, ref: str) -> dict[str, Any]:
     return found[0]
 
 
-def _booked(store: Store, tz: tzinfo, where: str = "", params: list | None = None) -> list:
+def booked(store: Store, where: str = "", params: Sequence[Any] = ()) -> list[Booked]:
+    """The sessions `where` selects, as the rules check them (local, naive times)."""
+    tz = store.tz()
     teams, trainers = links(store, where, params)
     return [
         Booked(
@@ -253,54 +263,26 @@ def _booked(store: Store, tz: tzinfo, where: str = "", params: list | None = Non
         for row in store.rows(
             "SELECT s.id, s.stage, s.module, s.start_utc, s.end_utc, s.venue_id, s.occurrence, "
             f"s.group_no, s.cohort_id, s.kind FROM session s {where}",
-            params or [],
+            params,
         )
     ]
 
 
-def move(store: Store, ref: str, new_start: datetime, reason: str, context: Context) -> dict:
-    """Move a scheduled session to `new_start` (local), if every constraint still holds."""
-    # The diary is checked inside the write transaction: two moves checked side by
-    # side could otherwise both pass and book one team or trainer twice.
-    with store.write():
-        return _move(store, ref, new_start, reason, context)
+def others_in_diary(store: Store, session_id: int) -> list[Booked]:
+    """Every session still in the diary but this one."""
+    return booked(store, "WHERE s.status != ? AND s.id != ?", [SessionStatus.CANCELLED, session_id])
 
 
-def _move(store: Store, ref: str, new_start: datetime, reason: str, context: Context) -> dict:
-    session = get(store, ref)
-    if session["status"] != "scheduled":
-        raise Conflict(
-            f"session {session['id']} was {session['status']}: "
-            + (
-                "held sessions never move"
-                if session["status"] == "held"
-                else "schedule a new one instead"
-            )
-        )
+def write_move(
+    store: Store, session: dict[str, Any], start: datetime, end: datetime, reason: str
+) -> None:
+    """Store a session's new (local) times; its SEQUENCE rises and the move is audited."""
     tz = store.tz()
-    moment = wall_clock_to_utc(new_start, tz, "--to")
-    new_start = moment.astimezone(tz).replace(tzinfo=None)
-    if moment < store.clock():
-        raise Conflict(
-            f"{new_start:%Y-%m-%d %H:%M} is in the past: a session can only move to a later time"
-        )
-    old_start = datetime.fromisoformat(session["start"]).replace(tzinfo=None)
-    old_end = datetime.fromisoformat(session["end"]).replace(tzinfo=None)
-    new_end = new_start + (old_end - old_start)
-    (current,) = _booked(store, tz, "WHERE s.id = ?", [session["id"]])
-    moved = Booked(**{**current.__dict__, "start": new_start, "end": new_end})
-    others = _booked(store, tz, "WHERE s.status != 'cancelled' AND s.id != ?", [session["id"]])
-    problems = clashes(moved, others, context)
-    if problems:
-        raise Conflict(
-            f"cannot move session {session['id']} to {new_start:%Y-%m-%d %H:%M}: "
-            + "; ".join(problems)
-        )
     with store.write():
         store.db.execute(
             "UPDATE session SET start_utc = ?, end_utc = ?, sequence = sequence + 1, "
             "updated_at = ?, note = ? WHERE id = ?",
-            [to_utc(new_start, tz), to_utc(new_end, tz), store.now(), reason, session["id"]],
+            [to_utc(start, tz), to_utc(end, tz), store.now(), reason, session["id"]],
         )
         audit.record(
             store,
@@ -308,58 +290,46 @@ def _move(store: Store, ref: str, new_start: datetime, reason: str, context: Con
             "session",
             session["id"],
             {"start": session["start"], "end": session["end"]},
-            {"start": new_start.replace(tzinfo=tz).isoformat(), "reason": reason},
+            {"start": start.replace(tzinfo=tz).isoformat(), "reason": reason},
         )
-    return get(store, str(session["id"]))
 
 
-def cancel(store: Store, ref: str, reason: str) -> dict:
-    """Cancel a session; it stays on record (and in calendars, as cancelled)."""
-    with store.write():  # its status is checked and changed in one transaction
-        return _cancel(store, ref, reason)
-
-
-def _cancel(store: Store, ref: str, reason: str) -> dict:
-    session = get(store, ref)
-    if session["status"] != "scheduled":
-        raise Conflict(f"session {session['id']} was already {session['status']}")
+def write_cancel(store: Store, session_id: int, reason: str) -> None:
+    """Mark a scheduled session cancelled; its SEQUENCE rises and the change is audited."""
     with store.write():
         store.db.execute(
-            "UPDATE session SET status = 'cancelled', sequence = sequence + 1, updated_at = ?, "
+            "UPDATE session SET status = ?, sequence = sequence + 1, updated_at = ?, "
             "note = ? WHERE id = ?",
-            [store.now(), reason, session["id"]],
+            [SessionStatus.CANCELLED, store.now(), reason, session_id],
         )
         audit.record(
             store,
             "cancel",
             "session",
-            session["id"],
-            {"status": "scheduled"},
-            {"status": "cancelled", "reason": reason},
+            session_id,
+            {"status": SessionStatus.SCHEDULED},
+            {"status": SessionStatus.CANCELLED, "reason": reason},
         )
-    return get(store, str(session["id"]))
 
 
 def apply_repair(
-    store: Store,
-    cohort_id: int,
-    moved: list[tuple[int, PlannedSession, PlannedSession]],
-    added: list[PlannedSession],
+    store: Store, cohort_id: int, moved: Sequence[Moved], added: Sequence[PlannedSession]
 ) -> None:
     """Write a repaired plan: moved sessions keep their id and UUID, their SEQUENCE rises."""
     tz, now = store.tz(), store.now()
     with store.write():
-        for session_id, before, after in moved:
+        for change in moved:
+            before, after = change.before, change.after
             store.db.execute(
                 "UPDATE session SET start_utc = ?, end_utc = ?, venue_id = ?, "
                 "sequence = sequence + 1, updated_at = ?, note = 'replanned' WHERE id = ?",
-                [to_utc(after.start, tz), to_utc(after.end, tz), after.venue_id, now, session_id],
+                [to_utc(after.start, tz), to_utc(after.end, tz), after.venue_id, now, change.id],
             )
-            store.db.execute("DELETE FROM session_trainer WHERE session_id = ?", [session_id])
+            store.db.execute("DELETE FROM session_trainer WHERE session_id = ?", [change.id])
             store.db.conn.executemany(
                 "INSERT INTO session_trainer (session_id, trainer_id, role) VALUES (?, ?, ?)",
                 [
-                    (session_id, trainer_id, "lived-experience" if n else "lead")
+                    (change.id, trainer_id, "lived-experience" if n else "lead")
                     for n, trainer_id in enumerate(after.trainer_ids)
                 ],
             )
@@ -367,7 +337,7 @@ def apply_repair(
                 store,
                 "replan",
                 "session",
-                session_id,
+                change.id,
                 {"start": to_utc(before.start, tz), "trainers": list(before.trainer_ids)},
                 {"start": to_utc(after.start, tz), "trainers": list(after.trainer_ids)},
             )

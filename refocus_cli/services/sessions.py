@@ -1,0 +1,193 @@
+"""The diary: listing sessions, showing one, and moving or cancelling one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from refocus_cli.core.curriculum import Curriculum
+from refocus_cli.core.dates import wall_clock_to_utc
+from refocus_cli.core.errors import Conflict
+from refocus_cli.core.rollout import steps_from
+from refocus_cli.core.rules import Context, clashes
+from refocus_cli.core.vocabulary import SessionStatus
+from refocus_cli.services import manual as manual_service
+from refocus_cli.store import planning
+from refocus_cli.store import sessions as session_store
+from refocus_cli.store.attendance import marks_of
+from refocus_cli.store.cohorts import find_cohort
+from refocus_cli.store.database import Store
+from refocus_cli.store.teams import find_team
+from refocus_cli.store.trainers import find_trainer
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    """A session as people see it: names for ids, local times with their offsets."""
+
+    id: int
+    uuid: str
+    cohort: str | None
+    stage: str
+    module: str
+    strategy: str
+    occurrence: int
+    group: int
+    kind: str
+    start: str  # ISO-8601 with offset
+    end: str
+    status: str
+    teams: list[str]
+    trainers: list[str]
+    venue: str | None
+    expected: int | None
+    sequence: int
+    note: str | None
+
+    def as_json(self) -> dict[str, Any]:
+        """The record under the keys `--json` has always used."""
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class RecordedMark:
+    """One line of a session's register as recorded."""
+
+    staff_id: int | None
+    name: str
+    visitor: bool
+    status: str
+    recorded_by: str
+    recorded_at: str
+
+    def as_json(self) -> dict[str, Any]:
+        """The mark under the keys `--json` has always used."""
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class SessionDetail:
+    """One session in full, with its register."""
+
+    record: SessionRecord
+    attendance: tuple[RecordedMark, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        """The session's record with its marks under `attendance`."""
+        return {**self.record.as_json(), "attendance": [m.as_json() for m in self.attendance]}
+
+
+def find_sessions(
+    store: Store,
+    *,
+    cohort: str | None = None,
+    team: str | None = None,
+    trainer: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> list[SessionRecord]:
+    """Sessions in time order, filtered by the cohort, team and trainer named, and dates."""
+    rows = session_store.listing(
+        store,
+        cohort_id=find_cohort(store, cohort)["id"] if cohort is not None else None,
+        team_id=find_team(store, team)["id"] if team is not None else None,
+        trainer_id=find_trainer(store, trainer)["id"] if trainer is not None else None,
+        since=since,
+        until=until,
+    )
+    return [SessionRecord(**row) for row in rows]
+
+
+def session(store: Store, ref: str) -> SessionRecord:
+    """One session by its id."""
+    return SessionRecord(**session_store.get(store, ref))
+
+
+def session_detail(store: Store, ref: str) -> SessionDetail:
+    """One session by its id, with every mark on its register."""
+    record = session(store, ref)
+    marks = tuple(
+        RecordedMark(
+            staff_id=mark["staff_id"],
+            name=mark["name"],
+            visitor=bool(mark["visitor"]),
+            status=mark["status"],
+            recorded_by=mark["recorded_by"],
+            recorded_at=mark["recorded_at"],
+        )
+        for mark in marks_of(store, record.id)
+    )
+    return SessionDetail(record, marks)
+
+
+def rules_context(store: Store, curriculum: Curriculum, day: date) -> Context:
+    """What checking one session against the diary needs."""
+    _, gaps, hours = steps_from(curriculum)
+    trainers = planning.trainer_inputs(store)
+    names = {("trainer", t.id): t.name for t in trainers}
+    names.update({("team", i): name for i, name in planning.team_names(store).items()})
+    names.update({("venue", i): name for i, name in planning.venue_names(store).items()})
+    today = store.today()
+    return Context(
+        calendar=planning.calendar_from(store, min(day, today), max(day, today)),
+        day_start=hours.day_start,
+        day_end=hours.day_end,
+        stages=tuple(stage.key for stage in curriculum.stages),
+        stage_gaps=gaps,
+        away={t.id: t.away for t in trainers},
+        names=names,
+        before={module.key: curriculum.prerequisites(module.key) for module in curriculum.modules},
+    )
+
+
+def move(
+    store: Store, ref: str, new_start: datetime, reason: str, manual: Path | None = None
+) -> SessionRecord:
+    """Move a scheduled session to `new_start` (local, as typed), if every constraint holds."""
+    curriculum = manual_service.curriculum(store, manual)
+    context = rules_context(store, curriculum, new_start.date())
+    # The diary is checked inside the write transaction: two moves checked side by
+    # side could otherwise both pass and book one team or trainer twice.
+    with store.write():
+        current = session_store.get(store, ref)
+        if current["status"] != SessionStatus.SCHEDULED:
+            raise Conflict(
+                f"session {current['id']} was {current['status']}: "
+                + (
+                    "held sessions never move"
+                    if current["status"] == SessionStatus.HELD
+                    else "schedule a new one instead"
+                )
+            )
+        tz = store.tz()
+        moment = wall_clock_to_utc(new_start, tz, "--to")
+        start = moment.astimezone(tz).replace(tzinfo=None)
+        if moment < store.clock():
+            raise Conflict(
+                f"{start:%Y-%m-%d %H:%M} is in the past: a session can only move to a later time"
+            )
+        old_start = datetime.fromisoformat(current["start"]).replace(tzinfo=None)
+        old_end = datetime.fromisoformat(current["end"]).replace(tzinfo=None)
+        end = start + (old_end - old_start)
+        (booked,) = session_store.booked(store, "WHERE s.id = ?", [current["id"]])
+        moved = replace(booked, start=start, end=end)
+        problems = clashes(moved, session_store.others_in_diary(store, current["id"]), context)
+        if problems:
+            raise Conflict(
+                f"cannot move session {current['id']} to {start:%Y-%m-%d %H:%M}: "
+                + "; ".join(problems)
+            )
+        session_store.write_move(store, current, start, end, reason)
+    return session(store, str(current["id"]))
+
+
+def cancel(store: Store, ref: str, reason: str) -> SessionRecord:
+    """Cancel a session; it stays on record (and in calendars, as cancelled)."""
+    with store.write():  # its status is checked and changed in one transaction
+        current = session_store.get(store, ref)
+        if current["status"] != SessionStatus.SCHEDULED:
+            raise Conflict(f"session {current['id']} was already {current['status']}")
+        session_store.write_cancel(store, current["id"], reason)
+    return session(store, str(current["id"]))
