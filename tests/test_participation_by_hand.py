@@ -1,4 +1,4 @@
-"""A small rollout built by hand through the real `refocus` command, checked by hand.
+"""A small rollout built by hand through the `refocus` commands, checked by hand.
 
 Four teams go through the four stages (modules shrunk with `refocus manual set`):
 staff move, join late, leave and a team disbands, all typed at the command line in
@@ -14,14 +14,12 @@ The second half feeds `refocus attend` bad input: each is refused with one
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import ENVIRONMENT, Result, invoke
 
 REPORT_DAY = "2027-03-25"  # a Thursday, after the last planned session (2027-03-24)
 BEFORE_START = "2027-01-04T09:00:00+00:00"
@@ -156,32 +154,10 @@ BULK_REGISTERS = {
 }
 
 
-def _executable() -> str:
-    beside = Path(sys.executable).parent / "refocus"
-    found = str(beside) if beside.exists() else shutil.which("refocus")
-    if not found:
-        raise RuntimeError("the refocus command is not installed: pip install -e '.[test]'")
-    return found
-
-
-EXE = _executable()
-
-
-def refocus(db: Path, *args: str, now: str) -> subprocess.CompletedProcess:
-    """Run the installed command against `db` with the clock at `now`."""
-    env = {
-        **os.environ,
-        "REFOCUS_DB": str(db),
-        "REFOCUS_NOW": now,
-        "REFOCUS_ACTOR": "trainer",
-        "NO_COLOR": "1",
-        "COLUMNS": "200",
-        "TERM": "dumb",
-    }
-    env.pop("REFOCUS_MANUAL", None)
-    return subprocess.run(
-        [EXE, *args], capture_output=True, text=True, env=env, cwd=db.parent, timeout=120
-    )
+def refocus(db: Path, *args: str, now: str) -> Result:
+    """Run refocus (in-process) against `db` with the clock at `now`."""
+    env = {**ENVIRONMENT, "REFOCUS_DB": str(db), "REFOCUS_NOW": now, "REFOCUS_ACTOR": "trainer"}
+    return invoke(args, env=env)
 
 
 def at(day: str) -> str:
@@ -194,12 +170,12 @@ class Built:
         self.ids = ids
         self._reports: dict[tuple[str, ...], object] = {}
 
-    def run(self, *args: str, now: str = at(REPORT_DAY)) -> subprocess.CompletedProcess:
+    def run(self, *args: str, now: str = at(REPORT_DAY)) -> Result:
         return refocus(self.db, *args, now=now)
 
-    def ok(self, *args: str, now: str = at(REPORT_DAY)) -> subprocess.CompletedProcess:
+    def ok(self, *args: str, now: str = at(REPORT_DAY)) -> Result:
         done = self.run(*args, now=now)
-        assert done.returncode == 0, (args, done.stdout, done.stderr)
+        assert done.exit_code == 0, (args, done.stdout, done.stderr)
         return done
 
     def json(self, *args: str, now: str = at(REPORT_DAY)):
@@ -692,7 +668,7 @@ def _refused(prog: Built, *args: str) -> str:
     """Run attend; it must fail with one Error line, exit 1, and change nothing."""
     before, audit = _attendance(prog.db), _audit(prog.db)
     done = prog.run("attend", *args, now=BAD_INPUT_NOW)
-    assert done.returncode == 1, (args, done)
+    assert done.exit_code == 1, (args, done)
     assert done.stdout == ""
     assert "Traceback" not in done.stderr
     errors = [line for line in done.stderr.splitlines() if line.startswith("Error: ")]
