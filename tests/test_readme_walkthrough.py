@@ -27,7 +27,7 @@ def walkthrough() -> list[tuple[list[str], bool]]:
     return commands
 
 
-def test_the_walkthrough_runs(sh, tmp_path):
+def test_the_walkthrough_runs(cli, tmp_path):
     sheet = Workbook()
     rows = sheet.active
     rows.append(["Full name", "Team", "Email", "Job title", "Manager", "Start date"])
@@ -43,8 +43,8 @@ def test_the_walkthrough_runs(sh, tmp_path):
     assert len(commands) > 20 and all(command[0] == "refocus" for command, _ in commands)
     assert any(later for _, later in commands)
     for command, later in commands:
-        done = sh(*command[1:], env={"REFOCUS_NOW": LATER} if later else None)
-        assert done.returncode == 0, (command, done.stderr)
+        done = cli(*command[1:], env={"REFOCUS_NOW": LATER} if later else None)
+        assert done.exit_code == 0, (command, done.stderr)
         assert "Traceback" not in done.stderr
     page = (tmp_path / "steering-group.html").read_text(encoding="utf-8")
     assert "Riverside CMHT" in page
