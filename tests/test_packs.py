@@ -5,12 +5,11 @@ from __future__ import annotations
 import io
 import os
 import re
-import shutil
-import subprocess
 import unicodedata
 from pathlib import Path
 
 import pytest
+from conftest import ENVIRONMENT, FIXED_NOW, copy_database, invoke
 from pypdf import PdfReader
 
 INJECTIONS = [
@@ -36,19 +35,11 @@ def _pdf_text(path: Path) -> list[str]:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """A team whose people have awkward names, scheduled, with the workshop recorded."""
-    from conftest import FIXED_NOW, refocus_executable
-
     db = tmp_path_factory.mktemp("packs") / "built.db"
-    env = {**os.environ, "REFOCUS_DB": str(db), "REFOCUS_NOW": FIXED_NOW, "NO_COLOR": "1"}
 
-    def ok(*args, now=None):
-        done = subprocess.run(
-            [refocus_executable(), *args],
-            capture_output=True,
-            text=True,
-            env={**env, "REFOCUS_NOW": now or FIXED_NOW},
-        )
-        assert done.returncode == 0, (args, done.stderr)
+    def ok(*args, now=FIXED_NOW):
+        done = invoke(args, env={**ENVIRONMENT, "REFOCUS_DB": str(db), "REFOCUS_NOW": now})
+        assert done.exit_code == 0, (args, done.stderr)
         return done
 
     ok("init", "Pack Trust", "--start", "2027-01-11")
@@ -77,16 +68,16 @@ def built(tmp_path_factory):
 
 
 @pytest.fixture
-def prog(built, sh, env_setup, monkeypatch):
-    shutil.copyfile(built["db"], env_setup)
+def prog(built, env_setup, monkeypatch):
+    copy_database(built["db"], env_setup)
     monkeypatch.setenv("REFOCUS_NOW", AFTER)
     return built
 
 
-def test_a_session_pack_has_every_part_in_order(prog, sh, tmp_path):
+def test_a_session_pack_has_every_part_in_order(prog, cli, tmp_path):
     target = tmp_path / "pack.pdf"
-    done = sh("pack", str(prog["workshop"]["id"]), "-o", str(target))
-    assert done.returncode == 0, done.stderr
+    done = cli("pack", str(prog["workshop"]["id"]), "-o", str(target))
+    assert done.exit_code == 0, done.stderr
     pages = _pdf_text(target)
     people = prog["people"]
     handouts = [p for p in pages if "Prepared for" in p]
@@ -117,41 +108,41 @@ def test_a_session_pack_has_every_part_in_order(prog, sh, tmp_path):
     assert "root:" not in text and "49" not in re.sub(r"\d{4}", "", text.split("Agenda")[0])
 
 
-def test_only_prints_the_parts_asked_for(prog, sh, tmp_path):
+def test_only_prints_the_parts_asked_for(prog, cli, tmp_path):
     target = tmp_path / "register.pdf"
-    done = sh("pack", str(prog["workshop"]["id"]), "--only", "register", "-o", str(target))
-    assert done.returncode == 0, done.stderr
+    done = cli("pack", str(prog["workshop"]["id"]), "--only", "register", "-o", str(target))
+    assert done.exit_code == 0, done.stderr
     pages = _pdf_text(target)
     assert len(pages) == 1 and "Sign-in register" in pages[0]
     certificates = tmp_path / "certs.pdf"
-    sh("pack", str(prog["workshop"]["id"]), "--only", "certificates", "-o", str(certificates))
+    cli("pack", str(prog["workshop"]["id"]), "--only", "certificates", "-o", str(certificates))
     assert len(_pdf_text(certificates)) == 4
 
 
-def test_before_attendance_there_are_no_certificates(prog, sh, tmp_path):
+def test_before_attendance_there_are_no_certificates(prog, cli, tmp_path):
     later = next(s for s in prog["sessions"] if s["module"] == "strengths" and TEAM in s["teams"])
     target = tmp_path / "later.pdf"
-    assert sh("pack", str(later["id"]), "-o", str(target)).returncode == 0
+    assert cli("pack", str(later["id"]), "-o", str(target)).exit_code == 0
     assert not any("Certificate" in p for p in _pdf_text(target))
 
 
-def test_handout_pdf_and_html(prog, sh, tmp_path):
+def test_handout_pdf_and_html(prog, cli, tmp_path):
     pdf = tmp_path / "h.pdf"
-    done = sh("handout", "strengths", "-o", str(pdf))
-    assert done.returncode == 0, done.stderr
+    done = cli("handout", "strengths", "-o", str(pdf))
+    assert done.exit_code == 0, done.stderr
     text = "\n".join(_pdf_text(pdf))
     assert "strengths" in text.lower() and "Reflection" in text
     html = tmp_path / "h.html"
     session = prog["workshop"]["id"]
-    done = sh("handout", "recovery-workshop", "--session", str(session), "--format", "html",
-              "-o", str(html))  # fmt: skip
-    assert done.returncode == 0, done.stderr
+    done = cli("handout", "recovery-workshop", "--session", str(session), "--format", "html",
+               "-o", str(html))  # fmt: skip
+    assert done.exit_code == 0, done.stderr
     page = html.read_text(encoding="utf-8")
     assert "<h1>Recovery and REFOCUS Workshop</h1>" in page
     assert "#read(&#34;/etc/passwd&#34;)" in page or "#read(&quot;/etc/passwd&quot;)" in page
 
 
-def test_custom_templates_replace_the_shipped_ones_in_a_sandbox(prog, sh, tmp_path):
+def test_custom_templates_replace_the_shipped_ones_in_a_sandbox(prog, cli, tmp_path):
     custom = tmp_path / "ours"
     (custom / "typst").mkdir(parents=True)
     shipped = Path(__file__).resolve().parent.parent / "templates" / "typst" / "parts.typ.j2"
@@ -161,15 +152,15 @@ def test_custom_templates_replace_the_shipped_ones_in_a_sandbox(prog, sh, tmp_pa
     (custom / "typst" / "parts.typ.j2").write_text(text, encoding="utf-8")
     target = tmp_path / "ours.pdf"
     args = ("pack", str(prog["workshop"]["id"]), "--only", "certificates")
-    assert sh(*args, "--templates", str(custom), "-o", str(target)).returncode == 0
+    assert cli(*args, "--templates", str(custom), "-o", str(target)).exit_code == 0
     assert "Our Trust certifies" in _pdf_text(target)[0]
     # A template that reaches for Python internals is stopped by the sandbox.
     (custom / "typst" / "parts.typ.j2").write_text(
         "{% macro cover(view) %}{{ view.__class__.__mro__ }}{% endmacro %}", encoding="utf-8"
     )
-    done = sh("pack", str(prog["workshop"]["id"]), "--only", "cover", "--templates", str(custom),
-              "-o", str(tmp_path / "evil.pdf"))  # fmt: skip
-    assert done.returncode == 1 and done.stderr.startswith("Error: template")
+    done = cli("pack", str(prog["workshop"]["id"]), "--only", "cover", "--templates", str(custom),
+               "-o", str(tmp_path / "evil.pdf"))  # fmt: skip
+    assert done.exit_code == 1 and done.stderr.startswith("Error: template")
     assert not (tmp_path / "evil.pdf").exists()
 
 
@@ -188,7 +179,7 @@ def test_custom_templates_replace_the_shipped_ones_in_a_sandbox(prog, sh, tmp_pa
         (["handout", "strengths", "--session", "WORKSHOP"], "not strengths"),
     ],
 )
-def test_bad_input_is_one_error_line_and_no_file(prog, sh, tmp_path, args, words):
+def test_bad_input_is_one_error_line_and_no_file(prog, cli, tmp_path, args, words):
     later = next(s for s in prog["sessions"] if s["module"] == "strengths" and TEAM in s["teams"])
     ids = {
         "WORKSHOP": str(prog["workshop"]["id"]),
@@ -198,19 +189,19 @@ def test_bad_input_is_one_error_line_and_no_file(prog, sh, tmp_path, args, words
     args = [ids.get(a, a) for a in args]
     if "-o" not in args:
         args += ["-o", str(tmp_path / "out.pdf")]
-    done = sh(*args)
-    assert done.returncode == 1, done
+    done = cli(*args)
+    assert done.exit_code == 1, done
     assert done.stderr.startswith("Error: ") and words in done.stderr, done.stderr
     assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
     assert not any(p.name.endswith(".pdf") for p in tmp_path.iterdir())
 
 
-def test_a_broken_custom_template_is_named_with_its_line(prog, sh, tmp_path):
+def test_a_broken_custom_template_is_named_with_its_line(prog, cli, tmp_path):
     custom = tmp_path / "broken"
     custom.mkdir()
     (custom / "handout.typ.j2").write_text("line one\n{% if %}\n", encoding="utf-8")
-    done = sh("handout", "strengths", "--templates", str(custom), "-o", str(tmp_path / "x.pdf"))
-    assert done.returncode == 1
+    done = cli("handout", "strengths", "--templates", str(custom), "-o", str(tmp_path / "x.pdf"))
+    assert done.exit_code == 1
     assert "handout.typ.j2, line 2" in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "x.pdf").exists()
 
