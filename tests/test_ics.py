@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import ics
 import pytest
 import vobject
+from conftest import ENVIRONMENT, copy_database, invoke
 from hypothesis import given
 from hypothesis import strategies as st
 from ical.calendar_stream import IcsCalendarStream
@@ -26,20 +27,12 @@ TEAM = 'Siobhán\'s "North", Zoë; 李 team'
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    """The programme, built once through the real command; each test gets a copy."""
-    import os
-    import subprocess
-
-    from conftest import FIXED_NOW, refocus_executable
-
+    """The programme, built once; each test gets a copy."""
     db = tmp_path_factory.mktemp("ics") / "built.db"
-    env = {**os.environ, "REFOCUS_DB": str(db), "REFOCUS_NOW": FIXED_NOW, "NO_COLOR": "1"}
 
     def ok(*args):
-        done = subprocess.run(
-            [refocus_executable(), *args], capture_output=True, text=True, env=env
-        )
-        assert done.returncode == 0, (args, done.stderr)
+        done = invoke(args, env={**ENVIRONMENT, "REFOCUS_DB": str(db)})
+        assert done.exit_code == 0, (args, done.stderr)
 
     ok("init", "Calendar Trust", "--start", "2027-01-11", "--tz", "Europe/London")
     ok("team", "add", TEAM)
@@ -58,14 +51,12 @@ def built(tmp_path_factory):
 
 
 @pytest.fixture
-def scheduled(built, sh, env_setup):
-    import shutil
-
-    shutil.copyfile(built, env_setup)
+def scheduled(built, cli, env_setup):
+    copy_database(built, env_setup)
 
     def ok(*args):
-        done = sh(*args)
-        assert done.returncode == 0, (args, done.stderr)
+        done = cli(*args)
+        assert done.exit_code == 0, (args, done.stderr)
         return done
 
     return ok
@@ -81,9 +72,9 @@ def _utc(text: str) -> datetime:
     return datetime.fromisoformat(text).astimezone(UTC)
 
 
-def test_every_parser_reads_the_same_events_at_the_right_utc_times(scheduled, sh, tmp_path):
+def test_every_parser_reads_the_same_events_at_the_right_utc_times(scheduled, cli, tmp_path):
     text = _export(scheduled, tmp_path, "--cohort", "WAVE1")
-    sessions = sh("sessions", "--json").stdout
+    sessions = cli("sessions", "--json").stdout
     import json
 
     expected = {s["uuid"]: (_utc(s["start"]), _utc(s["end"])) for s in json.loads(sessions)}
@@ -153,18 +144,18 @@ def test_rule_changes_are_split_with_until():
     assert daylight[0].until is not None and daylight[1].until is None
 
 
-def test_reexport_keeps_uids_and_a_move_raises_the_sequence(scheduled, sh, tmp_path):
+def test_reexport_keeps_uids_and_a_move_raises_the_sequence(scheduled, cli, tmp_path):
     import json
 
     first = _export(scheduled, tmp_path, "--team", TEAM, name="a.ics")
     again = _export(scheduled, tmp_path, "--team", TEAM, name="b.ics")
     uids = re.findall(r"^UID:(.+)$", first, flags=re.M)
     assert uids == re.findall(r"^UID:(.+)$", again, flags=re.M) and len(set(uids)) == len(uids)
-    session = json.loads(sh("sessions", "--team", TEAM, "--json").stdout)[-1]
+    session = json.loads(cli("sessions", "--team", TEAM, "--json").stdout)[-1]
     start = datetime.fromisoformat(session["start"])
     scheduled("session", "move", str(session["id"]), "--to",
               (start + timedelta(days=7)).strftime("%Y-%m-%d %H:%M"))  # fmt: skip
-    scheduled("session", "cancel", str(json.loads(sh("sessions", "--json").stdout)[0]["id"]),
+    scheduled("session", "cancel", str(json.loads(cli("sessions", "--json").stdout)[0]["id"]),
               "--reason", REASON)  # fmt: skip
     moved = IcsCalendarStream.calendar_from_ics(
         _export(scheduled, tmp_path, "--team", TEAM, name="c.ics")
@@ -198,7 +189,7 @@ def test_text_survives_the_round_trip_and_lines_fold_on_characters(scheduled, tm
 
 
 def test_bad_choices_are_refused_and_an_empty_selection_is_a_valid_calendar(
-    scheduled, sh, tmp_path
+    scheduled, cli, tmp_path
 ):
     for args, words in [
         (["--team", "Nowhere"], "no team"),
@@ -206,14 +197,14 @@ def test_bad_choices_are_refused_and_an_empty_selection_is_a_valid_calendar(
         (["--all", "--team", TEAM], "exactly one of"),
         (["--all", "--alarm", "soon"], "--alarm"),
     ]:
-        done = sh("export", "ics", *args, "-o", str(tmp_path / "bad.ics"))
-        assert done.returncode == 1, args
+        done = cli("export", "ics", *args, "-o", str(tmp_path / "bad.ics"))
+        assert done.exit_code == 1, args
         assert done.stderr.startswith("Error: ") and words in done.stderr.lower(), done.stderr
         assert "Traceback" not in done.stderr
         assert not (tmp_path / "bad.ics").exists()
     scheduled("team", "add", "Empty Team")
-    done = sh("export", "ics", "--team", "Empty Team", "-o", str(tmp_path / "empty.ics"))
-    assert done.returncode == 0 and "No sessions match" in done.stderr
+    done = cli("export", "ics", "--team", "Empty Team", "-o", str(tmp_path / "empty.ics"))
+    assert done.exit_code == 0 and "No sessions match" in done.stderr
     empty = IcsCalendarStream.calendar_from_ics((tmp_path / "empty.ics").read_text())
     assert empty.events == []
 
