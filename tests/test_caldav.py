@@ -1,9 +1,10 @@
-"""`refocus publish caldav` against a real Radicale server, through the installed command.
+"""`refocus publish caldav` against a real Radicale server.
 
 Radicale runs as a child process on a free port of 127.0.0.1 with its own storage folder.
-Requests go through a small proxy in this process that records every method the
-command sends (so "no writes" is counted, not inferred) and can act between two of
-them (to make a real 412). Events are read back with CalDAV and parsed with icalendar.
+The commands run in-process. Requests go through a small proxy in this process that
+records every method the command sends (so "no writes" is counted, not inferred) and
+can act between two of them (to make a real 412). Events are read back with CalDAV and
+parsed with icalendar.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import base64
 import http.client
 import json
-import os
 import socket
 import sqlite3
 import subprocess
@@ -26,6 +26,7 @@ from xml.etree import ElementTree
 
 import icalendar
 import pytest
+from conftest import ENVIRONMENT, copy_database, invoke
 
 from refocus_cli.render import caldav, webdav
 
@@ -195,11 +196,8 @@ def stub():
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    """One team's whole rollout, built once through the real command; tests get a copy."""
-    from conftest import FIXED_NOW, refocus_executable
-
+    """One team's whole rollout, built once; tests get a copy."""
     db = tmp_path_factory.mktemp("caldav-db") / "built.db"
-    env = {**os.environ, "REFOCUS_DB": str(db), "REFOCUS_NOW": FIXED_NOW, "NO_COLOR": "1"}
     for args in (
         ["init", "CalDAV Trust", "--start", "2027-01-11"],
         ["team", "add", "North CMHT", "--site", "North"],
@@ -210,23 +208,19 @@ def built(tmp_path_factory):
         ["cohort", "create", "WAVE1", "--team", "North CMHT"],
         ["schedule", "WAVE1"],
     ):  # fmt: skip
-        done = subprocess.run(
-            [refocus_executable(), *args], capture_output=True, text=True, env=env
-        )
-        assert done.returncode == 0, (args, done.stderr)
+        done = invoke(args, env={**ENVIRONMENT, "REFOCUS_DB": str(db)})
+        assert done.exit_code == 0, (args, done.stderr)
     return db
 
 
 @pytest.fixture
-def scheduled(built, env_setup, sh):
+def scheduled(built, env_setup, cli):
     """The built programme as this test's database; `ok` runs a command that must succeed."""
-    import shutil
-
-    shutil.copyfile(built, env_setup)
+    copy_database(built, env_setup)
 
     def ok(*args):
-        done = sh(*args, env={"REFOCUS_CALDAV_PASSWORD": PASSWORD})
-        assert done.returncode == 0, (args, done.stderr)
+        done = cli(*args, env={"REFOCUS_CALDAV_PASSWORD": PASSWORD})
+        assert done.exit_code == 0, (args, done.stderr)
         return done
 
     return ok
@@ -250,11 +244,11 @@ def _dump(db: Path) -> list[str]:
         connection.close()
 
 
-def _fails(sh, *args: str, password: str | None = PASSWORD) -> str:
+def _fails(cli, *args: str, password: str | None = PASSWORD) -> str:
     """Run a command that must fail as a user error; its one line of error."""
     env = {"REFOCUS_CALDAV_PASSWORD": password} if password is not None else {}
-    done = sh(*args, env=env)
-    assert done.returncode == 1, done
+    done = cli(*args, env=env)
+    assert done.exit_code == 1, done
     assert "Traceback" not in done.stderr
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: "), done.stderr
@@ -390,27 +384,27 @@ def test_the_calendar_mirrors_the_sessions_chosen_and_others_events_stay(
     assert set(_events(radicale.url, folder)) == kept | {"party@example.org"}
 
 
-def test_publishing_without_a_password_and_straight_to_a_calendar(scheduled, open_radicale, sh):
+def test_publishing_without_a_password_and_straight_to_a_calendar(scheduled, open_radicale, cli):
     made = _publish(scheduled, f"{open_radicale}/shared/", "--calendar", "Wave 1")
     assert made["calendar"] == f"{open_radicale}/shared/Wave%201/"
     direct = _publish(scheduled, made["calendar"])
     assert direct["unchanged"] == len(made["created"]) > 0
     assert "is a folder on the server, not a calendar: give --calendar NAME" in _fails(
-        sh, "publish", "caldav", f"{open_radicale}/shared/"
+        cli, "publish", "caldav", f"{open_radicale}/shared/"
     )
     assert "Wave%201/ is a calendar itself: publish to it without --calendar" in _fails(
-        sh, "publish", "caldav", made["calendar"], "--calendar", "inside"
+        cli, "publish", "caldav", made["calendar"], "--calendar", "inside"
     )
     assert f"{open_radicale}/elsewhere/ does not exist on the server" in _fails(
-        sh, "publish", "caldav", f"{open_radicale}/elsewhere/", "--calendar", "Wave 1"
+        cli, "publish", "caldav", f"{open_radicale}/elsewhere/", "--calendar", "Wave 1"
     )
     assert f"{open_radicale}/shared/Wave%202/ does not exist on the server" in _fails(
-        sh, "publish", "caldav", f"{open_radicale}/shared/Wave%202/"
+        cli, "publish", "caldav", f"{open_radicale}/shared/Wave%202/"
     )
 
 
 def test_a_change_made_on_the_server_meanwhile_stops_the_publish(
-    scheduled, radicale, calendar_name, env_setup, sh
+    scheduled, radicale, calendar_name, env_setup, cli
 ):
     home, folder = f"{radicale.url}/{USER}/", f"/{USER}/{calendar_name}/"
     publish = ("publish", "caldav", home, "--calendar", calendar_name, "--user", USER)
@@ -427,7 +421,7 @@ def test_a_change_made_on_the_server_meanwhile_stops_the_publish(
 
     radicale.before = someone_edits_it_first
     before = _dump(env_setup)
-    error = _fails(sh, *publish)
+    error = _fails(cli, *publish)
     assert f"session {session['id']} ({session['uuid']}@refocus.invalid) changed on the server" in (
         error
     )
@@ -440,7 +434,7 @@ def test_a_change_made_on_the_server_meanwhile_stops_the_publish(
     assert again["updated"] == [uid]
 
 
-def test_bad_servers_and_passwords_get_one_error_line(scheduled, radicale, stub, sh, env_setup):
+def test_bad_servers_and_passwords_get_one_error_line(scheduled, radicale, stub, cli, env_setup):
     before = _dump(env_setup)
     home = f"{radicale.url}/{USER}/"
     closed_port = _free_port()
@@ -449,27 +443,27 @@ def test_bad_servers_and_passwords_get_one_error_line(scheduled, radicale, stub,
         ((), None, "asks for a user name and password (401 Unauthorized): give --user"),
     ]
     for args, password, expected in cases:
-        error = _fails(sh, "publish", "caldav", home, "--calendar", "x", *args, password=password)
+        error = _fails(cli, "publish", "caldav", home, "--calendar", "x", *args, password=password)
         assert expected in error
     assert f"nothing answers at 127.0.0.1:{closed_port}: check the address" in _fails(
-        sh, "publish", "caldav", f"http://127.0.0.1:{closed_port}/dav/"
+        cli, "publish", "caldav", f"http://127.0.0.1:{closed_port}/dav/"
     )
     assert "cannot find the server calendar.no-such-host.invalid" in _fails(
-        sh, "publish", "caldav", "https://calendar.no-such-host.invalid/dav/"
+        cli, "publish", "caldav", "https://calendar.no-such-host.invalid/dav/"
     )
     web_page = stub(200, "OK", b"<html>Welcome</html>")
     assert f"{web_page} did not answer as a CalDAV server (200 OK)" in _fails(
-        sh, "publish", "caldav", web_page
+        cli, "publish", "caldav", web_page
     )
     busy = stub(503, "Service Unavailable")
     assert f"answered PROPFIND {busy} with 503 Service Unavailable" in _fails(
-        sh, "publish", "caldav", busy
+        cli, "publish", "caldav", busy
     )
     moved = stub(301, "Moved Permanently", location="https://dav.example.org/")
     assert f"{moved} has moved to https://dav.example.org/ (301 Moved Permanently)" in _fails(
-        sh, "publish", "caldav", moved
+        cli, "publish", "caldav", moved
     )
-    assert "is not a server address" in _fails(sh, "publish", "caldav", "ftp://example.org/")
+    assert "is not a server address" in _fails(cli, "publish", "caldav", "ftp://example.org/")
     assert _dump(env_setup) == before
 
 
