@@ -32,8 +32,7 @@ SOUTH = [
 ]
 
 
-@pytest.fixture
-def rollout(cli, monkeypatch, env_setup):
+def _build_rollout(cli) -> dict:
     """Two teams through their first months: registers, a move, a note naming someone."""
     assert cli("init", "Privacy Trust", "--start", "2027-01-11").exit_code == 0
     for team, people in (("North CMHT", NORTH), ("South CMHT", SOUTH)):
@@ -49,25 +48,35 @@ def rollout(cli, monkeypatch, env_setup):
     cli("trainer", "add", "Dai Morgan", "--lived-experience", "--stages", "workshop,coaching")
     cli("cohort", "create", "WAVE1", "--team", "North CMHT", "--team", "South CMHT")
     assert cli("schedule", "WAVE1").exit_code == 0
-    monkeypatch.setenv("REFOCUS_NOW", LATER)
-    sessions = cli("sessions", "--json").json()
+    later_on = {"REFOCUS_NOW": LATER}
+    sessions = cli("sessions", "--json", env=later_on).json()
     held = [s for s in sessions if s["start"] < "2027-05-20"]
     for n, session in enumerate(held):
         away = ["--except", "Siobhán Kelly"] if n % 3 == 0 else []
         away += ["--except", "zoe.adams@nhs.example"] if n % 2 == 0 else []
-        result = cli("attend", str(session["id"]), "--all-present", *away, "--rest-absent")
+        result = cli(
+            "attend", str(session["id"]), "--all-present", *away, "--rest-absent", env=later_on
+        )
         assert result.exit_code == 0, result
     # Siobhán types one register herself, and a session moves because of her.
     first = str(held[0]["id"])
-    corrected = cli("--actor", SIOBHAN[1], "attend", first, "--late", "Siobhán Kelly")
+    corrected = cli("--actor", SIOBHAN[1], "attend", first, "--late", "Siobhán Kelly", env=later_on)
     assert corrected.exit_code == 0, corrected
     later = next(s for s in sessions if s["start"] > "2027-06-01" and "North CMHT" in s["teams"])
     moved = cli(
         "session", "move", str(later["id"]), "--to", later["start"][:10] + " 10:00",
-        "--reason", "Siobhán Kelly is on leave that afternoon",
+        "--reason", "Siobhán Kelly is on leave that afternoon", env=later_on,
     )  # fmt: skip
     assert moved.exit_code == 0, moved
-    return {"db": env_setup, "sessions": sessions, "held": held, "moved": later["id"]}
+    return {"sessions": sessions, "held": held, "moved": later["id"]}
+
+
+@pytest.fixture
+def rollout(cli, monkeypatch, env_setup, from_template):
+    """The privacy rollout (built once a session), with the clock on LATER."""
+    built = from_template("privacy-rollout", lambda: _build_rollout(cli))
+    monkeypatch.setenv("REFOCUS_NOW", LATER)
+    return {"db": env_setup, **built}
 
 
 def _mentions(db: Path, words: list[str]) -> list[tuple[str, str, str]]:
@@ -113,9 +122,9 @@ def _team_numbers(cli, names: dict[str, str]) -> dict:
     }
 
 
-def test_export_gives_everything_held_on_a_person(sh, rollout):
-    result = sh("staff", "export", SIOBHAN[1], "--json")
-    assert result.returncode == 0, result.stderr
+def test_export_gives_everything_held_on_a_person(cli, rollout):
+    result = cli("staff", "export", SIOBHAN[1], "--json")
+    assert result.exit_code == 0, result.stderr
     held = json.loads(result.stdout)
     assert set(held) == {
         "person",
@@ -160,8 +169,8 @@ def test_export_gives_everything_held_on_a_person(sh, rollout):
     )
     assert all(e["entity_id"] == person["id"] for e in held["audit"] if e["entity"] == "staff")
 
-    readable = sh("staff", "export", "Siobhán Kelly")
-    assert readable.returncode == 0, readable.stderr
+    readable = cli("staff", "export", "Siobhán Kelly")
+    assert readable.exit_code == 0, readable.stderr
     for heading in ("Team memberships", "Attendance", "Catch-up invitations: none", "Audit log"):
         assert heading in readable.stdout
     assert SIOBHAN[1] in readable.stdout
@@ -181,18 +190,18 @@ def test_export_lists_catch_up_invitations_and_moves(cli, rollout):
     assert [e["action"] for e in held["audit"]][:2] == ["add", "move"]
 
 
-def test_forget_erases_the_person_everywhere_and_keeps_every_count(sh, cli, rollout, tmp_path):
+def test_forget_erases_the_person_everywhere_and_keeps_every_count(cli, rollout, tmp_path):
     db = rollout["db"]
     before = _team_numbers(cli, {SIOBHAN[0]: "Forgotten person 1"})
-    assert sh("db", "backup", str(tmp_path / "before.db")).returncode == 0
+    assert cli("db", "backup", str(tmp_path / "before.db")).exit_code == 0
     words = [*SIOBHAN, "Kelly"]
     assert _mentions(db, words), "the scan finds her before"
     assert _raw_hits(tmp_path / "before.db", words), "and so does the grep"
     with sqlite3.connect(db) as conn:
         marks = conn.execute("SELECT * FROM attendance WHERE staff_id = 1 ORDER BY id").fetchall()
 
-    result = sh("staff", "forget", "Siobhán Kelly", "--yes", "--json")
-    assert result.returncode == 0, result.stderr
+    result = cli("staff", "forget", "Siobhán Kelly", "--yes", "--json")
+    assert result.exit_code == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["name"] == "Forgotten person 1"
     assert report["memberships"] == 1 and report["attendance"] == len(marks) > 10
@@ -201,7 +210,7 @@ def test_forget_erases_the_person_everywhere_and_keeps_every_count(sh, cli, roll
     assert _mentions(db, words) == []
     for path in (db, Path(f"{db}-wal")):
         assert _raw_hits(path, words) == [], path
-    assert sh("db", "backup", str(tmp_path / "after.db")).returncode == 0
+    assert cli("db", "backup", str(tmp_path / "after.db")).exit_code == 0
     assert _raw_hits(tmp_path / "after.db", words) == []
     assert _team_numbers(cli, {}) == before
     with sqlite3.connect(db) as conn:
@@ -223,10 +232,10 @@ def test_forget_erases_the_person_everywhere_and_keeps_every_count(sh, cli, roll
     assert sqlite3.connect(db).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
-def test_forgetting_non_clinical_staff_keeps_them_out_of_clinical_counts(sh, cli, rollout):
+def test_forgetting_non_clinical_staff_keeps_them_out_of_clinical_counts(cli, rollout):
     before = _team_numbers(cli, {})
-    result = sh("staff", "forget", ZOE[1], "--yes")
-    assert result.returncode == 0, result.stderr
+    result = cli("staff", "forget", ZOE[1], "--yes")
+    assert result.exit_code == 0, result.stderr
     assert "Forgot Zoë Adams (id 2): now Forgotten person 2" in result.stderr
     assert _mentions(rollout["db"], list(ZOE)) == []
     assert _raw_hits(rollout["db"], list(ZOE)) == []
@@ -242,7 +251,7 @@ def _dump(db: Path) -> list[str]:
         return list(conn.iterdump())
 
 
-def test_forget_refuses_bad_input_and_changes_nothing(sh, cli, rollout):
+def test_forget_refuses_bad_input_and_changes_nothing(cli, rollout):
     cli("staff", "add", "Nia North", "--team", "South CMHT")  # a second Nia North
     before = _dump(rollout["db"])
     cases = [
@@ -253,8 +262,8 @@ def test_forget_refuses_bad_input_and_changes_nothing(sh, cli, rollout):
         (["Ned North"], "add --yes"),
     ]
     for args, words in cases:
-        result = sh("staff", "forget", *args)
-        assert result.returncode == 1, (args, result.stderr)
+        result = cli("staff", "forget", *args)
+        assert result.exit_code == 1, (args, result.stderr)
         assert result.stderr.startswith("Error: ") and words in result.stderr, result.stderr
         assert "Traceback" not in result.stderr
     assert _dump(rollout["db"]) == before
@@ -262,8 +271,8 @@ def test_forget_refuses_bad_input_and_changes_nothing(sh, cli, rollout):
     again = cli("staff", "forget", "4", "--yes")
     assert again.exit_code == 1 and "already forgotten" in again.stderr
     for args in (["Nobody"], ["Nia North"]):
-        result = sh("staff", "export", *args)
-        assert result.returncode == 1 and result.stderr.startswith("Error: "), result.stderr
+        result = cli("staff", "export", *args)
+        assert result.exit_code == 1 and result.stderr.startswith("Error: "), result.stderr
 
 
 def _on_a_terminal(*args: str, answer: str) -> tuple[int, str]:
@@ -310,19 +319,19 @@ def test_forget_does_not_rely_on_the_build_erasing_freed_pages(programme, env_se
     assert _raw_hits(env_setup, ["Ffion Pryce", "ffion@nhs.example", "Pryce"]) == []
 
 
-def test_calendars_name_staff_only_when_asked(sh, rollout, tmp_path):
+def test_calendars_name_staff_only_when_asked(cli, rollout, tmp_path):
     people = [*NORTH, *SOUTH]
     plain = tmp_path / "all.ics"
-    result = sh("export", "ics", "--all", "-o", str(plain))
-    assert result.returncode == 0, result.stderr
+    result = cli("export", "ics", "--all", "-o", str(plain))
+    assert result.exit_code == 0, result.stderr
     text = plain.read_bytes().decode().replace("\r\n ", "")  # unfold content lines
     assert "BEGIN:VEVENT" in text
     for name, email, _role, _manager in people:
         assert name not in text and email not in text, name
 
     full = tmp_path / "with.ics"
-    result = sh("export", "ics", "--all", "-o", str(full), "--with-attendees")
-    assert result.returncode == 0, result.stderr
+    result = cli("export", "ics", "--all", "-o", str(full), "--with-attendees")
+    assert result.exit_code == 0, result.stderr
     text = full.read_bytes().decode().replace("\r\n ", "")
     for name, email, _role, _manager in people:
         assert f"mailto:{email}" in text and name in text, name
