@@ -631,7 +631,7 @@ def test_sessions_csv_and_table(planned):
 # --- acceptance --------------------------------------------------------------
 
 
-def test_installed_refocus_schedules_and_lists_sessions(sh):
+def test_installed_refocus_schedules_and_lists_sessions(cli, sh):
     for args in [
         ("init", "Acceptance", "--start", "2027-01-11"),
         ("team", "add", "North CMHT", "--site", "North"),
@@ -644,8 +644,7 @@ def test_installed_refocus_schedules_and_lists_sessions(sh):
         ("venue", "add", "Hall", "--capacity", "30"),
         ("cohort", "create", "WAVE1", "--team", "North CMHT", "--team", "South CMHT"),
     ]:
-        done = sh(*args)
-        assert done.returncode == 0, (args, done.stderr)
+        ok(cli, *args)  # set up in-process; the installed command takes it from here
     scheduled = sh("schedule", "WAVE1")
     assert scheduled.returncode == 0, scheduled.stderr
     assert "Stored" in scheduled.stderr and "Traceback" not in scheduled.stderr
