@@ -5,11 +5,8 @@ from __future__ import annotations
 import itertools
 import json
 import re
-import shutil
 import sqlite3
-from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -66,37 +63,22 @@ def set_up_rollout(cli, trainers=TRAINERS, teams=TEAMS, cohort="WAVE1") -> None:
     ok(cli, "cohort", "create", cohort, *itertools.chain(*(("--team", t) for t in teams)))
 
 
-@pytest.fixture(scope="module")
-def templates(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("schedule-templates")
-
-
-def from_template(db: Path, templates: Path, name: str, build: Callable[[], None]) -> None:
-    """Build a database through the CLI once per module; later tests start from a copy."""
-    template = templates / name
-    if template.exists():
-        shutil.copy2(template, db)
-    else:
-        build()
-        shutil.copy2(db, template)  # a closed database leaves no -wal file to copy
-
-
 @pytest.fixture
-def rollout(cli, env_setup, templates):
+def rollout(cli, from_template):
     """The runner, on a programme ready to schedule (not yet scheduled)."""
-    from_template(env_setup, templates, "ready.db", lambda: set_up_rollout(cli))
+    from_template("schedule-ready", lambda: set_up_rollout(cli))
     return cli
 
 
 @pytest.fixture
-def planned(cli, env_setup, templates):
+def planned(cli, from_template):
     """The runner, on a programme whose cohort WAVE1 is scheduled from 2027-01-11."""
 
     def build() -> None:
         set_up_rollout(cli)
         ok(cli, "schedule", "WAVE1")
 
-    from_template(env_setup, templates, "planned.db", build)
+    from_template("schedule-planned", build)
     return cli
 
 
