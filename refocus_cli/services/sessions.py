@@ -12,11 +12,10 @@ from refocus_cli.core.dates import wall_clock_to_utc
 from refocus_cli.core.errors import Conflict
 from refocus_cli.core.rollout import steps_from
 from refocus_cli.core.rules import Context, clashes
-from refocus_cli.core.vocabulary import SessionStatus
+from refocus_cli.core.vocabulary import AttendanceStatus, SessionKind, SessionStatus
 from refocus_cli.services import manual as manual_service
 from refocus_cli.store import planning
 from refocus_cli.store import sessions as session_store
-from refocus_cli.store.attendance import marks_of
 from refocus_cli.store.cohorts import find_cohort
 from refocus_cli.store.database import Store
 from refocus_cli.store.teams import find_team
@@ -35,16 +34,23 @@ class SessionRecord:
     strategy: str
     occurrence: int
     group: int
-    kind: str
+    kind: SessionKind
     start: str  # ISO-8601 with offset
     end: str
-    status: str
+    status: SessionStatus
     teams: list[str]
     trainers: list[str]
     venue: str | None
     expected: int | None
     sequence: int
     note: str | None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> SessionRecord:
+        """From a session as `store.sessions.listing` gives it."""
+        return cls(
+            **{**row, "kind": SessionKind(row["kind"]), "status": SessionStatus(row["status"])}
+        )
 
     def as_json(self) -> dict[str, Any]:
         """The record under the keys `--json` has always used."""
@@ -58,7 +64,7 @@ class RecordedMark:
     staff_id: int | None
     name: str
     visitor: bool
-    status: str
+    status: AttendanceStatus
     recorded_by: str
     recorded_at: str
 
@@ -97,23 +103,26 @@ def find_sessions(
         since=since,
         until=until,
     )
-    return [SessionRecord(**row) for row in rows]
+    return [SessionRecord.from_row(row) for row in rows]
 
 
 def session(store: Store, ref: str) -> SessionRecord:
     """One session by its id."""
-    return SessionRecord(**session_store.get(store, ref))
+    return SessionRecord.from_row(session_store.get(store, ref))
 
 
 def session_detail(store: Store, ref: str) -> SessionDetail:
     """One session by its id, with every mark on its register."""
+    # Imported here: the register's store brings the measures, which listing never needs.
+    from refocus_cli.store.attendance import marks_of
+
     record = session(store, ref)
     marks = tuple(
         RecordedMark(
             staff_id=mark["staff_id"],
             name=mark["name"],
             visitor=bool(mark["visitor"]),
-            status=mark["status"],
+            status=AttendanceStatus(mark["status"]),
             recorded_by=mark["recorded_by"],
             recorded_at=mark["recorded_at"],
         )
@@ -153,14 +162,12 @@ def move(
     with store.write():
         current = session_store.get(store, ref)
         if current["status"] != SessionStatus.SCHEDULED:
-            raise Conflict(
-                f"session {current['id']} was {current['status']}: "
-                + (
-                    "held sessions never move"
-                    if current["status"] == SessionStatus.HELD
-                    else "schedule a new one instead"
-                )
+            instead = (
+                "held sessions never move"
+                if current["status"] == SessionStatus.HELD
+                else "schedule a new one instead"
             )
+            raise Conflict(f"session {current['id']} was {current['status']}: {instead}")
         tz = store.tz()
         moment = wall_clock_to_utc(new_start, tz, "--to")
         start = moment.astimezone(tz).replace(tzinfo=None)
