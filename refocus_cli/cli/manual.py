@@ -8,6 +8,7 @@ import typer
 
 from refocus_cli.cli.options import DEFAULT_DB, CsvOpt, DbOpt, JsonOpt, ManualOpt
 from refocus_cli.cli.output import emit, message, print_csv, print_json, print_record
+from refocus_cli.core.vocabulary import Audience
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -20,11 +21,11 @@ app = typer.Typer(
     help="The curriculum: stages, modules and what each module teaches.", no_args_is_help=True
 )
 
-AUDIENCE_LABELS = {
-    "whole-team": "whole team",
-    "clinical": "clinical staff",
-    "managers": "team managers",
-    "mixed-teams": "mixed teams",
+AUDIENCE_LABELS: dict[str, str] = {
+    Audience.WHOLE_TEAM: "whole team",
+    Audience.CLINICAL: "clinical staff",
+    Audience.MANAGERS: "team managers",
+    Audience.MIXED_TEAMS: "mixed teams",
 }
 RUN_BY = {
     "trainer": "a REFOCUS trainer",

@@ -10,6 +10,7 @@ import typer
 from refocus_cli.cli.options import DEFAULT_DB, CsvOpt, DbOpt, JsonOpt, ManualOpt
 from refocus_cli.cli.output import message, print_csv, print_json, print_table
 from refocus_cli.core.exports import EXPORTS
+from refocus_cli.core.vocabulary import TeamStatus
 from refocus_cli.services.context import opened
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ def _stage_cell(stage: StageRow) -> str:
 
 def _progress_row(team: TeamProgressRow) -> dict[str, Any]:
     name = team.name
-    if team.status != "active":
+    if team.status != TeamStatus.ACTIVE:
         name += f" ({team.status} {team.ended_on})"
     row: dict[str, Any] = {"team": name, "cohort": team.cohort or "-"}
     row.update({stage.stage: _stage_cell(stage) for stage in team.stages})

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from refocus_cli.core.errors import InvalidInput
+from refocus_cli.core.vocabulary import SessionKind, SessionStatus
 
 UID_DOMAIN = "refocus.invalid"  # stable and never a real host
 CHOICES = ("cohort", "team", "trainer", "staff")
@@ -53,6 +54,8 @@ def choose_sessions(
 
 @dataclass(frozen=True)
 class Person:
+    """A trainer or participant as an event names them."""
+
     name: str
     email: str | None
     role: str  # lead, lived-experience or participant
@@ -60,6 +63,8 @@ class Person:
 
 @dataclass(frozen=True)
 class CalendarSession:
+    """A session with everything its calendar event shows."""
+
     id: int
     uuid: str
     stage: str
@@ -97,26 +102,28 @@ def summary(session: CalendarSession) -> str:
     key_word = next((w for w in stage.lower().split() if w != "refocus"), "")
     if key_word not in title.lower():  # e.g. "Support for practice change: Team reflection"
         title = f"{stage}: {title}"
-    if session.occurrences > 1 and session.kind == "planned":
+    if session.occurrences > 1 and session.kind == SessionKind.PLANNED:
         title += f" ({session.occurrence} of {session.occurrences})"
-    if session.kind == "catch-up":
+    if session.kind == SessionKind.CATCH_UP:
         title = f"Catch-up: {title}"
     who = ", ".join(session.teams)
     text = (title if title.startswith("REFOCUS") else f"REFOCUS {title}") + (
         f" - {who}" if who else ""
     )
-    return f"Cancelled: {text}" if session.status == "cancelled" else text
+    return f"Cancelled: {text}" if session.status == SessionStatus.CANCELLED else text
 
 
 def location(session: CalendarSession) -> str | None:
+    """The event's place: the venue, with its site where the name lacks it."""
     if session.venue and session.site and session.site not in session.venue:
         return f"{session.venue}, {session.site}"
     return session.venue
 
 
 def description(session: CalendarSession, organiser: Person | None = None) -> str:
+    """The event's text: what, who, where, what to bring, and how to record it."""
     lines = []
-    if session.status == "cancelled":
+    if session.status == SessionStatus.CANCELLED:
         lines += ["THIS SESSION IS CANCELLED." + (f" {session.note}" if session.note else ""), ""]
     lines.append(f"{session.stage_title}: {session.module_title}")
     if session.teams:

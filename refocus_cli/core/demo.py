@@ -98,6 +98,8 @@ ROLES = [
 
 @dataclass(frozen=True)
 class Scale:
+    """The size of a demo programme."""
+
     teams: int
     staff_per_team: int
     trainers: int
@@ -138,6 +140,8 @@ SCALES = {
 
 @dataclass(frozen=True)
 class DemoTrainer:
+    """A made-up trainer, the stages they deliver and a spell of leave."""
+
     name: str
     email: str
     lived_experience: bool

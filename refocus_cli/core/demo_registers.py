@@ -17,6 +17,8 @@ MISSED_MIX = (AttendanceStatus.EXCUSED, AttendanceStatus.ABSENT)
 
 @dataclass(frozen=True)
 class PastSession:
+    """A demo session already past, whose register is simulated."""
+
     id: int
     day: date
     module: str
@@ -28,6 +30,8 @@ class PastSession:
 
 @dataclass(frozen=True)
 class Member:
+    """A spell of someone's membership of a team, as the simulation needs it."""
+
     staff_id: int
     name: str
     manager: bool

@@ -13,9 +13,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from refocus_cli.core.curriculum import Module
+from refocus_cli.core.vocabulary import AttendanceStatus, SessionStatus
 
 PARTS = ("cover", "notes", "handouts", "register", "evaluation", "certificates")
-CERTIFIED = frozenset({"present", "late"})  # left early does not earn a certificate
+# Left early does not earn a certificate.
+CERTIFIED = frozenset({AttendanceStatus.PRESENT, AttendanceStatus.LATE})
 VISITOR_ROWS = 6
 
 _PUNCTUATION = frozenset(string.punctuation)
@@ -60,6 +62,8 @@ def parse_parts(text: str | None) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Person:
+    """Someone on a register or certificate; `status` once their mark is recorded."""
+
     id: int | None  # None for a visitor
     name: str
     role: str
@@ -69,6 +73,8 @@ class Person:
 
 @dataclass(frozen=True)
 class AgendaItem:
+    """An activity with its clock time in the session."""
+
     starts: str  # "09:30"
     title: str
     minutes: int
@@ -77,6 +83,8 @@ class AgendaItem:
 
 @dataclass
 class SessionView:
+    """A session as a pack's cover and register show it."""
+
     id: int
     date: str  # "Tuesday 12 January 2027"
     start: str
@@ -122,6 +130,7 @@ def agenda(module: Module, start: datetime | None) -> list[AgendaItem]:
 
 
 def long_date(moment: datetime) -> str:
+    """A date as printed on a pack, e.g. Tuesday 12 January 2027."""
     return f"{moment:%A} {moment.day} {moment:%B %Y}"
 
 
@@ -163,7 +172,7 @@ def document_view(
             cohort=session.get("cohort") or "",
             occurrence=session.get("occurrence", 1),
             occurrences=module.sessions,
-            status=session.get("status", "scheduled"),
+            status=session.get("status", SessionStatus.SCHEDULED),
         )
         status = {m.id: m.status for m in marks if m.id is not None}
         view.people = [

@@ -11,6 +11,8 @@ from refocus_cli.core.catchup import Spell
 
 @dataclass(frozen=True)
 class TeamFact:
+    """A team, its standing, the day it ended (if it did) and its latest cohort."""
+
     id: int
     name: str
     status: str  # active, merged or disbanded
@@ -20,6 +22,8 @@ class TeamFact:
 
 @dataclass(frozen=True)
 class StaffFact:
+    """A member of staff, whether a manager, and the day they left (if they did)."""
+
     id: int
     name: str
     role: str
@@ -29,6 +33,8 @@ class StaffFact:
 
 @dataclass(frozen=True)
 class SessionFact:
+    """A session as the measures see it: what, when, for whom, and whether held."""
+
     id: int
     stage: str
     module: str
@@ -44,6 +50,8 @@ class SessionFact:
 
 @dataclass
 class Facts:
+    """Everything the measures read, as of a date."""
+
     as_of: date
     teams: dict[int, TeamFact]
     staff: dict[int, StaffFact]
@@ -54,6 +62,8 @@ class Facts:
 
 @dataclass
 class StageProgress:
+    """One team's figures for one stage."""
+
     stage: str
     planned: int
     held: int
@@ -69,6 +79,8 @@ class StageProgress:
 
 @dataclass
 class TeamProgress:
+    """A team's stages and its warning flags."""
+
     team: TeamFact
     stages: list[StageProgress]
     flags: list[str] = field(default_factory=list)
@@ -76,6 +88,8 @@ class TeamProgress:
 
 @dataclass
 class Participation:
+    """One person's attendance and engagement, by strategy."""
+
     staff: StaffFact
     team: str | None
     engaged: dict[str, bool]
@@ -84,11 +98,14 @@ class Participation:
 
     @property
     def score(self) -> int:
+        """The participation scale: strategies engaged with, 0 to 6."""
         return sum(self.engaged.values())
 
 
 @dataclass
 class TeamScore:
+    """A team's mean score over its stayers, and its level once split at the median."""
+
     team: TeamFact
     stayers: list[int]
     score: float | None
@@ -98,6 +115,8 @@ class TeamScore:
 
 @dataclass
 class Milestone:
+    """When a team began and completed a stage, and how much of it was delivered."""
+
     team: TeamFact
     stage: str
     began: date | None
@@ -108,4 +127,5 @@ class Milestone:
 
     @property
     def proportion(self) -> float | None:
+        """The share of the planned sessions delivered (None if none planned)."""
         return self.delivered / self.planned if self.planned else None

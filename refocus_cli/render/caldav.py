@@ -35,6 +35,7 @@ from typing import Any
 
 from refocus_cli.core.calendar import UID_DOMAIN, CalendarSession
 from refocus_cli.core.errors import InvalidInput, NotFound
+from refocus_cli.core.vocabulary import SessionStatus
 from refocus_cli.render import webdav
 from refocus_cli.render.webdav import CalDavProblem  # noqa: F401 - part of this module's API
 
@@ -43,6 +44,8 @@ HASH_PROPERTY = "X-REFOCUS-HASH"
 
 @dataclass(frozen=True)
 class Target:
+    """Where to publish: the address, the calendar under it, and who logs in."""
+
     url: str
     calendar: str | None
     user: str | None
@@ -61,6 +64,7 @@ class SessionEvent:
 
     @property
     def resource(self) -> str:
+        """The resource's file name in the calendar collection."""
         return self.uid.removesuffix(f"@{UID_DOMAIN}") + ".ics"
 
 
@@ -134,7 +138,9 @@ def session_events(
         )  # fmt: skip
         resources.update(zip((s.id for s in group), _one_calendar_each(data), strict=True))
     return [
-        SessionEvent(s.id, cal.uid(s), s.sequence, s.status == "cancelled", resources[s.id])
+        SessionEvent(
+            s.id, cal.uid(s), s.sequence, s.status == SessionStatus.CANCELLED, resources[s.id]
+        )
         for s in sessions
     ]
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from refocus_cli.core import calendar as cal
+from refocus_cli.core.vocabulary import SessionStatus
 from refocus_cli.core.vtimezone import zone_changes
 
 if TYPE_CHECKING:
@@ -110,7 +111,7 @@ def event_lines(
     organiser: str | None = None,
 ) -> list[str]:
     """The content lines of one VEVENT (unfolded)."""
-    cancelled = session.status == "cancelled"
+    cancelled = session.status == SessionStatus.CANCELLED
     lines = [
         "BEGIN:VEVENT",
         f"UID:{cal.uid(session)}",
@@ -182,7 +183,7 @@ def render_ics(
     out = [fold(line) for line in head]
     out.append(_timezone(tz_name, *years).to_ical())
     for session in sessions:
-        if drop_cancelled and session.status == "cancelled":
+        if drop_cancelled and session.status == SessionStatus.CANCELLED:
             continue
         lines = event_lines(
             session,

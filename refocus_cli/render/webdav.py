@@ -158,6 +158,7 @@ class Server:
 
     @property
     def address(self) -> str:
+        """host:port, as a network error names it."""
         default = 443 if self.parts.scheme == "https" else 80
         return f"{self.host}:{self.parts.port or default}"
 

@@ -10,6 +10,7 @@ from refocus_cli.store.database import Store
 
 
 def module_view(store: Store, curriculum: Curriculum, key: str) -> DocumentView:
+    """A handout's view of a module, for no session in particular."""
     module = curriculum.module(key.strip().lower())
     return document_view(
         store.programme()["name"],
@@ -53,6 +54,7 @@ def session_view(
 
 
 def stage_session_ids(store: Store, cohort_ref: str, stage: str) -> list[int]:
+    """The ids of a cohort's sessions of a stage that are not cancelled, in time order."""
     from refocus_cli.core.programme import STAGES
     from refocus_cli.store.cohorts import find_cohort
 

@@ -19,6 +19,7 @@ def _day(text: str | None) -> date | None:
 
 @without_gc
 def load_facts(store: Store, curriculum: Curriculum, as_of: date) -> Facts:
+    """The facts the measures need, as of a date, in a few bulk queries."""
     tz = store.tz()
     db = store.db
     cohorts: dict[int, str] = {}
@@ -82,4 +83,5 @@ def load_facts(store: Store, curriculum: Curriculum, as_of: date) -> Facts:
 
 
 def implementation(store: Store, curriculum: Curriculum, as_of: date) -> Implementation:
+    """The measures over this programme's facts as of a date."""
     return Implementation(load_facts(store, curriculum, as_of))

@@ -9,6 +9,7 @@ from refocus_cli.store.database import Store
 
 
 def current(store: Store) -> dict[str, dict[str, int]]:
+    """The programme's own numbers: module -> field -> value."""
     found: dict[str, dict[str, int]] = {}
     for row in store.rows("SELECT module, field, value FROM module_override ORDER BY module"):
         found.setdefault(row["module"], {})[row["field"]] = row["value"]
