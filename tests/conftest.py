@@ -152,6 +152,8 @@ def sh() -> Callable[..., subprocess.CompletedProcess]:
 
 def copy_database(source: Path, target: Path) -> None:
     """Copy a database file, with its write-ahead log should one be left, keeping its mode."""
+    for suffix in ("-wal", "-shm"):  # a log left beside the target belongs to another file
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
     for suffix in ("", "-wal"):
         if Path(f"{source}{suffix}").exists():
             shutil.copy(f"{source}{suffix}", f"{target}{suffix}")

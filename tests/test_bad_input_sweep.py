@@ -338,9 +338,8 @@ def failed_cleanly(result) -> str | None:
     return None
 
 
-@pytest.fixture
-def world(programme, tmp_path, env_setup, monkeypatch):
-    cli = programme
+def _build_world(cli) -> dict:
+    """Teams, staff, trainers, a venue, a scheduled cohort and one still to schedule."""
     for args in (
         ("staff", "add", "Ann Lee", "--team", "North CMHT", "--email", "ann@nhs.example"),
         ("staff", "add", "Bo Diaz", "--team", "South CMHT"),
@@ -354,9 +353,14 @@ def world(programme, tmp_path, env_setup, monkeypatch):
         ("cohort", "create", "W2", "--team", "East CMHT"),
     ):
         assert cli(*args).exit_code == 0, args
+    return cli("sessions", "--json").json()[-1]  # a session to move
+
+
+@pytest.fixture
+def world(programme, tmp_path, env_setup, monkeypatch, from_template):
+    last = from_template("sweep-world", lambda: _build_world(programme))
     # Later, so the first sessions are past (registers) and the last still to come (moves).
     monkeypatch.setenv("REFOCUS_NOW", "2027-06-15T09:00:00+00:00")
-    last = cli("sessions", "--json").json()[-1]  # a session to move: known only now
     VALID[("session move", "session")] = str(last["id"])
     VALID[("session move", "to")] = last["start"][:10] + " 10:00"
     root = tmp_path / "inputs"
