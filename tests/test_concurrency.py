@@ -30,11 +30,15 @@ PEOPLE_PER_TEAM = 10
 KINDS = ("attend", "attend", "move", "staff")
 
 
-@pytest.fixture
-def rollout(cli, tmp_path):
-    """Two teams of ten, two trainers and a scheduled cohort, made through the CLI."""
-    two_team_rollout(cli, tmp_path, PEOPLE_PER_TEAM, "Busy Programme")
+def _build_rollout(cli, folder) -> dict[int, dict]:
+    two_team_rollout(cli, folder, PEOPLE_PER_TEAM, "Busy Programme")
     return {s["id"]: s for s in cli("sessions", "--json").json()}
+
+
+@pytest.fixture
+def rollout(cli, tmp_path, from_template):
+    """Two teams of ten, two trainers and a scheduled cohort, made through the CLI once."""
+    return from_template("busy-rollout", lambda: _build_rollout(cli, tmp_path))
 
 
 def team_of(session: dict) -> list[int]:
