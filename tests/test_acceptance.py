@@ -40,7 +40,7 @@ def test_a_coordinator_sets_up_a_rollout(sh, tmp_path, env_setup):
         done = sh(*args)
         assert done.returncode == 0, (args, done.stderr)
     assert stat.S_IMODE(env_setup.stat().st_mode) == 0o600
-    staff = json.loads(sh("staff", "list", "--json").stdout)
+    staff = json.loads(sh("staff", "list", "--on", "2027-01-20", "--json").stdout)
     assert [(p["name"], p["team"], p["since"]) for p in staff] == [
         ("Zoë Adams", "Hillview EIP", "2027-01-20"),
         ("Łukasz Nowak", "Hillview EIP", "2027-01-04"),

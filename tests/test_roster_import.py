@@ -87,6 +87,7 @@ def test_a_good_csv_imports_every_person(programme, tmp_path):
         "added": 4,
         "unchanged": 0,
         "emails_added": 0,
+        "clinical_set": 0,
         "teams_created": 0,
     }
     assert staff_rows(programme) == GOOD_STAFF
@@ -418,6 +419,7 @@ def test_dry_run_reports_and_writes_nothing(programme, tmp_path):
         "would_add": 5,
         "unchanged": 0,
         "would_add_emails": 0,
+        "would_set_clinical": 0,
         "teams_created": 0,
         "would_create_teams": ["Hillview EIP"],
     }

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from refocus_cli.cli.options import DEFAULT_DB, DbOpt, JsonOpt
-from refocus_cli.cli.output import message, print_json
+from refocus_cli.cli.output import emit, message, print_json
 from refocus_cli.services.context import opened
 
 app = typer.Typer(
@@ -33,8 +33,29 @@ def migrate(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
         state = schema_state(store)
     if as_json:
         print_json(state.as_record())
-    else:
-        message(f"{db} is at schema {state.schema} ({len(state.applied)} migrations applied).")
+        return
+    message(f"{db} is at schema {state.schema} ({len(state.applied)} migrations applied).")
+    if state.clinical_guessed:
+        message(
+            f"The upgrade guessed from job titles whether {len(state.clinical_guessed)} people "
+            "are clinical (listed below): check each and record it with `refocus staff edit "
+            "PERSON --clinical` or `--no-clinical`; `refocus staff list --clinical-guessed` "
+            "lists those still guessed."
+        )
+        emit(
+            [
+                {**person.as_record(), "clinical": "yes" if person.clinical else "no"}
+                for person in state.clinical_guessed
+            ],
+            [
+                ("id", "Id"),
+                ("name", "Name"),
+                ("team", "Team"),
+                ("role", "Role"),
+                ("clinical", "Guessed clinical"),
+            ],
+            title="Clinical flag guessed",
+        )
 
 
 @app.command("backup")

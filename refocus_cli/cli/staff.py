@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from refocus_cli.cli.audit import AUDIT_COLUMNS, readable
+from refocus_cli.cli import staff_record
 from refocus_cli.cli.options import DEFAULT_DB, CsvOpt, DbOpt, JsonOpt, OnOpt
-from refocus_cli.cli.output import emit, message, print_json, print_record, print_table
+from refocus_cli.cli.output import emit, message, print_json
 from refocus_cli.core.dates import parse_date
-from refocus_cli.core.errors import InvalidInput
 from refocus_cli.core.programme import clean_email, clean_name, clean_text
 from refocus_cli.services.context import effective_date, opened
 
 if TYPE_CHECKING:
     from refocus_cli.services.roster import RosterImport
+    from refocus_cli.services.staff import StaffMember
 
 app = typer.Typer(
-    help="Add, import, list, move staff, mark leavers; export or forget what is held on someone.",
+    help="Add, import, list, show, correct and move staff, mark leavers; "
+    "export or forget what is held on someone.",
     no_args_is_help=True,
 )
 
@@ -30,42 +30,13 @@ STAFF_COLUMNS = [
     ("team", "Team"),
     ("role", "Role"),
     ("manager", "Manager"),
+    ("clinical", "Clinical"),
     ("email", "Email"),
     ("since", "In team since"),
     ("left_on", "Left"),
+    ("scheduled", "Scheduled"),
 ]
-PERSON_FIELDS = [
-    ("id", "Id"),
-    ("uuid", "UUID"),
-    ("name", "Name"),
-    ("email", "Email"),
-    ("role", "Role"),
-    ("manager", "Manager"),
-    ("team", "Team now"),
-    ("since", "In team since"),
-    ("left_on", "Left"),
-    ("created_at", "On record since"),
-]
-MEMBERSHIP_COLUMNS = [
-    ("team", "Team"),
-    ("start_date", "From"),
-    ("end_date", "To"),
-    ("end_reason", "Why it ended"),
-]
-ATTENDANCE_COLUMNS = [
-    ("session_id", "Session"),
-    ("start", "Start"),
-    ("module", "Module"),
-    ("status", "Status"),
-    ("recorded_by", "Recorded by"),
-    ("recorded_at", "Recorded at"),
-]
-INVITATION_COLUMNS = [
-    ("session_id", "Session"),
-    ("start", "Start"),
-    ("module", "Module"),
-    ("status", "Session status"),
-]
+CSV_COLUMNS = [*STAFF_COLUMNS[:6], ("clinical_guessed", "Clinical guessed"), *STAFF_COLUMNS[6:]]
 ROSTER_COLUMNS = [
     ("row", "Row"),
     ("name", "Name"),
@@ -73,9 +44,10 @@ ROSTER_COLUMNS = [
     ("email", "Email"),
     ("role", "Role"),
     ("manager", "Manager"),
+    ("clinical", "Clinical"),
     ("start", "Start"),
 ]
-PersonArg = Annotated[str, typer.Argument(help="Staff id, email or unique name.")]
+PersonArg = staff_record.PersonArg
 
 
 @app.command("add")
@@ -88,6 +60,14 @@ def add(
     start: Annotated[
         str | None, typer.Option("--start", help="First day in the team [default: today].")
     ] = None,
+    clinical: Annotated[
+        bool | None,
+        typer.Option(
+            "--clinical/--no-clinical",
+            help="Whether they are clinical (hold a caseload) [default: guessed from --role, "
+            "marked as a guess to check].",
+        ),
+    ] = None,
     db: DbOpt = DEFAULT_DB,
     as_json: JsonOpt = False,
 ) -> None:
@@ -99,12 +79,25 @@ def add(
     with opened(db) as store:
         start_date = parse_date(start, "--start") if start is not None else None
         person = add_staff(
-            store, person_name, team, clean_text(role, "--role"), address, manager, start_date
+            store,
+            person_name,
+            team,
+            clean_text(role, "--role"),
+            address,
+            manager,
+            start_date,
+            clinical,
         )
     if as_json:
         print_json(person.as_record())
-    else:
-        message(f"Added {person.name} (id {person.id}) to {person.team} from {person.since}.")
+        return
+    message(f"Added {person.name} (id {person.id}) to {person.team} from {person.since}.")
+    if person.clinical_guessed:
+        guess = "clinical" if person.clinical else "not clinical"
+        message(
+            f"Guessed {guess} from the job title: say which with --clinical or --no-clinical "
+            "(`refocus staff edit`)."
+        )
 
 
 @app.command("import")
@@ -148,9 +141,14 @@ def import_roster(
             if result.emails_added
             else ""
         )
+        clinical = (
+            f"; {result.clinical_set} now have the clinical flag the roster gives"
+            if result.clinical_set
+            else ""
+        )
         message(
             f"Imported {result.added} staff from {result.source}; {result.unchanged} "
-            f"already on record{emails}; {result.teams_created} teams created."
+            f"already on record{emails}{clinical}; {result.teams_created} teams created."
         )
 
 
@@ -175,22 +173,39 @@ def list_staff(
     include_left: Annotated[
         bool, typer.Option("--all", help="Include people who have left.")
     ] = False,
+    clinical_guessed: Annotated[
+        bool,
+        typer.Option(
+            "--clinical-guessed",
+            help="Only people whose clinical flag was guessed from their job title.",
+        ),
+    ] = False,
+    on: staff_record.ViewOnOpt = None,
     db: DbOpt = DEFAULT_DB,
     as_json: JsonOpt = False,
     as_csv: CsvOpt = False,
 ) -> None:
-    """List staff, by team."""
+    """List staff by team as on a day (today unless --on); later moves and leaving show as
+    scheduled."""
     from refocus_cli.services import staff
 
+    day = parse_date(on, "--on") if on is not None else None
     with opened(db) as store:
-        people = staff.list_staff(store, team, include_left)
-    emit(
-        [person.as_record() for person in people],
-        STAFF_COLUMNS,
-        as_json=as_json,
-        as_csv=as_csv,
-        empty="No staff to show.",
-    )
+        people = staff.list_staff(store, team, include_left, day, clinical_guessed)
+    if as_json or as_csv:
+        emit([p.as_record() for p in people], CSV_COLUMNS, as_json=as_json, as_csv=as_csv)
+        return
+    emit([_row(person) for person in people], STAFF_COLUMNS, empty="No staff to show.")
+
+
+def _row(person: StaffMember) -> dict[str, Any]:
+    """A person for a table: the clinical flag says when it is a guess."""
+    clinical = "yes" if person.clinical else "no"
+    return {
+        **person.as_record(),
+        "clinical": f"{clinical} (guessed)" if person.clinical_guessed else clinical,
+        "scheduled": "; ".join(person.scheduled),
+    }
 
 
 @app.command("move")
@@ -220,89 +235,18 @@ def leave(
     from refocus_cli.services import staff
 
     with opened(db) as store:
-        leaver = staff.record_leaving(store, person, effective_date(store, on))
+        day = effective_date(store, on)
+        leaver = staff.record_leaving(store, person, day)
+        today = store.today()
     if as_json:
         print_json(leaver.as_record())
+    elif day > today:
+        message(f"{leaver.name} leaves on {leaver.left_on} (scheduled).")
     else:
         message(f"{leaver.name} left on {leaver.left_on}.")
 
 
-@app.command("export")
-def export(person: PersonArg, db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
-    """Everything held on a person, for a subject access request."""
-    from refocus_cli.services.data_protection import subject_access
-
-    with opened(db) as store:
-        access = subject_access(store, person)
-    held = access.as_record()
-    if as_json:
-        print_json(held)
-        return
-    readable(access.audit)
-    record = held["person"]
-    print(f"Everything refocus holds on {record['name']} (id {record['id']})")
-    print_record(record, PERSON_FIELDS)
-    sections = [
-        ("Team memberships", "memberships", MEMBERSHIP_COLUMNS),
-        ("Attendance", "attendance", ATTENDANCE_COLUMNS),
-        ("Catch-up invitations", "catch_up_invitations", INVITATION_COLUMNS),
-        ("Audit log entries about them", "audit", AUDIT_COLUMNS),
-    ]
-    for title, key, columns in sections:
-        print()
-        if held[key]:
-            print_table(held[key], columns, title=title)
-        else:
-            print(f"{title}: none")
-    print(f"\nExported {access.exported_at}.")
-
-
-@app.command("forget")
-def forget(
-    person: PersonArg,
-    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
-    db: DbOpt = DEFAULT_DB,
-    as_json: JsonOpt = False,
-) -> None:
-    """Erase a person's name, email and role everywhere; anonymous counts stay."""
-    from refocus_cli.services import data_protection
-    from refocus_cli.services.staff import find_member
-
-    with opened(db) as store:
-        found = find_member(store, person)
-        who = f"{found.name} (id {found.id})"
-        if not yes:
-            _confirm_forgetting(who)
-        result = data_protection.forget(store, str(found.id))
-    if as_json:
-        print_json(result.as_record())
-        return
-    message(
-        f"Forgot {who}: now {result.name}, with {_count(result.memberships, 'membership')}"
-        f" and {_count(result.attendance, 'attendance mark')} kept; "
-        f"{_count(result.audit_entries_erased, 'audit entry', 'audit entries')} and "
-        f"{_count(result.notes_erased, 'note')} cleaned."
-    )
-    if result.log_still_open:
-        message(
-            "Another program has the database open: the erased details leave its "
-            f"write-ahead log ({db}-wal) when that program closes."
-        )
-    message("Backups made before now still hold them: replace or destroy those copies.")
-
-
-def _confirm_forgetting(who: str) -> None:
-    """Ask at the terminal before erasing; exit 1 if the answer is no or nobody can answer."""
-    if not sys.stdin.isatty():
-        raise InvalidInput(
-            f"forgetting {who} cannot be undone and there is no terminal to ask on: "
-            "add --yes to go ahead"
-        )
-    question = f"Erase {who} for good? Their attendance stays, without their name"
-    if not typer.confirm(question, default=False, err=True):
-        message("Nothing was erased.")
-        raise typer.Exit(1)
-
-
-def _count(number: int, noun: str, plural: str | None = None) -> str:
-    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+app.command("show")(staff_record.show)
+app.command("edit")(staff_record.edit)
+app.command("export")(staff_record.export)
+app.command("forget")(staff_record.forget)

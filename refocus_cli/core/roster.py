@@ -7,13 +7,19 @@ import goes ahead only when there are none.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date
 
 from refocus_cli.core.dates import parse_sheet_date
 from refocus_cli.core.errors import FileProblems, InvalidInput
 from refocus_cli.core.programme import EMAIL, clean_name
+
+# The shapes of a checked roster live in roster_plan; these names stay importable from here.
+from refocus_cli.core.roster_plan import ClinicalToSet, EmailToAdd
+from refocus_cli.core.roster_plan import EndedTeam as EndedTeam
+from refocus_cli.core.roster_plan import KnownPerson as KnownPerson
+from refocus_cli.core.roster_plan import RosterContext as RosterContext
+from refocus_cli.core.roster_plan import RosterEntry as RosterEntry
+from refocus_cli.core.roster_plan import RosterPlan as RosterPlan
 from refocus_cli.core.tabular import Table
 
 # Header spellings seen in NHS rosters, after lower-casing and dropping
@@ -25,96 +31,24 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "role": ("role", "jobtitle", "job", "position", "profession"),
     "manager": ("manager", "ismanager", "teammanager"),
     "start": ("start", "startdate", "started", "joined", "datejoined", "from"),
+    "clinical": (
+        "clinical",
+        "isclinical",
+        "clinicalstaff",
+        "clinicalrole",
+        "caseload",
+        "holdscaseload",
+        "holdsacaseload",
+        "hascaseload",
+        "hasacaseload",
+    ),
 }
 REQUIRED = ("name", "team")
 
 TRUE_WORDS = {"yes", "y", "true", "1", "x", "manager"}
 FALSE_WORDS = {"no", "n", "false", "0", ""}
-
-
-@dataclass(frozen=True)
-class RosterEntry:
-    """One roster row, checked: who, in which team, from when."""
-
-    row: int
-    name: str
-    team: str
-    email: str | None
-    role: str
-    manager: bool
-    start: date
-
-    def as_record(self) -> dict[str, object]:
-        """The row as printed by a dry run (dates in ISO-8601)."""
-        return {
-            "row": self.row,
-            "name": self.name,
-            "team": self.team,
-            "email": self.email,
-            "role": self.role,
-            "manager": self.manager,
-            "start": self.start.isoformat(),
-        }
-
-
-@dataclass(frozen=True)
-class KnownPerson:
-    """A member of staff on record, as a roster row is compared with them."""
-
-    name: str
-    team: str | None
-    staff_id: int
-
-
-@dataclass(frozen=True)
-class EndedTeam:
-    """A team that takes no staff any more: merged into another, or disbanded."""
-
-    name: str
-    ended_on: date
-    merged_into: str | None = None
-
-    def what_became_of_it(self) -> str:
-        """The end of a row's problem, saying what to give instead."""
-        if self.merged_into:
-            return (
-                f"was merged into {self.merged_into} on {self.ended_on}: use {self.merged_into!r}"
-            )
-        return f"was disbanded on {self.ended_on}: give these staff an active team"
-
-
-@dataclass(frozen=True)
-class RosterContext:
-    """What checking a roster needs to know about the teams and staff on record.
-
-    Every key is lower-cased: `teams` maps active teams to their names as recorded,
-    `ended_teams` the merged and disbanded ones to what became of them, `by_email`
-    the emails of staff on record to who they are, and `without_email` each
-    (name, team) of current staff who have no email to their ids.
-    """
-
-    teams: Mapping[str, str] = field(default_factory=dict)
-    ended_teams: Mapping[str, EndedTeam] = field(default_factory=dict)
-    by_email: Mapping[str, KnownPerson] = field(default_factory=dict)
-    without_email: Mapping[tuple[str, str], tuple[int, ...]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class EmailToAdd:
-    """A row that gives an email to the one person on record of that name and team."""
-
-    staff_id: int
-    entry: RosterEntry
-
-
-@dataclass(frozen=True)
-class RosterPlan:
-    """What an import would do: staff to add, rows already on record, teams to create."""
-
-    to_add: list[RosterEntry] = field(default_factory=list)
-    unchanged: list[RosterEntry] = field(default_factory=list)
-    new_teams: list[str] = field(default_factory=list)
-    emails_added: list[EmailToAdd] = field(default_factory=list)
+CLINICAL_WORDS = {"yes": True, "y": True, "true": True, "1": True, "x": True}
+CLINICAL_WORDS |= {"no": False, "n": False, "false": False, "0": False}
 
 
 def _key(header: str) -> str:
@@ -158,32 +92,55 @@ def check_roster(
     """Validate every row of a roster; raise FileProblems listing them all, or return the plan.
 
     A row that names, with an email, the only person of that name and team on record
-    without one gives them that email instead of adding a second record for them.
+    without one gives them that email instead of adding a second record for them. A row
+    that says whether someone on record is clinical records it where their flag is a guess.
     """
     reader = _RowReader(_columns_of(table), on_record, default_start, create_teams)
-    to_add: list[RosterEntry] = []
-    unchanged: list[RosterEntry] = []
-    emails_added: list[EmailToAdd] = []
+    plan = RosterPlan()
     problems: list[str] = []
     for row, cells in table.rows:
         entry, row_problems = reader.entry(row, cells)
         if not row_problems:
             if _already_on_record(entry, on_record):
-                unchanged.append(entry)
+                plan.unchanged.append(entry)
+                _note_clinical(entry, on_record, plan)
                 continue
             taken = _email_taken(entry, on_record)
             if taken:
                 row_problems.append(taken)
             elif (email_to_add := _email_to_add(entry, on_record)) is not None:
-                emails_added.append(email_to_add)
+                plan.emails_added.append(email_to_add)
+                _note_clinical(entry, on_record, plan, email_to_add.staff_id)
                 continue
         if row_problems:
             problems.extend(f"row {row}: {problem}" for problem in row_problems)
         else:
-            to_add.append(entry)
+            plan.to_add.append(entry)
     if problems:
         raise FileProblems(table.source, problems)
-    return RosterPlan(to_add, unchanged, sorted(reader.new_teams.values()), emails_added)
+    plan.new_teams.extend(sorted(reader.new_teams.values()))
+    return plan
+
+
+def _note_clinical(
+    entry: RosterEntry, on_record: RosterContext, plan: RosterPlan, staff_id: int | None = None
+) -> None:
+    """Plan to record the clinical flag a row gives someone on record whose flag is a guess."""
+    if entry.clinical_guessed:
+        return
+    if staff_id is None:
+        staff_id = _staff_id_on_record(entry, on_record)
+    if staff_id is not None and staff_id in on_record.clinical_guessed:
+        plan.clinical_set.append(ClinicalToSet(staff_id, entry))
+
+
+def _staff_id_on_record(entry: RosterEntry, on_record: RosterContext) -> int | None:
+    """The id of the one person on record a row describes as they are, if there is one."""
+    if entry.email is not None:
+        known = on_record.by_email.get(entry.email)
+        return known.staff_id if known else None
+    ids = on_record.without_email.get(_name_and_team(entry), ())
+    return ids[0] if len(ids) == 1 else None
 
 
 def _columns_of(table: Table) -> dict[str, int]:
@@ -250,7 +207,7 @@ class _RowReader:
         create_teams: bool,
     ) -> None:
         # Where each of COLUMNS is in a row, in their order (name, team, email, role,
-        # manager, start); -1 for a column the roster does not have.
+        # manager, start, clinical); -1 for a column the roster does not have.
         self.indices = [positions.get(column, -1) for column in COLUMNS]
         self.on_record = on_record
         self.default_start = default_start
@@ -261,7 +218,8 @@ class _RowReader:
     def entry(self, row: int, cells: list[str]) -> tuple[RosterEntry, list[str]]:
         """The row as an entry, and its problems in column order (none if it is usable)."""
         problems: list[str] = []
-        name_text, team_text, email_text, role, manager_text, start_text = self._fields(cells)
+        fields = self._fields(cells)
+        name_text, team_text, email_text, role, manager_text, start_text, clinical_text = fields
         try:
             name = clean_name(name_text, "staff")
         except InvalidInput as exc:
@@ -275,7 +233,8 @@ class _RowReader:
         role = " ".join(role.split())
         if len(role) > 200:
             problems.append("role is over 200 characters")
-        entry = RosterEntry(row, name, team or team_text, email, role, manager, start)
+        clinical = self._clinical(clinical_text, problems)
+        entry = RosterEntry(row, name, team or team_text, email, role, manager, start, clinical)
         return entry, problems
 
     def _fields(self, cells: list[str]) -> list[str]:
@@ -328,6 +287,16 @@ class _RowReader:
         except ValueError:
             problems.append(f"manager {text!r} is not yes or no")
             return False
+
+    def _clinical(self, text: str, problems: list[str]) -> bool | None:
+        """The clinical flag a cell gives; None for a blank cell (the job title is guessed from)."""
+        word = text.strip().lower()
+        if not word:
+            return None
+        if word not in CLINICAL_WORDS:
+            problems.append(f"clinical {text!r} is not yes or no")
+            return None
+        return CLINICAL_WORDS[word]
 
     def _start(self, text: str, problems: list[str]) -> date:
         try:

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from refocus_cli.core.errors import Conflict
-from refocus_cli.core.measures import is_clinical
 from refocus_cli.services.staff import StaffMember
 from refocus_cli.store import audit, personal_data, sessions, staff
 from refocus_cli.store.database import Store
@@ -84,8 +83,9 @@ def forget(store: Store, person_ref: str) -> Forgotten:
     """Erase a person's identity everywhere, keeping an anonymous record so counts stay.
 
     The name becomes a placeholder, the email goes, the role keeps only whether it is
-    clinical (the measures need that); memberships and marks stay. Then the file is
-    rewritten so that freed pages keep no copy of what was erased.
+    clinical; the clinical flag itself, memberships and marks stay (none identifies
+    anyone, and the measures need them). Then the file is rewritten so that freed pages
+    keep no copy of what was erased.
     """
     person = staff.find_staff(store, person_ref)
     staff_id = person["id"]
@@ -93,7 +93,7 @@ def forget(store: Store, person_ref: str) -> Forgotten:
     if done:
         raise Conflict(f"staff {staff_id} was already forgotten on {done[:10]}")
     placeholder = f"Forgotten person {staff_id}"
-    role = "" if is_clinical(person["role"]) else "administrative"
+    role = "" if person["clinical"] else "administrative"
     words = [word for word in (person["name"], person["email"]) if word]
     erased = personal_data.erase(store, staff_id, words, placeholder, role)
     memberships, attendance = personal_data.kept(store, staff_id)

@@ -2,27 +2,36 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from refocus_cli.services.context import opened
+from refocus_cli.services.staff import StaffMember, list_staff
 from refocus_cli.store import maintenance
 from refocus_cli.store.database import Store
+
+# The migration that set everyone's clinical flag from their job title, as a guess.
+CLINICAL_GUESS = "m006_year_of_change"
 
 
 @dataclass(frozen=True)
 class SchemaState:
-    """Which migrations the database has, which this run applied and which remain."""
+    """Which migrations the database has, which this run applied and which remain; when
+    this run set the clinical flag from job titles, the people it guessed for."""
 
     schema: str | None
     applied: list[str]
     applied_now: list[str]
     pending: list[str]
+    clinical_guessed: list[StaffMember] = field(default_factory=list)
 
     def as_record(self) -> dict[str, Any]:
         """The state as printed with --json."""
-        return asdict(self)
+        return {
+            **asdict(self),
+            "clinical_guessed": [person.as_record() for person in self.clinical_guessed],
+        }
 
 
 @dataclass(frozen=True)
@@ -54,8 +63,15 @@ class HealthReport:
 
 
 def schema_state(store: Store) -> SchemaState:
-    """The schema of an open (and so already migrated) database."""
-    return SchemaState(**maintenance.schema_state(store))
+    """The schema of an open (and so already migrated) database, with the people whose
+    clinical flag this opening's upgrade guessed from their job title."""
+    state = maintenance.schema_state(store)
+    guessed = (
+        list_staff(store, include_left=True, clinical_guessed=True)
+        if CLINICAL_GUESS in state["applied_now"]
+        else []
+    )
+    return SchemaState(**state, clinical_guessed=guessed)
 
 
 def back_up(store: Store, target: Path) -> Backup:

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from refocus_cli.core.roster import RosterPlan, check_roster
+from refocus_cli.core.roster import check_roster
+from refocus_cli.core.roster_plan import RosterPlan
 from refocus_cli.core.tabular import Table
 from refocus_cli.store import staff
 from refocus_cli.store.database import Store
@@ -36,6 +37,11 @@ class RosterImport:
         return len(self.plan.emails_added)
 
     @property
+    def clinical_set(self) -> int:
+        """People on record whose guessed clinical flag the roster gives for certain."""
+        return len(self.plan.clinical_set)
+
+    @property
     def teams_created(self) -> int:
         """Teams added because the roster named them (none in a dry run)."""
         return 0 if self.dry_run else len(self.plan.new_teams)
@@ -48,6 +54,7 @@ class RosterImport:
                 "would_add": len(self.plan.to_add),
                 "unchanged": self.unchanged,
                 "would_add_emails": self.emails_added,
+                "would_set_clinical": self.clinical_set,
                 "teams_created": 0,
                 "would_create_teams": self.plan.new_teams,
             }
@@ -56,6 +63,7 @@ class RosterImport:
                 "added": self.added,
                 "unchanged": self.unchanged,
                 "emails_added": self.emails_added,
+                "clinical_set": self.clinical_set,
                 "teams_created": self.teams_created,
             }
         return {"source": self.source, "dry_run": self.dry_run, **counts}

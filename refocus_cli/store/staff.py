@@ -10,7 +10,7 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from refocus_cli.core.roster import EndedTeam, KnownPerson, RosterContext, RosterPlan
+from refocus_cli.core.roster_plan import EndedTeam, KnownPerson, RosterContext, RosterPlan
 from refocus_cli.core.vocabulary import TeamStatus
 from refocus_cli.store import audit
 from refocus_cli.store.database import Store
@@ -18,8 +18,8 @@ from refocus_cli.store.lookup import find, new_uuid
 from refocus_cli.store.teams import find_team
 
 CURRENT = """
-SELECT s.id, s.uuid, s.name, s.email, s.role, s.is_manager, s.left_on,
-       t.id AS team_id, t.name AS team, m.start_date AS since
+SELECT s.id, s.uuid, s.name, s.email, s.role, s.is_manager, s.clinical, s.clinical_guessed,
+       s.left_on, t.id AS team_id, t.name AS team, m.start_date AS since
 FROM staff s
 LEFT JOIN membership m ON m.staff_id = s.id AND m.end_date IS NULL
 LEFT JOIN team t ON t.id = m.team_id
@@ -41,6 +41,8 @@ def public(row: dict[str, Any]) -> dict[str, Any]:
         "email": row["email"],
         "role": row["role"],
         "manager": bool(row["is_manager"]),
+        "clinical": bool(row["clinical"]),
+        "clinical_guessed": bool(row["clinical_guessed"]),
         "team": row["team"],
         "since": row["since"],
         "left_on": row["left_on"],
@@ -92,13 +94,24 @@ def add(
     email: str | None,
     manager: bool,
     start: date,
+    clinical: bool,
+    clinical_guessed: bool,
 ) -> int:
     """Record a new person in `team` from `start`, audited; returns their id."""
     with store.write():
         staff_id = store.db.execute(
-            "INSERT INTO staff (uuid, name, email, role, is_manager, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [new_uuid(), name, email, role, int(manager), store.now()],
+            "INSERT INTO staff (uuid, name, email, role, is_manager, clinical, clinical_guessed, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                new_uuid(),
+                name,
+                email,
+                role,
+                int(manager),
+                int(clinical),
+                int(clinical_guessed),
+                store.now(),
+            ],
         ).lastrowid
         assert staff_id is not None  # an INSERT always gives a row id
         store.db.execute(
@@ -173,8 +186,9 @@ def roster_context(store: Store) -> RosterContext:
             ended[row["name"].lower()] = EndedTeam(row["name"], row["ended_on"], row["merged_into"])
     by_email: dict[str, KnownPerson] = {}
     without_email: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for staff_id, name, email, team in store.db.execute(
-        "SELECT s.id, s.name, s.email, t.name FROM staff s "
+    guessed: set[int] = set()
+    for staff_id, name, email, team, clinical_guessed in store.db.execute(
+        "SELECT s.id, s.name, s.email, t.name, s.clinical_guessed FROM staff s "
         "LEFT JOIN membership m ON m.staff_id = s.id AND m.end_date IS NULL "
         "LEFT JOIN team t ON t.id = m.team_id"
     ):
@@ -182,8 +196,14 @@ def roster_context(store: Store) -> RosterContext:
             by_email[email.lower()] = KnownPerson(name, team, staff_id)
         elif team:
             without_email[(name.lower(), team.lower())].append(staff_id)
+        if clinical_guessed:
+            guessed.add(staff_id)
     return RosterContext(
-        teams, ended, by_email, {key: tuple(ids) for key, ids in without_email.items()}
+        teams,
+        ended,
+        by_email,
+        {key: tuple(ids) for key, ids in without_email.items()},
+        frozenset(guessed),
     )
 
 
@@ -205,14 +225,24 @@ def import_roster(store: Store, plan: RosterPlan, source: str) -> None:
         for offset, entry in enumerate(plan.to_add):
             staff_id = first + offset
             staff_rows.append(
-                (staff_id, new_uuid(), entry.name, entry.email, entry.role, int(entry.manager), now)
+                (
+                    staff_id,
+                    new_uuid(),
+                    entry.name,
+                    entry.email,
+                    entry.role,
+                    int(entry.manager),
+                    int(entry.clinical),
+                    int(entry.clinical_guessed),
+                    now,
+                )
             )
             membership_rows.append(
                 (new_uuid(), staff_id, team_ids[entry.team.lower()], entry.start.isoformat())
             )
         store.db.conn.executemany(
-            "INSERT INTO staff (id, uuid, name, email, role, is_manager, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO staff (id, uuid, name, email, role, is_manager, clinical, "
+            "clinical_guessed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             staff_rows,
         )
         store.db.conn.executemany(
@@ -228,6 +258,7 @@ def import_roster(store: Store, plan: RosterPlan, source: str) -> None:
                 store, "update", "staff", added.staff_id, {"email": None},
                 {"email": added.entry.email, "source": source},
             )  # fmt: skip
+        _set_clinical(store, plan, source)
         audit.record(
             store,
             "import",
@@ -254,4 +285,22 @@ def import_roster(store: Store, plan: RosterPlan, source: str) -> None:
                 )
                 for offset, entry in enumerate(plan.to_add)
             ),
+        )
+
+
+def _set_clinical(store: Store, plan: RosterPlan, source: str) -> None:
+    """Record the clinical flags a roster gives people whose flag was a guess; audited."""
+    for given in plan.clinical_set:
+        old = store.one("SELECT clinical FROM staff WHERE id = ?", [given.staff_id])
+        store.db.execute(
+            "UPDATE staff SET clinical = ?, clinical_guessed = 0 WHERE id = ?",
+            [int(given.entry.clinical), given.staff_id],
+        )
+        audit.record(
+            store,
+            "update",
+            "staff",
+            given.staff_id,
+            {"clinical": bool(old["clinical"]) if old else None, "clinical_guessed": True},
+            {"clinical": given.entry.clinical, "clinical_guessed": False, "source": source},
         )

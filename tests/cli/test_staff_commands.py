@@ -69,7 +69,8 @@ def test_people_are_found_by_id_email_or_unique_name(programme):
         programme("staff", "move", "1", "--to", "South CMHT", "--on", "2027-01-06").exit_code == 0
     )
     assert programme("staff", "move", "PRIYA PATEL", "--to", "South CMHT").exit_code == 0
-    staff = {p["id"]: p for p in programme("staff", "list", "--all", "--json").json()}
+    listed = programme("staff", "list", "--all", "--on", "2027-01-06", "--json").json()
+    staff = {p["id"]: p for p in listed}
     assert staff[1]["team"] == "South CMHT" and staff[2]["left_on"] == "2027-01-05"
     assert staff[3]["team"] == "South CMHT"
 
@@ -106,8 +107,12 @@ def test_leavers(programme):
         and left.json()["left_on"] == "2027-03-31"
         and left.json()["team"] is None
     )
-    assert programme("staff", "list", "--json").json() == []
-    assert [p["name"] for p in programme("staff", "list", "--all", "--json").json()] == ["Mo Farah"]
+    # Until 2027-03-31 (today is 2027-01-04) Mo is still in the team, leaving as scheduled.
+    (now,) = programme("staff", "list", "--json").json()
+    assert (now["team"], now["scheduled"]) == ("North CMHT", ["leaves on 2027-03-31"])
+    assert programme("staff", "list", "--on", "2027-03-31", "--json").json() == []
+    everyone = programme("staff", "list", "--all", "--on", "2027-03-31", "--json").json()
+    assert [p["name"] for p in everyone] == ["Mo Farah"]
     again = programme("staff", "leave", "Mo Farah")
     assert again.exit_code == 1 and "already left" in again.stderr
     move = programme("staff", "move", "Mo Farah", "--to", "South CMHT")
