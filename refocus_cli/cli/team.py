@@ -8,10 +8,13 @@ import typer
 
 from refocus_cli.cli.options import DEFAULT_DB, CsvOpt, DbOpt, JsonOpt, OnOpt
 from refocus_cli.cli.output import emit, message, print_json, print_record
+from refocus_cli.core.dates import parse_date
 from refocus_cli.core.programme import clean_name, clean_text
 from refocus_cli.services.context import effective_date, opened
 
-app = typer.Typer(help="Add, list and show teams; merge and disband them.", no_args_is_help=True)
+app = typer.Typer(
+    help="Add, list, show and correct teams; merge and disband them.", no_args_is_help=True
+)
 
 TEAM_COLUMNS = [
     ("id", "Id"),
@@ -23,8 +26,13 @@ TEAM_COLUMNS = [
     ("cohort", "Cohort"),
     ("ended_on", "Ended"),
     ("merged_into", "Merged into"),
+    ("scheduled", "Scheduled"),
 ]
 TeamArg = Annotated[str, typer.Argument(help="Team id or name.")]
+ViewOnOpt = Annotated[
+    str | None,
+    typer.Option("--on", help="Show teams as on this date, YYYY-MM-DD [default: today]."),
+]
 
 
 @app.command("add")
@@ -54,15 +62,18 @@ def add(
 @app.command("list")
 def list_teams(
     active: Annotated[bool, typer.Option("--active", help="Only teams still active.")] = False,
+    on: ViewOnOpt = None,
     db: DbOpt = DEFAULT_DB,
     as_json: JsonOpt = False,
     as_csv: CsvOpt = False,
 ) -> None:
-    """List teams with their current staff count and cohort."""
+    """List teams as on a day (today unless --on) with their staff count and cohort; a
+    later merge or disband shows as scheduled."""
     from refocus_cli.services.teams import list_teams
 
+    day = parse_date(on, "--on") if on is not None else None
     with opened(db) as store:
-        found = list_teams(store, include_ended=not active)
+        found = list_teams(store, include_ended=not active, on=day)
     emit(
         [team.as_record() for team in found],
         TEAM_COLUMNS,
@@ -73,16 +84,23 @@ def list_teams(
 
 
 @app.command("show")
-def show(team: TeamArg, db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
-    """Show a team: its staff now and everyone who was ever in it, with dates."""
+def show(
+    team: TeamArg, on: ViewOnOpt = None, db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False
+) -> None:
+    """Show a team as on a day (today unless --on): its staff then, who joins later, and
+    everyone who was ever in it, with dates."""
     from refocus_cli.services.teams import show_team
 
+    day = parse_date(on, "--on") if on is not None else None
     with opened(db) as store:
-        record = show_team(store, team).as_record()
+        record = show_team(store, team, day).as_record()
     if as_json:
         print_json(record)
         return
-    print_record(record, TEAM_COLUMNS[1:] + [("merged_from", "Merged from")])
+    print_record(
+        record,
+        [*TEAM_COLUMNS[1:], ("merged_from", "Merged from"), ("merging_in", "Merging in")],
+    )
     emit(
         record["members"],
         [
@@ -92,10 +110,17 @@ def show(team: TeamArg, db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> Non
             ("manager", "Manager"),
             ("email", "Email"),
             ("since", "Since"),
+            ("scheduled", "Scheduled"),
         ],
-        title="Current staff",
-        empty="No current staff.",
+        title=f"Staff on {record['on']}",
+        empty=f"No staff on {record['on']}.",
     )
+    if record["joining"]:
+        emit(
+            record["joining"],
+            [("id", "Id"), ("name", "Name"), ("joins_on", "Joins on"), ("coming_from", "From")],
+            title="Joining later",
+        )
     emit(
         record["history"],
         [
@@ -110,6 +135,31 @@ def show(team: TeamArg, db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> Non
     )
 
 
+@app.command("edit")
+def edit(
+    team: TeamArg,
+    name: Annotated[str | None, typer.Option("--name", help="The team's new name.")] = None,
+    site: Annotated[str | None, typer.Option("--site", help="Where the team is based.")] = None,
+    kind: Annotated[
+        str | None, typer.Option("--kind", help="e.g. CMHT, early intervention, rehab.")
+    ] = None,
+    db: DbOpt = DEFAULT_DB,
+    as_json: JsonOpt = False,
+) -> None:
+    """Correct a team's name, site or kind; calendars of its sessions to come follow a rename."""
+    from refocus_cli.services.teams import edit_team
+
+    new_name = clean_name(name, "team") if name is not None else None
+    new_site = clean_text(site, "--site") if site is not None else None
+    new_kind = clean_text(kind, "--kind") if kind is not None else None
+    with opened(db) as store:
+        edited = edit_team(store, team, new_name, new_site, new_kind)
+    if as_json:
+        print_json(edited.as_record())
+    else:
+        message(edited.words())
+
+
 @app.command("merge")
 def merge(
     team: TeamArg,
@@ -122,7 +172,9 @@ def merge(
     from refocus_cli.services.teams import merge_teams
 
     with opened(db) as store:
-        result = merge_teams(store, team, into, effective_date(store, on))
+        day = effective_date(store, on)
+        result = merge_teams(store, team, into, day)
+        later = day > store.today()
     if as_json:
         print_json(result.as_record())
     else:
@@ -130,6 +182,7 @@ def merge(
             f"Merged {result.merged} into {result.into} on {result.on}: "
             f"{result.staff_moved} staff moved."
             + _sessions_note(result.sessions_cancelled, result.sessions_left)
+            + (_UNTIL_THEN if later else "")
         )
 
 
@@ -141,15 +194,21 @@ def disband(
     from refocus_cli.services.teams import disband_team
 
     with opened(db) as store:
-        result = disband_team(store, team, effective_date(store, on))
+        day = effective_date(store, on)
+        result = disband_team(store, team, day)
+        later = day > store.today()
     if as_json:
         print_json(result.as_record())
     else:
         message(
             f"Disbanded {result.disbanded} on {result.on}: {result.staff_released} "
-            "staff have no team now; give them one with `refocus staff move`."
+            "staff have no team from then; give them one with `refocus staff move`."
             + _sessions_note(result.sessions_cancelled, result.sessions_left)
+            + (_UNTIL_THEN if later else "")
         )
+
+
+_UNTIL_THEN = " Until then the team shows as active, with the change scheduled."
 
 
 def _sessions_note(cancelled: int, left: int) -> str:

@@ -17,10 +17,9 @@ TEAM_SELECT = (
 )
 
 LIST_SQL = """
-SELECT t.id, t.uuid, t.name, t.site, t.kind, t.status, t.ended_on,
-       m.name AS merged_into,
-       (SELECT count(*) FROM membership ms WHERE ms.team_id = t.id AND ms.end_date IS NULL)
-           AS staff,
+SELECT t.id, t.uuid, t.name, t.site, t.kind, t.status, t.ended_on, m.name AS merged_into,
+       (SELECT count(*) FROM membership ms WHERE ms.team_id = t.id AND ms.start_date <= :day
+        AND (ms.end_date IS NULL OR ms.end_date > :day)) AS staff,
        (SELECT group_concat(c.name, ', ') FROM cohort_team ct JOIN cohort c ON c.id = ct.cohort_id
         WHERE ct.team_id = t.id) AS cohort
 FROM team t LEFT JOIN team m ON m.id = t.merged_into
@@ -36,25 +35,37 @@ def find_active_team(store: Store, ref: str) -> dict[str, Any]:
     """The one team `ref` names; refused if it was merged or disbanded."""
     team = find_team(store, ref)
     if team["status"] != TeamStatus.ACTIVE:
+        when = "was" if team["ended_on"] <= store.today().isoformat() else "is to be"
         raise Conflict(
-            f"team {team['name']} was {team['status']} on {team['ended_on']}: choose an active team"
+            f"team {team['name']} {when} {team['status']} on {team['ended_on']}: "
+            "choose an active team"
         )
     return team
 
 
-def add(store: Store, name: str, site: str, kind: str) -> dict[str, Any]:
-    """Add a team, audited; its name must be new. Returns it as `show` does."""
-    if store.one("SELECT id FROM team WHERE name = ? COLLATE NOCASE", [name]):
+def name_taken(store: Store, name: str, other_than: int | None = None) -> bool:
+    """Whether another team (not `other_than`) has this name, in any case."""
+    return bool(
+        store.one(
+            "SELECT id FROM team WHERE name = ? COLLATE NOCASE AND id IS NOT ?", [name, other_than]
+        )
+    )
+
+
+def add(store: Store, name: str, site: str, kind: str) -> int:
+    """Add a team, audited; its name must be new. Returns its id."""
+    if name_taken(store, name):
         raise Conflict(f"a team called {name!r} already exists: choose another name")
     with store.write():
         team_id = store.db.execute(
             "INSERT INTO team (uuid, name, site, kind, created_at) VALUES (?, ?, ?, ?, ?)",
             [new_uuid(), name, site, kind, store.now()],
         ).lastrowid
+        assert team_id is not None  # an INSERT always gives a row id
         audit.record(
             store, "add", "team", team_id, None, {"name": name, "site": site, "kind": kind}
         )
-    return show(store, str(team_id))
+    return team_id
 
 
 def add_many(store: Store, teams: list[tuple[str, str, str]]) -> None:
@@ -68,37 +79,36 @@ def add_many(store: Store, teams: list[tuple[str, str, str]]) -> None:
         audit.record(store, "import", "team", None, None, {"added": len(teams)})
 
 
-def listing(store: Store, include_ended: bool = True) -> list[dict[str, Any]]:
-    """Teams by name with their staff count and cohort; merged and disbanded ones too."""
-    where = "" if include_ended else " WHERE t.status = ?"
-    params = [] if include_ended else [TeamStatus.ACTIVE]
+def listing(
+    store: Store, include_ended: bool = True, day: date | None = None
+) -> list[dict[str, Any]]:
+    """Teams by name, as recorded (a merge or disband may be dated later), with their
+    cohort and how many staff they have on `day` (default today)."""
+    where = "" if include_ended else " WHERE t.status = :active"
+    params = {"day": (day or store.today()).isoformat(), "active": TeamStatus.ACTIVE}
     return store.rows(LIST_SQL + where + " ORDER BY t.name COLLATE NOCASE", params)
 
 
-def show(store: Store, ref: str) -> dict[str, Any]:
-    """A team with its current staff and its full membership history."""
-    team = store.rows(LIST_SQL + " WHERE t.id = ?", [find_team(store, ref)["id"]])[0]
-    team["members"] = store.rows(
-        "SELECT s.id, s.name, s.email, s.role, s.is_manager AS manager, m.start_date AS since "
-        "FROM membership m JOIN staff s ON s.id = m.staff_id "
-        "WHERE m.team_id = ? AND m.end_date IS NULL ORDER BY s.name COLLATE NOCASE",
-        [team["id"]],
-    )
-    team["history"] = store.rows(
+def get(store: Store, team_id: int, day: date) -> dict[str, Any]:
+    """One team as `listing` gives it."""
+    return store.rows(LIST_SQL + " WHERE t.id = :id", {"id": team_id, "day": day.isoformat()})[0]
+
+
+def history(store: Store, team_id: int) -> list[dict[str, Any]]:
+    """Every membership a team has had, has or will have, oldest first."""
+    return store.rows(
         "SELECT s.id AS staff_id, s.name, m.start_date, m.end_date, m.end_reason "
         "FROM membership m JOIN staff s ON s.id = m.staff_id "
         "WHERE m.team_id = ? ORDER BY m.start_date, s.name COLLATE NOCASE",
-        [team["id"]],
+        [team_id],
     )
-    team["merged_from"] = [
-        row["name"]
-        for row in store.rows(
-            "SELECT name FROM team WHERE merged_into = ? ORDER BY name", [team["id"]]
-        )
-    ]
-    for member in team["members"]:
-        member["manager"] = bool(member["manager"])
-    return team
+
+
+def merged_into_it(store: Store, team_id: int) -> list[dict[str, Any]]:
+    """The teams merged (or to be merged) into a team, with the dates, by name."""
+    return store.rows(
+        "SELECT name, ended_on FROM team WHERE merged_into = ? ORDER BY name", [team_id]
+    )
 
 
 def _check_end_date(store: Store, team_id: int, on: date, what: str) -> None:
@@ -204,21 +214,30 @@ def _disband(store: Store, ref: str, on: date) -> dict[str, Any]:
     }
 
 
-def release_sessions(store: Store, team_id: int, on: date) -> dict[str, int]:
-    """A team that ends on `on` leaves its scheduled sessions from that day: sessions
-    only it attends are cancelled (calendars drop them), shared ones go on without it.
-    Catch-up sessions are for named people, who go on needing them: they only lose the
-    team. Call inside the write transaction that ends the team."""
+def release_sessions(
+    store: Store, team_id: int, on: date, cohort_id: int | None = None, reason: str = "team ended"
+) -> dict[str, int]:
+    """A team that ends on `on` (or, with `cohort_id`, leaves that cohort) leaves its
+    scheduled sessions (of that cohort) from that day: sessions only it attends are
+    cancelled (calendars drop them), shared ones go on without it. Catch-up sessions
+    are for named people, who go on needing them: they only lose the team. Call inside
+    the write transaction that ends the team."""
     from refocus_cli.store.sessions import day_start
 
     tz = store.tz()
     since = day_start(on, tz)
+    of_cohort = "" if cohort_id is None else " AND s.cohort_id = :cohort"
     rows = store.rows(
         "SELECT s.id, s.kind, "
         "(SELECT count(*) FROM session_team x WHERE x.session_id = s.id) AS teams "
         "FROM session s JOIN session_team st ON st.session_id = s.id "
-        "WHERE st.team_id = ? AND s.status = ? AND s.start_utc >= ?",
-        [team_id, SessionStatus.SCHEDULED, since],
+        f"WHERE st.team_id = :team AND s.status = :scheduled AND s.start_utc >= :since{of_cohort}",
+        {
+            "team": team_id,
+            "scheduled": SessionStatus.SCHEDULED,
+            "since": since,
+            "cohort": cohort_id,
+        },
     )
     now = store.now()
     alone = [r["id"] for r in rows if r["teams"] == 1 and r["kind"] == SessionKind.PLANNED]
@@ -226,12 +245,12 @@ def release_sessions(store: Store, team_id: int, on: date) -> dict[str, int]:
     for session_id in alone:
         store.db.execute(
             "UPDATE session SET status = ?, sequence = sequence + 1, updated_at = ?, "
-            "note = 'team ended' WHERE id = ?",
-            [SessionStatus.CANCELLED, now, session_id],
+            "note = ? WHERE id = ?",
+            [SessionStatus.CANCELLED, now, reason, session_id],
         )
         audit.record(
             store, "cancel", "session", session_id, {"status": SessionStatus.SCHEDULED},
-            {"status": SessionStatus.CANCELLED, "reason": "team ended"},
+            {"status": SessionStatus.CANCELLED, "reason": reason},
         )  # fmt: skip
     for session_id in shared:
         store.db.execute(

@@ -28,7 +28,7 @@ def test_duplicate_team_name_is_refused(programme):
 
 def test_team_csv_output(programme):
     out = programme("team", "list", "--csv").stdout.splitlines()
-    assert out[0] == "id,name,site,kind,status,staff,cohort,ended_on,merged_into"
+    assert out[0] == "id,name,site,kind,status,staff,cohort,ended_on,merged_into,scheduled"
     assert out[1].startswith("1,North CMHT,North,CMHT,active,0")
 
 
@@ -45,7 +45,7 @@ def test_merge_moves_staff_and_keeps_history(programme):
     )
     assert merged.exit_code == 0, merged
     assert merged.json()["staff_moved"] == 2
-    north = programme("team", "show", "North CMHT", "--json").json()
+    north = programme("team", "show", "North CMHT", "--on", "2027-02-01", "--json").json()
     assert north["status"] == "merged" and north["ended_on"] == "2027-02-01"
     assert north["merged_into"] == "South CMHT" and north["members"] == []
     assert {
@@ -54,12 +54,22 @@ def test_merge_moves_staff_and_keeps_history(programme):
         ("Ada Lovelace", "2026-05-01", "2027-02-01", "merged"),
         ("Alan Turing", "2026-06-01", "2027-02-01", "merged"),
     }
-    south = programme("team", "show", "South CMHT", "--json").json()
+    south = programme("team", "show", "South CMHT", "--on", "2027-02-01", "--json").json()
     assert {(m["name"], m["since"]) for m in south["members"]} == {
         ("Ada Lovelace", "2027-02-01"),
         ("Alan Turing", "2027-02-01"),
     }
     assert south["merged_from"] == ["North CMHT"]
+    # Today (2027-01-04) the merge is still to come: shown as scheduled, never as done.
+    north_now = programme("team", "show", "North CMHT", "--json").json()
+    assert (north_now["status"], north_now["scheduled"]) == (
+        "active",
+        "merges into South CMHT on 2027-02-01",
+    )
+    assert {m["name"] for m in north_now["members"]} == {"Ada Lovelace", "Alan Turing"}
+    south_now = programme("team", "show", "South CMHT", "--json").json()
+    assert south_now["members"] == [] and south_now["merged_from"] == []
+    assert south_now["merging_in"] == ["North CMHT merges into it on 2027-02-01"]
 
 
 def test_merge_refusals(programme):
@@ -70,17 +80,17 @@ def test_merge_refusals(programme):
     assert programme("team", "show", "North CMHT", "--json").json()["status"] == "active"
     programme("team", "disband", "South CMHT", "--on", "2027-02-01")
     gone = programme("team", "merge", "North CMHT", "--into", "South CMHT")
-    assert gone.exit_code == 1 and "was disbanded" in gone.stderr
+    assert gone.exit_code == 1 and "is to be disbanded on 2027-02-01" in gone.stderr
 
 
 def test_disband_ends_memberships_and_keeps_people(programme):
     programme("staff", "add", "Grace Hopper", "--team", "South CMHT", "--start", "2026-01-01")
     result = programme("team", "disband", "South CMHT", "--on", "2027-04-01")
     assert result.exit_code == 0, result
-    staff = programme("staff", "list", "--json").json()
+    staff = programme("staff", "list", "--on", "2027-04-01", "--json").json()
     assert [(p["name"], p["team"]) for p in staff] == [("Grace Hopper", None)]
     assert "no current team" in programme("db", "check").stderr
-    active = programme("team", "list", "--active", "--json")
+    active = programme("team", "list", "--active", "--on", "2027-04-01", "--json")
     assert _names(active) == ["North CMHT"]
     moved = programme("staff", "move", "Grace Hopper", "--to", "North CMHT", "--on", "2027-04-02")
     assert moved.exit_code == 0, moved
