@@ -89,6 +89,7 @@ def root(
 
 
 app.command("init")(programme.init)
+app.add_typer(programme.app, name="programme")
 app.command("demo")(demo.demo)
 app.add_typer(team.app, name="team")
 app.add_typer(staff.app, name="staff")

@@ -1,4 +1,5 @@
-"""`refocus init`: a new programme in a new database file."""
+"""`refocus init` (a new programme in a new database file) and `refocus programme show|set`
+(its settings)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,17 @@ from refocus_cli.cli.output import message, print_json, print_record
 from refocus_cli.core.dates import parse_date, zone
 from refocus_cli.core.programme import DEFAULT_REGION, DEFAULT_TIMEZONE, clean_name, region_key
 from refocus_cli.services.context import opened
+
+app = typer.Typer(help="Show and change the programme's settings.", no_args_is_help=True)
+MAX_NOTICE_DAYS = 365
+PROGRAMME_FIELDS = [
+    ("name", "Programme"),
+    ("timezone", "Time zone"),
+    ("region", "Holidays"),
+    ("start_date", "Starts"),
+    ("follow_up_date", "Follow-up"),
+    ("notice_days", "Catch-up notice (working days)"),
+]
 
 
 def init(
@@ -58,3 +70,48 @@ def init(
         "Next: add teams (`refocus team add`), staff (`refocus staff import roster.csv`), "
         "trainers and a cohort."
     )
+
+
+@app.command("show")
+def show(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
+    """Show the programme and its settings."""
+    from refocus_cli.services.organisation import show_programme
+
+    with opened(db) as store:
+        record = show_programme(store).as_record()
+    if as_json:
+        print_json(record)
+    else:
+        print_record(record, PROGRAMME_FIELDS)
+
+
+@app.command("set")
+def set_settings(
+    follow_up: Annotated[
+        str | None,
+        typer.Option(
+            "--follow-up", help="The follow-up date participation is compared at, YYYY-MM-DD."
+        ),
+    ] = None,
+    notice_days: Annotated[
+        int | None,
+        typer.Option(
+            "--notice-days",
+            help="Working days of notice before a catch-up session [default: 10].",
+            min=0,
+            max=MAX_NOTICE_DAYS,
+        ),
+    ] = None,
+    db: DbOpt = DEFAULT_DB,
+    as_json: JsonOpt = False,
+) -> None:
+    """Change the programme's settings: the follow-up date, the catch-up notice period."""
+    from refocus_cli.services.organisation import set_programme
+
+    follow_up_date = parse_date(follow_up, "--follow-up") if follow_up is not None else None
+    with opened(db) as store:
+        edited = set_programme(store, follow_up_date, notice_days)
+    if as_json:
+        print_json(edited.as_record())
+    else:
+        message(edited.words())

@@ -33,3 +33,25 @@ def add(store: Store, first: date, last: date, reason: str) -> None:
 def listing(store: Store) -> list[dict[str, Any]]:
     """Every closed day, in date order."""
     return store.rows("SELECT id, uuid, date, reason FROM closure ORDER BY date")
+
+
+def remove(store: Store, first: date, last: date) -> list[str]:
+    """Open again every closed day from `first` to `last`; returns the days opened (none
+    if none was closed). Audited."""
+    with store.write():
+        rows = store.rows(
+            "SELECT date, reason FROM closure WHERE date BETWEEN ? AND ? ORDER BY date",
+            [first.isoformat(), last.isoformat()],
+        )
+        if rows:
+            store.db.execute(
+                "DELETE FROM closure WHERE date BETWEEN ? AND ?",
+                [first.isoformat(), last.isoformat()],
+            )
+            closed = [
+                f"{row['date']}: {row['reason']}" if row["reason"] else row["date"] for row in rows
+            ]
+            audit.record(
+                store, "open", "closure", None, {"closed": closed}, {"from": first, "to": last}
+            )
+    return [row["date"] for row in rows]

@@ -20,3 +20,9 @@ def create(
             [new_uuid(), name, timezone, region, start.isoformat() if start else None, store.now()],
         )
     return store.programme()
+
+
+def current(store: Store) -> dict[str, Any]:
+    """The programme as stored now (read afresh, after a change to it)."""
+    rows = store.rows("SELECT * FROM programme ORDER BY id LIMIT 1")
+    return rows[0] if rows else store.programme()

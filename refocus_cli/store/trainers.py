@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 from refocus_cli.core.errors import Conflict, InvalidInput
+from refocus_cli.core.periods import Period
 from refocus_cli.core.programme import STAGES
 from refocus_cli.store import audit
 from refocus_cli.store.database import Store
@@ -26,7 +28,7 @@ def add(
     store: Store, name: str, email: str | None, lived_experience: bool, stages: list[str]
 ) -> dict[str, Any]:
     """Add a trainer who delivers `stages`, audited; an email may belong to one trainer."""
-    if email and store.one("SELECT id FROM trainer WHERE email = ? COLLATE NOCASE", [email]):
+    if email and email_holder(store, email):
         raise Conflict(f"a trainer with email {email} already exists")
     with store.write():
         trainer_id = store.db.execute(
@@ -93,3 +95,74 @@ def unavailable(store: Store, ref: str, start: date, end: date, reason: str) -> 
             {"from": start, "to": end, "reason": reason, "period": period_id},
         )
     return listing(store, trainer["id"])[0]
+
+
+def email_holder(store: Store, email: str, other_than: int | None = None) -> str | None:
+    """The name of the trainer (not `other_than`) with this email, in any case, if any."""
+    row = store.one(
+        "SELECT name FROM trainer WHERE email = ? COLLATE NOCASE AND id IS NOT ?",
+        [email, other_than],
+    )
+    return row["name"] if row else None
+
+
+def set_stages(store: Store, trainer_id: int, stages: Sequence[str]) -> None:
+    """Replace the stages a trainer delivers; inside the edit's transaction."""
+    store.db.execute("DELETE FROM trainer_stage WHERE trainer_id = ?", [trainer_id])
+    store.db.conn.executemany(
+        "INSERT INTO trainer_stage (trainer_id, stage) VALUES (?, ?)",
+        [(trainer_id, stage) for stage in stages],
+    )
+
+
+def sessions_on_record(store: Store, trainer_id: int) -> int:
+    """How many sessions, of any time or status, name a trainer."""
+    rows = store.rows(
+        "SELECT count(*) AS n FROM session_trainer WHERE trainer_id = ?", [trainer_id]
+    )
+    return int(rows[0]["n"])
+
+
+def remove(store: Store, trainer: dict[str, Any]) -> None:
+    """Delete a trainer no session names, with their stages and leave; audited."""
+    store.db.execute("DELETE FROM trainer WHERE id = ?", [trainer["id"]])
+    audit.record(store, "remove", "trainer", trainer["id"], {"name": trainer["name"]}, None)
+
+
+def leave(store: Store, trainer_id: int) -> list[dict[str, Any]]:
+    """A trainer's unavailable periods (id, from_date, to_date, reason), in date order."""
+    return store.rows(
+        "SELECT id, from_date, to_date, reason FROM trainer_unavailable WHERE trainer_id = ? "
+        "ORDER BY from_date, id",
+        [trainer_id],
+    )
+
+
+def trim_leave(
+    store: Store, trainer_id: int, period: dict[str, Any], left: Sequence[Period]
+) -> None:
+    """Replace one unavailable period by what is `left` of it (nothing, one or two periods),
+    keeping its reason; audited. Inside the transaction of the change."""
+    store.db.execute("DELETE FROM trainer_unavailable WHERE id = ?", [period["id"]])
+    store.db.conn.executemany(
+        "INSERT INTO trainer_unavailable (uuid, trainer_id, from_date, to_date, reason) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [
+            (
+                new_uuid(),
+                trainer_id,
+                part.first.isoformat(),
+                part.last.isoformat(),
+                period["reason"],
+            )
+            for part in left
+        ],
+    )
+    audit.record(
+        store,
+        "available",
+        "trainer",
+        trainer_id,
+        {"unavailable": f"{period['from_date']} to {period['to_date']}"},
+        {"unavailable": [part.words() for part in left]},
+    )
