@@ -39,8 +39,8 @@ def test_every_command_is_in_the_readme_reference():
 def test_the_readme_reference_names_only_real_commands():
     reference = README.split("## Command reference", 1)[1].split("\n## ", 1)[0]
     named = {
-        " ".join(re.findall(r"^[a-z]+(?: [a-z]+)?", match)[0].split()[:2])
-        for match in re.findall(r"^\| `refocus ([a-z ]+)", reference, flags=re.M)
+        " ".join(re.findall(r"^[a-z][a-z-]*(?: [a-z][a-z-]*)?", match)[0].split()[:2])
+        for match in re.findall(r"^\| `refocus ([a-z -]+)", reference, flags=re.M)
     }
     known = {path.removeprefix("refocus ") for path in COMMANDS}
     assert named <= known, named - known
