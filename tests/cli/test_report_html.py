@@ -1,6 +1,6 @@
 """`refocus report html`: one self-contained page for a steering group, drawn by a browser.
 
-The programme is built once through the installed command: registers are recorded for
+The programme is built once through the commands: registers are recorded for
 every stage's first sessions but one, one session is cancelled, and one team's name is
 markup, which must reach the page as text.
 """
@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 import struct
 import subprocess
 import zlib
+from collections import Counter
+from itertools import accumulate
 from pathlib import Path
 
 import pytest
+from conftest import ENVIRONMENT, FIXED_NOW, invoke
 
 CHROMIUM = Path("/usr/bin/chromium")
 EVIL = "<b>Evil & Co</b>"
@@ -31,28 +33,18 @@ STAGE_COLOURS = ("0072B2", "E69F00", "009E73", "CC79A7")
 @pytest.fixture(scope="module")
 def report(tmp_path_factory) -> Path:
     """report.html, written by `refocus report html -o report.html` typed in its folder."""
-    from conftest import FIXED_NOW, refocus_executable
-
     folder = tmp_path_factory.mktemp("report-html")
-    env = {
-        **os.environ,
-        "REFOCUS_DB": str(folder / "refocus.db"),
-        "REFOCUS_NOW": FIXED_NOW,
-        "REFOCUS_ACTOR": "tester",
-        "NO_COLOR": "1",
-    }
-    env.pop("REFOCUS_MANUAL", None)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.chdir(folder)  # the files below are named as typed there
+        _build(folder)
+    return folder / "report.html"
 
+
+def _build(folder: Path) -> None:
     def ok(*args: str, now: str = FIXED_NOW) -> str:
-        done = subprocess.run(
-            [refocus_executable(), *args],
-            capture_output=True,
-            text=True,
-            cwd=folder,
-            env={**env, "REFOCUS_NOW": now},
-            timeout=120,
-        )
-        assert done.returncode == 0, (args, done.stderr)
+        env = {**ENVIRONMENT, "REFOCUS_DB": str(folder / "refocus.db"), "REFOCUS_NOW": now}
+        done = invoke(args, env=env)
+        assert done.exit_code == 0, (args, done.stderr)
         return done.stdout
 
     ok("init", PROGRAMME, "--start", "2027-01-11")
@@ -82,7 +74,6 @@ def report(tmp_path_factory) -> Path:
     (folder / "register.csv").write_text("\n".join(register) + "\n", encoding="utf-8")
     ok("attend", "--from", "register.csv", now=REPORT_DAY)
     ok("report", "html", "-o", "report.html", now=REPORT_DAY)
-    return folder / "report.html"
 
 
 @pytest.fixture(scope="module")
@@ -143,28 +134,61 @@ def decode_png(data: bytes) -> tuple[int, int, list[bytes]]:
     size = 3 if colour == 2 else 4
     stride = width * size
     raw = zlib.decompress(compressed)
-    rows, previous = [], bytearray(stride)
+    rows, previous = [], bytes(stride)
     for y in range(height):
         start = y * (stride + 1)
-        kind, line = raw[start], bytearray(raw[start + 1 : start + 1 + stride])
-        for x in range(stride):
-            left = line[x - size] if x >= size else 0
-            up = previous[x]
-            corner = previous[x - size] if x >= size else 0
-            if kind == 1:
-                line[x] = (line[x] + left) & 255
-            elif kind == 2:
-                line[x] = (line[x] + up) & 255
-            elif kind == 3:
-                line[x] = (line[x] + (left + up) // 2) & 255
-            elif kind == 4:
-                guess = left + up - corner
-                near = min((abs(guess - left), 0, left), (abs(guess - up), 1, up))
-                near = min(near, (abs(guess - corner), 2, corner))
-                line[x] = (line[x] + near[2]) & 255
-        rows.append(bytes(line))
-        previous = line
+        kind, line = raw[start], raw[start + 1 : start + 1 + stride]
+        previous = UNFILTER[kind](line, previous, size)
+        rows.append(previous)
     return width, height, rows
+
+
+# Undoing PNG's row filters (the PNG specification, section 9): each byte was stored
+# as the difference from a prediction made from its left neighbour `a`, the byte above
+# `b` and the one above-left `c`. None, Sub and Up are undone on whole rows at once (a
+# screenshot has millions of bytes); Average and Paeth depend on the byte just undone.
+def _none(line: bytes, previous: bytes, size: int) -> bytes:
+    return line
+
+
+def _sub(line: bytes, previous: bytes, size: int) -> bytes:
+    """Plus `a`: a running sum along each channel, modulo 256."""
+    out = bytearray(len(line))
+    for channel in range(size):
+        out[channel::size] = bytes(map((255).__and__, accumulate(line[channel::size])))
+    return bytes(out)
+
+
+def _up(line: bytes, previous: bytes, size: int) -> bytes:
+    """Plus `b`: every byte at once, as one integer whose bytes add without carrying."""
+    n = len(line)
+    low, high = int.from_bytes(b"\x7f" * n), int.from_bytes(b"\x80" * n)
+    x, y = int.from_bytes(line), int.from_bytes(previous)
+    return (((x & low) + (y & low)) ^ ((x ^ y) & high)).to_bytes(n)
+
+
+def _average(line: bytes, previous: bytes, size: int) -> bytes:
+    """Plus the mean of `a` and `b`, rounded down."""
+    out = bytearray(line)
+    for x in range(len(out)):
+        left = out[x - size] if x >= size else 0
+        out[x] = (out[x] + (left + previous[x]) // 2) & 255
+    return bytes(out)
+
+
+def _paeth(line: bytes, previous: bytes, size: int) -> bytes:
+    """Plus whichever of `a`, `b`, `c` is nearest a + b - c (ties: a, then b)."""
+    out = bytearray(line)
+    for x in range(len(out)):
+        a = out[x - size] if x >= size else 0
+        b, c = previous[x], previous[x - size] if x >= size else 0
+        near_a, near_b, near_c = abs(b - c), abs(a - c), abs(a + b - 2 * c)
+        guess = a if near_a <= near_b and near_a <= near_c else b if near_b <= near_c else c
+        out[x] = (out[x] + guess) & 255
+    return bytes(out)
+
+
+UNFILTER = {0: _none, 1: _sub, 2: _up, 3: _average, 4: _paeth}
 
 
 def chromium(*args: str, profile: Path) -> subprocess.CompletedProcess:
@@ -201,11 +225,9 @@ def test_chromium_draws_the_page(report, tmp_path):
     width, height, rows = decode_png(screenshot.read_bytes())
     assert (width, height) == (1280, 2000)
     size = len(rows[0]) // width
-    counts: dict[bytes, int] = {}
+    counts: Counter[tuple[int, int, int]] = Counter()  # red, green, blue
     for row in rows:
-        for x in range(0, len(row), size):
-            pixel = row[x : x + 3]
-            counts[pixel] = counts.get(pixel, 0) + 1
+        counts.update(zip(row[0::size], row[1::size], row[2::size], strict=True))
     assert len(counts) > 100, "the screenshot is (nearly) blank"
     for colour in STAGE_COLOURS:
         wanted = bytes.fromhex(colour)
