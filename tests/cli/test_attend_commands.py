@@ -9,9 +9,8 @@ import pytest
 AFTER_FIRST_WEEKS = "2027-02-15T18:00:00+00:00"
 
 
-@pytest.fixture
-def planned(cli, monkeypatch, env_setup):
-    """Two teams of four, scheduled from 2027-01-11; the clock a few weeks in."""
+def _plan(cli) -> list[dict]:
+    """Two teams of four, scheduled from 2027-01-11: the sessions."""
     assert cli("init", "Attend Trust", "--start", "2027-01-11").exit_code == 0
     people = {
         "North CMHT": ["Nia North", "Ned North", "Nell North", "Noor North"],
@@ -39,8 +38,14 @@ def planned(cli, monkeypatch, env_setup):
     cli("trainer", "add", "Dai Morgan", "--lived-experience", "--stages", "workshop,coaching")
     cli("cohort", "create", "WAVE1", "--team", "North CMHT", "--team", "South CMHT")
     assert cli("schedule", "WAVE1").exit_code == 0
+    return cli("sessions", "--json", env={"REFOCUS_NOW": AFTER_FIRST_WEEKS}).json()
+
+
+@pytest.fixture
+def planned(cli, monkeypatch, env_setup, from_template):
+    """Two teams of four, scheduled from 2027-01-11 (built once); the clock a few weeks in."""
+    sessions = from_template("attend-planned", lambda: _plan(cli))
     monkeypatch.setenv("REFOCUS_NOW", AFTER_FIRST_WEEKS)
-    sessions = cli("sessions", "--json").json()
     return {"db": env_setup, "sessions": sessions}
 
 
