@@ -8,9 +8,7 @@ from datetime import date, datetime
 import pytest
 
 
-@pytest.fixture
-def planned(cli):
-    """Two teams in WAVE1, two trainers and a lived-experience trainer, a stored plan."""
+def _plan(cli) -> None:
     assert cli("init", "Replan Trust", "--start", "2027-01-11").exit_code == 0
     for team in ("North CMHT", "South CMHT"):
         cli("team", "add", team, "--site", team.split()[0])
@@ -23,6 +21,12 @@ def planned(cli):
     cli("venue", "add", "North Room", "--capacity", "20", "--site", "North")
     cli("cohort", "create", "WAVE1", "--team", "North CMHT", "--team", "South CMHT")
     assert cli("schedule", "WAVE1").exit_code == 0
+
+
+@pytest.fixture
+def planned(cli, from_template):
+    """Two teams in WAVE1, two trainers and a lived-experience trainer, a stored plan."""
+    from_template("replan-planned", lambda: _plan(cli))
     return cli
 
 
