@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from pathlib import Path
 
@@ -505,10 +504,10 @@ def test_an_ambiguous_name_lists_every_candidate(programme, tmp_path):
     assert snapshot(programme) == before
 
 
-def test_acceptance_a_coordinator_fixes_a_windows_roster(sh, tmp_path):
+def test_acceptance_a_coordinator_fixes_a_windows_roster(cli, sh, tmp_path):
     """The installed command, a cp1252 file from Excel: refused with rows named, then fixed."""
-    assert sh("init", "Southside Trust", "--start", "2027-01-11").returncode == 0
-    assert sh("team", "add", "Riverside CMHT").returncode == 0
+    assert cli("init", "Southside Trust", "--start", "2027-01-11").exit_code == 0
+    assert cli("team", "add", "Riverside CMHT").exit_code == 0
     header = "Full name;Team;Email;Manager;Start date\r\n"
     good = "Siobhán Kelly;Riverside CMHT;s.kelly@nhs.example;yes;01/09/2026\r\n"
     roster = tmp_path / "roster.csv"
@@ -528,7 +527,7 @@ def test_acceptance_a_coordinator_fixes_a_windows_roster(sh, tmp_path):
         "Error: roster.csv has 2 problems (listed above); nothing was imported: "
         "fix them and run the command again",
     ]
-    assert json.loads(sh("staff", "list", "--json").stdout) == []
+    assert cli("staff", "list", "--json").json() == []
 
     roster.write_bytes(
         (header + good + "Zoë Adams;Riverside CMHT;z.adams@nhs.example;no;2026-10-01\r\n").encode(
@@ -538,7 +537,7 @@ def test_acceptance_a_coordinator_fixes_a_windows_roster(sh, tmp_path):
     done = sh("staff", "import", str(roster))
     assert done.returncode == 0, done.stderr
     assert "Imported 2 staff from roster.csv" in done.stderr
-    staff = json.loads(sh("staff", "list", "--json").stdout)
+    staff = cli("staff", "list", "--json").json()
     assert [(p["name"], p["manager"], p["since"]) for p in staff] == [
         ("Siobhán Kelly", True, "2026-09-01"),
         ("Zoë Adams", False, "2026-10-01"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 import sys
@@ -142,7 +141,7 @@ def test_a_broken_manual_is_one_error_line_naming_file_and_field(cli, tmp_path, 
     assert again.exit_code == 1 and again.stderr.splitlines() == [line]
 
 
-def test_the_installed_command_reports_a_broken_manual_without_a_traceback(sh, tmp_path):
+def test_the_installed_command_reports_a_broken_manual_without_a_traceback(cli, sh, tmp_path):
     copy = Path(shutil.copytree(manual_dir(), tmp_path / "manual"))
     curriculum = copy / "curriculum.toml"
     curriculum.write_text(curriculum.read_text().replace("sessions = 12", "sessions = 0"))
@@ -152,7 +151,7 @@ def test_the_installed_command_reports_a_broken_manual_without_a_traceback(sh, t
         "Error: manual/curriculum.toml: module[team-reflection].sessions "
         "must be a positive whole number\n"
     )
-    assert json.loads(sh("manual", "list", "--json").stdout)[5]["sessions"] == 12
+    assert cli("manual", "list", "--json").json()[5]["sessions"] == 12
 
 
 def test_manual_help_does_not_read_the_manual():
