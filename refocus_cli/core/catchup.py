@@ -7,8 +7,8 @@ a stage, or miss a session. Each is found here, module by module.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from refocus_cli.core.rollout import PlannedSession, Step
@@ -96,13 +96,11 @@ def find_gaps(
             if had:
                 continue
             first = next(s for s in team_sessions if s.module == module)
-            current = next(
-                (
-                    s
-                    for s in spells.get(person.id, [])
-                    if s.team_id == person.team_id and s.end is None
-                ),
-                None,
+            # Their latest spell in the team (it may end later: a move or leaving to come).
+            current = max(
+                (s for s in spells.get(person.id, []) if s.team_id == person.team_id),
+                key=lambda s: s.start,
+                default=None,
             )
             if current and current.start > first.day:
                 reason = f"joined {person.team} on {current.start}, after its {first.day} session"
@@ -162,3 +160,43 @@ def catch_up_request(gaps: Sequence[Gap], steps: Sequence[Step]) -> CatchUpReque
                 for n in range(1, step.sessions + 1)
             ]
     return CatchUpRequest(tuple(wanted), tuple(sessions), invitees)
+
+
+def team_on(spells: Sequence[Spell], day: date) -> int | None:
+    """The team someone is in on `day`, or None if they are in none (left, or their team
+    ended)."""
+    return next((spell.team_id for spell in spells if spell.covers(day)), None)
+
+
+def settle(
+    placed: Sequence[PlannedSession],
+    invitees: Mapping[tuple[str, int], Sequence[int]],
+    spells: Mapping[int, Sequence[Spell]],
+) -> tuple[list[PlannedSession], dict[tuple[str, int], tuple[int, ...]]]:
+    """Placed catch-up sessions as they will be: only people still in post on a group's
+    last session are invited, each session names the teams they are in on its day, and a
+    group nobody is left for is not planned. Nothing is planned for someone after they
+    leave, nor for a team after it is merged or disbanded (its people are then in the team
+    they joined, or in none)."""
+    last: dict[tuple[str, int], date] = {}
+    for session in placed:
+        key = (session.module, session.group)
+        last[key] = max(last.get(key, session.day), session.day)
+    staying = {
+        key: tuple(p for p in people if team_on(spells.get(p, ()), last[key]) is not None)
+        for key, people in invitees.items()
+        if key in last
+    }
+    sessions = []
+    for session in placed:
+        people = staying[(session.module, session.group)]
+        if people:
+            teams = {team_on(spells.get(p, ()), session.day) for p in people}
+            sessions.append(
+                replace(
+                    session,
+                    team_ids=tuple(sorted(t for t in teams if t is not None)),
+                    expected=len(people),
+                )
+            )
+    return sessions, {key: people for key, people in staying.items() if people}

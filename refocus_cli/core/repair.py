@@ -172,9 +172,28 @@ def why_broken(
     return None
 
 
+def not_before(standing: Standing) -> dict[SessionKey, date]:
+    """A cancelled session is not put back on the day it was called off."""
+    return {key: standing.cancelled[key].day + timedelta(days=1) for key in standing.vacant()}
+
+
+def still_wanted(planned: PlannedSession, earliest: date, teams: Mapping[int, TeamIn]) -> bool:
+    """Whether any team of a cancelled session still exists on the first day it could be
+    put back: nothing is planned for a team from the day it is merged or disbanded."""
+    return any(teams[team_id].active_on(earliest) for team_id in planned.team_ids)
+
+
 def broken(standing: Standing, setting: RepairSetting) -> dict[SessionKey, str]:
-    """Every place that must be filled again, with why: cancellations first, then the rest."""
-    reasons = {key: "cancelled" for key in standing.vacant()}
+    """Every place that must be filled again, with why: cancellations first, then the rest.
+
+    A cancellation whose teams have all ended (an ending cancels its teams' sessions) is
+    no longer a place to fill."""
+    earliest = not_before(standing)
+    reasons = {
+        key: "cancelled"
+        for key in standing.vacant()
+        if still_wanted(standing.cancelled[key], max(earliest[key], setting.first), setting.teams)
+    }
     trainers = {trainer.id: trainer for trainer in setting.trainers}
     for key, record in standing.active.items():
         if record.may_move(setting.today):
@@ -238,8 +257,6 @@ def repair_plan(records: Sequence[OnRecord], setting: RepairSetting) -> Repair:
     if not reasons:
         return Repair((), (), {})
     teams = [setting.teams[i] for i in sorted({i for r in records for i in r.planned.team_ids})]
-    # A cancelled session is not put back on the day it was called off.
-    not_before = {key: standing.cancelled[key].day + timedelta(days=1) for key in standing.vacant()}
     start = setting.calendar.on_or_after(setting.first)
     while True:
         missing = [
@@ -259,7 +276,7 @@ def repair_plan(records: Sequence[OnRecord], setting: RepairSetting) -> Repair:
             missing,
             setting.hours,
             setting.bookings,
-            not_before=not_before,
+            not_before=not_before(standing),
         )
         # Re-placing a session can leave a kept one after it too close: it joins the
         # repair, until nothing kept comes too soon (each round adds at least one place).

@@ -75,11 +75,18 @@ class Hours:
 
 @dataclass(frozen=True)
 class TeamIn:
+    """A team as planning sees it: where it is based, its head counts, the day it ends."""
+
     id: int
     name: str
     site: str
     staff: int
     managers: int
+    ends: date | None = None  # the day it is merged or disbanded: nothing is planned from then
+
+    def active_on(self, day: date) -> bool:
+        """Whether the team still exists on `day`."""
+        return self.ends is None or day < self.ends
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from refocus_cli.core.catchup import Gap, catch_up_request, find_gaps
+from refocus_cli.core.catchup import Gap, catch_up_request, find_gaps, settle
 from refocus_cli.core.curriculum import Curriculum
 from refocus_cli.core.rollout import steps_from
 from refocus_cli.core.scheduler import replan_rollout
@@ -44,7 +44,7 @@ def missed_training(store: Store, team_ref: str | None = None) -> list[Gap]:
     return [
         gap
         for gap in find_gaps(
-            catchup_store.current_people(store, team_id),
+            catchup_store.current_people(store, now.date(), team_id),
             catchup_store.spells(store),
             catchup_store.delivered(store, now),
             catchup_store.marked_missing(store),
@@ -61,7 +61,9 @@ def plan_catch_ups(
     request = catch_up_request(found, steps)
     if not request.sessions:
         return ()
-    every_team = planning.teams_by_id(store)
+    # Teams are placed around as they are today; `settle` then says who is still in post,
+    # and in which team, on the day each session falls.
+    every_team = {i: replace(team, ends=None) for i, team in planning.teams_by_id(store).items()}
     team_ids = sorted({t for session in request.sessions for t in session.team_ids})
     first = store.today() + timedelta(days=1)
     calendar = planning.calendar_from(store, first)
@@ -78,15 +80,13 @@ def plan_catch_ups(
         hours,
         sessions.bookings(store, hours),
     )
-    start_id = catchup_store.save_catch_ups(store, plan.sessions, request.invitees)
+    placed, invitees = settle(plan.sessions, request.invitees, catchup_store.spells(store))
+    if not placed:
+        return ()
+    start_id = catchup_store.save_catch_ups(store, placed, invitees)
     return tuple(
-        CatchUpSession(
-            start_id + offset,
-            planned.module,
-            planned.start,
-            len(request.invitees[(planned.module, planned.group)]),
-        )
-        for offset, planned in enumerate(plan.sessions)
+        CatchUpSession(start_id + offset, planned.module, planned.start, planned.expected)
+        for offset, planned in enumerate(placed)
     )
 
 

@@ -12,18 +12,20 @@ from refocus_cli.store import audit, sessions
 from refocus_cli.store.database import Store
 
 
-def current_people(store: Store, team_id: int | None = None) -> list[Person]:
-    """Staff still in post with their current team (only that team's, if one is given)."""
-    where, params = "WHERE s.left_on IS NULL", list[int]()
+def current_people(store: Store, day: date, team_id: int | None = None) -> list[Person]:
+    """Staff in post on `day` with the team they are in that day (only that team's, if one
+    is given): a move, a leaving or a team's ending dated later has not happened yet."""
+    where, params = "", list[str | int]([day.isoformat(), day.isoformat()])
     if team_id is not None:
-        where += " AND t.id = ?"
+        where = " WHERE t.id = ?"
         params.append(team_id)
     return [
         Person(r["id"], r["name"], r["team_id"], r["team"])
         for r in store.rows(
             "SELECT s.id, s.name, t.id AS team_id, t.name AS team FROM staff s "
-            "JOIN membership m ON m.staff_id = s.id AND m.end_date IS NULL "
-            f"JOIN team t ON t.id = m.team_id {where} ORDER BY t.name, s.name",
+            "JOIN membership m ON m.staff_id = s.id AND m.start_date <= ? "
+            "AND (m.end_date IS NULL OR m.end_date > ?) "
+            f"JOIN team t ON t.id = m.team_id{where} ORDER BY t.name, s.name",
             params,
         )
     ]

@@ -28,10 +28,18 @@ def cohort_teams(store: Store, cohort_id: int) -> list[TeamIn]:
 
 
 def teams_by_id(store: Store) -> dict[int, TeamIn]:
-    """Every team with its site; no head counts (a stored plan's groups are already made)."""
+    """Every team with its site and the day it ends, if it does; no head counts (a stored
+    plan's groups are already made)."""
     return {
-        r["id"]: TeamIn(r["id"], r["name"], r["site"], 0, 0)
-        for r in store.rows("SELECT id, name, site FROM team")
+        r["id"]: TeamIn(
+            r["id"],
+            r["name"],
+            r["site"],
+            0,
+            0,
+            date.fromisoformat(r["ended_on"]) if r["ended_on"] else None,
+        )
+        for r in store.rows("SELECT id, name, site, ended_on FROM team")
     }
 
 

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
-from refocus_cli.core.catchup import Delivered, Gap, Person, Spell, catch_up_groups, find_gaps
+from refocus_cli.core.catchup import (
+    Delivered,
+    Gap,
+    Person,
+    Spell,
+    catch_up_groups,
+    find_gaps,
+    settle,
+)
+from refocus_cli.core.rollout import PlannedSession
 
 WORKSHOP = [
     Delivered(1, "workshop", "recovery-workshop", date(2027, 1, 11), (1,)),
@@ -45,3 +54,41 @@ def test_groups_respect_the_largest_group():
     groups = catch_up_groups(gaps, {"recovery-workshop": 3})["recovery-workshop"]
     assert [len(g) for g in groups] == [3, 3, 1]
     assert sorted(g.staff_id for group in groups for g in group) == list(range(7))
+
+
+def test_a_joiner_whose_move_is_dated_later_is_still_a_joiner():
+    people = [Person(13, "Dee", 1, "North")]
+    spells = {13: [Spell(1, date(2027, 2, 1), date(2027, 9, 1)), Spell(2, date(2027, 9, 1), None)]}
+    gaps = find_gaps(people, spells, WORKSHOP)
+    assert [g.reason for g in gaps] == ["joined North on 2027-02-01, after its 2027-01-11 session"]
+
+
+def _catch_up(module: str, occurrence: int, day: date, teams: tuple[int, ...]) -> PlannedSession:
+    start = datetime.combine(day, datetime.min.time()).replace(hour=9)
+    return PlannedSession(
+        module, "coaching", "coaching-training", occurrence, 1, teams, 3, start,
+        start + timedelta(hours=3), (7,), None,
+    )  # fmt: skip
+
+
+def test_nobody_is_invited_after_they_leave_nor_named_with_a_team_that_has_ended():
+    # Ann stays; Bob leaves before the second session; Cai's team 2 merges into team 3
+    # between the two sessions, so the second names team 3 for him.
+    spells = {
+        1: [Spell(1, date(2026, 1, 1), None)],
+        2: [Spell(1, date(2026, 1, 1), date(2027, 3, 10))],
+        3: [Spell(2, date(2026, 1, 1), date(2027, 3, 10)), Spell(3, date(2027, 3, 10), None)],
+    }
+    placed = [
+        _catch_up("coaching", 1, date(2027, 3, 1), (1, 2)),
+        _catch_up("coaching", 2, date(2027, 3, 15), (1, 2)),
+    ]
+    sessions, invitees = settle(placed, {("coaching", 1): (1, 2, 3)}, spells)
+    assert invitees == {("coaching", 1): (1, 3)}
+    assert [(s.team_ids, s.expected) for s in sessions] == [((1, 2), 2), ((1, 3), 2)]
+
+
+def test_a_group_nobody_is_left_for_is_not_planned():
+    spells = {2: [Spell(1, date(2026, 1, 1), date(2027, 3, 10))]}
+    placed = [_catch_up("coaching", 1, date(2027, 3, 15), (1,))]
+    assert settle(placed, {("coaching", 1): (2,)}, spells) == ([], {})

@@ -1,0 +1,97 @@
+"""Nothing is planned for a team on or after the day it ends, nor for someone after they leave.
+
+Issue 13: after a disband or a merge, `replan` put back the ended team's sessions that
+the ending had cancelled (16 for the demo's disbanded team, 11 after a merge dated
+later), so every replan after an ending corrupted the plan.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+TEAMS = ("North CMHT", "South CMHT", "East CMHT")
+
+
+def ok(cli, *args: str):
+    result = cli(*args)
+    assert result.exit_code == 0, (args, result)
+    return result
+
+
+def _plan(cli) -> None:
+    """Three teams of seven in WAVE1, three trainers (one with lived experience), a room."""
+    ok(cli, "init", "Endings Trust", "--start", "2027-01-11")
+    for team in TEAMS:
+        ok(cli, "team", "add", team, "--site", team.split()[0])
+        ok(cli, "staff", "add", f"Manager {team}", "--team", team, "--manager")
+        for n in range(6):
+            ok(cli, "staff", "add", f"Nurse {n} {team}", "--team", team)
+    ok(cli, "trainer", "add", "Ruth Evans")
+    ok(cli, "trainer", "add", "Sam Price")
+    ok(cli, "trainer", "add", "Dai Morgan", "--lived-experience", "--stages", "workshop,coaching")
+    ok(cli, "venue", "add", "North Room", "--capacity", "30", "--site", "North")
+    ok(cli, "cohort", "create", "WAVE1", *(arg for team in TEAMS for arg in ("--team", team)))
+    ok(cli, "schedule", "WAVE1")
+
+
+@pytest.fixture
+def planned(cli, from_template):
+    """The runner on a stored plan for WAVE1 (North, South and East CMHT) from 2027-01-11."""
+    from_template("endings-planned", lambda: _plan(cli))
+    return cli
+
+
+def _day(session: dict) -> date:
+    return datetime.fromisoformat(session["start"]).date()
+
+
+def _standing(cli, team: str) -> list[dict]:
+    """A team's sessions that are not cancelled."""
+    found = ok(cli, "sessions", "--team", team, "--json").json()
+    return [s for s in found if s["status"] != "cancelled"]
+
+
+def test_replan_adds_nothing_for_a_team_disbanded_later(planned):
+    ok(planned, "team", "disband", "North CMHT", "--on", "2027-03-01")
+    before = _standing(planned, "North CMHT")
+    assert before and max(_day(s) for s in before) < date(2027, 3, 1)
+    repair = ok(planned, "replan", "WAVE1", "--json").json()
+    assert [c for c in repair["changes"] if "North CMHT" in c["teams"]] == []
+    assert _standing(planned, "North CMHT") == before
+    assert ok(planned, "replan", "WAVE1").stderr.startswith("Nothing to repair")
+
+
+def test_replan_adds_nothing_for_a_merged_team_after_the_merge(planned):
+    ok(planned, "team", "merge", "South CMHT", "--into", "North CMHT", "--on", "2027-04-01")
+    before = _standing(planned, "South CMHT")
+    assert before and all(_day(s) < date(2027, 4, 1) for s in before)
+    dry = ok(planned, "replan", "WAVE1", "--dry-run", "--json").json()
+    assert [c for c in dry["changes"] if "South CMHT" in c["teams"]] == []
+    ok(planned, "replan", "WAVE1")
+    assert all(_day(s) < date(2027, 4, 1) for s in _standing(planned, "South CMHT"))
+    # Its people carry on with the team they join, whose plan is untouched.
+    assert _standing(planned, "North CMHT")
+
+
+def test_schedule_leaves_out_a_team_whose_ending_is_dated_later(cli):
+    ok(cli, "init", "Endings Trust", "--start", "2027-01-11")
+    for team in TEAMS:
+        ok(cli, "team", "add", team)
+        ok(cli, "staff", "add", f"Manager {team}", "--team", team, "--manager")
+    ok(cli, "trainer", "add", "Ruth Evans")
+    ok(cli, "trainer", "add", "Dai Morgan", "--lived-experience", "--stages", "workshop,coaching")
+    ok(cli, "cohort", "create", "WAVE1", *(arg for team in TEAMS for arg in ("--team", team)))
+    ok(cli, "team", "disband", "East CMHT", "--on", "2027-06-01")
+    ok(cli, "schedule", "WAVE1")
+    assert _standing(cli, "East CMHT") == []
+    assert _standing(cli, "North CMHT") and _standing(cli, "South CMHT")
+
+
+def test_the_demo_replans_nothing_for_its_disbanded_team(cli, tmp_path):
+    ok(cli, "demo", "--out", str(tmp_path / "demo-files"))
+    ended = [t for t in ok(cli, "team", "list", "--json").json() if t["status"] == "disbanded"]
+    assert len(ended) == 1
+    changes = ok(cli, "replan", "WAVE1", "--dry-run", "--json").json()["changes"]
+    assert [c for c in changes if ended[0]["name"] in c["teams"]] == []
