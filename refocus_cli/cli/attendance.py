@@ -3,23 +3,36 @@
 from __future__ import annotations
 
 import sys
-from collections import Counter
+from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from refocus_cli.cli.options import DEFAULT_DB, DbOpt, JsonOpt, ManualOpt
 from refocus_cli.cli.output import message, print_json
 from refocus_cli.core.errors import InvalidInput
-from refocus_cli.core.programme import clean_name
+from refocus_cli.core.vocabulary import AttendanceStatus
 from refocus_cli.services.context import opened
 
+if TYPE_CHECKING:
+    from refocus_cli.core.register import RegisterLine
+    from refocus_cli.services.attendance import Recorded, Request, Said, SessionRegister
 
-def _people(flag: str, help_text: str) -> Any:
-    return Annotated[
-        list[str] | None, typer.Option(flag, metavar="PERSON", help=help_text, show_default=False)
-    ]
+
+def _people_option(flag: str, help_text: str) -> Any:
+    return typer.Option(flag, metavar="PERSON", help=help_text, show_default=False)
+
+
+People = list[str] | None
+PresentOpt = Annotated[
+    People, _people_option("--present", "Came (id, email or name; repeat the option).")
+]
+LateOpt = Annotated[People, _people_option("--late", "Came late.")]
+LeftEarlyOpt = Annotated[People, _people_option("--left-early", "Left early.")]
+ExcusedOpt = Annotated[People, _people_option("--excused", "Sent apologies.")]
+AbsentOpt = Annotated[People, _people_option("--absent", "Did not come.")]
+ExceptOpt = Annotated[People, _people_option("--except", "With --all-present: these did not come.")]
 
 
 def attend(
@@ -31,15 +44,15 @@ def attend(
             show_default=False,
         ),
     ] = None,
-    present: _people("--present", "Came (id, email or name; repeat the option).") = None,
-    late: _people("--late", "Came late.") = None,
-    left_early: _people("--left-early", "Left early.") = None,
-    excused: _people("--excused", "Sent apologies.") = None,
-    absent: _people("--absent", "Did not come.") = None,
+    present: PresentOpt = None,
+    late: LateOpt = None,
+    left_early: LeftEarlyOpt = None,
+    excused: ExcusedOpt = None,
+    absent: AbsentOpt = None,
     all_present: Annotated[
         bool, typer.Option("--all-present", help="Everyone expected came, but --except people.")
     ] = False,
-    excepted: _people("--except", "With --all-present: these did not come.") = None,
+    excepted: ExceptOpt = None,
     visitor: Annotated[
         list[str] | None,
         typer.Option(
@@ -74,147 +87,113 @@ def attend(
     as_json: JsonOpt = False,
 ) -> None:
     """Record attendance at a session; it is then held. Recording twice changes nothing."""
-    from refocus_cli.services import manual as manual_service
-    from refocus_cli.store import attendance, registers
+    from refocus_cli.services import attendance
 
-    lines = None
-    source = str(register) if register else ""
-    if register is not None:
-        from refocus_cli.core.register import read_register
-        from refocus_cli.readers.sheets import read_table
-
-        lines = read_register(read_table(register))
-    said_any = any([present, late, left_early, excused, absent, all_present, visitor, lines])
-    if excepted and not all_present:
-        raise InvalidInput("--except goes with --all-present: add --all-present")
-    if lines and any(line.session for line in lines):
-        if session is not None:
-            wrong = next((ln for ln in lines if ln.session and ln.session != session), None)
-            if wrong:
-                raise InvalidInput(
-                    f"{source}: row {wrong.row} is for session {wrong.session}, not {session}: "
-                    "leave out the session id to record every session in the file"
-                )
-        if any([present, late, left_early, excused, absent, all_present, visitor]):
-            raise InvalidInput(
-                "a register with a session column is recorded on its own: "
-                "drop the --present/--absent/... options, or the session column"
-            )
-        with opened(db) as store:
-            marks = registers.bulk_marks(store, source, lines, force)
-            outcome = attendance.record(store, marks)
-        _report(outcome, Counter(m[3] for m in marks), [], sorted({m[0] for m in marks}), as_json)
-        return
-    if session is None:
-        raise InvalidInput("name the session: refocus attend SESSION_ID (see `refocus sessions`)")
-    walk = interactive if interactive is not None else (not said_any and sys.stdin.isatty())
-    if not said_any and not walk:
-        raise InvalidInput(
-            "say who came: --present/--late/--left-early/--excused/--absent PERSON, "
-            "--all-present [--except PERSON], --from REGISTER, or --interactive"
-        )
+    by_status = {
+        AttendanceStatus.PRESENT: present,
+        AttendanceStatus.LATE: late,
+        AttendanceStatus.LEFT_EARLY: left_early,
+        AttendanceStatus.EXCUSED: excused,
+        AttendanceStatus.ABSENT: absent,
+    }
+    request = attendance.Request(
+        session=session,
+        said=tuple(
+            attendance.Said(f"--{status}", name, status)
+            for status, names in by_status.items()
+            for name in names or ()
+        ),
+        visitors=tuple(visitor or ()),
+        register=tuple(_register_lines(register)),
+        source=str(register) if register else "",
+        all_present=all_present,
+        excepted=tuple(excepted or ()),
+        rest_absent=rest_absent,
+        force=force,
+    )
+    walk = (
+        interactive
+        if interactive is not None
+        else (not request.says_anything and sys.stdin.isatty())
+    )
+    attendance.check(request, walk=walk)
     with opened(db) as store:
-        record = attendance.session_for_register(store, session, force)
-        curriculum = manual_service.curriculum(store, manual)
-        people = attendance.expected(store, record, curriculum.audience(record["module"]))
-        said = []
-        for flag, names, status in (
-            ("--present", present, "present"),
-            ("--late", late, "late"),
-            ("--left-early", left_early, "left-early"),
-            ("--excused", excused, "excused"),
-            ("--absent", absent, "absent"),
-        ):
-            said += [attendance.Said(flag, name, status) for name in names or ()]
-        visitors = {clean_name(v, "visitor"): "present" for v in visitor or ()}
-        for line in lines or ():
-            if line.visitor:
-                visitors[line.person] = line.status
-            else:
-                said.append(attendance.Said(f"{source} row {line.row}", line.person, line.status))
-        if walk:
-            said, walked_visitors = _walk(store, record, people, said)
-            visitors.update(walked_visitors)
-        marks, unmarked = attendance.marks_for_session(
-            store,
-            record,
-            people,
-            said,
-            all_present=all_present,
-            excepted=excepted or [],
-            rest_absent=rest_absent,
-        )
-        rows = [(record["id"], staff_id, None, status) for staff_id, status in marks.items()]
-        rows += [(record["id"], None, name, status) for name, status in visitors.items()]
-        outcome = attendance.record(store, rows)
-    _report(outcome, Counter(r[3] for r in rows), unmarked, [record["id"]], as_json)
+        if walk and not request.many_sessions:
+            session_register = attendance.session_register(store, request, manual)
+            request = _walk(
+                session_register, request, attendance.named(store, session_register, request)
+            )
+            recorded = attendance.record_session(store, session_register, request)
+        else:
+            recorded = attendance.record(store, request, manual)
+    _report(recorded, as_json)
 
 
-def _walk(store, record: dict, people: list[dict], said: list) -> tuple[list, dict[str, str]]:
+def _register_lines(register: Path | None) -> list[RegisterLine]:
+    """The lines of a typed-up register file, checked; none without a file."""
+    if register is None:
+        return []
+    from refocus_cli.core.register import read_register
+    from refocus_cli.readers.sheets import read_table
+
+    return read_register(read_table(register))
+
+
+def _walk(session: SessionRegister, request: Request, named: frozenset[int]) -> Request:
     """Ask, person by person, how each expected person's attendance went; people already
-    marked with an option are not asked again."""
-    from refocus_cli.core.errors import RefocusError
+    marked with an option are not asked again. The request with the answers added."""
     from refocus_cli.core.register import status_of
-    from refocus_cli.store.attendance import Said, resolve
+    from refocus_cli.services.attendance import Said
 
-    already = set()
-    for entry in said:
-        try:
-            already.add(str(resolve(store, entry.ref, people)["id"]))
-        except RefocusError:
-            pass  # reported with the rest once the walk is done
     message(
-        f"Session {record['id']}: {record['module']} on {record['start'][:16].replace('T', ' ')} "
-        f"({', '.join(record['teams']) or 'catch-up'}); {len(people)} expected."
+        f"Session {session.id}: {session.module} on {session.start[:16].replace('T', ' ')} "
+        f"({', '.join(session.teams) or 'catch-up'}); {len(session.expected)} expected."
     )
     message("For each person type p(resent), l(ate), le (left early), e(xcused) or a(bsent).")
-    walked = list(said)
-    for person in people:
-        if str(person["id"]) in already:
+    walked: list[Said] = []
+    for person in session.expected:
+        if person.id in named:
             continue
         while True:
-            answer = typer.prompt(f"  {person['name']} ({person['team'] or '-'})", default="p")
+            answer = typer.prompt(f"  {person.name} ({person.team or '-'})", default="p")
             try:
-                walked.append(Said("interactive", str(person["id"]), status_of(answer)))
+                walked.append(Said("interactive", str(person.id), status_of(answer)))
                 break
             except InvalidInput as exc:
                 message(f"  {exc}")
-    visitors = {}
+    visitors = []
     while True:
         name = typer.prompt("  Visitor not on any team (Enter when done)", default="")
         if not name.strip():
             break
-        visitors[" ".join(name.split())] = "present"
-    return walked, visitors
+        visitors.append(" ".join(name.split()))
+    return replace(request, walked=tuple(walked), walked_visitors=tuple(visitors))
 
 
-def _report(
-    outcome: Any, counts: Counter, unmarked: list[dict], session_ids: list[int], as_json: bool
-) -> None:
-    from refocus_cli.core.register import STATUSES
-
-    not_marked = [{"id": p["id"], "name": p["name"], "team": p["team"]} for p in unmarked]
+def _report(recorded: Recorded, as_json: bool) -> None:
+    not_marked = [{"id": p.id, "name": p.name, "team": p.team} for p in recorded.not_marked]
     if as_json:
         print_json(
             {
-                "sessions": session_ids,
-                "marks": {status: counts.get(status, 0) for status in STATUSES},
-                "added": outcome.added,
-                "changed": outcome.changed,
-                "unchanged": outcome.unchanged,
-                "now_held": outcome.held,
+                "sessions": list(recorded.sessions),
+                "marks": {str(status): count for status, count in recorded.marks.items()},
+                "added": recorded.added,
+                "changed": recorded.changed,
+                "unchanged": recorded.unchanged,
+                "now_held": recorded.now_held,
                 "not_marked": not_marked,
             }
         )
         return
-    where = f"session {session_ids[0]}" if len(session_ids) == 1 else f"{len(session_ids)} sessions"
-    tally = ", ".join(f"{counts[s]} {s}" for s in STATUSES if counts.get(s))
+    ids = recorded.sessions
+    where = f"session {ids[0]}" if len(ids) == 1 else f"{len(ids)} sessions"
+    tally = ", ".join(f"{count} {status}" for status, count in recorded.marks.items() if count)
     message(
         f"Recorded {where}: {tally or 'no marks'} "
-        f"({outcome.added} new, {outcome.changed} corrected, {outcome.unchanged} unchanged)."
+        f"({recorded.added} new, {recorded.changed} corrected, {recorded.unchanged} unchanged)."
     )
-    if outcome.held:
-        message(f"{outcome.held} session{'s' if outcome.held > 1 else ''} now held.")
+    if recorded.now_held:
+        message(f"{recorded.now_held} session{'s' if recorded.now_held > 1 else ''} now held.")
     if not_marked:
         names = ", ".join(f"{p['name']} (id {p['id']})" for p in not_marked)
         message(

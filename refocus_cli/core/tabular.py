@@ -95,7 +95,7 @@ def parse_csv(data: bytes, source: str) -> Table:
     row_number = 0
     try:
         for row_number, cells in enumerate(reader, start=1):
-            cleaned = [cell.strip() for cell in cells]
+            cleaned = list(map(str.strip, cells))
             if any(cleaned):
                 if headers is None:
                     headers = cleaned

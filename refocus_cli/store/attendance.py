@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from refocus_cli.core.bulk import without_gc
-from refocus_cli.core.errors import Ambiguous, Conflict, InvalidInput, NotFound
+from refocus_cli.core.groups import Member, expected_in_group
+from refocus_cli.core.marks import Mark
 from refocus_cli.core.measures import is_clinical
-from refocus_cli.core.register import STATUSES, group_share
+from refocus_cli.core.register import STATUSES
+from refocus_cli.core.vocabulary import ATTENDED, Audience, SessionKind
 from refocus_cli.store import sessions
 from refocus_cli.store.database import Store
-from refocus_cli.store.lookup import record_id
 
 PEOPLE = """
 SELECT s.id, s.name, s.email, s.role, s.is_manager, t.id AS team_id, t.name AS team
@@ -31,19 +32,6 @@ class Outcome:
     held: int = 0
 
 
-def session_for_register(store: Store, ref: str, force: bool) -> dict[str, Any]:
-    """The session a register is for; cancelled or future ones only with --force."""
-    session = sessions.get(store, ref)
-    if session["status"] == "cancelled" and not force:
-        raise Conflict(f"session {session['id']} was cancelled: record it anyway with --force")
-    if datetime.fromisoformat(session["start"]) > store.clock() and not force:
-        raise Conflict(
-            f"session {session['id']} starts {session['start'][:16].replace('T', ' ')}, "
-            "in the future: record it anyway with --force"
-        )
-    return session
-
-
 def expected(
     store: Store, session: dict[str, Any], audience: str, *, include_attended: bool = False
 ) -> list[dict[str, Any]]:
@@ -52,7 +40,7 @@ def expected(
     Where a team is split into groups, people already marked at another group of the
     same session are left out, unless `include_attended` (for printing its pack).
     """
-    if session["kind"] == "catch-up":
+    if session["kind"] == SessionKind.CATCH_UP:
         return store.rows(
             "SELECT s.id, s.name, s.email, s.role, s.is_manager, t.id AS team_id, t.name AS team "
             "FROM session_invitee i JOIN staff s ON s.id = i.staff_id "
@@ -68,16 +56,16 @@ def expected(
     return [p for p in people if p["id"] not in elsewhere]
 
 
-def _team_people(store: Store, session_id: int, day: str, audience: str) -> list[dict]:
+def _team_people(store: Store, session_id: int, day: str, audience: str) -> list[dict[str, Any]]:
     """The staff of a session's teams on a day who are in the module's audience."""
-    managers = " AND s.is_manager" if audience == "managers" else ""
+    managers = " AND s.is_manager" if audience == Audience.MANAGERS else ""
     people = store.rows(
         f"{PEOPLE} WHERE m.team_id IN (SELECT team_id FROM session_team WHERE session_id = ?) "
         f"AND m.start_date <= ? AND (m.end_date IS NULL OR m.end_date > ?){managers} "
         "ORDER BY t.name COLLATE NOCASE, s.name COLLATE NOCASE",
         [session_id, day, day],
     )
-    if audience == "clinical":
+    if audience == Audience.CLINICAL:
         people = [p for p in people if is_clinical(p["role"])]
     return people
 
@@ -85,62 +73,47 @@ def _team_people(store: Store, session_id: int, day: str, audience: str) -> list
 def in_group(
     store: Store, session: dict[str, Any], people: list[dict[str, Any]], audience: str
 ) -> list[dict[str, Any]]:
-    """A team too big for one room is split into groups: each group's session expects
-    its share of the team as it was on the first group's day, in name order; anyone who
-    joined since goes to the last group."""
-    if session["kind"] != "planned":
+    """Of `people` (the session's team on its day), those its group expects where the
+    team is too big for one room and split into groups (see core.groups)."""
+    groups = _groups(store, session)
+    if len(groups) < 2 or session["id"] not in groups:
         return people
+    ids = list(groups)
+    first_day = sessions.to_local(groups[ids[0]], store.tz()).date().isoformat()
+    team_then = [
+        Member(p["id"], p["name"]) for p in _team_people(store, ids[0], first_day, audience)
+    ]
+    share = expected_in_group(
+        team_then, [p["id"] for p in people], len(ids), ids.index(session["id"])
+    )
+    return [p for p in people if p["id"] in share]
+
+
+def _groups(store: Store, session: dict[str, Any]) -> dict[int, str]:
+    """The groups (session id: start in UTC, first group first) a planned one-team
+    session is one of; nothing for any other session."""
+    if session["kind"] != SessionKind.PLANNED:
+        return {}
     teams = [r[0] for r in store.db.execute(
         "SELECT team_id FROM session_team WHERE session_id = ?", [session["id"]]
     )]  # fmt: skip
     if len(teams) != 1:
-        return people
-    siblings = store.db.execute(
-        "SELECT s.id, s.start_utc FROM session s JOIN session_team st ON st.session_id = s.id "
-        "WHERE st.team_id = ? AND s.module = ? AND s.occurrence = ? AND s.kind = 'planned' "
-        "AND s.status != 'cancelled' "
-        "AND (SELECT count(*) FROM session_team x WHERE x.session_id = s.id) = 1 "
-        "ORDER BY s.group_no, s.id",
-        [teams[0], session["module"], session["occurrence"]],
-    ).fetchall()
-    ids = [row[0] for row in siblings]
-    if len(ids) < 2 or session["id"] not in ids:
-        return people
-    first_day = sessions.to_local(siblings[0][1], store.tz()).date().isoformat()
-    base = _team_people(store, ids[0], first_day, audience)
-    index = ids.index(session["id"])
-    share = group_share([(p["name"], p["id"]) for p in base], len(ids), index)
-    if index == len(ids) - 1:
-        share |= {p["id"] for p in people} - {p["id"] for p in base}
-    return [p for p in people if p["id"] in share]
-
-
-def resolve(store: Store, ref: str, expected_people: list[dict]) -> dict[str, Any]:
-    """A person named on a register: among those expected first, then anyone on record."""
-    text = " ".join(ref.split())
-    if text.isdigit():
-        matches = [p for p in expected_people if p["id"] == record_id(text)]
-    elif "@" in text:
-        matches = [p for p in expected_people if (p["email"] or "").lower() == text.lower()]
-    else:
-        matches = [p for p in expected_people if p["name"].lower() == text.lower()]
-    if len(matches) == 1:
-        return matches[0]
-    if len(matches) > 1:
-        listed = ", ".join(f"{p['name']} (id {p['id']}, {p['team']})" for p in matches)
-        raise Ambiguous(f"{text!r} matches {len(matches)} people: {listed}; name one by its id")
-    from refocus_cli.store.staff import find_staff
-
-    try:
-        person = find_staff(store, text)
-    except NotFound:
-        raise NotFound(
-            f"no staff member {text!r}: check the spelling, or record them with --visitor"
-        ) from None
-    return person
+        return {}
+    return dict(
+        store.db.execute(
+            "SELECT s.id, s.start_utc FROM session s "
+            "JOIN session_team st ON st.session_id = s.id "
+            "WHERE st.team_id = ? AND s.module = ? AND s.occurrence = ? AND s.kind = 'planned' "
+            "AND s.status != 'cancelled' "
+            "AND (SELECT count(*) FROM session_team x WHERE x.session_id = s.id) = 1 "
+            "ORDER BY s.group_no, s.id",
+            [teams[0], session["module"], session["occurrence"]],
+        ).fetchall()
+    )
 
 
 def existing(store: Store, session_ids: list[int]) -> dict[tuple[int, int | None, str | None], str]:
+    """The marks on record for these sessions: status by (session, staff id, visitor)."""
     found = {}
     for chunk in range(0, len(session_ids), 500):
         part = session_ids[chunk : chunk + 500]
@@ -168,8 +141,8 @@ _STATUS_JSON = {status: json.dumps(status) for status in STATUSES}
 
 
 @without_gc
-def record(store: Store, marks: list[tuple[int, int | None, str | None, str]]) -> Outcome:
-    """Write marks (session, staff or visitor, status) in one transaction, auditing changes.
+def record(store: Store, marks: Sequence[Mark]) -> Outcome:
+    """Write marks in one transaction, auditing changes.
 
     The same register recorded twice changes nothing; a corrected mark is updated and
     the audit log keeps the old and the new value.
@@ -181,12 +154,14 @@ def record(store: Store, marks: list[tuple[int, int | None, str | None, str]]) -
         return _record(store, marks)
 
 
-def _record(store: Store, marks: list[tuple[int, int | None, str | None, str]]) -> Outcome:
+def _record(store: Store, marks: Sequence[Mark]) -> Outcome:
     outcome = Outcome()
-    session_ids = sorted({mark[0] for mark in marks})
+    session_ids = sorted({mark.session_id for mark in marks})
     before = existing(store, session_ids)
     now, actor = store.now(), store.actor
-    inserts, updates, audits = [], [], []
+    inserts: list[tuple[int, int | None, str | None, str, str, str]] = []
+    updates: list[tuple[str, str, str, int, int | None, str | None]] = []
+    audits: list[tuple[str, str, str, str, int, str | None, str]] = []
     for session_id, staff_id, visitor, status in marks:
         key = (session_id, staff_id, visitor)
         old = before.get(key)
@@ -229,17 +204,17 @@ def _record(store: Store, marks: list[tuple[int, int | None, str | None, str]]) 
         )
         for chunk in range(0, len(session_ids), 500):
             part = session_ids[chunk : chunk + 500]
-            marks = ",".join("?" * len(part))
+            places = ",".join("?" * len(part))
             # Each session that becomes held is audited with the status it had.
             turning = store.db.execute(
-                f"SELECT id, status FROM session WHERE status != 'held' AND id IN ({marks})",
+                f"SELECT id, status FROM session WHERE status != 'held' AND id IN ({places})",
                 part,
             ).fetchall()
             outcome.held += store.db.execute(
                 # A cancelled session recorded with --force did take place after all.
                 f"UPDATE session SET status = 'held', updated_at = ?, "
                 f"sequence = sequence + (status = 'cancelled') WHERE status != 'held' "
-                f"AND id IN ({marks})",
+                f"AND id IN ({places})",
                 [now, *part],
             ).rowcount
             store.db.conn.executemany(
@@ -252,84 +227,22 @@ def _record(store: Store, marks: list[tuple[int, int | None, str | None, str]]) 
 
 def sibling_attendees(store: Store, session: dict[str, Any]) -> set[int]:
     """Staff already marked as attending another group of the same team session."""
-    if session["kind"] != "planned":
+    if session["kind"] != SessionKind.PLANNED:
         return set()
     rows = store.db.execute(
         "SELECT a.staff_id FROM attendance a JOIN session o ON o.id = a.session_id "
         "WHERE o.id != ? AND o.module = ? AND o.occurrence = ? AND o.kind = 'planned' "
         "AND a.staff_id IS NOT NULL "
-        "AND a.status IN ('present', 'late', 'left-early') "
+        f"AND a.status IN ({', '.join('?' * len(ATTENDED))}) "
         "AND o.id IN (SELECT session_id FROM session_team WHERE team_id IN "
         "(SELECT team_id FROM session_team WHERE session_id = ?))",
-        [session["id"], session["module"], session["occurrence"], session["id"]],
+        [session["id"], session["module"], session["occurrence"], *sorted(ATTENDED), session["id"]],
     )
     return {row[0] for row in rows}
 
 
-@dataclass
-class Said:
-    """What the user said about one person: where they said it, who, and the status."""
-
-    where: str  # "--present", "row 4", ...
-    ref: str
-    status: str
-
-
-def marks_for_session(
-    store: Store,
-    session: dict[str, Any],
-    people: list[dict[str, Any]],
-    said: list[Said],
-    *,
-    all_present: bool = False,
-    excepted: list[str] = (),
-    rest_absent: bool = False,
-) -> tuple[dict[int, str], list[dict[str, Any]]]:
-    """Marks by staff id for one session, and the expected people left unmarked.
-
-    Every problem (unknown or ambiguous person, one person given two statuses) is
-    collected and reported together; nothing is written here.
-    """
-    marks: dict[int, str] = {}
-    source: dict[int, str] = {}
-    problems: list[str] = []
-    for entry in said:
-        try:
-            person = resolve(store, entry.ref, people)
-        except (NotFound, Ambiguous) as exc:
-            problems.append(f"{entry.where}: {exc}")
-            continue
-        old = marks.get(person["id"])
-        if old is not None and old != entry.status:
-            problems.append(
-                f"{entry.where}: {person['name']} is already marked {old} ({source[person['id']]})"
-            )
-            continue
-        marks[person["id"]] = entry.status
-        source[person["id"]] = entry.where
-    away = set()
-    for ref in excepted:
-        try:
-            away.add(resolve(store, ref, people)["id"])
-        except (NotFound, Ambiguous) as exc:
-            problems.append(f"--except: {exc}")
-    if problems:
-        raise InvalidInput("; ".join(problems))
-    if all_present:
-        for person in people:
-            if person["id"] not in marks:
-                marks[person["id"]] = "absent" if person["id"] in away else "present"
-    for staff_id in away:
-        marks.setdefault(staff_id, "absent")
-    unmarked = [p for p in people if p["id"] not in marks]
-    if rest_absent:
-        for person in unmarked:
-            marks[person["id"]] = "absent"
-        unmarked = []
-    return marks, unmarked
-
-
 def marks_of(store: Store, session_id: int) -> list[dict[str, Any]]:
+    """The marks recorded for one session, by name."""
     return store.rows(
         "SELECT a.staff_id, coalesce(s.name, a.visitor) AS name, a.visitor IS NOT NULL AS visitor, "
         "a.status, a.recorded_by, a.recorded_at FROM attendance a "

@@ -1,0 +1,264 @@
+"""Recording attendance: a register for one session (from flags, a file or a walk through
+the expected people), or a typed-up register that names a session on every row."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from refocus_cli.core.errors import Ambiguous, Conflict, InvalidInput, NotFound
+from refocus_cli.core.marks import Mark, Refusal, Sheet, refusal
+from refocus_cli.core.people import Candidate, Directory, Unknown, did_you_mean, listed
+from refocus_cli.core.programme import clean_name
+from refocus_cli.core.register import RegisterLine
+from refocus_cli.core.vocabulary import AttendanceStatus
+from refocus_cli.services import manual as manual_service
+from refocus_cli.services.registers import marks_from_file
+from refocus_cli.store import attendance, sessions
+from refocus_cli.store.database import Store
+from refocus_cli.store.staff import find_staff
+
+
+@dataclass(frozen=True)
+class Said:
+    """What the user said about one person: where they said it, who, and the status."""
+
+    where: str  # "--present", "register.csv row 4", "interactive"
+    ref: str
+    status: AttendanceStatus
+
+
+@dataclass(frozen=True)
+class Request:
+    """Everything one `attend` says: the session, who came how, and the overrides."""
+
+    session: str | None = None
+    said: tuple[Said, ...] = ()
+    visitors: tuple[str, ...] = ()  # present, by name
+    register: tuple[RegisterLine, ...] = ()
+    source: str = ""  # the register file, as named in messages
+    all_present: bool = False
+    excepted: tuple[str, ...] = ()
+    rest_absent: bool = False
+    force: bool = False
+    walked: tuple[Said, ...] = ()  # answers given in the interactive walk
+    walked_visitors: tuple[str, ...] = ()
+
+    @property
+    def says_anything(self) -> bool:
+        """Whether anyone's attendance is given, by options or a register file."""
+        return bool(self.said or self.all_present or self.visitors or self.register)
+
+    @property
+    def many_sessions(self) -> bool:
+        """Whether the register file names a session on its rows."""
+        return any(line.session for line in self.register)
+
+
+def check(request: Request, *, walk: bool) -> None:
+    """Refuse a request whose parts do not go together, saying what to change."""
+    if request.excepted and not request.all_present:
+        raise InvalidInput("--except goes with --all-present: add --all-present")
+    if request.many_sessions:
+        if request.session is not None:
+            wrong = next(
+                (ln for ln in request.register if ln.session and ln.session != request.session),
+                None,
+            )
+            if wrong:
+                raise InvalidInput(
+                    f"{request.source}: row {wrong.row} is for session {wrong.session}, "
+                    f"not {request.session}: leave out the session id to record every "
+                    "session in the file"
+                )
+        if request.said or request.all_present or request.visitors:
+            raise InvalidInput(
+                "a register with a session column is recorded on its own: "
+                "drop the --present/--absent/... options, or the session column"
+            )
+        return
+    if request.session is None:
+        raise InvalidInput("name the session: refocus attend SESSION_ID (see `refocus sessions`)")
+    if not request.says_anything and not walk:
+        raise InvalidInput(
+            "say who came: --present/--late/--left-early/--excused/--absent PERSON, "
+            "--all-present [--except PERSON], --from REGISTER, or --interactive"
+        )
+
+
+@dataclass(frozen=True)
+class Expected:
+    """Someone expected at a session."""
+
+    id: int
+    name: str
+    email: str | None
+    team: str | None
+
+
+@dataclass(frozen=True)
+class SessionRegister:
+    """A session whose register is being taken, and who is expected at it."""
+
+    id: int
+    module: str
+    start: str  # local, ISO-8601
+    teams: tuple[str, ...]
+    expected: tuple[Expected, ...]
+
+
+def session_register(store: Store, request: Request, manual: Path | None = None) -> SessionRegister:
+    """The session a one-session request is for (cancelled or future ones only with
+    --force) and who is expected at it."""
+    session = sessions.get(store, request.session or "")
+    why = refusal(session["status"], datetime.fromisoformat(session["start"]), store.clock())
+    if why is Refusal.CANCELLED and not request.force:
+        raise Conflict(f"session {session['id']} was cancelled: record it anyway with --force")
+    if why is Refusal.FUTURE and not request.force:
+        raise Conflict(
+            f"session {session['id']} starts {session['start'][:16].replace('T', ' ')}, "
+            "in the future: record it anyway with --force"
+        )
+    audience = manual_service.curriculum(store, manual).audience(session["module"])
+    people = attendance.expected(store, session, audience)
+    _visitors(request)  # a visitor's name is checked before the walk asks anything
+    return SessionRegister(
+        session["id"],
+        session["module"],
+        session["start"],
+        tuple(session["teams"]),
+        tuple(Expected(p["id"], p["name"], p["email"], p["team"]) for p in people),
+    )
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What recording a register did."""
+
+    sessions: tuple[int, ...]
+    marks: dict[AttendanceStatus, int]  # how many of each status the register gave
+    added: int
+    changed: int
+    unchanged: int
+    now_held: int
+    not_marked: tuple[Expected, ...]  # expected, and given no mark
+
+
+def record(store: Store, request: Request, manual: Path | None = None) -> Recorded:
+    """Record the register a request gives, in one transaction; recording the same
+    register twice changes nothing."""
+    if request.many_sessions:
+        marks = marks_from_file(store, request.source, request.register, request.force)
+        return _recorded(store, marks, sorted({mark.session_id for mark in marks}), ())
+    return record_session(store, session_register(store, request, manual), request)
+
+
+def record_session(store: Store, register: SessionRegister, request: Request) -> Recorded:
+    """Record one session's register (after a walk, with its answers in `request`).
+
+    Every problem (an unknown or ambiguous person, someone given two statuses) is
+    reported together, and then nothing is written.
+    """
+    visitors = _visitors(request)
+    directory = _directory(register)
+    sheet, problems = Sheet(), []
+    for said in _everything_said(request):
+        try:
+            person = _resolve(store, said.ref, directory)
+        except (NotFound, Ambiguous) as exc:
+            problems.append(f"{said.where}: {exc}")
+            continue
+        problem = sheet.add(said.where, person.id, person.name, said.status)
+        if problem:
+            problems.append(problem)
+    away = set()
+    for ref in request.excepted:
+        try:
+            away.add(_resolve(store, ref, directory).id)
+        except (NotFound, Ambiguous) as exc:
+            problems.append(f"--except: {exc}")
+    if problems:
+        raise InvalidInput("; ".join(problems))
+    unmarked = set(
+        sheet.finish(
+            [person.id for person in register.expected],
+            all_present=request.all_present,
+            away=away,
+            rest_absent=request.rest_absent,
+        )
+    )
+    marks = [Mark.of_staff(register.id, staff_id, s) for staff_id, s in sheet.marks.items()]
+    marks += [Mark.of_visitor(register.id, name, s) for name, s in visitors.items()]
+    not_marked = tuple(person for person in register.expected if person.id in unmarked)
+    return _recorded(store, marks, [register.id], not_marked)
+
+
+def named(store: Store, register: SessionRegister, request: Request) -> frozenset[int]:
+    """The expected people a request already gives a mark (the walk does not ask again);
+    references that name nobody are left for recording to report."""
+    directory = _directory(register)
+    found = set()
+    for said in _everything_said(request):
+        match = directory.match(said.ref).found
+        if len(match) == 1:
+            found.add(match[0].id)
+    return frozenset(found)
+
+
+def _directory(register: SessionRegister) -> Directory:
+    return Directory(Candidate(p.id, p.name, p.email, p.team or "") for p in register.expected)
+
+
+def _everything_said(request: Request) -> Iterator[Said]:
+    yield from request.said
+    for line in request.register:
+        if not line.visitor:
+            yield Said(f"{request.source} row {line.row}", line.person, line.status)
+    yield from request.walked
+
+
+def _visitors(request: Request) -> dict[str, AttendanceStatus]:
+    visitors = {clean_name(name, "visitor"): AttendanceStatus.PRESENT for name in request.visitors}
+    visitors.update({line.person: line.status for line in request.register if line.visitor})
+    visitors.update({name: AttendanceStatus.PRESENT for name in request.walked_visitors})
+    return visitors
+
+
+def _resolve(store: Store, ref: str, directory: Directory) -> Candidate:
+    """A person named on a register: among those expected first, then anyone on record."""
+    match = directory.match(ref)
+    if len(match.found) == 1:
+        return match.found[0]
+    if match.found:
+        raise Ambiguous(
+            f"{match.typed!r} matches {len(match.found)} people: {listed(match.found)}; "
+            "name one by its id"
+        )
+    try:
+        person = find_staff(store, match.typed)
+    except Unknown as exc:
+        near = f" ({did_you_mean(exc.suggestions)})" if exc.suggestions else ""
+        raise NotFound(
+            f"no staff member {match.typed!r}{near}: check the spelling, "
+            "or record them with --visitor"
+        ) from None
+    return Candidate(person["id"], person["name"])
+
+
+def _recorded(
+    store: Store, marks: Sequence[Mark], session_ids: list[int], unmarked: tuple[Expected, ...]
+) -> Recorded:
+    outcome = attendance.record(store, marks)
+    counts = Counter(mark.status for mark in marks)
+    return Recorded(
+        tuple(session_ids),
+        {status: counts.get(status, 0) for status in AttendanceStatus},
+        outcome.added,
+        outcome.changed,
+        outcome.unchanged,
+        outcome.held,
+        unmarked,
+    )

@@ -1,0 +1,53 @@
+"""Attendance rules: which sessions take a register, and how what was said becomes marks."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from refocus_cli.core.marks import Refusal, Sheet, refusal
+from refocus_cli.core.vocabulary import AttendanceStatus
+
+PRESENT, LATE, ABSENT = AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.ABSENT
+NOW = datetime(2027, 3, 1, 12, tzinfo=UTC)
+
+
+def test_cancelled_and_future_sessions_are_refused():
+    past, future = NOW - timedelta(days=1), NOW + timedelta(minutes=1)
+    assert refusal("scheduled", past, NOW) is None
+    assert refusal("held", past, NOW) is None
+    assert refusal("cancelled", past, NOW) is Refusal.CANCELLED
+    assert refusal("cancelled", future, NOW) is Refusal.CANCELLED
+    assert refusal("scheduled", future, NOW) is Refusal.FUTURE
+
+
+def test_the_same_person_twice_is_a_problem_only_with_two_statuses():
+    sheet = Sheet()
+    assert sheet.add("--present", 1, "Ann", PRESENT) is None
+    assert sheet.add("reg.csv row 2", 1, "Ann", PRESENT) is None
+    assert sheet.add("--late", 1, "Ann", LATE) == (
+        "--late: Ann is already marked present (reg.csv row 2)"
+    )
+    assert sheet.marks == {1: PRESENT}
+
+
+def test_all_present_but_the_excepted_and_the_rest_left_unmarked():
+    sheet = Sheet()
+    sheet.add("--late", 2, "Bo", LATE)
+    assert sheet.finish([1, 2, 3, 4], all_present=True, away={3}) == ()
+    assert sheet.marks == {2: LATE, 1: PRESENT, 3: ABSENT, 4: PRESENT}
+
+
+def test_the_unmarked_in_expected_order_or_absent_with_rest_absent():
+    named = Sheet()
+    named.add("--present", 3, "Cy", PRESENT)
+    assert named.finish([4, 3, 1]) == (4, 1)
+    rest = Sheet()
+    rest.add("--present", 3, "Cy", PRESENT)
+    assert rest.finish([4, 3, 1], rest_absent=True) == ()
+    assert rest.marks == {3: PRESENT, 4: ABSENT, 1: ABSENT}
+
+
+def test_an_excepted_person_not_expected_is_still_marked_absent():
+    sheet = Sheet()
+    assert sheet.finish([1], away={9}) == (1,)
+    assert sheet.marks == {9: ABSENT}
