@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, time
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from refocus_cli.cli.options import DEFAULT_DB, CsvOpt, DbOpt, JsonOpt
 from refocus_cli.cli.output import emit, message
-from refocus_cli.core.dates import iso_utc, parse_date
+from refocus_cli.core.dates import parse_date
 from refocus_cli.core.errors import InvalidInput
 from refocus_cli.services.context import opened
 
@@ -60,24 +59,20 @@ def audit(
     as_csv: CsvOpt = False,
 ) -> None:
     """Show the audit log: who changed what and when, old → new."""
-    from refocus_cli.store import audit as audit_log
-    from refocus_cli.store import sessions, teams
-    from refocus_cli.store.staff import find_staff
+    from refocus_cli.services import audit as audit_log
 
     if as_json and as_csv:
         raise InvalidInput("--json and --csv cannot be combined: choose one")
     with opened(db) as store:
-        filters = {}
-        if session is not None:
-            filters["session_id"] = sessions.get(store, session)["id"]
-        if staff is not None:
-            filters["staff"] = find_staff(store, staff)
-        if team is not None:
-            filters["team"] = teams.find_team(store, team)
-        if since is not None:
-            start = datetime.combine(parse_date(since, "--since"), time.min, store.tz())
-            filters["since"] = iso_utc(start)
-        entries, total = audit_log.log(store, limit=limit or None, **filters)
+        found = audit_log.log(
+            store,
+            session=session,
+            staff=staff,
+            team=team,
+            since=parse_date(since, "--since") if since is not None else None,
+            limit=limit or None,
+        )
+    entries = [entry.as_record() for entry in found.entries]
     if as_csv:
         for entry in entries:
             for key in ("old", "new"):
@@ -88,11 +83,13 @@ def audit(
         readable(entries)
     columns = CSV_COLUMNS if as_csv else AUDIT_COLUMNS
     emit(entries, columns, as_json=as_json, as_csv=as_csv, empty="No audit entries to show.")
-    if len(entries) < total:
-        message(f"Showing the latest {len(entries)} of {total} entries: --limit 0 shows them all.")
+    if len(entries) < found.total:
+        message(
+            f"Showing the latest {len(entries)} of {found.total} entries: --limit 0 shows them all."
+        )
 
 
-def readable(entries: list[dict]) -> list[dict]:
+def readable(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Entries with a short local `when` for tables."""
     for entry in entries:
         entry["when"] = entry["at"][:16].replace("T", " ")

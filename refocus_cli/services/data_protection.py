@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from refocus_cli.core.errors import Conflict
+from refocus_cli.services import audit as audit_log
 from refocus_cli.services.staff import StaffMember
-from refocus_cli.store import audit, personal_data, sessions, staff
+from refocus_cli.store import personal_data, sessions, staff
 from refocus_cli.store.database import Store
 
 
@@ -48,7 +49,7 @@ def subject_access(store: Store, person_ref: str) -> SubjectAccess:
         memberships=held.memberships,
         attendance=held.attendance,
         catch_up_invitations=held.invitations,
-        audit=audit.about_staff(store, person),
+        audit=[entry.as_record() for entry in audit_log.about_staff(store, person)],
         exported_at=store.clock().astimezone(tz).isoformat(),
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from refocus_cli.store.database import Store
@@ -80,19 +80,6 @@ def _dump(value: dict[str, Any] | None) -> str | None:
     return None if value is None else json.dumps(value, sort_keys=True, default=str)
 
 
-def entries(store: Store, entity: str | None = None, entity_id: int | None = None) -> list[dict]:
-    """Audit entries, oldest first, optionally for one entity."""
-    where, params = [], []
-    if entity is not None:
-        where.append("entity = ?")
-        params.append(entity)
-    if entity_id is not None:
-        where.append("entity_id = ?")
-        params.append(entity_id)
-    clause = f" WHERE {' AND '.join(where)}" if where else ""
-    return store.rows(f"SELECT * FROM audit{clause} ORDER BY id", params)
-
-
 def identity_pattern(words: Iterable[str]) -> re.Pattern[str] | None:
     """Whole-word, any-case matches of a person's name or email, as typed or as stored
     in JSON (where non-ASCII letters are escaped)."""
@@ -123,6 +110,20 @@ def _register_identity(store: Store, pattern: re.Pattern[str] | None, words: lis
     )
 
 
+@dataclass(frozen=True)
+class AuditRow:
+    """One entry of the log as stored: `at` in UTC, `old` and `new` read from JSON."""
+
+    id: int
+    at: str
+    actor: str
+    action: str
+    entity: str
+    entity_id: int | None
+    old: Any
+    new: Any
+
+
 def log(
     store: Store,
     *,
@@ -131,10 +132,11 @@ def log(
     team: dict[str, Any] | None = None,
     since: str | None = None,
     limit: int | None = None,
-) -> tuple[list[dict[str, Any]], int]:
-    """The latest `limit` entries (all if None) matching every filter, oldest first, told
-    in plain words; and how many matched in all. `since` is a stored UTC timestamp."""
-    where, params = [], {}
+) -> tuple[list[AuditRow], int]:
+    """The latest `limit` entries (all if None) matching every filter, oldest first; and
+    how many matched in all. `since` is a stored UTC timestamp."""
+    where: list[str] = []
+    params: dict[str, Any] = {}
     if session_id is not None:
         where.append(ABOUT_SESSION)
         params["session"] = session_id
@@ -150,16 +152,42 @@ def log(
         where.append("at >= :since")
         params["since"] = since
     clause = f" WHERE {' AND '.join(where)}" if where else ""
-    total = store.one(f"SELECT count(*) AS n FROM audit{clause}", params)["n"]
+    total = store.db.execute(f"SELECT count(*) FROM audit{clause}", params).fetchone()[0]
     tail = f" LIMIT {int(limit)}" if limit and limit < total else ""
-    rows = store.rows(f"SELECT * FROM audit{clause} ORDER BY id DESC{tail}", params)
+    rows = store.db.execute(
+        "SELECT id, at, actor, action, entity, entity_id, old, new "
+        f"FROM audit{clause} ORDER BY id DESC{tail}",
+        params,
+    ).fetchall()
     rows.reverse()
-    return _told(store, rows), total
+    return [
+        AuditRow(entry_id, at, actor, action, entity, about, _loaded(old), _loaded(new))
+        for entry_id, at, actor, action, entity, about, old, new in rows
+    ], total
 
 
-def about_staff(store: Store, person: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every entry that concerns one member of staff, oldest first, in plain words."""
+def _loaded(text: str | None) -> Any:
+    return json.loads(text) if text else None
+
+
+def about_staff(store: Store, person: dict[str, Any]) -> list[AuditRow]:
+    """Every entry that concerns one member of staff, oldest first."""
     return log(store, staff=person)[0]
+
+
+NAMED = {
+    "staff": "SELECT id, name FROM staff",
+    "team": "SELECT id, name FROM team",
+    "trainer": "SELECT id, name FROM trainer",
+    "cohort": "SELECT id, name FROM cohort",
+    "venue": "SELECT id, name FROM venue",
+    "session": "SELECT id, module FROM session",
+}
+
+
+def names(store: Store, kind: str) -> dict[int, str]:
+    """The name of every record of a kind the log refers to by id (a session's module)."""
+    return dict(store.db.execute(NAMED[kind]).fetchall())
 
 
 def scrub(
@@ -213,111 +241,3 @@ def _walk(value: Any, replace: Callable[[str], str], role: str | None, key: str 
     if key == "role" and role is not None:
         return role
     return replace(value)
-
-
-def _told(store: Store, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Entries with local times, what they are about, and the change in plain words."""
-    tz = store.tz()
-    names = _Names(store)
-    told = []
-    for row in rows:
-        old = json.loads(row["old"]) if row["old"] else None
-        new = json.loads(row["new"]) if row["new"] else None
-        told.append(
-            {
-                "id": row["id"],
-                "at": datetime.fromisoformat(row["at"]).astimezone(tz).isoformat(),
-                "actor": row["actor"],
-                "action": row["action"],
-                "entity": row["entity"],
-                "entity_id": row["entity_id"],
-                "subject": names.subject(row["entity"], row["entity_id"]),
-                "old": old,
-                "new": new,
-                "change": _change(row["entity"], old, new, names, tz),
-            }
-        )
-    return told
-
-
-NAMED = {
-    "staff": "SELECT id, name FROM staff",
-    "team": "SELECT id, name FROM team",
-    "trainer": "SELECT id, name FROM trainer",
-    "cohort": "SELECT id, name FROM cohort",
-    "venue": "SELECT id, name FROM venue",
-    "session": "SELECT id, module FROM session",
-}
-
-
-class _Names:
-    """Names for the ids an entry holds, looked up once per kind."""
-
-    def __init__(self, store: Store):
-        self.store = store
-        self.cache: dict[str, dict[int, str]] = {}
-
-    def of(self, kind: str, entity_id: Any) -> str:
-        if kind not in self.cache:
-            self.cache[kind] = dict(self.store.db.execute(NAMED[kind]).fetchall())
-        return self.cache[kind].get(entity_id, f"{kind} {entity_id}")
-
-    def subject(self, entity: str, entity_id: int | None) -> str:
-        if entity_id is None:
-            return entity
-        if entity in ("staff", "membership"):
-            return f"{self.of('staff', entity_id)} (staff {entity_id})"
-        if entity in ("session", "attendance"):
-            return f"session {entity_id} ({self.of('session', entity_id)})"
-        if entity in NAMED:
-            return f"{self.of(entity, entity_id)} ({entity} {entity_id})"
-        return f"{entity} {entity_id}"
-
-
-PEOPLE_KEYS = {"staff_moved": "staff", "staff_released": "staff", "staff_id": "staff"}
-ID_KEYS = {**PEOPLE_KEYS, "trainers": "trainer", "team_id": "team"}
-
-
-def _change(entity: str, old: Any, new: Any, names: _Names, tz: Any) -> str:
-    """`old → new`, key by key, with ids turned into names and times into local ones."""
-    if entity == "attendance" and isinstance(new, dict):
-        who = (
-            f"visitor {new['visitor']}"
-            if new.get("visitor")
-            else names.of("staff", new.get("staff_id"))
-        )
-        before = (old or {}).get("status")
-        return f"{who}: {before} → {new.get('status')}" if before else f"{who}: {new.get('status')}"
-    old, new = old if isinstance(old, dict) else {}, new if isinstance(new, dict) else {}
-    parts = []
-    for key in [*old, *(k for k in new if k not in old)]:
-        label = key.replace("_", " ")
-        before = _plain(key, old.get(key), names, tz)
-        after = _plain(key, new.get(key), names, tz)
-        if key in old and key in new:
-            if before != after:
-                parts.append(f"{label} {before} → {after}")
-        elif key in new:
-            if new[key] not in (None, "", []):
-                parts.append(f"{label} {after}")
-        else:
-            parts.append(f"{label} was {before}")
-    return "; ".join(parts)
-
-
-_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
-
-
-def _plain(key: str, value: Any, names: _Names, tz: Any) -> str:
-    if value is None or value == "":
-        return "none"
-    if key in ID_KEYS:
-        items = value if isinstance(value, list) else [value]
-        return ", ".join(names.of(ID_KEYS[key], item) for item in items) or "none"
-    if isinstance(value, list):
-        return ", ".join(str(item) for item in value) or "none"
-    if isinstance(value, str) and _TIMESTAMP.match(value):
-        moment = datetime.fromisoformat(value)
-        if moment.tzinfo is not None:
-            return f"{moment.astimezone(tz):%Y-%m-%d %H:%M}"
-    return str(value)
