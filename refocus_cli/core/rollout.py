@@ -12,6 +12,7 @@ from datetime import date, datetime, time
 from typing import NamedTuple
 
 from refocus_cli.core.curriculum import Curriculum
+from refocus_cli.core.groups import near_equal_sizes
 from refocus_cli.core.vocabulary import Audience
 
 AM, PM = "am", "pm"
@@ -218,9 +219,8 @@ def group_units(step: Step, teams: list[TeamIn]) -> list[Unit]:
 
 
 def _split(size: int, largest: int) -> list[int]:
-    parts = math.ceil(size / largest)
-    base, extra = divmod(size, parts)
-    return [base + (1 if index < extra else 0) for index in range(parts)]
+    """The sizes of the fewest groups of at most `largest`, shared as registers share them."""
+    return near_equal_sizes(size, math.ceil(size / largest))
 
 
 def steps_from(curriculum: Curriculum) -> tuple[list[Step], dict[str, int], Hours]:
