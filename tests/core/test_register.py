@@ -66,3 +66,23 @@ def test_visitor_and_session_columns_are_read():
         True,
         "7",
     )
+
+
+def test_short_rows_read_as_blank_cells():
+    table = Table(
+        "r.csv",
+        ["name", "status", "notes", "visitor"],
+        [(2, ["Pat Reid", "late"]), (3, ["Ann Lee"])],
+    )
+    with pytest.raises(FileProblems) as caught:
+        read_register(table)
+    assert caught.value.problems == [
+        "row 3: unknown status '': use present, late, left-early, excused or absent"
+    ]
+    (line,) = read_register(Table("r.csv", table.headers, table.rows[:1]))
+    assert (line.person, line.status, line.visitor, line.session) == (
+        "Pat Reid",
+        "late",
+        False,
+        None,
+    )
