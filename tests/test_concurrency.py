@@ -303,8 +303,10 @@ def test_a_team_merged_and_disbanded_at_once_ends_one_way(rollout, env_setup, cl
         hold=1.5,
     )
     assert sorted(code for _, code, _, _ in outcomes) == [0, 1], outcomes
-    south = cli("team", "show", "South CMHT", "--json").json()
-    north_staff = {p["name"] for p in cli("staff", "list", "--team", "North CMHT", "--json").json()}
+    then = {"REFOCUS_NOW": LATER}  # looked at on the day the two commands ran
+    south = cli("team", "show", "South CMHT", "--json", env=then).json()
+    north = cli("staff", "list", "--team", "North CMHT", "--json", env=then).json()
+    north_staff = {p["name"] for p in north}
     southerners = {f"South {n:04d}" for n in range(PEOPLE_PER_TEAM)}
     if south["status"] == "merged":  # then its staff moved across with it
         assert southerners <= north_staff
