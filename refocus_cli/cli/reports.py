@@ -209,10 +209,11 @@ def milestones(
 
     with opened(db) as store:
         view = reports.milestones(store, on=on, cohort=cohort, manual=manual)
-    records = [m.as_record() for m in view.milestones]
     if as_json:
         print_json(view.as_record())
-    elif as_csv:
+        return
+    records = [m.as_record() for m in view.milestones]
+    if as_csv:
         print_csv(records, MILESTONE_COLUMNS)
     elif not records:
         message("No team has sessions yet: schedule a cohort first.")

@@ -96,22 +96,21 @@ class Attendance:
 
     @cached_property
     def _audience_sets(self) -> dict[str, set[int]]:
-        """The staff in each audience, for checking many at once."""
+        """The staff of the managers-only and clinical audiences, for checking many at
+        once (keyed by plain strings: the lookups run for every person and module)."""
         staff = self.facts.staff
         return {
-            Audience.MANAGERS: {i for i, person in staff.items() if person.is_manager},
-            Audience.CLINICAL: {i for i, person in staff.items() if is_clinical(person.role)},
-            Audience.WHOLE_TEAM: set(staff),
+            Audience.MANAGERS.value: {i for i, person in staff.items() if person.is_manager},
+            Audience.CLINICAL.value: {i for i, p in staff.items() if is_clinical(p.role)},
         }
+
+    @cached_property
+    def _everyone(self) -> set[int]:
+        return set(self.facts.staff)
 
     def audience_ids(self, audience: str) -> set[int]:
         """The staff a session for `audience` expects (everyone for whole and mixed teams)."""
-        sets = self._audience_sets
-        return (
-            sets[audience]
-            if audience in (Audience.MANAGERS, Audience.CLINICAL)
-            else sets[Audience.WHOLE_TEAM]
-        )
+        return self._audience_sets.get(audience, self._everyone)
 
     # Spell.covers is written out in these two: they run for every session and mark.
     def members(self, team_id: int, day: date) -> list[int]:

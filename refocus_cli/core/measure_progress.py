@@ -22,8 +22,8 @@ FALL_WINDOW = 3  # attendance falling: the last three sessions against the three
 FALL_DROP = 0.2  # ... by twenty percentage points or more
 REFLECTION = (Strategy.MANAGER_REFLECTION, Strategy.TEAM_REFLECTION)
 
-# A module a team has had: (module, audience, occurrences held so far).
-ModuleHad = tuple[str, str, int]
+# A module a team has had: (module, the staff of its audience, occurrences held so far).
+ModuleHad = tuple[str, set[int], int]
 
 
 def _by_name(attendance: Attendance) -> list[TeamFact]:
@@ -64,7 +64,7 @@ def _modules_had(attendance: Attendance, team_id: int) -> dict[str, tuple[str, s
 def _completed(attendance: Attendance, staff_id: int, modules: list[ModuleHad]) -> bool | None:
     """Whether someone has kept up with these modules; None if none is meant for them."""
     tally = attendance.per_person.get(staff_id, {})
-    relevant = [m for m in modules if staff_id in attendance.audience_ids(m[1])]
+    relevant = [m for m in modules if staff_id in m[1]]
     if not relevant:
         return None
     for module, _audience, occurrences in relevant:
@@ -87,7 +87,11 @@ def _stage_progress(
     as_of = attendance.facts.as_of
     in_stage = [s for s in sessions if s.stage == stage]
     # Only modules the team has had so far: reach is keeping up, stage by stage.
-    modules = [(m, au, n) for m, (st, au, n) in had.items() if st == stage and n > 0]
+    modules = [
+        (m, attendance.audience_ids(au), n)
+        for m, (st, au, n) in had.items()
+        if st == stage and n > 0
+    ]
     done = [_completed(attendance, staff_id, modules) for staff_id in roster]
     counted = [d for d in done if d is not None]
     dated = [s.day for s in in_stage if s.status != SessionStatus.CANCELLED]

@@ -96,6 +96,7 @@ class ProgressView:
     teams: tuple[TeamProgressRow, ...]
     cohort: str | None = None
 
+    @without_gc
     def as_record(self) -> Record:
         """The report as `--json` prints it (the cohort only when one was asked for)."""
         record: Record = {
@@ -106,6 +107,7 @@ class ProgressView:
             record["cohort"] = self.cohort
         return record
 
+    @without_gc
     def flat(self) -> list[Record]:
         """One row per team and stage, for CSV."""
         return [
@@ -239,6 +241,7 @@ class ParticipationView:
     teams: tuple[TeamScoreRow, ...]
     method: str = METHOD
 
+    @without_gc
     def as_record(self) -> Record:
         """The report as `--json` prints it."""
         return {
@@ -331,6 +334,7 @@ class MilestonesView:
     as_of: date
     milestones: tuple[MilestoneRow, ...]
 
+    @without_gc
     def as_record(self) -> Record:
         """The report as `--json` prints it."""
         return {
