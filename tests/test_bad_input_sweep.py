@@ -301,10 +301,16 @@ class World:
 
 
 def dump(db: Path) -> str:
-    """Every table's rows, as a digest."""
+    """Every table's schema and rows, as a digest (iterdump's content, without its SQL)."""
     conn = sqlite3.connect(db)
     try:
-        return hashlib.sha256("\n".join(conn.iterdump()).encode()).hexdigest()
+        digest = hashlib.sha256()
+        schema = conn.execute("SELECT type, name, sql FROM sqlite_master ORDER BY type, name")
+        for kind, name, sql in schema.fetchall():
+            digest.update(repr((kind, name, sql)).encode())
+            if kind == "table":
+                digest.update(repr(conn.execute(f'SELECT * FROM "{name}"').fetchall()).encode())
+        return digest.hexdigest()
     finally:
         conn.close()
 
