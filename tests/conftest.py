@@ -9,9 +9,11 @@ How the suite stays fast (issue 12), without changing what a test checks:
 - `sh` runs the installed `refocus` in a subprocess (~0.35 s a call). It is kept for
   the tests that prove the console script, the wheel, crashes (SIGKILL) and several
   processes writing at once.
-- Hypothesis: every property test sets its own `max_examples` and `deadline=None`;
-  the profile below only stops examples being saved to a `.hypothesis` folder, so
-  parallel workers (pytest-xdist) share no files.
+- Tests run on every core (pytest-xdist, pyproject.toml): each worker builds its own
+  templates under its own temporary folder, so workers share no files.
+- Hypothesis: every property test keeps its number of examples. The profile below
+  drops the per-example deadline (two workers on a busy machine make timings noisy)
+  and the example database (no `.hypothesis` folder shared between workers).
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ ENVIRONMENT: dict[str, str | None] = {
     "TERM": "dumb",
 }
 
-settings.register_profile("refocus", database=None)
+settings.register_profile("refocus", database=None, deadline=None)
 settings.load_profile("refocus")
 
 T = TypeVar("T")
