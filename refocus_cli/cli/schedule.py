@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -158,37 +158,83 @@ def replan(
         message(f"Nothing to repair in {repair.cohort}: every session still fits.")
         return
     emit(
-        rows,
+        [table_row(row) for row in rows],
         [
             ("id", "Id"),
             ("module", "Module"),
             ("teams", "Teams"),
-            ("from", "From"),
-            ("to", "To"),
+            ("date", "Date"),
             ("trainers", "Trainers"),
+            ("venue", "Venue"),
             ("why", "Why"),
         ],
         title=f"Repairs to {repair.cohort}",
     )
-    verb = "Would move" if dry_run else "Moved"
-    message(
-        f"{verb} {repair.moved} sessions and {'would add' if dry_run else 'added'} "
-        f"{repair.added} in place of cancelled ones; held sessions stay."
+    message(summary(repair, rows, dry_run))
+
+
+def summary(repair: CohortRepair, rows: list[dict[str, Any]], dry_run: bool) -> str:
+    """One line: how many sessions changed (how many kept their date), were added or cancelled."""
+    same_date = sum(
+        1 for row in rows if not row["new"] and not {"date", "cancelled"} & set(row["changed"])
     )
+    words = ("Would change", "add", "cancel") if dry_run else ("Changed", "added", "cancelled")
+    line = (
+        f"{words[0]} {_sessions(repair.moved)} ({same_date} on the same date), {words[1]} "
+        f"{repair.added} (in place of cancelled ones, or for teams new to the cohort)"
+    )
+    if repair.cancelled:
+        line += f", {words[2]} {repair.cancelled} (their teams end first)"
+    return line + "; held sessions stay."
+
+
+def _sessions(count: int) -> str:
+    return f"{count} session" if count == 1 else f"{count} sessions"
 
 
 def repair_rows(repair: CohortRepair) -> list[dict[str, Any]]:
-    """Each change of a repair as a row: from and to as typed, with names."""
+    """Each change of a repair as a record: what changed, from and to, with names."""
     return [
         {
             "id": change.session_id,
+            "new": change.new,
+            "replaces": change.replaces,
             "module": change.module,
             "occurrence": change.occurrence,
             "teams": list(change.teams),
-            "from": f"{change.before:%Y-%m-%d %H:%M}" if change.before else None,
-            "to": f"{change.after:%Y-%m-%d %H:%M}",
+            "changed": change.changed(),
+            "from": _when(change.before),
+            "to": _when(change.after),
+            "trainers_from": list(change.trainers_before),
             "trainers": list(change.trainers),
+            "venue_from": change.venue_before,
+            "venue": change.venue,
             "why": change.why,
         }
         for change in repair.changes
     ]
+
+
+def table_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A change as a table row: each of date, trainers and venue as it was → as it is."""
+    session = str(row["id"])
+    if row["new"]:
+        session += " (new)" if row["replaces"] is None else f" (new, for {row['replaces']})"
+    return {
+        "id": session,
+        "module": f"{row['module']} ({row['occurrence']})",
+        "teams": row["teams"],
+        "date": _from_to(row["from"], row["to"] or "cancelled"),
+        "trainers": _from_to(", ".join(row["trainers_from"]), ", ".join(row["trainers"])),
+        "venue": _from_to(row["venue_from"] or "", row["venue"] or ""),
+        "why": row["why"],
+    }
+
+
+def _from_to(before: str | None, after: str) -> str:
+    """`after` alone when nothing changed (or nothing came before), else `before → after`."""
+    return after if not before or before == after else f"{before} → {after}"
+
+
+def _when(moment: datetime | None) -> str | None:
+    return f"{moment:%Y-%m-%d %H:%M}" if moment else None

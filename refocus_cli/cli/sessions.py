@@ -9,6 +9,7 @@ import typer
 from refocus_cli.cli.options import DEFAULT_DB, CsvOpt, DbOpt, JsonOpt, ManualOpt
 from refocus_cli.cli.output import emit, message, print_json, print_record, print_table
 from refocus_cli.core.programme import clean_text
+from refocus_cli.core.vocabulary import SessionKind
 from refocus_cli.services.context import opened
 
 if TYPE_CHECKING:
@@ -149,17 +150,45 @@ def move(
 
 @app.command("cancel")
 def cancel(
-    session: IdArg, reason: ReasonOpt = "", db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False
+    session: IdArg,
+    reason: ReasonOpt = "",
+    trainer_unavailable: Annotated[
+        bool,
+        typer.Option(
+            "--trainer-unavailable",
+            help="Its trainer could not deliver it: record them as away that day, so "
+            "`replan` gives it to another trainer.",
+        ),
+    ] = False,
+    trainer: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--trainer",
+            help="With --trainer-unavailable, which of its trainers (repeat for more).",
+        ),
+    ] = None,
+    db: DbOpt = DEFAULT_DB,
+    as_json: JsonOpt = False,
 ) -> None:
     """Cancel a session; it stays on record as cancelled."""
     from refocus_cli.services import sessions as session_service
 
+    why = clean_text(reason, "--reason")
     with opened(db) as store:
-        record = session_service.cancel(store, session, clean_text(reason, "--reason"))
-    if as_json:
-        print_json(record.as_json())
-    else:
-        message(
-            f"Cancelled session {record.id} ({record.module}, {record.start}). "
-            f"Repair the plan with `refocus replan {record.cohort}`."
+        done = session_service.cancel(
+            store, session, why, trainer_unavailable=trainer_unavailable, trainers=trainer or ()
         )
+    if as_json:
+        print_json(done.as_json())
+        return
+    record = done.record
+    message(f"Cancelled session {record.id} ({record.module}, {record.start}).")
+    if done.unavailable:
+        message(
+            f"Recorded {' and '.join(done.unavailable)} as unavailable on {record.start[:10]}: "
+            "`replan` gives the session to another trainer, on the same day if one is free."
+        )
+    if record.kind == SessionKind.CATCH_UP:
+        message("Its people are waiting again: plan another with `refocus catchup --schedule`.")
+    else:
+        message(f"Repair the plan with `refocus replan {record.cohort}`.")

@@ -24,7 +24,6 @@ from refocus_cli.core.rollout import (
     Job,
     PlannedSession,
     Priority,
-    SessionKey,
     Step,
     TeamIn,
     TrainerIn,
@@ -85,7 +84,6 @@ class PlanningRun:
         self.waiting: list[Waiting] = []
         self.pending: list[Job] = []
         self.pushed: set[int] = set()
-        self.not_before: dict[SessionKey, date] = {}
 
     def _make_chains(self, teams: Sequence[TeamIn]) -> None:
         """One chain of jobs per module group, each job with its priority."""
@@ -120,20 +118,6 @@ class PlanningRun:
 
     def release(self, job: Job) -> date | None:
         """The earliest day a job may happen, or None while a predecessor is unplaced."""
-        day = self._release(job)
-        floor = self.not_before.get(SessionKey(job.unit.step.key, job.unit.group, job.occurrence))
-        return max(day, floor) if day is not None and floor is not None else day
-
-    def _needs(self, step: Step) -> list[Step]:
-        """The steps a team must have finished before starting `step`."""
-        if step.after:
-            return [s for s in self.steps if s.key in step.after]
-        stage_index = self.stages.index(step.stage)
-        if stage_index > 0:
-            return [s for s in self.steps if s.stage == self.stages[stage_index - 1]]
-        return []
-
-    def _release(self, job: Job) -> date | None:
         step = job.unit.step
         if job.occurrence > 1:
             previous = self.chains[(step.key, job.unit.group)][job.occurrence - 2].placed
@@ -156,6 +140,15 @@ class PlanningRun:
                 )
                 earliest = max(earliest, done + timedelta(days=max(gap, 1)))
         return earliest
+
+    def _needs(self, step: Step) -> list[Step]:
+        """The steps a team must have finished before starting `step`."""
+        if step.after:
+            return [s for s in self.steps if s.key in step.after]
+        stage_index = self.stages.index(step.stage)
+        if stage_index > 0:
+            return [s for s in self.steps if s.stage == self.stages[stage_index - 1]]
+        return []
 
     def push(self, job: Job) -> None:
         """Queue a job for the day it is released, once its predecessors are placed."""

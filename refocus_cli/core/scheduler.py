@@ -12,7 +12,7 @@ never breaks one; when the horizon runs out, the error names what binds.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from refocus_cli.core.errors import Conflict
@@ -137,7 +137,6 @@ def replan_rollout(
     hours: Hours = DEFAULT_HOURS,
     bookings: Sequence[Booking] = (),
     horizon_days: int = 3 * 365,
-    not_before: Mapping[SessionKey, date] | None = None,
 ) -> Plan:
     """Place `missing` sessions again, from `start`, around the `kept` ones of the same plan.
 
@@ -161,6 +160,5 @@ def replan_rollout(
         for s in kept
     )
     run = PlanningRun(steps, stage_gaps, teams, trainers, venues, hours, diary, start, units)
-    run.not_before = dict(not_before or {})
     run.keep([s for s in kept if s.occurrence <= by_key[s.module].sessions])
     return Plan(run.run(calendar, start + timedelta(days=horizon_days)), start)

@@ -7,18 +7,26 @@ were the diary read outside it, two plans made at once could book a team twice.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 from refocus_cli.core.curriculum import Curriculum
 from refocus_cli.core.errors import Conflict, InvalidInput
-from refocus_cli.core.repair import Chains, Repair, RepairSetting, first_repair_day, repair_plan
-from refocus_cli.core.rollout import Plan, PlannedSession, steps_from
+from refocus_cli.core.repair import (
+    Chains,
+    OnRecord,
+    Repair,
+    RepairSetting,
+    first_repair_day,
+    repair_plan,
+)
+from refocus_cli.core.rollout import Plan, PlannedSession, SessionKey, steps_from
 from refocus_cli.core.scheduler import plan_rollout
 from refocus_cli.services import manual as manual_service
 from refocus_cli.services.context import stored_at_once
-from refocus_cli.store import planning, sessions
+from refocus_cli.store import planning, session_changes, sessions
 from refocus_cli.store.cohorts import find_cohort
 from refocus_cli.store.database import Store
 
@@ -37,16 +45,39 @@ class CohortPlan:
 
 @dataclass(frozen=True)
 class RepairChange:
-    """One session the repair moves or adds, in people's words."""
+    """One session the repair changes, adds or cancels, in people's words."""
 
-    session_id: int | None  # None: a new session in place of a cancelled one
+    session_id: int  # a new session's too (on a dry run, the id it would get)
+    new: bool
+    replaces: int | None  # the cancelled session a new one stands in for
     module: str
     occurrence: int
     teams: tuple[str, ...]
-    before: datetime | None  # the old start (local); None for a new session
-    after: datetime  # the new start (local)
+    before: datetime | None  # the old start (local); a replaced session's; None for a new team
+    after: datetime | None  # the new start (local); None when the repair cancels it
+    trainers_before: tuple[str, ...]
     trainers: tuple[str, ...]
+    venue_before: str | None
+    venue: str | None
     why: str
+
+    def changed(self) -> list[str]:
+        """What changed: date, trainer, venue (or that it is new, or cancelled)."""
+        if self.after is None:
+            return ["cancelled"]
+        found = ["new"] if self.new else []
+        if self.before is None:
+            return found
+        found += [
+            what
+            for what, old, now in (
+                ("date", self.before, self.after),
+                ("trainer", self.trainers_before, self.trainers),
+                ("venue", self.venue_before, self.venue),
+            )
+            if old != now
+        ]
+        return found
 
 
 @dataclass(frozen=True)
@@ -57,6 +88,7 @@ class CohortRepair:
     changes: tuple[RepairChange, ...]
     moved: int
     added: int
+    cancelled: int = 0
 
 
 def plan_cohort(
@@ -132,11 +164,14 @@ def schedule(
 
 
 def repair_setting(
-    store: Store, cohort_id: int, curriculum: Curriculum, earliest: date
+    store: Store, cohort_id: int, curriculum: Curriculum, records: Sequence[OnRecord]
 ) -> RepairSetting:
-    """What repairing a cohort's plan must fit around: the rest of the diary, from the store."""
+    """What repairing a cohort's plan must fit around: the rest of the diary, from the store,
+    and the cohort's teams that have nothing planned yet."""
     steps, gaps, hours = steps_from(curriculum)
     today = store.today()
+    earliest = min(record.planned.day for record in records)
+    planned_for = {team_id for record in records for team_id in record.planned.team_ids}
     return RepairSetting(
         chains=Chains(tuple(steps), gaps, tuple(stage.key for stage in curriculum.stages)),
         hours=hours,
@@ -147,13 +182,17 @@ def repair_setting(
         bookings=sessions.bookings(store, hours, exclude_cohort=cohort_id),
         today=today,
         first=first_repair_day(today, planning.programme_start(store)),
+        newcomers=tuple(
+            team for team in planning.cohort_teams(store, cohort_id) if team.id not in planned_for
+        ),
     )
 
 
 def replan(
     store: Store, cohort_ref: str, manual: Path | None = None, *, dry_run: bool = False
 ) -> CohortRepair:
-    """Repair a cohort's plan: held and valid sessions stay; the rest move as little as possible."""
+    """Repair a cohort's plan: held and valid sessions stay; the rest change as little as
+    possible; teams new to the cohort are planned around the rest."""
     with stored_at_once(store, dry_run):
         curriculum = manual_service.curriculum(store, manual)
         cohort = find_cohort(store, cohort_ref)
@@ -163,32 +202,79 @@ def replan(
                 f"cohort {cohort['name']} has no plan yet: make one with "
                 f"`refocus schedule {cohort['name']}`"
             )
-        earliest = min(record.planned.day for record in records)
-        repair = repair_plan(records, repair_setting(store, cohort["id"], curriculum, earliest))
+        repair = repair_plan(records, repair_setting(store, cohort["id"], curriculum, records))
+        # New sessions get the next ids: a dry run tells the ids a repair would give them.
+        first_new = sessions.next_id(store)
         if not dry_run:
-            sessions.apply_repair(store, cohort["id"], repair.moved, repair.added)
-        changes = _in_words(store, repair)
-    return CohortRepair(cohort["name"], changes, len(repair.moved), len(repair.added))
-
-
-def _in_words(store: Store, repair: Repair) -> tuple[RepairChange, ...]:
-    """Each change with the names of its teams and trainers and why it was made."""
-    teams = planning.team_names(store)
-    trainers = planning.trainer_names(store)
-    changed: list[tuple[int | None, datetime | None, PlannedSession]] = [
-        *((move.id, move.before.start, move.after) for move in repair.moved),
-        *((None, None, added) for added in repair.added),
-    ]
-    return tuple(
-        RepairChange(
-            session_id=session_id,
-            module=after.module,
-            occurrence=after.occurrence,
-            teams=tuple(teams[i] for i in after.team_ids),
-            before=before,
-            after=after.start,
-            trainers=tuple(trainers[i] for i in after.trainer_ids),
-            why=repair.why(after),
-        )
-        for session_id, before, after in changed
+            session_changes.apply_repair(store, cohort["id"], repair)
+        changes = _in_words(store, records, repair, first_new)
+    return CohortRepair(
+        cohort["name"], changes, len(repair.moved), len(repair.added), len(repair.dropped)
     )
+
+
+def _in_words(
+    store: Store, records: Sequence[OnRecord], repair: Repair, first_new: int
+) -> tuple[RepairChange, ...]:
+    """Each change with the names of its teams, trainers and venue and why it was made."""
+    names = Names(
+        planning.team_names(store), planning.trainer_names(store), planning.venue_names(store)
+    )
+    by_id = {record.id: record.planned for record in records}
+    found = [
+        names.change(move.id, False, None, move.before, move.after, repair.why(move.after))
+        for move in repair.moved
+    ]
+    for offset, added in enumerate(repair.added):
+        replaced = repair.replaces.get(SessionKey.of(added))
+        before = by_id[replaced] if replaced is not None else None
+        found.append(
+            names.change(first_new + offset, True, replaced, before, added, repair.why(added))
+        )
+    found += [
+        names.change(drop.id, False, None, drop.planned, None, drop.why) for drop in repair.dropped
+    ]
+    return tuple(sorted(found, key=lambda c: (c.after or c.before or datetime.max, c.module)))
+
+
+@dataclass(frozen=True)
+class Names:
+    """Names for the ids a plan holds."""
+
+    teams: dict[int, str]
+    trainers: dict[int, str]
+    venues: dict[int, str]
+
+    def change(
+        self,
+        session_id: int,
+        new: bool,
+        replaces: int | None,
+        before: PlannedSession | None,
+        after: PlannedSession | None,
+        why: str,
+    ) -> RepairChange:
+        """One change in people's words."""
+        shown = after or before
+        assert shown is not None  # a change has a before, an after or both
+        return RepairChange(
+            session_id=session_id,
+            new=new,
+            replaces=replaces,
+            module=shown.module,
+            occurrence=shown.occurrence,
+            teams=tuple(self.teams[i] for i in shown.team_ids),
+            before=before.start if before else None,
+            after=after.start if after else None,
+            trainers_before=self._trainers(before),
+            trainers=self._trainers(after) if after else self._trainers(before),
+            venue_before=self._venue(before),
+            venue=self._venue(after) if after else self._venue(before),
+            why=why,
+        )
+
+    def _trainers(self, planned: PlannedSession | None) -> tuple[str, ...]:
+        return tuple(self.trainers[i] for i in planned.trainer_ids) if planned else ()
+
+    def _venue(self, planned: PlannedSession | None) -> str | None:
+        return self.venues.get(planned.venue_id) if planned and planned.venue_id else None

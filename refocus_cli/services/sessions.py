@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -9,17 +10,17 @@ from typing import Any
 
 from refocus_cli.core.curriculum import Curriculum
 from refocus_cli.core.dates import wall_clock_to_utc
-from refocus_cli.core.errors import Conflict
+from refocus_cli.core.errors import Conflict, InvalidInput
 from refocus_cli.core.rollout import steps_from
 from refocus_cli.core.rules import Context, clashes
 from refocus_cli.core.vocabulary import AttendanceStatus, SessionKind, SessionStatus
 from refocus_cli.services import manual as manual_service
 from refocus_cli.store import planning
 from refocus_cli.store import sessions as session_store
+from refocus_cli.store import trainers as trainer_store
 from refocus_cli.store.cohorts import find_cohort
 from refocus_cli.store.database import Store
 from refocus_cli.store.teams import find_team
-from refocus_cli.store.trainers import find_trainer
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,9 @@ def find_sessions(
         store,
         cohort_id=find_cohort(store, cohort)["id"] if cohort is not None else None,
         team_id=find_team(store, team)["id"] if team is not None else None,
-        trainer_id=find_trainer(store, trainer)["id"] if trainer is not None else None,
+        trainer_id=trainer_store.find_trainer(store, trainer)["id"]
+        if trainer is not None
+        else None,
         since=since,
         until=until,
     )
@@ -190,11 +193,72 @@ def move(
     return session(store, str(current["id"]))
 
 
-def cancel(store: Store, ref: str, reason: str) -> SessionRecord:
-    """Cancel a session; it stays on record (and in calendars, as cancelled)."""
+@dataclass(frozen=True)
+class Cancellation:
+    """A session cancelled, and the trainers recorded as unavailable that day (if any)."""
+
+    record: SessionRecord
+    unavailable: tuple[str, ...] = ()
+
+    def as_json(self) -> dict[str, Any]:
+        """The session's record, with `trainers_unavailable` when some were recorded."""
+        found = self.record.as_json()
+        if self.unavailable:
+            found["trainers_unavailable"] = list(self.unavailable)
+        return found
+
+
+def cancel(
+    store: Store,
+    ref: str,
+    reason: str,
+    *,
+    trainer_unavailable: bool = False,
+    trainers: Sequence[str] = (),
+) -> Cancellation:
+    """Cancel a session; it stays on record (and in calendars, as cancelled).
+
+    With `trainer_unavailable`, its trainer (or those of `trainers`, who must be its
+    trainers) are recorded as away that day, so `replan` gives the place to someone else
+    rather than booking them again."""
+    if trainers and not trainer_unavailable:
+        raise InvalidInput("--trainer says who was unavailable: add --trainer-unavailable")
     with store.write():  # its status is checked and changed in one transaction
         current = session_store.get(store, ref)
         if current["status"] != SessionStatus.SCHEDULED:
             raise Conflict(f"session {current['id']} was already {current['status']}")
+        away = _unavailable(store, current, trainers) if trainer_unavailable else []
         session_store.write_cancel(store, current["id"], reason)
-    return session(store, str(current["id"]))
+        day = datetime.fromisoformat(current["start"]).date()
+        on_leave = {t.id for t in planning.trainer_inputs(store) if day in t.away}
+        for trainer in away:
+            if trainer["id"] not in on_leave:
+                trainer_store.unavailable(
+                    store, str(trainer["id"]), day, day, f"unavailable for session {current['id']}"
+                )
+    return Cancellation(session(store, str(current["id"])), tuple(t["name"] for t in away))
+
+
+def _unavailable(
+    store: Store, current: dict[str, Any], refs: Sequence[str]
+) -> list[dict[str, Any]]:
+    """The trainers of a session who could not deliver it: those named, else its only one."""
+    (booked,) = session_store.booked(store, "WHERE s.id = ?", [current["id"]])
+    names = ", ".join(current["trainers"])
+    if not refs:
+        if len(booked.trainer_ids) == 1:
+            return [trainer_store.find_trainer(store, str(booked.trainer_ids[0]))]
+        if not booked.trainer_ids:
+            raise InvalidInput(f"session {current['id']} has no trainer to be unavailable")
+        raise InvalidInput(
+            f"session {current['id']} has {len(booked.trainer_ids)} trainers ({names}): "
+            "say who is unavailable with --trainer NAME"
+        )
+    found = [trainer_store.find_trainer(store, ref) for ref in refs]
+    for trainer in found:
+        if trainer["id"] not in booked.trainer_ids:
+            raise InvalidInput(
+                f"{trainer['name']} does not deliver session {current['id']} (its trainers: "
+                f"{names or 'none'}): name one of them"
+            )
+    return list({trainer["id"]: trainer for trainer in found}.values())

@@ -10,7 +10,6 @@ from typing import Any
 from refocus_cli.core.dates import day_start_utc, wall_clock_to_utc
 from refocus_cli.core.errors import NotFound
 from refocus_cli.core.people import record_id
-from refocus_cli.core.repair import Moved
 from refocus_cli.core.rollout import AM, Booking, Hours, PlannedSession
 from refocus_cli.core.rules import Booked
 from refocus_cli.core.vocabulary import SessionKind, SessionStatus
@@ -56,7 +55,7 @@ def save_plan(
     """
     tz, now = store.tz(), store.now()
     with store.write():
-        first: int = store.rows("SELECT coalesce(max(id), 0) + 1 AS next FROM session")[0]["next"]
+        first = next_id(store)
         rows: list[tuple[Any, ...]] = []
         team_links: list[tuple[int, int]] = []
         trainer_links: list[tuple[int, int, str]] = []
@@ -108,6 +107,11 @@ def save_plan(
             {"sessions": len(rows)},
         )
     return first
+
+
+def next_id(store: Store) -> int:
+    """The id the next session stored will get."""
+    return int(store.rows("SELECT coalesce(max(id), 0) + 1 AS next FROM session")[0]["next"])
 
 
 def count_for_cohort(store: Store, cohort_id: int) -> int:
@@ -310,36 +314,3 @@ def write_cancel(store: Store, session_id: int, reason: str) -> None:
             {"status": SessionStatus.SCHEDULED},
             {"status": SessionStatus.CANCELLED, "reason": reason},
         )
-
-
-def apply_repair(
-    store: Store, cohort_id: int, moved: Sequence[Moved], added: Sequence[PlannedSession]
-) -> None:
-    """Write a repaired plan: moved sessions keep their id and UUID, their SEQUENCE rises."""
-    tz, now = store.tz(), store.now()
-    with store.write():
-        for change in moved:
-            before, after = change.before, change.after
-            store.db.execute(
-                "UPDATE session SET start_utc = ?, end_utc = ?, venue_id = ?, "
-                "sequence = sequence + 1, updated_at = ?, note = 'replanned' WHERE id = ?",
-                [to_utc(after.start, tz), to_utc(after.end, tz), after.venue_id, now, change.id],
-            )
-            store.db.execute("DELETE FROM session_trainer WHERE session_id = ?", [change.id])
-            store.db.conn.executemany(
-                "INSERT INTO session_trainer (session_id, trainer_id, role) VALUES (?, ?, ?)",
-                [
-                    (change.id, trainer_id, "lived-experience" if n else "lead")
-                    for n, trainer_id in enumerate(after.trainer_ids)
-                ],
-            )
-            audit.record(
-                store,
-                "replan",
-                "session",
-                change.id,
-                {"start": to_utc(before.start, tz), "trainers": list(before.trainer_ids)},
-                {"start": to_utc(after.start, tz), "trainers": list(after.trainer_ids)},
-            )
-        if added:
-            save_plan(store, cohort_id, added)

@@ -7,72 +7,49 @@ later), so every replan after an ending corrupted the plan.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import pytest
-
-TEAMS = ("North CMHT", "South CMHT", "East CMHT")
-
-
-def ok(cli, *args: str):
-    result = cli(*args)
-    assert result.exit_code == 0, (args, result)
-    return result
-
-
-def _plan(cli) -> None:
-    """Three teams of seven in WAVE1, three trainers (one with lived experience), a room."""
-    ok(cli, "init", "Endings Trust", "--start", "2027-01-11")
-    for team in TEAMS:
-        ok(cli, "team", "add", team, "--site", team.split()[0])
-        ok(cli, "staff", "add", f"Manager {team}", "--team", team, "--manager")
-        for n in range(6):
-            ok(cli, "staff", "add", f"Nurse {n} {team}", "--team", team)
-    ok(cli, "trainer", "add", "Ruth Evans")
-    ok(cli, "trainer", "add", "Sam Price")
-    ok(cli, "trainer", "add", "Dai Morgan", "--lived-experience", "--stages", "workshop,coaching")
-    ok(cli, "venue", "add", "North Room", "--capacity", "30", "--site", "North")
-    ok(cli, "cohort", "create", "WAVE1", *(arg for team in TEAMS for arg in ("--team", team)))
-    ok(cli, "schedule", "WAVE1")
+from three_teams import TEAMS, day_of, ok, plan_three_teams, standing
 
 
 @pytest.fixture
 def planned(cli, from_template):
     """The runner on a stored plan for WAVE1 (North, South and East CMHT) from 2027-01-11."""
-    from_template("endings-planned", lambda: _plan(cli))
+    from_template("three-teams-planned", lambda: plan_three_teams(cli))
     return cli
-
-
-def _day(session: dict) -> date:
-    return datetime.fromisoformat(session["start"]).date()
-
-
-def _standing(cli, team: str) -> list[dict]:
-    """A team's sessions that are not cancelled."""
-    found = ok(cli, "sessions", "--team", team, "--json").json()
-    return [s for s in found if s["status"] != "cancelled"]
 
 
 def test_replan_adds_nothing_for_a_team_disbanded_later(planned):
     ok(planned, "team", "disband", "North CMHT", "--on", "2027-03-01")
-    before = _standing(planned, "North CMHT")
-    assert before and max(_day(s) for s in before) < date(2027, 3, 1)
+    before = standing(planned, "North CMHT")
+    assert before and max(day_of(s) for s in before) < date(2027, 3, 1)
     repair = ok(planned, "replan", "WAVE1", "--json").json()
     assert [c for c in repair["changes"] if "North CMHT" in c["teams"]] == []
-    assert _standing(planned, "North CMHT") == before
+    assert standing(planned, "North CMHT") == before
     assert ok(planned, "replan", "WAVE1").stderr.startswith("Nothing to repair")
 
 
 def test_replan_adds_nothing_for_a_merged_team_after_the_merge(planned):
     ok(planned, "team", "merge", "South CMHT", "--into", "North CMHT", "--on", "2027-04-01")
-    before = _standing(planned, "South CMHT")
-    assert before and all(_day(s) < date(2027, 4, 1) for s in before)
+    before = standing(planned, "South CMHT")
+    assert before and all(day_of(s) < date(2027, 4, 1) for s in before)
     dry = ok(planned, "replan", "WAVE1", "--dry-run", "--json").json()
     assert [c for c in dry["changes"] if "South CMHT" in c["teams"]] == []
     ok(planned, "replan", "WAVE1")
-    assert all(_day(s) < date(2027, 4, 1) for s in _standing(planned, "South CMHT"))
+    assert all(day_of(s) < date(2027, 4, 1) for s in standing(planned, "South CMHT"))
     # Its people carry on with the team they join, whose plan is untouched.
-    assert _standing(planned, "North CMHT")
+    assert standing(planned, "North CMHT")
+
+
+def test_a_disbanded_teams_cancellation_before_the_end_is_still_replaced_before_it(planned):
+    ok(planned, "team", "disband", "East CMHT", "--on", "2027-09-01")
+    workshop = next(s for s in standing(planned, "East CMHT") if s["module"] == "recovery-workshop")
+    ok(planned, "session", "cancel", str(workshop["id"]), "--reason", "snow")
+    changes = ok(planned, "replan", "WAVE1", "--json").json()["changes"]
+    added = [c for c in changes if c["module"] == "recovery-workshop"]
+    assert len(added) == 1 and added[0]["teams"] == ["East CMHT"]
+    assert all(day_of(s) < date(2027, 9, 1) for s in standing(planned, "East CMHT"))
 
 
 def test_schedule_leaves_out_a_team_whose_ending_is_dated_later(cli):
@@ -85,8 +62,8 @@ def test_schedule_leaves_out_a_team_whose_ending_is_dated_later(cli):
     ok(cli, "cohort", "create", "WAVE1", *(arg for team in TEAMS for arg in ("--team", team)))
     ok(cli, "team", "disband", "East CMHT", "--on", "2027-06-01")
     ok(cli, "schedule", "WAVE1")
-    assert _standing(cli, "East CMHT") == []
-    assert _standing(cli, "North CMHT") and _standing(cli, "South CMHT")
+    assert standing(cli, "East CMHT") == []
+    assert standing(cli, "North CMHT") and standing(cli, "South CMHT")
 
 
 def test_the_demo_replans_nothing_for_its_disbanded_team(cli, tmp_path):

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from refocus_cli.core.errors import Conflict
 from refocus_cli.core.repair import (
     Chains,
+    Moved,
     OnRecord,
     Repair,
     RepairSetting,
@@ -167,9 +168,18 @@ def broken_plans(draw):
 
 
 def repaired(records: list[OnRecord], repair: Repair) -> list[OnRecord]:
-    """The plan on record once a repair is written: moves in place, additions with new ids."""
+    """The plan on record once a repair is written: moves in place, additions with new ids,
+    sessions it drops cancelled."""
     after = {move.id: move.after for move in repair.moved}
-    kept = [replace(r, planned=after.get(r.id, r.planned)) for r in records]
+    dropped = {drop.id for drop in repair.dropped}
+    kept = [
+        replace(
+            r,
+            planned=after.get(r.id, r.planned),
+            status=SessionStatus.CANCELLED if r.id in dropped else r.status,
+        )
+        for r in records
+    ]
     next_id = max(r.id for r in records) + 1
     added = [
         OnRecord(next_id + n, SessionStatus.SCHEDULED, planned)
@@ -352,9 +362,109 @@ def test_what_depends_on_a_moved_session():
     coaching = _session("coaching", 1, date(2027, 3, 29), teams=(1, 2))
     assert CHAINS.depends(strengths, values) and CHAINS.depends(coaching, values)
     assert not CHAINS.depends(values, strengths) and not CHAINS.depends(other_team, values)
-    # Placed again on 2027-03-05, values leaves strengths (7 days' spacing) too close;
-    # coaching (14 days after the stage) is still far enough.
+    # A module's spacing lays a plan out; it is not a rule. Put back on 2027-03-05, values
+    # still comes before strengths, and 24 days before coaching: nothing need follow it.
     moved = replace(values, start=values.start + timedelta(days=4))
-    assert too_soon([strengths, coaching, other_team], [moved], CHAINS) == {
-        SessionKey("strengths", 1, 1): "follows values (session 1), which moved"
+    assert too_soon([strengths, coaching, other_team], [moved], CHAINS) == {}
+    # On 2027-03-16 it comes after strengths, and within the working practices' 14 days
+    # of coaching: both must move; the other team's session need not.
+    later = replace(values, start=values.start + timedelta(days=15))
+    assert too_soon([strengths, coaching, other_team], [later], CHAINS) == {
+        SessionKey("strengths", 1, 1): "follows values (session 1), which moved",
+        SessionKey("coaching", 1, 1): "follows values (session 1), which moved",
     }
+
+
+def _ended(records: list[OnRecord], team: int, ends: date) -> list[OnRecord]:
+    """The plan as an ending leaves it: the team's own sessions from `ends` cancelled, shared
+    ones going on without it."""
+    found = []
+    for record in records:
+        planned = record.planned
+        if (
+            record.status != SessionStatus.SCHEDULED
+            or team not in planned.team_ids
+            or planned.day < ends
+        ):
+            found.append(record)
+        elif planned.team_ids == (team,):
+            found.append(replace(record, status=SessionStatus.CANCELLED))
+        else:
+            teams = tuple(t for t in planned.team_ids if t != team)
+            found.append(replace(record, planned=replace(planned, team_ids=teams)))
+    return found
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(broken_plans(), st.integers(0, 3), st.integers(0, 240))
+def test_nothing_is_put_back_for_a_team_on_or_after_the_day_it_ends(drawn, which, after):
+    if drawn is None:
+        return
+    records, setting = drawn
+    team = sorted(setting.teams)[which % len(setting.teams)]
+    ends = setting.today + timedelta(days=after)
+    records = _ended(records, team, ends)
+    teams = {**setting.teams, team: replace(setting.teams[team], ends=ends)}
+    setting = replace(setting, teams=teams)
+    try:
+        repair = repair_plan(records, setting)
+    except Conflict:
+        event("refused")
+        return
+    for session in [move.after for move in repair.moved] + list(repair.added):
+        assert all(setting.teams[t].active_on(session.day) for t in session.team_ids)
+        assert session.team_ids, "every session is for a team"
+    assert rule_breaks(repaired(records, repair), setting) == []
+    assert repair_plan(repaired(records, repair), setting) == Repair((), (), {})
+
+
+def test_a_trainer_away_is_swapped_on_the_same_day_when_another_is_free():
+    values = _session("values", 1, date(2027, 3, 1), trainers=(92,))
+    strengths = _session("strengths", 1, date(2027, 3, 8), trainers=(92,))
+    lead = TrainerIn(92, "Ruth", frozenset(STAGES), False, frozenset({date(2027, 3, 1)}))
+    other = TrainerIn(93, "Sam", frozenset(STAGES), False)
+    setting = RepairSetting(
+        chains=CHAINS,
+        hours=HOURS,
+        teams={1: TeamIn(1, "North", "North", 10, 1)},
+        trainers=(lead, other),
+        venues=(),
+        calendar=WorkCalendar(ENGLAND),
+        bookings=(),
+        today=date(2027, 2, 1),
+        first=date(2027, 2, 2),
+    )
+    records = [
+        OnRecord(1, SessionStatus.SCHEDULED, values),
+        OnRecord(2, SessionStatus.SCHEDULED, strengths),
+    ]
+    repair = repair_plan(records, setting)
+    assert repair.moved == (Moved(1, values, replace(values, trainer_ids=(93,))),)
+    assert repair.why(values) == "trainer Ruth is unavailable on 2027-03-01"
+
+
+def test_a_cancelled_session_goes_back_within_its_week_and_nothing_after_it_moves():
+    values = _session("values", 1, date(2027, 3, 1))
+    strengths = _session("strengths", 1, date(2027, 3, 8))
+    coaching = _session("coaching", 1, date(2027, 3, 22))  # 14 days after strengths
+    setting = RepairSetting(
+        chains=CHAINS,
+        hours=HOURS,
+        teams={1: TeamIn(1, "North", "North", 10, 1)},
+        trainers=(TrainerIn(92, "Ruth", frozenset(STAGES), False),),
+        venues=(),
+        calendar=WorkCalendar(ENGLAND),
+        bookings=(),
+        today=date(2027, 2, 1),
+        first=date(2027, 2, 2),
+    )
+    records = [
+        OnRecord(1, SessionStatus.CANCELLED, values),
+        OnRecord(2, SessionStatus.SCHEDULED, strengths),
+        OnRecord(3, SessionStatus.SCHEDULED, coaching),
+    ]
+    repair = repair_plan(records, setting)
+    # Not on the day it was called off: the next day, the same time, the same trainer.
+    assert repair.added == (replace(values, start=values.start + timedelta(days=1),
+                                    end=values.end + timedelta(days=1)),)  # fmt: skip
+    assert repair.moved == () and repair.replaces == {SessionKey("values", 1, 1): 1}
