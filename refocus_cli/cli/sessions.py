@@ -13,9 +13,13 @@ from refocus_cli.core.vocabulary import SessionKind
 from refocus_cli.services.context import opened
 
 if TYPE_CHECKING:
+    from refocus_cli.services.session_changes import SessionChange
     from refocus_cli.services.sessions import SessionRecord
 
-app = typer.Typer(help="Show, move or cancel one session.", no_args_is_help=True)
+app = typer.Typer(
+    help="Show, move, cancel or restore one session, or assign its trainers or venue.",
+    no_args_is_help=True,
+)
 
 SESSION_COLUMNS = [
     ("id", "Id"),
@@ -192,3 +196,47 @@ def cancel(
         message("Its people are waiting again: plan another with `refocus catchup --schedule`.")
     else:
         message(f"Repair the plan with `refocus replan {record.cohort}`.")
+
+
+@app.command("assign")
+def assign(
+    session: IdArg,
+    trainer: Annotated[
+        list[str] | None,
+        typer.Option("--trainer", help="Its trainers from now, the lead first (repeat for each)."),
+    ] = None,
+    venue: Annotated[str | None, typer.Option("--venue", help="Its venue from now.")] = None,
+    manual: ManualOpt = None,
+    db: DbOpt = DEFAULT_DB,
+    as_json: JsonOpt = False,
+) -> None:
+    """Give a session other trainers or another venue; every rule is checked as for a move."""
+    from refocus_cli.services import session_changes
+
+    with opened(db) as store:
+        done = session_changes.assign(store, session, trainer or (), venue, manual)
+    _told(done, as_json)
+
+
+@app.command("restore")
+def restore(
+    session: IdArg, manual: ManualOpt = None, db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False
+) -> None:
+    """Undo a session's cancellation, if its place is still free and nothing replaced it."""
+    from refocus_cli.services import session_changes
+
+    with opened(db) as store:
+        done = session_changes.restore(store, session, manual)
+    _told(done, as_json)
+
+
+def _told(done: SessionChange, as_json: bool) -> None:
+    """A changed session: its record for programs, what changed in words for people."""
+    if as_json:
+        print_json(done.as_json())
+        return
+    record = done.record
+    message(
+        f"Session {record.id} ({record.module}, {record.start[:16].replace('T', ' ')}): "
+        f"{'; '.join(done.changes)} (sequence {record.sequence})."
+    )
