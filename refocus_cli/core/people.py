@@ -38,6 +38,11 @@ def folded(text: str) -> str:
     return " ".join(text.split())
 
 
+def email_key(text: str) -> str:
+    """`text` as emails are compared: without case or spaces at either end."""
+    return " ".join(text.split()).casefold()
+
+
 class By(StrEnum):
     """How a reference names a record."""
 
@@ -115,7 +120,7 @@ class Directory:
         for candidate in candidates:
             self._by_id[candidate.id] = candidate
             if candidate.email:
-                self._by_email.setdefault(candidate.email.casefold(), []).append(candidate)
+                self._by_email.setdefault(email_key(candidate.email), []).append(candidate)
             self._by_name.setdefault(folded(candidate.name), []).append(candidate)
 
     def match(self, typed: str) -> Match:
@@ -132,7 +137,7 @@ class Directory:
             one = self._by_id.get(number) if number is not None else None
             return Match(text, by, (one,) if one else ())
         if by is By.EMAIL:
-            return Match(text, by, tuple(self._by_email.get(text.casefold(), ())))
+            return Match(text, by, tuple(self._by_email.get(email_key(text), ())))
         found = self._by_name.get(folded(text), [])
         if len(found) > 1:
             # "Zoë Adams" names Zoë, not Zoe Adams, when both are on record.
@@ -146,7 +151,7 @@ class Directory:
         if by is By.ID:
             return ()
         if by is By.EMAIL:
-            near = difflib.get_close_matches(typed.strip().casefold(), self._by_email, count)
+            near = difflib.get_close_matches(email_key(typed), self._by_email, count)
             return tuple(self._by_email[email][0].email or email for email in near)
         near = difflib.get_close_matches(folded(typed), self._by_name, count)
         return tuple(self._by_name[name][0].name for name in near)
