@@ -120,9 +120,7 @@ def attend(
     with opened(db) as store:
         if walk and not request.many_sessions:
             session_register = attendance.session_register(store, request, manual)
-            request = _walk(
-                session_register, request, attendance.named(store, session_register, request)
-            )
+            request = _walk(session_register, request, attendance.named(session_register, request))
             recorded = attendance.record_session(store, session_register, request)
         else:
             recorded = attendance.record(store, request, manual)

@@ -196,7 +196,7 @@ def record_session(store: Store, register: SessionRegister, request: Request) ->
     return _recorded(store, marks, [register.id], not_marked)
 
 
-def named(store: Store, register: SessionRegister, request: Request) -> frozenset[int]:
+def named(register: SessionRegister, request: Request) -> frozenset[int]:
     """The expected people a request already gives a mark (the walk does not ask again);
     references that name nobody are left for recording to report."""
     directory = _directory(register)
