@@ -1,14 +1,35 @@
-"""`refocus catchup`: staff who missed a stage, and catch-up sessions that mix teams."""
+"""`refocus catchup`: staff who missed a stage, who is booked on a catch-up, and catch-up
+sessions that mix teams."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from refocus_cli.cli.options import DEFAULT_DB, CsvOpt, DbOpt, JsonOpt, ManualOpt
-from refocus_cli.cli.output import emit, message, print_json
+from refocus_cli.cli.output import emit, message, print_json, print_table
 from refocus_cli.services.context import opened
+
+if TYPE_CHECKING:
+    from refocus_cli.services.catchup import CatchUp
+
+MISSED_COLUMNS = [
+    ("staff_id", "Id"),
+    ("name", "Name"),
+    ("team", "Team"),
+    ("stage", "Stage"),
+    ("module", "Module"),
+    ("reason", "Why"),
+]
+BOOKED_COLUMNS = [
+    ("staff_id", "Id"),
+    ("name", "Name"),
+    ("team", "Team"),
+    ("module", "Module"),
+    ("session", "Session"),
+    ("start", "Start"),
+]
 
 
 def catchup(
@@ -16,18 +37,59 @@ def catchup(
     schedule: Annotated[
         bool, typer.Option("--schedule", help="Plan catch-up sessions for them, mixing teams.")
     ] = False,
+    start: Annotated[
+        str | None,
+        typer.Option(
+            "--start",
+            help="With --schedule, the first day a catch-up may be on "
+            "[default: the programme's notice period after today].",
+        ),
+    ] = None,
     manual: ManualOpt = None,
     db: DbOpt = DEFAULT_DB,
     as_json: JsonOpt = False,
     as_csv: CsvOpt = False,
 ) -> None:
-    """List staff who missed training their team has had (joined late, moved, absent)."""
+    """List staff who missed training their team has had (joined late, moved, absent), and
+    who is booked on a catch-up session for it."""
+    from refocus_cli.core.dates import parse_date
     from refocus_cli.services import catchup as catchup_service
 
+    first = parse_date(start, "--start") if start is not None else None
     with opened(db) as store:
-        result = catchup_service.catch_up(store, team, manual, schedule=schedule)
-    found, planned = result.missed, result.scheduled
-    rows = [
+        result = catchup_service.catch_up(store, team, manual, schedule=schedule, start=first)
+    missed, booked = _missed_rows(result), _booked_rows(result)
+    if as_json:
+        print_json(
+            {
+                "missed": missed,
+                "booked": booked,
+                "scheduled": [
+                    {"id": p.id, "module": p.module, "start": p.start, "people": p.people}
+                    for p in result.scheduled
+                ],
+            }
+        )
+        return
+    nobody = "Nobody has missed training their team has had."
+    if booked and not as_csv:
+        nobody = "Everyone who missed training is booked on a catch-up session (below)."
+    emit(missed, MISSED_COLUMNS, as_csv=as_csv, title="Staff who missed training", empty=nobody)
+    if as_csv:
+        return
+    if booked:
+        print_table(booked, BOOKED_COLUMNS, title="Booked on catch-up sessions")
+    if result.scheduled:
+        message(
+            f"Planned {len(result.scheduled)} catch-up sessions for {len(result.missed)} missed "
+            f"modules, from {result.start}: see `refocus sessions`."
+        )
+    elif missed:
+        message("Plan catch-up sessions for them with `refocus catchup --schedule`.")
+
+
+def _missed_rows(result: CatchUp) -> list[dict[str, Any]]:
+    return [
         {
             "staff_id": g.staff_id,
             "name": g.name,
@@ -36,37 +98,20 @@ def catchup(
             "module": g.module,
             "reason": g.reason,
         }
-        for g in found
+        for g in result.missed
     ]
-    if as_json:
-        print_json(
-            {
-                "missed": rows,
-                "scheduled": [
-                    {"id": p.id, "module": p.module, "start": p.start, "people": p.people}
-                    for p in planned
-                ],
-            }
-        )
-        return
-    emit(
-        rows,
-        [
-            ("staff_id", "Id"),
-            ("name", "Name"),
-            ("team", "Team"),
-            ("stage", "Stage"),
-            ("module", "Module"),
-            ("reason", "Why"),
-        ],
-        as_csv=as_csv,
-        title="Staff who missed training",
-        empty="Nobody has missed training their team has had.",
-    )
-    if planned:
-        message(
-            f"Planned {len(planned)} catch-up sessions for {len(found)} missed modules: "
-            "see `refocus sessions`."
-        )
-    elif found and not as_csv:
-        message("Plan catch-up sessions for them with `refocus catchup --schedule`.")
+
+
+def _booked_rows(result: CatchUp) -> list[dict[str, Any]]:
+    return [
+        {
+            "staff_id": b.gap.staff_id,
+            "name": b.gap.name,
+            "team": b.gap.team,
+            "stage": b.gap.stage,
+            "module": b.gap.module,
+            "session": b.session_id,
+            "start": f"{b.start:%Y-%m-%d %H:%M}",
+        }
+        for b in result.booked
+    ]

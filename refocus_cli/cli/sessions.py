@@ -37,12 +37,16 @@ ReasonOpt = Annotated[str, typer.Option("--reason", help="Why, for the audit log
 
 
 def _short(records: list[SessionRecord]) -> list[dict[str, Any]]:
-    """Rows for a table: the start without seconds or offset, the end as a time of day."""
+    """Rows for a table: the start without seconds or offset, the end as a time of day, and
+    catch-up sessions marked as such."""
     return [
         {
             **record.as_json(),
             "start": record.start[:16].replace("T", " "),
             "end": record.end[11:16],
+            "module": f"{record.module} (catch-up)"
+            if record.kind == SessionKind.CATCH_UP
+            else record.module,
         }
         for record in records
     ]

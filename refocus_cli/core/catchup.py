@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from refocus_cli.core.rollout import PlannedSession, Step
+from refocus_cli.core.vocabulary import ATTENDED, AttendanceStatus
 
 # Stages whose modules are taught once: someone who missed one needs a catch-up.
 # Practice change recurs, so a newcomer simply joins the next reflection session.
@@ -200,3 +201,50 @@ def settle(
                 )
             )
     return sessions, {key: people for key, people in staying.items() if people}
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """Someone invited to a catch-up session not cancelled, and their mark on it if any."""
+
+    staff_id: int
+    module: str
+    session_id: int
+    start: datetime  # local
+    mark: AttendanceStatus | None
+
+
+@dataclass(frozen=True)
+class BookedGap:
+    """Training someone missed, and the catch-up session they are booked on for it."""
+
+    gap: Gap
+    session_id: int
+    start: datetime  # local
+
+
+def waiting(
+    gaps: Sequence[Gap], invitations: Sequence[Invitation]
+) -> tuple[list[Gap], list[BookedGap]]:
+    """Who still needs a catch-up (none booked, or they missed the one they were booked
+    on), and who is booked on one still to be recorded. Someone recorded at every session
+    of their catch-up has caught up and is in neither."""
+    by_need: dict[tuple[int, str], list[Invitation]] = {}
+    for invitation in sorted(invitations, key=lambda i: (i.start, i.session_id)):
+        by_need.setdefault((invitation.staff_id, invitation.module), []).append(invitation)
+    missed: list[Gap] = []
+    booked: list[BookedGap] = []
+    for gap in gaps:
+        mine = by_need.get((gap.staff_id, gap.module), [])
+        away = [i for i in mine if i.mark is not None and i.mark not in ATTENDED]
+        if away:
+            why = f"recorded as {away[0].mark} at catch-up session {away[0].session_id}"
+            missed.append(replace(gap, reason=why))
+            continue
+        if not mine:
+            missed.append(gap)
+            continue
+        unmarked = [i for i in mine if i.mark is None]
+        if unmarked:
+            booked.append(BookedGap(gap, unmarked[0].session_id, unmarked[0].start))
+    return missed, booked

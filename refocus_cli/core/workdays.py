@@ -32,6 +32,12 @@ class WorkCalendar:
             day += timedelta(days=1)
         return day
 
+    def after(self, day: date, count: int) -> date:
+        """The `count`-th working day after `day` (the next one for a count of 0 or 1)."""
+        for _ in range(max(count, 1)):
+            day = self.on_or_after(day + timedelta(days=1))
+        return day
+
     def working_days(self, first: date, last: date) -> list[date]:
         """Every working day from `first` to `last`, both included."""
         days, day = [], first

@@ -1,13 +1,15 @@
-"""Catch-up: who missed training their team has had, and sessions that mix teams for them."""
+"""Catch-up: who missed training their team has had, who is booked on a catch-up session
+for it, and sessions that mix teams for those still waiting."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
-from refocus_cli.core.catchup import Gap, catch_up_request, find_gaps, settle
+from refocus_cli.core.catchup import BookedGap, Gap, catch_up_request, find_gaps, settle, waiting
 from refocus_cli.core.curriculum import Curriculum
+from refocus_cli.core.errors import InvalidInput
 from refocus_cli.core.rollout import steps_from
 from refocus_cli.core.scheduler import replan_rollout
 from refocus_cli.services import manual as manual_service
@@ -30,33 +32,45 @@ class CatchUpSession:
 
 @dataclass(frozen=True)
 class CatchUp:
-    """Who missed training, and the catch-up sessions planned for them (if asked)."""
+    """Who missed training, who is booked on a catch-up for it, and the catch-up sessions
+    planned (if asked) and from which day."""
 
     missed: tuple[Gap, ...]
+    booked: tuple[BookedGap, ...]
     scheduled: tuple[CatchUpSession, ...]
+    start: date | None = None  # the first day catch-ups were planned from
 
 
-def missed_training(store: Store, team_ref: str | None = None) -> list[Gap]:
-    """Current staff who missed a module their team has had, and are not yet invited to one."""
+def missed_training(store: Store, team_ref: str | None = None) -> tuple[list[Gap], list[BookedGap]]:
+    """Staff in post today who missed a module their team has had: those with no catch-up
+    (or who missed the one they were booked on), and those booked on one."""
     team_id = find_team(store, team_ref)["id"] if team_ref is not None else None
     now = store.clock().astimezone(store.tz()).replace(tzinfo=None)
-    invited = catchup_store.invited(store)
-    return [
-        gap
-        for gap in find_gaps(
-            catchup_store.current_people(store, now.date(), team_id),
-            catchup_store.spells(store),
-            catchup_store.delivered(store, now),
-            catchup_store.marked_missing(store),
-        )
-        if (gap.staff_id, gap.module) not in invited
-    ]
+    gaps = find_gaps(
+        catchup_store.current_people(store, now.date(), team_id),
+        catchup_store.spells(store),
+        catchup_store.delivered(store, now),
+        catchup_store.marked_missing(store),
+    )
+    return waiting(gaps, catchup_store.invitations(store))
+
+
+def first_catch_up_day(store: Store, start: date | None) -> date:
+    """The first day a catch-up may be on: `start` if given (not in the past), else the
+    programme's notice period (in working days) after today."""
+    today = store.today()
+    if start is not None:
+        if start < today:
+            raise InvalidInput(f"--start {start} is in the past: give {today} or a later date")
+        return start
+    notice = int(store.programme()["notice_days"])
+    return planning.calendar_from(store, today).after(today, notice)
 
 
 def plan_catch_ups(
-    store: Store, found: list[Gap], curriculum: Curriculum
+    store: Store, found: list[Gap], curriculum: Curriculum, first: date
 ) -> tuple[CatchUpSession, ...]:
-    """Plan and store catch-up sessions, mixing teams, for everyone in `found`, from tomorrow."""
+    """Plan and store catch-up sessions, mixing teams, for everyone in `found`, from `first`."""
     steps, stage_gaps, hours = steps_from(curriculum)
     request = catch_up_request(found, steps)
     if not request.sessions:
@@ -65,7 +79,6 @@ def plan_catch_ups(
     # and in which team, on the day each session falls.
     every_team = {i: replace(team, ends=None) for i, team in planning.teams_by_id(store).items()}
     team_ids = sorted({t for session in request.sessions for t in session.team_ids})
-    first = store.today() + timedelta(days=1)
     calendar = planning.calendar_from(store, first)
     plan = replan_rollout(
         list(request.steps),
@@ -91,12 +104,22 @@ def plan_catch_ups(
 
 
 def catch_up(
-    store: Store, team_ref: str | None = None, manual: Path | None = None, *, schedule: bool = False
+    store: Store,
+    team_ref: str | None = None,
+    manual: Path | None = None,
+    *,
+    schedule: bool = False,
+    start: date | None = None,
 ) -> CatchUp:
-    """Who missed training; with `schedule`, plan catch-up sessions for them in one transaction."""
+    """Who missed training and who is booked; with `schedule`, plan catch-up sessions for
+    those waiting, from `start` or after the notice period, in one transaction."""
+    if start is not None and not schedule:
+        raise InvalidInput("--start says when catch-up sessions may begin: add --schedule")
     with stored_at_once(store, not schedule):
-        found = missed_training(store, team_ref)
+        found, booked = missed_training(store, team_ref)
         planned: tuple[CatchUpSession, ...] = ()
-        if schedule and found:
-            planned = plan_catch_ups(store, found, manual_service.curriculum(store, manual))
-    return CatchUp(tuple(found), planned)
+        first = first_catch_up_day(store, start) if schedule else None
+        if first is not None and found:
+            curriculum = manual_service.curriculum(store, manual)
+            planned = plan_catch_ups(store, found, curriculum, first)
+    return CatchUp(tuple(found), tuple(booked), planned, first)

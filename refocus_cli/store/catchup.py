@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
-from refocus_cli.core.catchup import Delivered, Person, Spell
+from refocus_cli.core.catchup import Delivered, Invitation, Person, Spell
 from refocus_cli.core.rollout import PlannedSession
 from refocus_cli.core.vocabulary import AttendanceStatus, SessionKind, SessionStatus
 from refocus_cli.store import audit, sessions
@@ -65,16 +65,25 @@ def delivered(store: Store, now: datetime) -> list[Delivered]:
     return found
 
 
-def invited(store: Store) -> set[tuple[int, str]]:
-    """(staff id, module) for everyone invited to a catch-up session not cancelled."""
-    return {
-        (r["staff_id"], r["module"])
+def invitations(store: Store) -> list[Invitation]:
+    """Everyone invited to a catch-up session not cancelled, with their mark on it if any."""
+    tz = store.tz()
+    return [
+        Invitation(
+            r["staff_id"],
+            r["module"],
+            r["session_id"],
+            sessions.to_local(r["start_utc"], tz).replace(tzinfo=None),
+            AttendanceStatus(r["mark"]) if r["mark"] else None,
+        )
         for r in store.rows(
-            "SELECT i.staff_id, s.module FROM session_invitee i JOIN session s "
-            "ON s.id = i.session_id WHERE s.status != ?",
+            "SELECT i.staff_id, s.module, s.id AS session_id, s.start_utc, a.status AS mark "
+            "FROM session_invitee i JOIN session s ON s.id = i.session_id "
+            "LEFT JOIN attendance a ON a.session_id = s.id AND a.staff_id = i.staff_id "
+            "WHERE s.status != ?",
             [SessionStatus.CANCELLED],
         )
-    }
+    ]
 
 
 def marked_missing(store: Store) -> set[tuple[int, int]]:
@@ -104,6 +113,14 @@ def save_catch_ups(
                     (first + offset, staff_id)
                     for staff_id in invitees[(session.module, session.group)]
                 ],
+            )
+            # It belongs to the cohorts of the teams it is for, so cohort filters and
+            # calendars show it.
+            marks = ", ".join("?" for _ in session.team_ids)
+            store.db.execute(
+                "INSERT OR IGNORE INTO session_cohort (session_id, cohort_id) "
+                f"SELECT ?, cohort_id FROM cohort_team WHERE team_id IN ({marks})",
+                [first + offset, *session.team_ids],
             )
         audit.record(store, "catch-up", "session", None, None, {"sessions": len(planned)})
     return first

@@ -187,8 +187,12 @@ def listing(
         where.append("s.id = ?")
         params.append(session_id)
     if cohort_id is not None:
-        where.append("s.cohort_id = ?")
-        params.append(cohort_id)
+        # Catch-up sessions belong to the cohorts of the people they are for.
+        where.append(
+            "(s.cohort_id = ? OR s.id IN "
+            "(SELECT session_id FROM session_cohort WHERE cohort_id = ?))"
+        )
+        params += [cohort_id, cohort_id]
     if team_id is not None:
         where.append("s.id IN (SELECT session_id FROM session_team WHERE team_id = ?)")
         params.append(team_id)

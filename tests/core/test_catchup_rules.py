@@ -5,15 +5,20 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from refocus_cli.core.catchup import (
+    BookedGap,
     Delivered,
     Gap,
+    Invitation,
     Person,
     Spell,
     catch_up_groups,
     find_gaps,
     settle,
+    waiting,
 )
 from refocus_cli.core.rollout import PlannedSession
+from refocus_cli.core.vocabulary import AttendanceStatus
+from refocus_cli.core.workdays import WorkCalendar
 
 WORKSHOP = [
     Delivered(1, "workshop", "recovery-workshop", date(2027, 1, 11), (1,)),
@@ -92,3 +97,36 @@ def test_a_group_nobody_is_left_for_is_not_planned():
     spells = {2: [Spell(1, date(2026, 1, 1), date(2027, 3, 10))]}
     placed = [_catch_up("coaching", 1, date(2027, 3, 15), (1,))]
     assert settle(placed, {("coaching", 1): (2,)}, spells) == ([], {})
+
+
+def test_who_is_waiting_who_is_booked_and_who_has_caught_up():
+    gaps = [
+        Gap(i, f"P{i}", 1, "North", "coaching", "coaching", "joined late") for i in (1, 2, 3, 4)
+    ]
+    first, second = datetime(2027, 4, 5, 9, 30), datetime(2027, 4, 12, 9, 30)
+    invitations = [
+        # 2: came to the first of two sessions, the second still to come: booked on it.
+        Invitation(2, "coaching", 71, first, AttendanceStatus.PRESENT),
+        Invitation(2, "coaching", 72, second, None),
+        # 3: came to both: caught up.
+        Invitation(3, "coaching", 71, first, AttendanceStatus.LATE),
+        Invitation(3, "coaching", 72, second, AttendanceStatus.PRESENT),
+        # 4: missed the first: waiting again, and why.
+        Invitation(4, "coaching", 71, first, AttendanceStatus.ABSENT),
+        Invitation(4, "coaching", 72, second, None),
+    ]
+    missed, booked = waiting(gaps, invitations)
+    assert [(g.staff_id, g.reason) for g in missed] == [
+        (1, "joined late"),
+        (4, "recorded as absent at catch-up session 71"),
+    ]
+    assert booked == [BookedGap(gaps[1], 72, second)]
+
+
+def test_a_notice_period_counts_working_days():
+    easter = WorkCalendar(frozenset({date(2027, 3, 26), date(2027, 3, 29)}))
+    assert easter.after(date(2027, 3, 1), 10) == date(2027, 3, 15)
+    assert easter.after(date(2027, 3, 22), 5) == date(2027, 3, 31)  # Good Friday, Easter Monday
+    assert (
+        easter.after(date(2027, 3, 5), 0) == easter.after(date(2027, 3, 5), 1) == date(2027, 3, 8)
+    )
