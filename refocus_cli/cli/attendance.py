@@ -147,13 +147,19 @@ def _walk(session: SessionRegister, request: Request, named: frozenset[int]) -> 
         f"Session {session.id}: {session.module} on {session.start[:16].replace('T', ' ')} "
         f"({', '.join(session.teams) or 'catch-up'}); {len(session.expected)} expected."
     )
-    message("For each person type p(resent), l(ate), le (left early), e(xcused) or a(bsent).")
+    message(
+        "For each person type p(resent), l(ate), le (left early), e(xcused) or a(bsent); "
+        "Enter keeps the mark shown."
+    )
     walked: list[Said] = []
     for person in session.expected:
         if person.id in named:
             continue
         while True:
-            answer = typer.prompt(f"  {person.name} ({person.team or '-'})", default="p")
+            answer = typer.prompt(
+                f"  {person.name} ({person.team or '-'})",
+                default=str(session.marked.get(person.id, "p")),
+            )
             try:
                 walked.append(Said("interactive", str(person.id), status_of(answer)))
                 break

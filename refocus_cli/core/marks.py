@@ -80,18 +80,23 @@ class Sheet:
         all_present: bool = False,
         away: Collection[int] = (),
         rest_absent: bool = False,
+        on_record: Collection[int] = (),
     ) -> tuple[int, ...]:
         """Apply --all-present (but `away`), --except and --rest-absent; the expected
-        people, in order, who are still unmarked."""
+        people, in order, who still have no mark, here or `on_record`.
+
+        --all-present and --rest-absent only fill in people with no mark: a mark on
+        record changes only when the person is named (--except names them too).
+        """
+        blank = [i for i in expected if i not in self.marks and i not in on_record]
         if all_present:
-            for staff_id in expected:
-                if staff_id not in self.marks:
-                    self.marks[staff_id] = (
-                        AttendanceStatus.ABSENT if staff_id in away else AttendanceStatus.PRESENT
-                    )
+            for staff_id in blank:
+                self.marks[staff_id] = (
+                    AttendanceStatus.ABSENT if staff_id in away else AttendanceStatus.PRESENT
+                )
         for staff_id in away:
             self.marks.setdefault(staff_id, AttendanceStatus.ABSENT)
-        unmarked = tuple(staff_id for staff_id in expected if staff_id not in self.marks)
+        unmarked = tuple(staff_id for staff_id in blank if staff_id not in self.marks)
         if rest_absent:
             for staff_id in unmarked:
                 self.marks[staff_id] = AttendanceStatus.ABSENT

@@ -108,6 +108,7 @@ class SessionRegister:
     start: str  # local, ISO-8601
     teams: tuple[str, ...]
     expected: tuple[Expected, ...]
+    marked: dict[int, AttendanceStatus]  # marks on record, by staff id
 
 
 def session_register(store: Store, request: Request, manual: Path | None = None) -> SessionRegister:
@@ -131,6 +132,7 @@ def session_register(store: Store, request: Request, manual: Path | None = None)
         session["start"],
         tuple(session["teams"]),
         tuple(Expected(p["id"], p["name"], p["email"], p["team"]) for p in people),
+        attendance.marked_staff(store, session["id"]),
     )
 
 
@@ -182,18 +184,22 @@ def record_session(store: Store, register: SessionRegister, request: Request) ->
             problems.append(f"--except: {exc}")
     if problems:
         raise InvalidInput("; ".join(problems))
-    unmarked = set(
-        sheet.finish(
-            [person.id for person in register.expected],
-            all_present=request.all_present,
-            away=away,
-            rest_absent=request.rest_absent,
+    # The marks on record are read in the transaction that writes: a mark someone
+    # else records meanwhile is never filled over by --rest-absent or --all-present.
+    with store.write():
+        unmarked = set(
+            sheet.finish(
+                [person.id for person in register.expected],
+                all_present=request.all_present,
+                away=away,
+                rest_absent=request.rest_absent,
+                on_record=attendance.marked_staff(store, register.id),
+            )
         )
-    )
-    marks = [Mark.of_staff(register.id, staff_id, s) for staff_id, s in sheet.marks.items()]
-    marks += [Mark.of_visitor(register.id, name, s) for name, s in visitors.items()]
-    not_marked = tuple(person for person in register.expected if person.id in unmarked)
-    return _recorded(store, marks, [register.id], not_marked)
+        marks = [Mark.of_staff(register.id, staff_id, s) for staff_id, s in sheet.marks.items()]
+        marks += [Mark.of_visitor(register.id, name, s) for name, s in visitors.items()]
+        not_marked = tuple(person for person in register.expected if person.id in unmarked)
+        return _recorded(store, marks, [register.id], not_marked)
 
 
 def named(register: SessionRegister, request: Request) -> frozenset[int]:

@@ -12,7 +12,7 @@ from refocus_cli.core.groups import Member, expected_in_group
 from refocus_cli.core.marks import Mark
 from refocus_cli.core.measures import is_clinical
 from refocus_cli.core.register import STATUSES
-from refocus_cli.core.vocabulary import ATTENDED, Audience, SessionKind
+from refocus_cli.core.vocabulary import ATTENDED, AttendanceStatus, Audience, SessionKind
 from refocus_cli.store import sessions
 from refocus_cli.store.database import Store
 
@@ -128,6 +128,17 @@ def existing(store: Store, session_ids: list[int]) -> dict[tuple[int, int | None
             ):
                 found[(row[0], row[1], row[2])] = row[3]
     return found
+
+
+def marked_staff(store: Store, session_id: int) -> dict[int, AttendanceStatus]:
+    """The staff with a mark on record for one session, and their marks."""
+    return {
+        staff_id: AttendanceStatus(status)
+        for staff_id, status in store.db.execute(
+            "SELECT staff_id, status FROM attendance WHERE session_id = ? AND staff_id IS NOT NULL",
+            [session_id],
+        )
+    }
 
 
 def _mark_json(staff_id: int | None, visitor: str | None, status: str) -> str:

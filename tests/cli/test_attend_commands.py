@@ -242,3 +242,55 @@ def test_a_split_team_is_shared_between_its_groups_and_a_joiner_goes_to_the_last
     assert not set(first) & set(second)  # nobody is expected at both groups
     assert set(first) | set(second) == {"Aaron", "Bo", "Cy", "Di", "Ed", "Fi", "Gu", "Mo"}
     assert "Aaron" in second and set(first) == {"Bo", "Cy", "Di", "Ed"}
+
+
+def test_correcting_one_mark_with_rest_absent_leaves_the_other_marks(cli, planned):
+    # Issue 13: a full register, then one correction with --rest-absent (as the tool
+    # used to advise) turned everyone else absent.
+    workshop = _first(planned["sessions"], "recovery-workshop", "North CMHT")
+    assert cli("attend", str(workshop["id"]), "--all-present").exit_code == 0
+    fix = cli("attend", str(workshop["id"]), "--late", "Ned North", "--rest-absent", "--json")
+    assert fix.exit_code == 0, fix
+    assert (fix.json()["added"], fix.json()["changed"]) == (0, 1)
+    assert fix.json()["not_marked"] == []
+    assert _marks(planned["db"], workshop["id"]) == {
+        "Nia North": "present",
+        "Ned North": "late",
+        "Nell North": "present",
+        "Noor North": "present",
+    }
+    # --all-present fills only the people with no mark either: a change needs a name.
+    cli("attend", str(workshop["id"]), "--absent", "Noor North")
+    cli("attend", str(workshop["id"]), "--all-present")
+    assert _marks(planned["db"], workshop["id"])["Noor North"] == "absent"
+
+
+def test_people_marked_earlier_are_not_listed_as_not_marked(cli, planned):
+    workshop = _first(planned["sessions"], "recovery-workshop", "South CMHT")
+    cli("attend", str(workshop["id"]), "--present", "Sam South", "--absent", "Sid South")
+    again = cli("attend", str(workshop["id"]), "--late", "Sue South")
+    assert again.exit_code == 0, again
+    assert "Not marked (1): Sol South" in again.stderr
+    rest = cli("attend", str(workshop["id"]), "--present", "Sam South", "--rest-absent", "--json")
+    assert (rest.json()["added"], rest.json()["changed"], rest.json()["unchanged"]) == (1, 0, 1)
+    assert _marks(planned["db"], workshop["id"]) == {
+        "Sam South": "present",
+        "Sid South": "absent",
+        "Sue South": "late",
+        "Sol South": "absent",
+    }
+
+
+def test_walking_a_register_again_offers_each_mark_on_record(cli, planned):
+    workshop = _first(planned["sessions"], "recovery-workshop", "South CMHT")
+    cli("attend", str(workshop["id"]), "--absent", "Sid South", "--excused", "Sue South")
+    # Sam, Sid, Sol, Sue: Enter keeps Sid absent and Sue excused; Sam late, Sol present.
+    result = cli("attend", str(workshop["id"]), "--interactive", input="l\n\n\n\n\n")
+    assert result.exit_code == 0, result
+    assert "Sid South (South CMHT) [absent]" in result.stdout  # the prompt
+    assert _marks(planned["db"], workshop["id"]) == {
+        "Sam South": "late",
+        "Sid South": "absent",
+        "Sol South": "present",
+        "Sue South": "excused",
+    }

@@ -51,3 +51,19 @@ def test_an_excepted_person_not_expected_is_still_marked_absent():
     sheet = Sheet()
     assert sheet.finish([1], away={9}) == (1,)
     assert sheet.marks == {9: ABSENT}
+
+
+def test_bulk_options_fill_in_only_people_with_no_mark_on_record():
+    # 1 and 2 are on record; --all-present and --rest-absent leave them as they are.
+    everyone = Sheet()
+    assert everyone.finish([1, 2, 3], all_present=True, on_record={1, 2}) == ()
+    assert everyone.marks == {3: PRESENT}
+    rest = Sheet()
+    rest.add("--late", 2, "Bo", LATE)  # named: a change to a mark on record
+    assert rest.finish([1, 2, 3, 4], rest_absent=True, on_record={1, 2}) == ()
+    assert rest.marks == {2: LATE, 3: ABSENT, 4: ABSENT}
+    listed = Sheet()
+    assert listed.finish([1, 2, 3], on_record={2}) == (1, 3)
+    excepted = Sheet()
+    assert excepted.finish([1, 2], all_present=True, away={1}, on_record={1, 2}) == ()
+    assert excepted.marks == {1: ABSENT}  # --except names the person
