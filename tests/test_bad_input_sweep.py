@@ -164,6 +164,16 @@ VALID = {
     ("schedule", "cohort"): "W2",  # W1 is scheduled already
     ("cohort create", "team"): "West CMHT",  # in no cohort yet
     ("manual set", "duration"): "90",
+    ("staff edit", "role"): "senior nurse",
+    ("team edit", "site"): "Northgate",
+    ("trainer edit", "email"): "tess@nhs.example",
+    ("trainer remove", "trainer"): "Spare Trainer",
+    ("*", "venue"): "Hall",
+    ("venue edit", "site"): "Main site",
+    ("venue remove", "venue"): "Spare Room",
+    ("closure remove", "day"): "2027-12-24",
+    ("cohort add-team", "teams"): "West CMHT",
+    ("programme set", "notice_days"): "5",
 }
 # Optional values a command needs to do anything at all.
 NEEDED = {
@@ -172,6 +182,13 @@ NEEDED = {
     ("pack", "session"),
     ("manual set", "duration"),
     ("export ics", "cohort"),
+    ("staff edit", "role"),
+    ("team edit", "site"),
+    ("trainer edit", "email"),
+    ("venue edit", "site"),
+    ("programme set", "notice_days"),
+    ("closure add", "day"),
+    ("closure remove", "day"),
 }
 FLAGS = {("staff", "forget"): ["--yes"]}
 # Commands that make a new database: their valid call names a fresh file.
@@ -357,6 +374,10 @@ def _build_world(cli) -> dict:
         ("team", "add", "East CMHT"),
         ("team", "add", "West CMHT"),
         ("cohort", "create", "W2", "--team", "East CMHT"),
+        ("trainer", "add", "Spare Trainer", "--stages", "coaching"),
+        ("venue", "add", "Spare Room", "--capacity", "5"),
+        ("trainer", "unavailable", "Tess Trainer", "--from", "2027-03-01", "--to", "2027-03-05"),
+        ("closure", "add", "2027-12-24"),
     ):
         assert cli(*args).exit_code == 0, args
     return cli("sessions", "--json").json()[-1]  # a session to move
