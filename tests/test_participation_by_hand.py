@@ -701,7 +701,7 @@ def test_an_ambiguous_name_is_refused_with_the_candidates(copy):
 def test_a_cancelled_session_is_refused_unless_forced(copy):
     session = str(copy.ids["B-team2"])
     said = _one_line(_refused(copy, session, "--present", "Bea Birch"))
-    assert "cancelled" in said and "--force" in said
+    assert "cancelled" in said and "--cancelled" in said
     copy.ok("attend", session, "--present", "Bea Birch", "--force", now=BAD_INPUT_NOW)
     sql = f"SELECT status FROM attendance WHERE session_id = {int(session)}"
     assert _table(copy.db, sql) == [("present",)]
@@ -712,7 +712,7 @@ def test_a_future_session_is_refused_unless_forced(copy):
     # already, so correcting Ben's mark is refused until --force.
     session = str(copy.ids["B-team3"])
     said = _one_line(_refused(copy, session, "--excused", "Ben Brown"))
-    assert "in the future" in said and "--force" in said and "2027-03-22 14:00" in said
+    assert "in the future" in said and "--future" in said and "2027-03-22 14:00" in said
     copy.ok("attend", session, "--excused", "Ben Brown", "--force", now=BAD_INPUT_NOW)
     assert _status(copy.db, int(session)) == "held"
 
@@ -720,7 +720,7 @@ def test_a_future_session_is_refused_unless_forced(copy):
 def test_a_cancelled_session_recorded_with_force_is_held_after_all(copy):
     session = str(copy.ids["D-team3"])  # cancelled when Dunes disbanded
     said = _one_line(_refused(copy, session, "--present", "Dee Dunes"))
-    assert "cancelled" in said and "--force" in said
+    assert "cancelled" in said and "--cancelled" in said
     copy.ok("attend", session, "--present", "Dee Dunes", "--force", now=at("2027-03-25"))
     assert _status(copy.db, int(session)) == "held"
 

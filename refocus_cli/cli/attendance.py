@@ -12,6 +12,7 @@ import typer
 from refocus_cli.cli.options import DEFAULT_DB, DbOpt, JsonOpt, ManualOpt
 from refocus_cli.cli.output import message, print_json
 from refocus_cli.core.errors import InvalidInput
+from refocus_cli.core.marks import Overrides, Replacement
 from refocus_cli.core.vocabulary import AttendanceStatus
 from refocus_cli.services.context import opened
 
@@ -71,8 +72,28 @@ def attend(
             dir_okay=False,
         ),
     ] = None,
+    future: Annotated[
+        bool, typer.Option("--future", help="Record a session that has not begun yet.")
+    ] = False,
+    cancelled: Annotated[
+        bool,
+        typer.Option("--cancelled", help="Record a cancelled session: it took place after all."),
+    ] = False,
+    replacement: Annotated[
+        Replacement | None,
+        typer.Option(
+            "--replacement",
+            help="With --cancelled, where another session stands in for it: keep that one "
+            "in the diary as well, or cancel it.",
+            case_sensitive=False,
+            show_default=False,
+        ),
+    ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Record a cancelled or future session anyway.")
+        bool,
+        typer.Option(
+            "--force", help="Deprecated: use --future or --cancelled (--force means both)."
+        ),
     ] = False,
     interactive: Annotated[
         bool | None,
@@ -109,8 +130,15 @@ def attend(
         all_present=all_present,
         excepted=tuple(excepted or ()),
         rest_absent=rest_absent,
-        force=force,
+        overrides=(
+            Overrides.forced(replacement) if force else Overrides(future, cancelled, replacement)
+        ),
     )
+    if force:
+        message(
+            "Note: --force is deprecated and will go: use --future for a session not yet "
+            "begun, --cancelled for a cancelled one."
+        )
     walk = (
         interactive
         if interactive is not None
@@ -186,6 +214,7 @@ def _report(recorded: Recorded, as_json: bool) -> None:
                 "unchanged": recorded.unchanged,
                 "now_held": recorded.now_held,
                 "not_marked": not_marked,
+                "replacements_cancelled": list(recorded.replacements_cancelled),
             }
         )
         return
@@ -198,6 +227,8 @@ def _report(recorded: Recorded, as_json: bool) -> None:
     )
     if recorded.now_held:
         message(f"{recorded.now_held} session{'s' if recorded.now_held > 1 else ''} now held.")
+    for session_id in recorded.replacements_cancelled:
+        message(f"Session {session_id} is now cancelled: the session it stood in for took place.")
     if not_marked:
         names = ", ".join(f"{p['name']} (id {p['id']})" for p in not_marked)
         message(

@@ -38,17 +38,47 @@ class Mark(NamedTuple):
 
 
 class Refusal(StrEnum):
-    """Why a register is not taken for a session unless the user insists (--force)."""
+    """Why a register is not taken for a session unless the user says so: the session was
+    cancelled (--cancelled), or has not begun (--future)."""
 
     CANCELLED = "cancelled"
     FUTURE = "future"
 
 
-def refusal(status: str, start: datetime, now: datetime) -> Refusal | None:
-    """Why a session's register would be refused: cancelled, or not begun yet; else None."""
-    if status == SessionStatus.CANCELLED:
+class Replacement(StrEnum):
+    """What becomes of the session standing in for a cancelled one recorded as held."""
+
+    KEEP = "keep"  # it stays in the diary too
+    CANCEL = "cancel"  # it is cancelled: the cancelled session ran in its place
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """What the user allowed: recording a future session, a cancelled one, and what then
+    happens to the session standing in for a cancelled one (None: not said)."""
+
+    future: bool = False
+    cancelled: bool = False
+    replacement: Replacement | None = None
+
+    @classmethod
+    def forced(cls, replacement: Replacement | None = None) -> Overrides:
+        """What the deprecated --force allows: both, a replacement kept unless said."""
+        return cls(True, True, replacement or Replacement.KEEP)
+
+    def allows(self, why: Refusal) -> bool:
+        """Whether the user has allowed recording a session refused for `why`."""
+        return self.cancelled if why is Refusal.CANCELLED else self.future
+
+
+def refusal(
+    status: str, start: datetime, now: datetime, overrides: Overrides = Overrides()
+) -> Refusal | None:
+    """Why a session's register would be refused (cancelled, or not begun yet) that
+    `overrides` do not allow; else None."""
+    if status == SessionStatus.CANCELLED and not overrides.cancelled:
         return Refusal.CANCELLED
-    if start > now:
+    if start > now and not overrides.future:
         return Refusal.FUTURE
     return None
 

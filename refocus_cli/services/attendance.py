@@ -10,12 +10,13 @@ from datetime import datetime
 from pathlib import Path
 
 from refocus_cli.core.errors import Ambiguous, Conflict, InvalidInput, NotFound
-from refocus_cli.core.marks import Mark, Refusal, Sheet, refusal
+from refocus_cli.core.marks import Mark, Overrides, Refusal, Sheet, refusal
 from refocus_cli.core.people import Candidate, Directory, Unknown, did_you_mean, listed
 from refocus_cli.core.programme import clean_name
 from refocus_cli.core.register import RegisterLine
 from refocus_cli.core.vocabulary import AttendanceStatus
 from refocus_cli.services import manual as manual_service
+from refocus_cli.services import replacements
 from refocus_cli.services.registers import marks_from_file
 from refocus_cli.store import attendance, sessions
 from refocus_cli.store.database import Store
@@ -43,7 +44,7 @@ class Request:
     all_present: bool = False
     excepted: tuple[str, ...] = ()
     rest_absent: bool = False
-    force: bool = False
+    overrides: Overrides = Overrides()
     walked: tuple[Said, ...] = ()  # answers given in the interactive walk
     walked_visitors: tuple[str, ...] = ()
 
@@ -62,6 +63,8 @@ def check(request: Request, *, walk: bool) -> None:
     """Refuse a request whose parts do not go together, saying what to change."""
     if request.excepted and not request.all_present:
         raise InvalidInput("--except goes with --all-present: add --all-present")
+    if request.overrides.replacement is not None and not request.overrides.cancelled:
+        raise InvalidInput("--replacement goes with --cancelled: add --cancelled")
     if request.many_sessions:
         if request.session is not None:
             wrong = next(
@@ -112,17 +115,25 @@ class SessionRegister:
 
 
 def session_register(store: Store, request: Request, manual: Path | None = None) -> SessionRegister:
-    """The session a one-session request is for (cancelled or future ones only with
-    --force) and who is expected at it."""
+    """The session a one-session request is for (cancelled or future ones only as its
+    overrides allow) and who is expected at it."""
     session = sessions.get(store, request.session or "")
-    why = refusal(session["status"], datetime.fromisoformat(session["start"]), store.clock())
-    if why is Refusal.CANCELLED and not request.force:
-        raise Conflict(f"session {session['id']} was cancelled: record it anyway with --force")
-    if why is Refusal.FUTURE and not request.force:
+    start = datetime.fromisoformat(session["start"])
+    why = refusal(session["status"], start, store.clock(), request.overrides)
+    if why is Refusal.CANCELLED:
         raise Conflict(
-            f"session {session['id']} starts {session['start'][:16].replace('T', ' ')}, "
-            "in the future: record it anyway with --force"
+            f"session {session['id']} was cancelled: if it took place after all, record it "
+            "with --cancelled (it is then held)"
         )
+    if why is Refusal.FUTURE:
+        raise Conflict(
+            f"session {session['id']} starts {start:%Y-%m-%d %H:%M}, in the future: "
+            "record it anyway with --future"
+        )
+    # Said before the walk asks anything; checked again when the register is written.
+    replacements.to_cancel(
+        replacements.stand_ins(store, [session["id"]]), request.overrides.replacement, ()
+    )
     audience = manual_service.curriculum(store, manual).audience(session["module"])
     people = attendance.expected(store, session, audience)
     _visitors(request)  # a visitor's name is checked before the walk asks anything
@@ -147,14 +158,18 @@ class Recorded:
     unchanged: int
     now_held: int
     not_marked: tuple[Expected, ...]  # expected, and given no mark
+    replacements_cancelled: tuple[int, ...]  # sessions that stood in for those recorded
 
 
 def record(store: Store, request: Request, manual: Path | None = None) -> Recorded:
     """Record the register a request gives, in one transaction; recording the same
     register twice changes nothing."""
     if request.many_sessions:
-        marks = marks_from_file(store, request.source, request.register, request.force)
-        return _recorded(store, marks, sorted({mark.session_id for mark in marks}), ())
+        found = marks_from_file(store, request.source, request.register, request.overrides)
+        session_ids = sorted({mark.session_id for mark in found.marks})
+        with store.write():
+            stood_down = _stand_ins_stood_down(store, found.cancelled, request, session_ids)
+            return _recorded(store, found.marks, session_ids, (), stood_down)
     return record_session(store, session_register(store, request, manual), request)
 
 
@@ -187,6 +202,7 @@ def record_session(store: Store, register: SessionRegister, request: Request) ->
     # The marks on record are read in the transaction that writes: a mark someone
     # else records meanwhile is never filled over by --rest-absent or --all-present.
     with store.write():
+        stood_down = _stand_ins_stood_down(store, [register.id], request, [register.id])
         unmarked = set(
             sheet.finish(
                 [person.id for person in register.expected],
@@ -199,7 +215,19 @@ def record_session(store: Store, register: SessionRegister, request: Request) ->
         marks = [Mark.of_staff(register.id, staff_id, s) for staff_id, s in sheet.marks.items()]
         marks += [Mark.of_visitor(register.id, name, s) for name, s in visitors.items()]
         not_marked = tuple(person for person in register.expected if person.id in unmarked)
-        return _recorded(store, marks, [register.id], not_marked)
+        return _recorded(store, marks, [register.id], not_marked, stood_down)
+
+
+def _stand_ins_stood_down(
+    store: Store, cancelled: Sequence[int], request: Request, recorded: Sequence[int]
+) -> tuple[int, ...]:
+    """Cancel the sessions standing in for the cancelled ones recorded, where the request
+    says so (refused where it does not say); their ids."""
+    if request.overrides.cancelled:
+        found = replacements.stand_ins(store, cancelled)
+        chosen = replacements.to_cancel(found, request.overrides.replacement, set(recorded))
+        return replacements.cancel(store, chosen)
+    return ()
 
 
 def named(register: SessionRegister, request: Request) -> frozenset[int]:
@@ -255,7 +283,11 @@ def _resolve(store: Store, ref: str, directory: Directory) -> Candidate:
 
 
 def _recorded(
-    store: Store, marks: Sequence[Mark], session_ids: list[int], unmarked: tuple[Expected, ...]
+    store: Store,
+    marks: Sequence[Mark],
+    session_ids: list[int],
+    unmarked: tuple[Expected, ...],
+    stood_down: tuple[int, ...],
 ) -> Recorded:
     outcome = attendance.record(store, marks)
     counts = Counter(mark.status for mark in marks)
@@ -267,4 +299,5 @@ def _recorded(
         outcome.unchanged,
         outcome.held,
         unmarked,
+        stood_down,
     )

@@ -8,32 +8,42 @@ nothing is written unless every row passes.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from refocus_cli.core.bulk import without_gc
 from refocus_cli.core.errors import FileProblems
-from refocus_cli.core.marks import Mark, Refusal, refusal
+from refocus_cli.core.marks import Mark, Overrides, Refusal, refusal
 from refocus_cli.core.people import Candidate, Directory, did_you_mean, record_id
 from refocus_cli.core.register import RECORDED, RegisterLine
+from refocus_cli.core.vocabulary import SessionStatus
 from refocus_cli.store import registers
 from refocus_cli.store.database import Store
 
 MAX_PROBLEMS = 20  # shown; the rest are counted
 
 REFUSED = {
-    Refusal.CANCELLED: "was cancelled",
-    Refusal.FUTURE: "is in the future",
+    Refusal.CANCELLED: "was cancelled (record it anyway with --cancelled)",
+    Refusal.FUTURE: "is in the future (record it anyway with --future)",
 }
 
 Who = tuple[int, int | None, str | None]  # session, staff id or visitor's name
 
 
+@dataclass(frozen=True)
+class FileMarks:
+    """The marks a register file gives, and the cancelled sessions among those it names."""
+
+    marks: list[Mark]
+    cancelled: tuple[int, ...]
+
+
 @without_gc
 def marks_from_file(
-    store: Store, source: str, lines: Sequence[RegisterLine], force: bool
-) -> list[Mark]:
+    store: Store, source: str, lines: Sequence[RegisterLine], overrides: Overrides
+) -> FileMarks:
     """Marks from a register that names a session on every row; cancelled and future
-    sessions only with `force`. Raises FileProblems listing every bad row."""
-    check = _Check(store, lines, force)
+    sessions only as `overrides` allow. Raises FileProblems listing every bad row."""
+    check = _Check(store, lines, overrides)
     check.rows_of(lines)
     problems = check.problems
     if problems:
@@ -41,22 +51,23 @@ def marks_from_file(
         if len(problems) > MAX_PROBLEMS:
             shown.append(f"... and {len(problems) - MAX_PROBLEMS} more problems")
         raise FileProblems(source, shown, RECORDED)
-    return list(check.marks.values())
+    return FileMarks(list(check.marks.values()), tuple(sorted(check.cancelled)))
 
 
 class _Check:
     """The rows of one register checked in turn; each session and each name is looked
     up once, however many rows repeat it."""
 
-    def __init__(self, store: Store, lines: Sequence[RegisterLine], force: bool) -> None:
+    def __init__(self, store: Store, lines: Sequence[RegisterLine], overrides: Overrides) -> None:
         typed = {text: record_id(text or "") for text in {line.session for line in lines}}
         wanted = sorted({found for found in typed.values() if found is not None})
         self.sessions = registers.session_states(store, wanted)
         # The id of each session a row names, by the text the row gives, where it exists.
         self.session_of = {text: found for text, found in typed.items() if found in self.sessions}
         self.now = store.clock()
-        self.force = force
+        self.overrides = overrides
         self.seen: set[int] = set()  # sessions whose first row has been checked
+        self.cancelled: set[int] = set()  # cancelled sessions recorded all the same
         self.people = Directory(registers.staff_candidates(store))
         self.marks: dict[Who, Mark] = {}
         self.last_row: dict[Who, int] = {}  # the last row that gave each mark
@@ -98,15 +109,14 @@ class _Check:
         )
 
     def _first_row(self, session_id: int, line: RegisterLine) -> None:
-        """A cancelled or future session is refused (unless forced), told at its first row."""
+        """A cancelled or future session is refused (unless allowed), told at its first row."""
         self.seen.add(session_id)
         state = self.sessions[session_id]
-        why = None if self.force else refusal(state.status, state.start, self.now)
+        why = refusal(state.status, state.start, self.now, self.overrides)
         if why is not None:
-            self.problems.append(
-                f"row {line.row}: session {session_id} {REFUSED[why]} "
-                "(record it anyway with --force)"
-            )
+            self.problems.append(f"row {line.row}: session {session_id} {REFUSED[why]}")
+        elif state.status == SessionStatus.CANCELLED:
+            self.cancelled.add(session_id)
 
     def _not_one(self, line: RegisterLine, found: tuple[Candidate, ...]) -> None:
         """Say that a row names nobody on record, or several people."""

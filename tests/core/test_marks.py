@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from refocus_cli.core.marks import Refusal, Sheet, refusal
+from refocus_cli.core.marks import Overrides, Refusal, Replacement, Sheet, refusal
 from refocus_cli.core.vocabulary import AttendanceStatus
 
 PRESENT, LATE, ABSENT = AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.ABSENT
@@ -67,3 +67,18 @@ def test_bulk_options_fill_in_only_people_with_no_mark_on_record():
     excepted = Sheet()
     assert excepted.finish([1, 2], all_present=True, away={1}, on_record={1, 2}) == ()
     assert excepted.marks == {1: ABSENT}  # --except names the person
+
+
+def test_each_override_allows_only_its_own_refusal():
+    past, future = NOW - timedelta(days=1), NOW + timedelta(days=1)
+    cancelled, ahead = Overrides(cancelled=True), Overrides(future=True)
+    assert refusal("cancelled", past, NOW, cancelled) is None
+    assert refusal("cancelled", past, NOW, ahead) is Refusal.CANCELLED
+    assert refusal("scheduled", future, NOW, ahead) is None
+    assert refusal("scheduled", future, NOW, cancelled) is Refusal.FUTURE
+    # A cancelled session that has not begun needs both.
+    assert refusal("cancelled", future, NOW, cancelled) is Refusal.FUTURE
+    assert refusal("cancelled", future, NOW, Overrides(True, True)) is None
+    forced = Overrides.forced()
+    assert (forced.future, forced.cancelled, forced.replacement) == (True, True, Replacement.KEEP)
+    assert Overrides.forced(Replacement.CANCEL).replacement is Replacement.CANCEL
