@@ -124,13 +124,13 @@ def _print_participation(view: ParticipationView) -> None:
     """People (unless too many for a terminal), team scores, the median and the method."""
     from refocus_cli.core.measure_records import PARTICIPANT_COLUMNS
 
-    rows = [person.table_row() for person in view.staff]
-    if len(rows) > STAFF_TABLE_LIMIT:
+    if len(view.staff) > STAFF_TABLE_LIMIT:
         message(
-            f"{len(rows):,} staff: their rows are left out of this table; "
+            f"{len(view.staff):,} staff: their rows are left out of this table; "
             "use --csv or --json (or `refocus export csv participation`) for them."
         )
-    elif rows:
+    elif view.staff:
+        rows = [person.table_row() for person in view.staff]
         short = SHORT_STRATEGIES
         print_table(
             [{k: ("✓" if v == 1 and k in short else v) for k, v in r.items()} for r in rows],

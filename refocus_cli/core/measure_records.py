@@ -253,7 +253,6 @@ class ParticipationView:
         }
 
 
-@without_gc
 def _participants(impl: Implementation, team_ids: set[int] | None) -> tuple[ParticipantRow, ...]:
     names = None
     if team_ids is not None:
@@ -274,6 +273,7 @@ def _participants(impl: Implementation, team_ids: set[int] | None) -> tuple[Part
     )
 
 
+@without_gc
 def participation_view(impl: Implementation, team_ids: set[int] | None = None) -> ParticipationView:
     """The participation report; for a cohort, its teams split at their own median."""
     median = impl.median if team_ids is None else impl.split_within(team_ids)
