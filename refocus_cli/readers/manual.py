@@ -29,6 +29,30 @@ def load_curriculum(directory: Path | None = None) -> Curriculum:
     folder = manual_folder(directory)
     if not folder.is_dir():
         raise problem(str(folder), "", "is not a folder holding curriculum.toml")
+    files = sorted((folder / "modules").glob("*.toml"))
+    stamp = tuple(_stamp(path) for path in [folder / "curriculum.toml", *files])
+    cached = _checked.get(folder)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    curriculum = _load(folder, [path.stem for path in files])
+    _checked[folder] = (stamp, curriculum)
+    return curriculum
+
+
+# Curricula already checked in this process, by folder, with the files' sizes and times
+# they were read at: a long-lived process (tests, a server) re-reads only what changed.
+_checked: dict[Path, tuple[tuple[tuple[str, int, int], ...], Curriculum]] = {}
+
+
+def _stamp(path: Path) -> tuple[str, int, int]:
+    try:
+        info = path.stat()
+    except OSError:
+        return (path.name, -1, -1)
+    return (path.name, info.st_mtime_ns, info.st_size)
+
+
+def _load(folder: Path, stems: list[str]) -> Curriculum:
     label = folder.name
     top = read_toml(folder / "curriculum.toml", f"{label}/curriculum.toml")
 
@@ -38,7 +62,6 @@ def load_curriculum(directory: Path | None = None) -> Curriculum:
             return None
         return read_toml(path, f"{label}/modules/{key}.toml")
 
-    stems = [path.stem for path in (folder / "modules").glob("*.toml")]
     return build_curriculum(folder, top, read_module, stems)
 
 
