@@ -227,6 +227,7 @@ def build(scale_name: str, seed: int, today: date) -> DemoProgramme:
                     role="team manager" if slot == 0 else rng.choice(ROLES),
                     manager=slot == 0,
                     start=start - timedelta(days=rng.randint(30, 3000)),
+                    clinical_given=True,  # every demo role holds a caseload
                 )
             )
 

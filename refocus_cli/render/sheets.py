@@ -11,7 +11,7 @@ from typing import Any
 from refocus_cli.core.exports import Columns, csv_lines, spreadsheet_safe
 from refocus_cli.core.roster import RosterEntry
 
-ROSTER_HEADER = ["name", "team", "email", "role", "manager", "start"]
+ROSTER_HEADER = ["name", "team", "email", "role", "manager", "clinical", "start"]
 
 
 def write_roster_csv(path: Path, entries: Iterable[RosterEntry]) -> int:
@@ -33,6 +33,7 @@ def write_roster_csv(path: Path, entries: Iterable[RosterEntry]) -> int:
                     entry.email or "",
                     entry.role,
                     "yes" if entry.manager else "no",
+                    "yes" if entry.clinical else "no",
                     entry.start.isoformat(),
                 )
             ]
