@@ -19,6 +19,7 @@ from refocus_cli.services.context import opened
 if TYPE_CHECKING:
     from refocus_cli.core.register import RegisterLine
     from refocus_cli.services.attendance import Recorded, Request, Said, SessionRegister
+    from refocus_cli.services.register_edits import Cleared, Correction, Renamed
 
 
 def _people_option(flag: str, help_text: str) -> Any:
@@ -95,6 +96,27 @@ def attend(
             "--force", help="Deprecated: use --future or --cancelled (--force means both)."
         ),
     ] = False,
+    clear: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--clear",
+            metavar="PERSON",
+            help="Remove the mark of this member of staff or visitor (repeat the option).",
+            show_default=False,
+        ),
+    ] = None,
+    rename_visitor: Annotated[
+        str | None,
+        typer.Option(
+            "--rename-visitor", metavar="OLD", help="Correct a visitor's name (with --to NEW)."
+        ),
+    ] = None,
+    to: Annotated[
+        str | None,
+        typer.Option(
+            "--to", metavar="NEW", help="The visitor's right name, with --rename-visitor."
+        ),
+    ] = None,
     interactive: Annotated[
         bool | None,
         typer.Option(
@@ -107,8 +129,9 @@ def attend(
     db: DbOpt = DEFAULT_DB,
     as_json: JsonOpt = False,
 ) -> None:
-    """Record attendance at a session; it is then held. Recording twice changes nothing."""
-    from refocus_cli.services import attendance
+    """Record attendance at a session; it is then held. Recording twice changes nothing.
+    --clear and --rename-visitor put a register right."""
+    from refocus_cli.services import attendance, register_edits
 
     by_status = {
         AttendanceStatus.PRESENT: present,
@@ -134,6 +157,12 @@ def attend(
             Overrides.forced(replacement) if force else Overrides(future, cancelled, replacement)
         ),
     )
+    correction = register_edits.Correction(session, tuple(clear or ()), rename_visitor, to)
+    if correction.asked:
+        recording = request.says_anything or request.rest_absent or bool(request.excepted)
+        register_edits.check(correction, recording=recording or bool(interactive))
+        _put_right(correction, db, as_json)
+        return
     if force:
         message(
             "Note: --force is deprecated and will go: use --future for a session not yet "
@@ -153,6 +182,78 @@ def attend(
         else:
             recorded = attendance.record(store, request, manual)
     _report(recorded, as_json)
+
+
+def _put_right(correction: Correction, db: Path, as_json: bool) -> None:
+    """Clear marks from a register, or rename a visitor on it, and say what changed."""
+    from refocus_cli.services import register_edits
+
+    with opened(db) as store:
+        if correction.clear:
+            cleared = register_edits.clear(store, correction.session or "", correction.clear)
+        else:
+            renamed = register_edits.rename_visitor(
+                store, correction.session or "", correction.rename or "", correction.to or ""
+            )
+    if correction.clear:
+        _report_cleared(cleared, as_json)
+    else:
+        _report_renamed(renamed, as_json)
+
+
+def _report_cleared(cleared: Cleared, as_json: bool) -> None:
+    if as_json:
+        print_json(
+            {
+                "session": cleared.session,
+                "cleared": [
+                    {
+                        "name": mark.name,
+                        "staff_id": mark.staff_id,
+                        "visitor": mark.visitor is not None,
+                        "status": mark.status,
+                    }
+                    for mark in cleared.removed
+                ],
+                "had_no_mark": list(cleared.had_no_mark),
+                "status": cleared.status_now,
+            }
+        )
+        return
+    removed = ", ".join(
+        f"{'visitor ' if mark.visitor else ''}{mark.name} (was {mark.status})"
+        for mark in cleared.removed
+    )
+    count = len(cleared.removed)
+    message(
+        f"Cleared {count} mark{'' if count == 1 else 's'} from session {cleared.session}: "
+        f"{removed}."
+        if count
+        else f"No marks cleared from session {cleared.session}."
+    )
+    if cleared.had_no_mark:
+        message(f"No mark to clear for: {', '.join(cleared.had_no_mark)}.")
+    if cleared.status_now:
+        message(f"Session {cleared.session} has no marks left: it is {cleared.status_now} again.")
+
+
+def _report_renamed(renamed: Renamed, as_json: bool) -> None:
+    if as_json:
+        print_json(
+            {
+                "session": renamed.session,
+                "old": renamed.old,
+                "new": renamed.new,
+                "changed": renamed.changed,
+            }
+        )
+    elif renamed.changed:
+        message(f"Renamed visitor {renamed.old!r} to {renamed.new!r} on session {renamed.session}.")
+    else:
+        message(
+            f"Session {renamed.session}'s register already has visitor {renamed.new!r}: "
+            "nothing changed."
+        )
 
 
 def _register_lines(register: Path | None) -> list[RegisterLine]:

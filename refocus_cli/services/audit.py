@@ -133,13 +133,7 @@ ID_KEYS = {**PEOPLE_KEYS, "trainers": "trainer", "team_id": "team"}
 def _change(entity: str, old: Any, new: Any, names: _Names, tz: tzinfo) -> str:
     """`old → new`, key by key, with ids turned into names and times into local ones."""
     if entity == "attendance" and isinstance(new, dict):
-        who = (
-            f"visitor {new['visitor']}"
-            if new.get("visitor")
-            else names.of("staff", new.get("staff_id"))
-        )
-        before = (old or {}).get("status")
-        return f"{who}: {before} → {new.get('status')}" if before else f"{who}: {new.get('status')}"
+        return _mark_change(old if isinstance(old, dict) else {}, new, names)
     old, new = old if isinstance(old, dict) else {}, new if isinstance(new, dict) else {}
     parts = []
     for key in [*old, *(k for k in new if k not in old)]:
@@ -155,6 +149,19 @@ def _change(entity: str, old: Any, new: Any, names: _Names, tz: tzinfo) -> str:
         else:
             parts.append(f"{label} was {before}")
     return "; ".join(parts)
+
+
+def _mark_change(old: dict[str, Any], new: dict[str, Any], names: _Names) -> str:
+    """A mark recorded, corrected (`absent → present`), cleared, or a visitor renamed."""
+    if old.get("visitor") and old["visitor"] != new.get("visitor"):
+        return f"visitor {old['visitor']} → {new.get('visitor')}"
+    who = (
+        f"visitor {new['visitor']}"
+        if new.get("visitor")
+        else names.of("staff", new.get("staff_id"))
+    )
+    after = new.get("status") or "cleared"
+    return f"{who}: {old['status']} → {after}" if old.get("status") else f"{who}: {after}"
 
 
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
