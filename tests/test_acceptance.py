@@ -86,7 +86,7 @@ def test_demo_builds_a_programme_to_explore(sh, tmp_path):
     assert any(t["lived_experience"] for t in trainers)
     assert all(t["unavailable"] for t in trainers)
     roster = (tmp_path / "demo-files" / "roster.csv").read_text().splitlines()
-    assert roster[0] == "name,team,email,role,manager,start" and len(roster) > 40
+    assert roster[0] == "name,team,email,role,manager,clinical,start" and len(roster) > 40
     # The programme is months under way: sessions held, registers recorded, measures.
     progress = json.loads(sh("progress", "--json").stdout)
     held = [s["held"] for t in progress["teams"] for s in t["stages"]]
