@@ -189,6 +189,7 @@ NEEDED = {
     ("programme set", "notice_days"),
     ("closure add", "day"),
     ("closure remove", "day"),
+    ("session assign", "venue"),
 }
 FLAGS = {("staff", "forget"): ["--yes"]}
 # Commands that make a new database: their valid call names a fresh file.
@@ -390,6 +391,11 @@ def world(programme, tmp_path, env_setup, monkeypatch, from_template):
     monkeypatch.setenv("REFOCUS_NOW", "2027-06-15T09:00:00+00:00")
     VALID[("session move", "session")] = str(last["id"])
     VALID[("session move", "to")] = last["start"][:10] + " 10:00"
+    VALID[("session assign", "session")] = str(last["id"])
+    # A cancelled session to restore: the one before the last, still to come.
+    before_last = programme("sessions", "--json").json()[-2]
+    assert programme("session", "cancel", str(before_last["id"])).exit_code == 0
+    VALID[("session restore", "session")] = str(before_last["id"])
     root = tmp_path / "inputs"
     root.mkdir()
     try:
