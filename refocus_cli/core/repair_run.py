@@ -91,6 +91,16 @@ class RepairRun:
             else:  # every session in the diary, even one of a module no longer taught
                 self.diary.put(record.id, self.booking(record.planned))
                 self.load.update(record.planned.trainer_ids)
+        # A session cancelled because its trainer could not come is not given back to them.
+        self.not_for: dict[SessionKey, set[int]] = {
+            key: {
+                i
+                for i in standing.cancelled[key].planned.trainer_ids
+                if i in self.trainers
+                and standing.cancelled[key].planned.day in self.trainers[i].away
+            }
+            for key in standing.vacant()
+        }
 
     def booking(self, planned: PlannedSession) -> Booking:
         """The half-days, people and room a session takes."""
@@ -112,7 +122,7 @@ class RepairRun:
         )
         high, undisturbed = self._bounds(template, after, low)
         days = candidates(template.day, low, undisturbed, high)
-        session = next(filter(None, (self.fit(template, day) for day in days)), None)
+        session = next(filter(None, (self.fit(key, template, day) for day in days)), None)
         if session is None:
             self._give_up(key, template, low, high, why)
             return
@@ -164,8 +174,9 @@ class RepairRun:
             high = min(high, max(end for end in ends if end is not None) - timedelta(days=1))
         return high, min(undisturbed, high)
 
-    def fit(self, template: PlannedSession, day: date) -> PlannedSession | None:
-        """`template`'s session on `day`, with the trainers and venue free then, if it fits."""
+    def fit(self, key: SessionKey, template: PlannedSession, day: date) -> PlannedSession | None:
+        """The session for place `key` (where `template` was) on `day`, with the trainers and
+        venue free then, if it fits."""
         if not self.setting.calendar.is_working(day):
             return None
         teams = tuple(t for t in template.team_ids if self.setting.teams[t].active_on(day))
@@ -180,7 +191,9 @@ class RepairRun:
             busy_trainers, busy_teams, busy_venues = self.diary.taken(day, slots)
             if busy_teams & set(teams):
                 continue
-            away = busy_trainers | self.cancelled_from.get(day, set())
+            away = (
+                busy_trainers | self.cancelled_from.get(day, set()) | self.not_for.get(key, set())
+            )
             able = {
                 i
                 for i, trainer in self.trainers.items()

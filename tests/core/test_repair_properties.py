@@ -27,6 +27,7 @@ from refocus_cli.core.repair import (
     why_broken,
 )
 from refocus_cli.core.rollout import (
+    Booking,
     Hours,
     PlannedSession,
     SessionKey,
@@ -468,3 +469,28 @@ def test_a_cancelled_session_goes_back_within_its_week_and_nothing_after_it_move
     assert repair.added == (replace(values, start=values.start + timedelta(days=1),
                                     end=values.end + timedelta(days=1)),)  # fmt: skip
     assert repair.moved == () and repair.replaces == {SessionKey("values", 1, 1): 1}
+
+
+def test_a_session_cancelled_as_unavailable_goes_to_another_trainer_even_on_another_day():
+    values = _session("values", 1, date(2027, 3, 1), trainers=(92,))
+    ruth = TrainerIn(92, "Ruth", frozenset(STAGES), False, frozenset({date(2027, 3, 1)}))
+    sam = TrainerIn(93, "Sam", frozenset(STAGES), False)
+    busy = Booking(date(2027, 3, 1), ("am", "pm"), (93,))  # Sam teaches elsewhere that day
+    setting = RepairSetting(
+        chains=CHAINS,
+        hours=HOURS,
+        teams={1: TeamIn(1, "North", "North", 10, 1)},
+        trainers=(ruth, sam),
+        venues=(),
+        calendar=WorkCalendar(ENGLAND),
+        bookings=(busy,),
+        today=date(2027, 2, 1),
+        first=date(2027, 2, 2),
+    )
+    repair = repair_plan([OnRecord(1, SessionStatus.CANCELLED, values)], setting)
+    (added,) = repair.added
+    assert added.day == date(2027, 3, 2) and added.trainer_ids == (93,)
+    # Cancelled for another reason (no leave that day), it goes back to its own trainer.
+    calm = replace(setting, trainers=(replace(ruth, away=frozenset()), sam))
+    (again,) = repair_plan([OnRecord(1, SessionStatus.CANCELLED, values)], calm).added
+    assert again.day == date(2027, 3, 2) and again.trainer_ids == (92,)
