@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from refocus_cli.core.curriculum import Module
-from refocus_cli.core.vocabulary import AttendanceStatus, SessionStatus
+from refocus_cli.core.vocabulary import AttendanceStatus, SessionKind, SessionStatus
 
 PARTS = ("cover", "notes", "handouts", "register", "evaluation", "certificates")
 # Left early does not earn a certificate.
@@ -96,6 +96,7 @@ class SessionView:
     occurrence: int
     occurrences: int
     status: str
+    catch_up: bool = False  # for people who missed the module with their team
 
 
 @dataclass
@@ -173,6 +174,7 @@ def document_view(
             occurrence=session.get("occurrence", 1),
             occurrences=module.sessions,
             status=session.get("status", SessionStatus.SCHEDULED),
+            catch_up=session.get("kind") == SessionKind.CATCH_UP,
         )
         status = {m.id: m.status for m in marks if m.id is not None}
         view.people = [

@@ -12,7 +12,10 @@ from refocus_cli.store.database import Store
 
 SELECT = """
 SELECT s.id, s.uuid, s.stage, s.module, s.occurrence, s.group_no, s.kind, s.start_utc,
-       s.end_utc, s.status, s.sequence, s.note, s.created_at, s.updated_at, c.name AS cohort,
+       s.end_utc, s.status, s.sequence, s.note, s.created_at, s.updated_at,
+       coalesce(c.name, (SELECT group_concat(x.name, ', ') FROM session_cohort sc
+                         JOIN cohort x ON x.id = sc.cohort_id WHERE sc.session_id = s.id))
+           AS cohort,
        v.name AS venue, v.site AS site
 FROM session s LEFT JOIN cohort c ON c.id = s.cohort_id LEFT JOIN venue v ON v.id = s.venue_id
 """
@@ -26,7 +29,12 @@ def _selected_ids(store: Store, choice: str, ref: str) -> list[int]:
         cohort_id = find_cohort(store, ref)["id"]
         return [
             r[0]
-            for r in store.db.execute("SELECT id FROM session WHERE cohort_id = ?", [cohort_id])
+            for r in store.db.execute(
+                # catch-up sessions belong to the cohorts of the people they are for
+                "SELECT id FROM session WHERE cohort_id = ? "
+                "OR id IN (SELECT session_id FROM session_cohort WHERE cohort_id = ?)",
+                [cohort_id, cohort_id],
+            )
         ]
     if choice == "team":
         from refocus_cli.store.teams import find_team

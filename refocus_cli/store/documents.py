@@ -64,8 +64,9 @@ def stage_session_ids(store: Store, cohort_ref: str, stage: str) -> list[int]:
     return [
         row[0]
         for row in store.db.execute(
-            "SELECT id FROM session WHERE cohort_id = ? AND stage = ? AND status != 'cancelled' "
-            "ORDER BY start_utc, id",
-            [cohort["id"], stage],
+            "SELECT id FROM session WHERE (cohort_id = ? OR id IN "
+            "(SELECT session_id FROM session_cohort WHERE cohort_id = ?)) "
+            "AND stage = ? AND status != 'cancelled' ORDER BY start_utc, id",
+            [cohort["id"], cohort["id"], stage],
         )
     ]

@@ -18,7 +18,11 @@ from refocus_cli.store.database import Store
 from refocus_cli.store.lookup import new_uuid
 
 SESSION_SQL = """
-SELECT s.id, s.uuid, s.cohort_id, c.name AS cohort, s.stage, s.module, s.strategy,
+SELECT s.id, s.uuid, s.cohort_id,
+       coalesce(c.name, (SELECT group_concat(x.name, ', ') FROM session_cohort sc
+                         JOIN cohort x ON x.id = sc.cohort_id WHERE sc.session_id = s.id))
+           AS cohort,
+       s.stage, s.module, s.strategy,
        s.occurrence, s.group_no, s.kind, s.start_utc, s.end_utc, s.venue_id, v.name AS venue,
        s.expected, s.status, s.sequence, s.note, s.created_at, s.updated_at
 FROM session s

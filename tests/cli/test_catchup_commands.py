@@ -53,3 +53,24 @@ def test_a_merge_keeps_the_catch_up_sessions_its_people_need(cli, monkeypatch):
         assert cli("session", "show", str(session_id), "--json").json()["status"] == "scheduled"
     # Late North still has a catch-up planned, so catchup does not list them again.
     assert "Late North" not in {m["name"] for m in cli("catchup", "--json").json()["missed"]}
+
+
+def test_catch_up_sessions_reach_the_cohorts_calendar_and_say_so_in_the_pack(cli, monkeypatch):
+    from pathlib import Path
+
+    from pypdf import PdfReader
+
+    _two_teams_scheduled(cli)
+    monkeypatch.setenv("REFOCUS_NOW", "2027-03-01T09:00:00+00:00")
+    cli("staff", "add", "Late North", "--team", "North CMHT", "--start", "2027-02-20")
+    assert cli("catchup", "--schedule").exit_code == 0
+    catch_ups = [s for s in cli("sessions", "--json").json() if s["kind"] == "catch-up"]
+    assert catch_ups and all(s["cohort"] == "WAVE1" for s in catch_ups)
+    assert cli("export", "ics", "--cohort", "WAVE1", "-o", "wave1.ics").exit_code == 0
+    ics = Path("wave1.ics").read_text()
+    for session in catch_ups:
+        assert session["uuid"] in ics
+    workshop = next(s for s in catch_ups if s["module"] == "recovery-workshop")
+    assert cli("pack", str(workshop["id"]), "-o", "catch-up.pdf", "--only", "cover").exit_code == 0
+    cover = PdfReader("catch-up.pdf").pages[0].extract_text()
+    assert "Catch-up: Recovery and REFOCUS Workshop" in " ".join(cover.split())
