@@ -178,4 +178,4 @@ def remove(trainer: TrainerArg, db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False
     if as_json:
         print_json(removed.as_record())
     else:
-        message(f"Removed trainer {removed.name} (id {removed.id}).")
+        message(removed.said())

@@ -89,4 +89,4 @@ def remove(venue: VenueArg, db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) ->
     if as_json:
         print_json(removed.as_record())
     else:
-        message(f"Removed venue {removed.name} (id {removed.id}).")
+        message(removed.said())

@@ -47,6 +47,9 @@ class CohortTeam:
         """From a `team_list` row of `store.cohorts.show`, as the team stands on `day`."""
         ended = date.fromisoformat(row["ended_on"]) if row["ended_on"] else None
         standing = team_on(TeamStatus(row["status"]), ended, row["merged_into"], day)
+        scheduled = standing.scheduled
+        if row["left_on"] and not scheduled:
+            scheduled = f"leaves the cohort on {row['left_on']}"
         return cls(
             row["id"],
             row["name"],
@@ -54,7 +57,7 @@ class CohortTeam:
             row["kind"],
             standing.status,
             row["staff"],
-            standing.scheduled,
+            scheduled,
         )
 
 

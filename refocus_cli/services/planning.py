@@ -175,7 +175,7 @@ def repair_setting(
     return RepairSetting(
         chains=Chains(tuple(steps), gaps, tuple(stage.key for stage in curriculum.stages)),
         hours=hours,
-        teams=planning.teams_by_id(store),
+        teams=planning.teams_by_id(store, cohort_id),
         trainers=tuple(planning.trainer_inputs(store)),
         venues=tuple(planning.venue_inputs(store)),
         calendar=planning.calendar_from(store, min(today, earliest)),

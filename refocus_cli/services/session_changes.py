@@ -58,7 +58,7 @@ def assign(
         _must_be_scheduled(current)
         (booked,) = session_store.booked(store, "WHERE s.id = ?", [current["id"]])
         trainer_ids = _trainer_ids(store, trainers) if trainers else booked.trainer_ids
-        venue_id = find_venue(store, venue)["id"] if venue is not None else booked.venue_id
+        venue_id = _venue_id(store, venue) if venue is not None else booked.venue_id
         if (trainer_ids, venue_id) == (booked.trainer_ids, booked.venue_id):
             raise InvalidInput(
                 f"session {current['id']} already has these trainers and venue: nothing to change"
@@ -86,8 +86,24 @@ def _must_be_scheduled(current: dict[str, Any]) -> None:
         )
 
 
+def _venue_id(store: Store, ref: str) -> int:
+    found = find_venue(store, ref)
+    if found["removed_on"]:
+        raise Conflict(
+            f"{found['name']} was taken out of use on {found['removed_on']}: "
+            "choose a venue from `refocus venue list`"
+        )
+    return int(found["id"])
+
+
 def _trainer_ids(store: Store, refs: Sequence[str]) -> tuple[int, ...]:
     found = [find_trainer(store, ref) for ref in refs]
+    for trainer in found:
+        if trainer["removed_on"]:
+            raise Conflict(
+                f"{trainer['name']} was removed from the programme on {trainer['removed_on']}: "
+                "choose a trainer from `refocus trainer list`"
+            )
     ids = [trainer["id"] for trainer in found]
     for trainer in found:
         if ids.count(trainer["id"]) > 1:

@@ -131,10 +131,21 @@ class Removed:
     kind: str
     id: int
     name: str
+    kept_for: int = 0  # past sessions that name it: it stays on their record, retired
 
     def as_record(self) -> dict[str, Any]:
         """The removal as printed with --json."""
         return asdict(self)
+
+    def said(self) -> str:
+        """What happened, in plain words."""
+        if not self.kept_for:
+            return f"Removed {self.kind} {self.name} (id {self.id})."
+        return (
+            f"Removed {self.kind} {self.name} (id {self.id}) from the programme: kept on the "
+            f"record of the {self.kept_for} past or cancelled sessions that name them, never "
+            "listed or booked again."
+        )
 
 
 def remove_trainer(store: Store, ref: str) -> Removed:
@@ -151,14 +162,10 @@ def remove_trainer(store: Store, ref: str) -> Removed:
             )
         delivered = trainers.sessions_on_record(store, trainer["id"])
         if delivered:
-            raise Conflict(
-                f"{trainer['name']} is named on {delivered} past or cancelled sessions, which "
-                "keep who delivered them: to stop booking them, record them as unavailable "
-                f"from today (`refocus trainer unavailable {trainer['id']} --from "
-                f"{store.today()} --to DATE`)"
-            )
-        trainers.remove(store, trainer)
-        return Removed("trainer", trainer["id"], trainer["name"])
+            trainers.retire(store, trainer, store.today())
+        else:
+            trainers.remove(store, trainer)
+        return Removed("trainer", trainer["id"], trainer["name"], delivered)
 
 
 @dataclass(frozen=True)

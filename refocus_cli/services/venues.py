@@ -91,10 +91,7 @@ def remove_venue(store: Store, ref: str) -> Removed:
             )
         used = venues.sessions_on_record(store, venue["id"])
         if used:
-            raise Conflict(
-                f"{venue['name']} is named on {used} past or cancelled sessions, which keep "
-                "where they were held, so it stays on record: correct it with "
-                "`refocus venue edit` instead"
-            )
-        venues.remove(store, venue)
-        return Removed("venue", venue["id"], venue["name"])
+            venues.retire(store, venue, store.today())
+        else:
+            venues.remove(store, venue)
+        return Removed("venue", venue["id"], venue["name"], used)

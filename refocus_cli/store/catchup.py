@@ -119,7 +119,8 @@ def save_catch_ups(
             marks = ", ".join("?" for _ in session.team_ids)
             store.db.execute(
                 "INSERT OR IGNORE INTO session_cohort (session_id, cohort_id) "
-                f"SELECT ?, cohort_id FROM cohort_team WHERE team_id IN ({marks})",
+                f"SELECT ?, cohort_id FROM cohort_team WHERE team_id IN ({marks}) "
+                "AND left_on IS NULL",
                 [first + offset, *session.team_ids],
             )
         audit.record(store, "catch-up", "session", None, None, {"sessions": len(planned)})

@@ -14,12 +14,14 @@ from refocus_cli.store.teams import find_active_team
 
 COHORT_SELECT = "SELECT *, '' AS detail FROM cohort"
 ON_DAY = "m.start_date <= :day AND (m.end_date IS NULL OR m.end_date > :day)"
+# A team is in a cohort until the day it leaves it (cohort remove-team --on DATE).
+IN_COHORT = "(ct.left_on IS NULL OR ct.left_on > :day)"
 LIST_SQL = f"""
 SELECT c.id, c.uuid, c.name, c.created_at,
        count(ct.team_id) AS teams,
-       (SELECT count(*) FROM membership m JOIN cohort_team x ON x.team_id = m.team_id
-        WHERE x.cohort_id = c.id AND {ON_DAY}) AS staff
-FROM cohort c LEFT JOIN cohort_team ct ON ct.cohort_id = c.id
+       (SELECT count(*) FROM membership m JOIN cohort_team ct ON ct.team_id = m.team_id
+        WHERE ct.cohort_id = c.id AND {IN_COHORT} AND {ON_DAY}) AS staff
+FROM cohort c LEFT JOIN cohort_team ct ON ct.cohort_id = c.id AND {IN_COHORT}
 """
 
 
@@ -71,7 +73,7 @@ def free_teams(store: Store, team_refs: Sequence[str]) -> list[dict[str, Any]]:
         seen.add(team["id"])
         other = store.one(
             "SELECT c.name FROM cohort_team ct JOIN cohort c ON c.id = ct.cohort_id "
-            "WHERE ct.team_id = ?",
+            "WHERE ct.team_id = ? AND ct.left_on IS NULL",
             [team["id"]],
         )
         if other:
@@ -85,7 +87,9 @@ def free_teams(store: Store, team_refs: Sequence[str]) -> list[dict[str, Any]]:
 def add_teams(store: Store, cohort: dict[str, Any], teams: Sequence[dict[str, Any]]) -> None:
     """Put teams (checked by `free_teams`) in a cohort; audited. Inside the change's transaction."""
     store.db.conn.executemany(
-        "INSERT INTO cohort_team (cohort_id, team_id) VALUES (?, ?)",
+        # a team that left this cohort and comes back is in it again
+        "INSERT INTO cohort_team (cohort_id, team_id) VALUES (?, ?) "
+        "ON CONFLICT (cohort_id, team_id) DO UPDATE SET left_on = NULL",
         [(cohort["id"], team["id"]) for team in teams],
     )
     audit.record(
@@ -99,10 +103,11 @@ def add_teams(store: Store, cohort: dict[str, Any], teams: Sequence[dict[str, An
 
 
 def take_out(store: Store, cohort: dict[str, Any], team: dict[str, Any], on: date) -> None:
-    """Take a team out of a cohort from `on`; audited. Inside the change's transaction,
-    after its sessions are released."""
+    """Take a team out of a cohort from `on` (it shows in the cohort until then); audited.
+    Inside the change's transaction, after its sessions are released."""
     store.db.execute(
-        "DELETE FROM cohort_team WHERE cohort_id = ? AND team_id = ?", [cohort["id"], team["id"]]
+        "UPDATE cohort_team SET left_on = ? WHERE cohort_id = ? AND team_id = ?",
+        [on, cohort["id"], team["id"]],
     )
     audit.record(
         store,
@@ -115,10 +120,11 @@ def take_out(store: Store, cohort: dict[str, Any], team: dict[str, Any], on: dat
 
 
 def has_team(store: Store, cohort_id: int, team_id: int) -> bool:
-    """Whether a team is in a cohort."""
+    """Whether a team is in a cohort (and not already on its way out)."""
     return bool(
         store.one(
-            "SELECT 1 AS yes FROM cohort_team WHERE cohort_id = ? AND team_id = ?",
+            "SELECT 1 AS yes FROM cohort_team "
+            "WHERE cohort_id = ? AND team_id = ? AND left_on IS NULL",
             [cohort_id, team_id],
         )
     )
@@ -139,10 +145,10 @@ def show(store: Store, ref: str, day: date) -> dict[str, Any]:
     cohort = store.rows(LIST_SQL + " WHERE c.id = :cohort GROUP BY c.id", params)[0]
     cohort["team_list"] = store.rows(
         "SELECT t.id, t.name, t.site, t.kind, t.status, t.ended_on, n.name AS merged_into, "
-        f"(SELECT count(*) FROM membership m WHERE m.team_id = t.id AND {ON_DAY}) AS staff "
-        "FROM cohort_team ct JOIN team t ON t.id = ct.team_id "
+        f"ct.left_on, (SELECT count(*) FROM membership m WHERE m.team_id = t.id AND {ON_DAY}) "
+        "AS staff FROM cohort_team ct JOIN team t ON t.id = ct.team_id "
         "LEFT JOIN team n ON n.id = t.merged_into "
-        "WHERE ct.cohort_id = :cohort ORDER BY t.name COLLATE NOCASE",
+        f"WHERE ct.cohort_id = :cohort AND {IN_COHORT} ORDER BY t.name COLLATE NOCASE",
         params,
     )
     return cohort

@@ -271,3 +271,18 @@ ALTER TABLE audit ADD COLUMN change_id INTEGER;
 ALTER TABLE audit ADD COLUMN undone_by INTEGER REFERENCES audit(id);
 CREATE INDEX audit_by_change ON audit(change_id)
 """
+
+
+@migration
+def m007_dated_departures(db: Database) -> None:
+    _run(db, M007)
+
+
+# A trainer or venue that past sessions name is retired, not deleted, so those sessions
+# keep who delivered them and where; a team leaves a cohort on a date, so views before
+# that date still show it in the cohort.
+M007 = """
+ALTER TABLE trainer ADD COLUMN removed_on TEXT;
+ALTER TABLE venue ADD COLUMN removed_on TEXT;
+ALTER TABLE cohort_team ADD COLUMN left_on TEXT
+"""

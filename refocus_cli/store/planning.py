@@ -21,15 +21,17 @@ def cohort_teams(store: Store, cohort_id: int) -> list[TeamIn]:
         "(SELECT count(*) FROM membership m JOIN staff s ON s.id = m.staff_id "
         " WHERE m.team_id = t.id AND m.end_date IS NULL AND s.is_manager) AS managers "
         "FROM cohort_team ct JOIN team t ON t.id = ct.team_id "
-        "WHERE ct.cohort_id = ? AND t.status = ? ORDER BY t.name COLLATE NOCASE, t.id",
+        "WHERE ct.cohort_id = ? AND t.status = ? AND ct.left_on IS NULL "
+        "ORDER BY t.name COLLATE NOCASE, t.id",
         [cohort_id, TeamStatus.ACTIVE],
     )
     return [TeamIn(r["id"], r["name"], r["site"], r["staff"], r["managers"]) for r in rows]
 
 
-def teams_by_id(store: Store) -> dict[int, TeamIn]:
-    """Every team with its site and the day it ends, if it does; no head counts (a stored
-    plan's groups are already made)."""
+def teams_by_id(store: Store, cohort_id: int | None = None) -> dict[int, TeamIn]:
+    """Every team with its site and the day it ends, if it does (for a cohort's plan, a
+    team that leaves the cohort ends for it that day); no head counts (a stored plan's
+    groups are already made)."""
     return {
         r["id"]: TeamIn(
             r["id"],
@@ -39,7 +41,13 @@ def teams_by_id(store: Store) -> dict[int, TeamIn]:
             0,
             date.fromisoformat(r["ended_on"]) if r["ended_on"] else None,
         )
-        for r in store.rows("SELECT id, name, site, ended_on FROM team")
+        for r in store.rows(
+            "SELECT t.id, t.name, t.site, CASE WHEN ct.left_on IS NOT NULL "
+            "AND (t.ended_on IS NULL OR ct.left_on < t.ended_on) THEN ct.left_on "
+            "ELSE t.ended_on END AS ended_on "
+            "FROM team t LEFT JOIN cohort_team ct ON ct.team_id = t.id AND ct.cohort_id = ?",
+            [cohort_id],
+        )
     }
 
 
@@ -76,7 +84,9 @@ def trainer_inputs(store: Store) -> list[TrainerIn]:
             bool(r["lived_experience"]),
             frozenset(away.get(r["id"], ())),
         )
-        for r in store.rows("SELECT id, name, lived_experience FROM trainer ORDER BY id")
+        for r in store.rows(
+            "SELECT id, name, lived_experience FROM trainer WHERE removed_on IS NULL ORDER BY id"
+        )
     ]
 
 
@@ -84,7 +94,9 @@ def venue_inputs(store: Store) -> list[VenueIn]:
     """Every venue with its site and capacity, in id order."""
     return [
         VenueIn(r["id"], r["name"], r["site"], r["capacity"])
-        for r in store.rows("SELECT id, name, site, capacity FROM venue ORDER BY id")
+        for r in store.rows(
+            "SELECT id, name, site, capacity FROM venue WHERE removed_on IS NULL ORDER BY id"
+        )
     ]
 
 

@@ -174,7 +174,8 @@ def teams_gone(store: Store, session_id: int, day: date) -> list[dict[str, Any]]
         "FROM session_team st JOIN session s ON s.id = st.session_id "
         "JOIN team t ON t.id = st.team_id LEFT JOIN cohort c ON c.id = s.cohort_id "
         "LEFT JOIN cohort_team ct ON ct.cohort_id = s.cohort_id AND ct.team_id = t.id "
+        "AND (ct.left_on IS NULL OR ct.left_on > ?) "
         "WHERE st.session_id = ? AND ((t.ended_on IS NOT NULL AND t.ended_on <= ?) "
         "OR (ct.team_id IS NULL AND s.cohort_id IS NOT NULL)) ORDER BY t.name",
-        [session_id, day.isoformat()],
+        [day.isoformat(), session_id, day.isoformat()],
     )

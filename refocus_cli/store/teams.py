@@ -21,7 +21,7 @@ SELECT t.id, t.uuid, t.name, t.site, t.kind, t.status, t.ended_on, m.name AS mer
        (SELECT count(*) FROM membership ms WHERE ms.team_id = t.id AND ms.start_date <= :day
         AND (ms.end_date IS NULL OR ms.end_date > :day)) AS staff,
        (SELECT group_concat(c.name, ', ') FROM cohort_team ct JOIN cohort c ON c.id = ct.cohort_id
-        WHERE ct.team_id = t.id) AS cohort
+        WHERE ct.team_id = t.id AND (ct.left_on IS NULL OR ct.left_on > :day)) AS cohort
 FROM team t LEFT JOIN team m ON m.id = t.merged_into
 """
 

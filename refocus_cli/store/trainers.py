@@ -52,8 +52,9 @@ def add(
 
 
 def listing(store: Store, trainer_id: int | None = None) -> list[dict[str, Any]]:
-    """Trainers with their stages and unavailable periods."""
-    where = " WHERE id = ?" if trainer_id is not None else ""
+    """Trainers with their stages and unavailable periods (all of them, or the one
+    `trainer_id` names); trainers removed from the programme are left out of the list."""
+    where = " WHERE id = ?" if trainer_id is not None else " WHERE removed_on IS NULL"
     trainers = store.rows(
         f"SELECT id, uuid, name, email, lived_experience FROM trainer{where} "
         "ORDER BY name COLLATE NOCASE, id",
@@ -127,6 +128,15 @@ def remove(store: Store, trainer: dict[str, Any]) -> None:
     """Delete a trainer no session names, with their stages and leave; audited."""
     store.db.execute("DELETE FROM trainer WHERE id = ?", [trainer["id"]])
     audit.record(store, "remove", "trainer", trainer["id"], {"name": trainer["name"]}, None)
+
+
+def retire(store: Store, trainer: dict[str, Any], on: date) -> None:
+    """Take a trainer whom past sessions name off the programme from `on`: kept on record
+    for those sessions, never listed or booked again; audited."""
+    store.db.execute("UPDATE trainer SET removed_on = ? WHERE id = ?", [on, trainer["id"]])
+    audit.record(
+        store, "retire", "trainer", trainer["id"], {"removed_on": None}, {"removed_on": on}
+    )
 
 
 def leave(store: Store, trainer_id: int) -> list[dict[str, Any]]:

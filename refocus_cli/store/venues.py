@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from refocus_cli.core.errors import Conflict
@@ -9,7 +10,7 @@ from refocus_cli.store import audit
 from refocus_cli.store.database import Store
 from refocus_cli.store.lookup import find, new_uuid
 
-VENUE_SELECT = "SELECT id, uuid, name, site, capacity, site AS detail FROM venue"
+VENUE_SELECT = "SELECT id, uuid, name, site, capacity, removed_on, site AS detail FROM venue"
 VENUE_COLUMNS = "SELECT id, uuid, name, site, capacity FROM venue"
 
 
@@ -46,14 +47,21 @@ def get(store: Store, venue_id: int | None) -> dict[str, Any]:
 
 
 def listing(store: Store) -> list[dict[str, Any]]:
-    """Every venue by name."""
-    return store.rows(f"{VENUE_COLUMNS} ORDER BY name COLLATE NOCASE")
+    """Every venue still in use by the programme, by name."""
+    return store.rows(f"{VENUE_COLUMNS} WHERE removed_on IS NULL ORDER BY name COLLATE NOCASE")
 
 
 def sessions_on_record(store: Store, venue_id: int) -> int:
     """How many sessions, of any time or status, were or are held at a venue."""
     rows = store.rows("SELECT count(*) AS n FROM session WHERE venue_id = ?", [venue_id])
     return int(rows[0]["n"])
+
+
+def retire(store: Store, venue: dict[str, Any], on: date) -> None:
+    """Take a venue that past sessions name out of use from `on`: kept on record for
+    those sessions, never listed or booked again; audited."""
+    store.db.execute("UPDATE venue SET removed_on = ? WHERE id = ?", [on, venue["id"]])
+    audit.record(store, "retire", "venue", venue["id"], {"removed_on": None}, {"removed_on": on})
 
 
 def remove(store: Store, venue: dict[str, Any]) -> None:

@@ -91,8 +91,18 @@ def test_cohort_remove_team_releases_its_sessions_as_a_disband_does(planned, env
     assert all(after[i] == before[i] for i in set(before) - north)
     earlier = _earlier_north(env_setup)
     assert earlier and all(statuses[i] == "scheduled" for i in earlier)  # before the date: kept
-    shown = planned("cohort", "show", "W1", "--json").json()
+    shown = planned("cohort", "show", "W1", "--json").json()  # today: still in, leaving
+    assert {t["name"]: t["scheduled"] for t in shown["team_list"]} == {
+        "North CMHT": "leaves the cohort on 2027-02-01",
+        "South CMHT": None,
+    }
+    shown = planned("cohort", "show", "W1", "--on", "2027-02-01", "--json").json()
     assert [t["name"] for t in shown["team_list"]] == ["South CMHT"]
+    replanned = planned("replan", "W1", "--json")  # nothing comes back for the leaver
+    assert replanned.exit_code == 0, replanned
+    assert query(env_setup, "SELECT count(*) FROM session_team st JOIN session s ON "
+                 "s.id = st.session_id WHERE st.team_id = 1 AND s.status = 'scheduled' "
+                 "AND s.start_utc >= '2027-02-01'") == [(0,)]  # fmt: skip
     assert last_audit(env_setup, "remove-team")["old"] == {"team": "North CMHT"}
     notes = {
         note for (note,) in query(env_setup, "SELECT note FROM session WHERE status = 'cancelled'")

@@ -229,7 +229,15 @@ def test_trainer_remove_is_refused_while_booked(planned, env_setup, monkeypatch)
     assert query(env_setup, "SELECT count(*) FROM trainer WHERE name = 'Typo Trainer'") == [(0,)]
     assert last_audit(env_setup, "remove")["old"] == {"name": "Typo Trainer"}
     monkeypatch.setenv("REFOCUS_NOW", "2030-01-01T09:00:00+00:00")  # every session is past
-    _refused(planned, env_setup, "trainer", "remove", "Len Lived", words="which keep who delivered")
+    retired = planned("trainer", "remove", "Len Lived")
+    assert retired.exit_code == 0 and "kept on the record" in retired.stderr, retired
+    assert query(env_setup, "SELECT removed_on FROM trainer WHERE name = 'Len Lived'") == [
+        ("2030-01-01",)
+    ]  # the past sessions still name who delivered them
+    assert query(env_setup, "SELECT count(*) FROM session_trainer WHERE trainer_id = 2")[0][0] > 0
+    names = [t["name"] for t in planned("trainer", "list", "--json").json()]
+    assert "Len Lived" not in names and "Tess Trainer" in names
+    assert last_audit(env_setup, "retire")["new"] == {"removed_on": "2030-01-01"}
 
 
 def test_trainer_available_trims_splits_and_removes_leave(planned, env_setup):
@@ -319,3 +327,34 @@ def test_venue_remove_is_refused_while_booked(planned, env_setup):
     assert planned("venue", "remove", "typo room").exit_code == 0
     assert [v["name"] for v in planned("venue", "list", "--json").json()] == ["Hall"]
     assert last_audit(env_setup, "remove")["old"]["name"] == "Typo Room"
+
+
+def test_a_removed_trainer_or_venue_that_sessions_name_is_retired_and_never_booked(
+    planned, env_setup
+):
+    planned("trainer", "add", "Sue Spare", "--stages", "practice-change")
+    planned("venue", "add", "Annexe", "--capacity", "40")
+    ahead = [
+        s["id"]
+        for s in planned("sessions", "--json").json()
+        if s["stage"] == "practice-change" and s["trainers"]
+    ]
+    first, second = str(ahead[0]), str(ahead[1])
+    assert planned("session", "assign", first, "--trainer", "Sue Spare").exit_code == 0
+    assert planned("session", "assign", first, "--venue", "Annexe").exit_code == 0
+    assert planned("session", "cancel", first, "--reason", "room flooded").exit_code == 0
+    for kind, name in (("trainer", "Sue Spare"), ("venue", "Annexe")):
+        removed = planned(kind, "remove", name, "--json")
+        assert removed.exit_code == 0 and removed.json()["kept_for"] == 1, removed
+        assert query(env_setup, f"SELECT removed_on FROM {kind} WHERE name = ?", [name]) == [
+            ("2027-01-04",)
+        ]
+        assert name not in {t["name"] for t in planned(kind, "list", "--json").json()}
+    _refused(
+        planned, env_setup, "session", "assign", second, "--trainer", "Sue Spare",
+        words="was removed from the programme on 2027-01-04",
+    )  # fmt: skip
+    _refused(
+        planned, env_setup, "session", "assign", second, "--venue", "Annexe",
+        words="was taken out of use on 2027-01-04",
+    )  # fmt: skip

@@ -108,7 +108,7 @@ CREATE TABLE cohort (
 -- table cohort_team
 CREATE TABLE cohort_team (
     cohort_id INTEGER NOT NULL REFERENCES cohort(id) ON DELETE CASCADE,
-    team_id INTEGER NOT NULL REFERENCES team(id),
+    team_id INTEGER NOT NULL REFERENCES team(id), left_on TEXT,
     PRIMARY KEY (cohort_id, team_id)
 );
 
@@ -231,7 +231,7 @@ CREATE TABLE trainer (
     email TEXT UNIQUE COLLATE NOCASE,
     lived_experience INTEGER NOT NULL DEFAULT 0,
     created_at TEXT NOT NULL
-);
+, removed_on TEXT);
 
 -- table trainer_stage
 CREATE TABLE trainer_stage (
@@ -258,5 +258,5 @@ CREATE TABLE venue (
     name TEXT NOT NULL UNIQUE COLLATE NOCASE,
     site TEXT NOT NULL DEFAULT '',
     capacity INTEGER NOT NULL CHECK (capacity > 0)
-);
+, removed_on TEXT);
 
