@@ -133,7 +133,6 @@ def test_the_rollout_is_over_and_every_register_recorded(built):
 # -- "Team make-up drives team scores" -------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="issue 15: scores are sums of strategies")
 def test_two_teams_of_different_make_up_with_perfect_attendance_score_the_same(report):
     # The first release: Ash (1 manager at 6, 2 administrators at 4, 7 clinicians at
     # 5) scored (6 + 8 + 35) / 10 = 4.9 and Beech (2 managers, 8 clinicians)
@@ -306,7 +305,6 @@ def test_every_figure_of_the_method_says_where_it_comes_from(report, built):
     assert "refocus default" in manual_readme and "the trial" in manual_readme
 
 
-@pytest.mark.xfail(strict=True, reason="issue 15: 0 is shown where a strategy does not apply")
 def test_the_participation_table_shows_a_dash_where_a_strategy_does_not_apply(built):
     shown = built.ok("report", "participation", "--on", FOLLOW_UP).stdout
     row = next(line for line in shown.splitlines() if "Al Admin" in line)

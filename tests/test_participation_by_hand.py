@@ -289,9 +289,9 @@ def built(tmp_path_factory) -> Built:
 
 # -- the hand computation ----------------------------------------------------------------
 #
-# Held sessions each person was expected at, per strategy (a "point" needs attended >= 1
-# and attended >= half of expected). P present, L late, LE left early, E excused,
-# A absent, - not expected. Alder's two workshop groups are one activity.
+# Held sessions each person was expected at, per strategy (engaging with one needs
+# attended >= 1 and attended >= half of expected). P present, L late, LE left early,
+# E excused, A absent, - not expected. Alder's two workshop groups are one activity.
 #
 #                  workshop  WP val,str,goal  coaching 1,2  mgr refl 1,2  team refl 1,2,3  sup
 # Ann Alder (A)    P (g1)    P  P  P          P P           P P           P P P            P
@@ -317,68 +317,94 @@ def built(tmp_path_factory) -> Built:
 # Birch) on.
 
 
-def _person(team, attended, expected, points, score):
+def _person(team, attended, expected, points):
+    """A person's row: a strategy applies when they were expected at it (expected > 0);
+    `points` says, for each one that applies, whether they engaged (1) or not (0)."""
+    engaged = [p if e else None for p, e in zip(points, expected, strict=True)]
+    applicable = sum(1 for e in expected if e)
+    count = sum(1 for p in engaged if p)
     return {
         "team": team,
-        "score": score,
-        "strategies": dict(zip(STRATEGIES, points, strict=True)),
+        "score": round(count / applicable, 4) if applicable else None,
+        "engaged": count,
+        "applicable": applicable,
+        "strategies": dict(zip(STRATEGIES, engaged, strict=True)),
         "attended": dict(zip(STRATEGIES, attended, strict=True)),
         "expected": dict(zip(STRATEGIES, expected, strict=True)),
     }
 
 
+# A person's score is the share of the strategies that apply to them (expected at one
+# or more held sessions) in which they engaged (at least one, and at least half).
 #              strategies: info, WP, coaching, manager refl, team refl, supervision refl
 PARTICIPATION = {
-    # 1/1, 3/3, 2/2, 2/2, 3/3, 1/1: every strategy -> 6
-    "Ann Alder": _person("Alder", (1, 3, 2, 2, 3, 1), (1, 3, 2, 2, 3, 1), (1, 1, 1, 1, 1, 1), 6),
-    # late counts: 1/1; 3/3; coaching 1/2 is half -> point; team refl 1/3 < half -> no;
-    # supervision 0/1 -> no; not a manager 0/0 -> no. 3 points.
-    "Al Able": _person("Alder", (1, 3, 1, 0, 1, 0), (1, 3, 2, 0, 3, 1), (1, 1, 1, 0, 0, 0), 3),
+    # 1/1, 3/3, 2/2, 2/2, 3/3, 1/1: all six apply, engaged with all six: 6/6 = 1.0
+    "Ann Alder": _person("Alder", (1, 3, 2, 2, 3, 1), (1, 3, 2, 2, 3, 1), (1, 1, 1, 1, 1, 1)),
+    # late counts: 1/1; 3/3; coaching 1/2 is half -> engaged; team refl 1/3 < half -> no;
+    # supervision 0/1 -> no; manager reflection does not apply (not a manager).
+    # 3 of 5 = 0.6.
+    "Al Able": _person("Alder", (1, 3, 1, 0, 1, 0), (1, 3, 2, 0, 3, 1), (1, 1, 1, 0, 0, 0)),
     # workshop 1/1; WP 0/3 (excused counts as not attended); coaching 0/2; team 2/3;
-    # supervision 1/1 (came unasked). 3 points.
-    "Ali Admin": _person("Alder", (1, 0, 0, 0, 2, 1), (1, 3, 2, 0, 3, 1), (1, 0, 0, 0, 1, 1), 3),
+    # supervision 1/1 (came unasked, so it applies). 3 of 5 = 0.6.
+    "Ali Admin": _person("Alder", (1, 0, 0, 0, 2, 1), (1, 3, 2, 0, 3, 1), (1, 0, 0, 0, 1, 1)),
     # workshop 1/1; WP 3/3 across his two teams (late counts); coaching 1/2; team 1/2
-    # (Birch's 2nd cancelled); supervision 1/1. 5 points; his team today is Birch.
-    "Mo Mover": _person("Birch", (1, 3, 1, 0, 1, 1), (1, 3, 2, 0, 2, 1), (1, 1, 1, 0, 1, 1), 5),
-    # manager reflection 1/2 is half -> point; team 2/2. 6 points.
-    "Bea Birch": _person("Birch", (1, 3, 2, 1, 2, 1), (1, 3, 2, 2, 2, 1), (1, 1, 1, 1, 1, 1), 6),
-    # left-early counts. 5 points (not a manager).
-    "Ben Brown": _person("Birch", (1, 3, 2, 0, 2, 1), (1, 3, 2, 0, 2, 1), (1, 1, 1, 0, 1, 1), 5),
-    # workshop 0/1 (excused); WP 2/3; coaching 1/1 (left before the second). 2 points;
-    # he is on no team today, so his last team is shown.
-    "Bo Leaver": _person("Birch", (0, 2, 1, 0, 0, 0), (1, 3, 1, 0, 0, 0), (0, 1, 1, 0, 0, 0), 2),
-    # joined after the workshop and values session: 0/0 -> no point; WP 2/2; coaching
-    # 1/2; team 2/2; supervision 0/1. 3 points.
-    "Lee Late": _person("Birch", (0, 2, 1, 0, 2, 0), (0, 2, 2, 0, 2, 1), (0, 1, 1, 0, 1, 0), 3),
-    # manager refl 0/2, team refl 0/3 -> no points there. 4 points.
-    "Cat Cedar": _person("Cedar", (1, 3, 2, 0, 0, 1), (1, 3, 2, 2, 3, 1), (1, 1, 1, 0, 0, 1), 4),
-    # WP 2/3; coaching 1/2; team 3/3; supervision 1/1. 5 points.
-    "Cy Carer": _person("Cedar", (1, 2, 1, 0, 3, 1), (1, 3, 2, 0, 3, 1), (1, 1, 1, 0, 1, 1), 5),
-    # workshop 0/1; WP 2/3; coaching 1/2; team 3/3; a secretary is not expected at
-    # supervision reflection: 0/0. 3 points.
-    "Cara Cole": _person("Cedar", (0, 2, 1, 0, 3, 0), (1, 3, 2, 0, 3, 0), (0, 1, 1, 0, 1, 0), 3),
-    # workshop 1/1, WP 3/3, then Dunes disbanded: 2 points.
-    "Dee Dunes": _person("Dunes", (1, 3, 0, 0, 0, 0), (1, 3, 0, 0, 0, 0), (1, 1, 0, 0, 0, 0), 2),
-    # workshop 1/1, WP 1/3 < half: 1 point.
-    "Don Dunes": _person("Dunes", (1, 1, 0, 0, 0, 0), (1, 3, 0, 0, 0, 0), (1, 0, 0, 0, 0, 0), 1),
+    # (Birch's 2nd cancelled); supervision 1/1. 5 of 5 = 1.0; his team today is Birch.
+    "Mo Mover": _person("Birch", (1, 3, 1, 0, 1, 1), (1, 3, 2, 0, 2, 1), (1, 1, 1, 0, 1, 1)),
+    # manager reflection 1/2 is half -> engaged; team 2/2. 6 of 6 = 1.0.
+    "Bea Birch": _person("Birch", (1, 3, 2, 1, 2, 1), (1, 3, 2, 2, 2, 1), (1, 1, 1, 1, 1, 1)),
+    # left-early counts. 5 of 5 = 1.0 (manager reflection does not apply).
+    "Ben Brown": _person("Birch", (1, 3, 2, 0, 2, 1), (1, 3, 2, 0, 2, 1), (1, 1, 1, 0, 1, 1)),
+    # workshop 0/1 (excused); WP 2/3; coaching 1/1 (left before the second); nothing
+    # after he left applies. 2 of 3 = 0.6667; on no team today, so his last is shown.
+    "Bo Leaver": _person("Birch", (0, 2, 1, 0, 0, 0), (1, 3, 1, 0, 0, 0), (0, 1, 1, 0, 0, 0)),
+    # joined after the workshop and values session: the workshop does not apply; WP
+    # 2/2; coaching 1/2; team 2/2; supervision 0/1. 3 of 4 = 0.75.
+    "Lee Late": _person("Birch", (0, 2, 1, 0, 2, 0), (0, 2, 2, 0, 2, 1), (0, 1, 1, 0, 1, 0)),
+    # manager refl 0/2, team refl 0/3 -> not engaged there. 4 of 6 = 0.6667.
+    "Cat Cedar": _person("Cedar", (1, 3, 2, 0, 0, 1), (1, 3, 2, 2, 3, 1), (1, 1, 1, 0, 0, 1)),
+    # WP 2/3; coaching 1/2; team 3/3; supervision 1/1. 5 of 5 = 1.0.
+    "Cy Carer": _person("Cedar", (1, 2, 1, 0, 3, 1), (1, 3, 2, 0, 3, 1), (1, 1, 1, 0, 1, 1)),
+    # workshop 0/1; WP 2/3; coaching 1/2; team 3/3; a medical secretary is not clinical
+    # (guessed from the title at import: no clinical column), so supervision reflection
+    # does not apply. 3 of 4 = 0.75.
+    "Cara Cole": _person("Cedar", (0, 2, 1, 0, 3, 0), (1, 3, 2, 0, 3, 0), (0, 1, 1, 0, 1, 0)),
+    # workshop 1/1, WP 3/3, then Dunes disbanded: 2 of 2 = 1.0.
+    "Dee Dunes": _person("Dunes", (1, 3, 0, 0, 0, 0), (1, 3, 0, 0, 0, 0), (1, 1, 0, 0, 0, 0)),
+    # workshop 1/1, WP 1/3 < half: 1 of 2 = 0.5.
+    "Don Dunes": _person("Dunes", (1, 1, 0, 0, 0, 0), (1, 3, 0, 0, 0, 0), (1, 0, 0, 0, 0, 0)),
 }
 
-# Team scores: the mean over stayers, in the team without a break from its first
-# session to 2027-03-25.
+# Team scores: the mean score of the stayers, in the team without a break from its
+# first session to 2027-03-25.
 TEAM_SCORES = {
-    # First session 2027-01-11; Mo moved out on 2027-01-22. Stayers Ann 6, Al 3, Ali 3:
-    # 12 / 3 = 4.0, at the median -> low.
-    "Alder": (["Ann Alder", "Al Able", "Ali Admin"], 4.0, "low", None),
+    # First session 2027-01-11; Mo moved out on 2027-01-22. Stayers Ann 1, Al 3/5,
+    # Ali 3/5: (15/15 + 9/15 + 9/15) / 3 = 11/15 = 0.7333, below the median -> low.
+    "Alder": (["Ann Alder", "Al Able", "Ali Admin"], 0.7333, "low", None),
     # First session 2027-01-13; Bo left, Mo (2027-01-22) and Lee (2027-01-25) came after
-    # it. Stayers Bea 6, Ben 5: 11 / 2 = 5.5 > 4.0 -> high.
-    "Birch": (["Bea Birch", "Ben Brown"], 5.5, "high", None),
-    # First session 2027-01-14, nobody moved. Cat 4, Cy 5, Cara 3: 12 / 3 = 4.0, a tie
-    # with Alder at the median -> low (ties go low).
-    "Cedar": (["Cat Cedar", "Cy Carer", "Cara Cole"], 4.0, "low", None),
+    # it. Stayers Bea 1, Ben 1: 1.0 > the median -> high.
+    "Birch": (["Bea Birch", "Ben Brown"], 1.0, "high", None),
+    # First session 2027-01-14, nobody moved. Cat 2/3, Cy 1, Cara 3/4:
+    # (8/12 + 12/12 + 9/12) / 3 = 29/36 = 0.8056, the median itself -> low.
+    "Cedar": (["Cat Cedar", "Cy Carer", "Cara Cole"], 0.8056, "low", None),
     # Disbanded before the report date: no score.
     "Dunes": ([], None, None, "disbanded on 2027-02-08"),
 }
-MEDIAN = 4.0  # of 4.0, 5.5, 4.0
+MEDIAN = 0.8056  # 29/36, the middle of 11/15, 29/36 and 1
+
+# Each team's engagement by strategy: of the stayers a strategy applies to, how many
+# engaged with it (from the PARTICIPATION rows of the stayers).
+#            info  WP    coach  mgr   team  sup
+ENGAGEMENT = {
+    # Ann, Al, Ali: Ali missed WP and coaching; Al team and supervision reflection.
+    "Alder": ((3, 3), (2, 3), (2, 3), (1, 1), (2, 3), (2, 3)),
+    # Bea, Ben: everything; manager reflection applies to Bea only.
+    "Birch": ((2, 2), (2, 2), (2, 2), (1, 1), (2, 2), (2, 2)),
+    # Cat, Cy, Cara: Cara missed the workshop; Cat manager and team reflection;
+    # supervision applies to Cat and Cy.
+    "Cedar": ((2, 3), (3, 3), (3, 3), (0, 1), (2, 3), (2, 2)),
+    # No stayers.
+    "Dunes": ((0, 0), (0, 0), (0, 0), (0, 0), (0, 0), (0, 0)),
+}
 
 
 def _stage(stage, planned, held, cancelled, awaiting, attendance, reach, done, staff, first, last):
@@ -534,10 +560,7 @@ def test_the_plan_is_the_one_computed_by_hand(built):
 def test_participation_matches_the_hand_computation(built):
     data = built.report("report", "participation", "--on", REPORT_DAY)
     assert data["as_of"] == REPORT_DAY
-    got = {
-        row["name"]: {k: row[k] for k in ("team", "score", "strategies", "attended", "expected")}
-        for row in data["staff"]
-    }
+    got = {row["name"]: {k: row[k] for k in PARTICIPATION["Ann Alder"]} for row in data["staff"]}
     assert sorted(got) == sorted(PARTICIPATION)
     for name, want in PARTICIPATION.items():
         assert got[name] == want, name
@@ -557,6 +580,22 @@ def test_participation_matches_the_hand_computation(built):
         for name, (stayers, score, level, why) in TEAM_SCORES.items()
     }
     assert [t["stayers"] for t in data["teams"]] == [3, 2, 3, 0]
+
+
+def test_engagement_by_strategy_matches_the_hand_computation(built):
+    data = built.report("report", "participation", "--on", REPORT_DAY)
+    for team in data["teams"]:
+        want = {
+            strategy: {
+                "engaged": engaged,
+                "applicable": applicable,
+                "share": round(engaged / applicable, 4) if applicable else None,
+            }
+            for strategy, (engaged, applicable) in zip(
+                STRATEGIES, ENGAGEMENT[team["name"]], strict=True
+            )
+        }
+        assert team["strategies"] == want, team["name"]
 
 
 def test_progress_matches_the_hand_computation(built):
@@ -617,9 +656,10 @@ def test_the_report_date_defaults_to_today_and_only_counts_what_was_held_by_then
         "report", "participation", "--on", REPORT_DAY
     )
     # On 2027-01-12 only Alder's workshop has been held (both groups): Ann, Mo, Al and
-    # Ali have their information-session point; Birch's workshop (01-13) is not yet
+    # Ali engaged with the information session, the one strategy that applies to them
+    # yet (1 of 1); nothing applies to anyone else. Birch's workshop (01-13) is not yet
     # counted. Teams have not all started: Alder's first session was 01-11 (scored,
-    # 4 stayers at 1 point -> 1.0); Birch, Cedar, Dunes not started.
+    # 4 stayers at 1.0 -> 1.0); Birch, Cedar, Dunes not started.
     early = built.json("report", "participation", "--on", "2027-01-12")
     scores = {row["name"]: row["score"] for row in early["staff"]}
     assert {n for n, s in scores.items() if s} == {"Ann Alder", "Mo Mover", "Al Able", "Ali Admin"}

@@ -14,12 +14,8 @@ from refocus_cli.core.vocabulary import TeamStatus
 from refocus_cli.services.context import opened
 
 if TYPE_CHECKING:
-    from refocus_cli.core.measure_records import (
-        ParticipationView,
-        ProgressView,
-        StageRow,
-        TeamProgressRow,
-    )
+    from refocus_cli.core.measure_participation import ParticipationView
+    from refocus_cli.core.measure_records import ProgressView, StageRow, TeamProgressRow
 
 report_app = typer.Typer(help="Implementation reports: participation, milestones, HTML.")
 export_app = typer.Typer(help="Export sessions, attendance, staff, teams and reports.")
@@ -120,29 +116,59 @@ SHORT_STRATEGIES = {
 }
 
 
-def _print_participation(view: ParticipationView) -> None:
-    """People (unless too many for a terminal), team scores, the median and the method."""
-    from refocus_cli.core.measure_records import PARTICIPANT_COLUMNS
+def _mark(value: int | None) -> str:
+    """A strategy in the table: engaged, did not, or does not apply to this person."""
+    return "–" if value is None else "✓" if value else "✗"
 
+
+def _score(share: float | None, engaged: int, applicable: int) -> str:
+    return "–" if share is None else f"{share:.0%} {engaged}/{applicable}"
+
+
+def _print_people(view: ParticipationView) -> None:
+    """Each person's strategies and score, unless too many for a terminal."""
     if len(view.staff) > STAFF_TABLE_LIMIT:
         message(
             f"{len(view.staff):,} staff: their rows are left out of this table; "
             "use --csv or --json (or `refocus export csv participation`) for them."
         )
-    elif view.staff:
-        rows = [person.table_row() for person in view.staff]
-        short = SHORT_STRATEGIES
-        print_table(
-            [{k: ("✓" if v == 1 and k in short else v) for k, v in r.items()} for r in rows],
-            [(k, short.get(k, h.capitalize())) for k, h in PARTICIPANT_COLUMNS],
-            title=f"Participation as of {view.as_of.isoformat()}",
-        )
+        return
+    if not view.staff:
+        return
+    anyone_left = any(person.left_on for person in view.staff)
+    print_table(
+        [
+            {
+                "id": person.id,
+                "name": person.name,
+                "team": person.team,
+                "left_on": person.left_on.isoformat() if person.left_on else "",
+                **{s: _mark(v) for s, v in person.strategies.items()},
+                "score": _score(person.score, person.engaged, person.applicable),
+            }
+            for person in view.staff
+        ],
+        [
+            ("id", "Id"),
+            ("name", "Name"),
+            ("team", "Team"),
+            *([("left_on", "Left")] if anyone_left else []),
+            *SHORT_STRATEGIES.items(),
+            ("score", "Score"),
+        ],
+        title=f"Participation as of {view.as_of.isoformat()} "
+        "(✓ engaged, ✗ did not, – does not apply)",
+    )
+
+
+def _print_teams(view: ParticipationView) -> None:
+    """Team scores and levels, then each team's engagement strategy by strategy."""
     print_table(
         [
             {
                 "name": team.name,
                 "stayers": team.stayers,
-                "score": "-" if team.score is None else f"{team.score:.2f}",
+                "score": _pct(team.score),
                 "implementation": team.implementation or team.why_unscored,
             }
             for team in view.teams
@@ -155,8 +181,29 @@ def _print_participation(view: ParticipationView) -> None:
         ],
         title="Teams (median split)",
     )
-    median = "-" if view.median is None else f"{view.median:.2f}"
-    print(f"Median team score: {median}\n")
+    scored = [team for team in view.teams if team.score is not None]
+    if scored:
+        print_table(
+            [
+                {
+                    "name": team.name,
+                    **{
+                        s: f"{row.engaged}/{row.applicable}" if row.applicable else "–"
+                        for s, row in team.strategies.items()
+                    },
+                }
+                for team in scored
+            ],
+            [("name", "Team"), *SHORT_STRATEGIES.items()],
+            title="Stayers engaged / stayers it applies to, by strategy",
+        )
+
+
+def _print_participation(view: ParticipationView) -> None:
+    """People (unless too many for a terminal), team scores, the median and the method."""
+    _print_people(view)
+    _print_teams(view)
+    print(f"Median team score: {_pct(view.median)}\n")
     print(view.method)
 
 
@@ -169,8 +216,9 @@ def participation(
     as_json: JsonOpt = False,
     as_csv: CsvOpt = False,
 ) -> None:
-    """Each person's participation (0-6), team scores over stayers, and the median split."""
-    from refocus_cli.core.measure_records import PARTICIPANT_COLUMNS
+    """Each person's share of the strategies that apply to them, team scores over stayers
+    with engagement by strategy, and the median split."""
+    from refocus_cli.core.measure_participation import PARTICIPANT_COLUMNS
     from refocus_cli.services import reports
 
     with opened(db) as store:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from fractions import Fraction
 
 from refocus_cli.core.catchup import Spell
 
@@ -88,29 +89,56 @@ class TeamProgress:
 
 @dataclass
 class Participation:
-    """One person's attendance and engagement, by strategy."""
+    """One person's attendance and engagement, by strategy: whether they engaged with
+    each strategy, or None where it does not apply to them (never expected at it)."""
 
     staff: StaffFact
     team: str | None
-    engaged: dict[str, bool]
+    engaged: dict[str, bool | None]
     attended: dict[str, int]
     expected: dict[str, int]
 
     @property
-    def score(self) -> int:
-        """The participation scale: strategies engaged with, 0 to 6."""
-        return sum(self.engaged.values())
+    def count(self) -> int:
+        """How many strategies they engaged with."""
+        return sum(1 for took_part in self.engaged.values() if took_part)
+
+    @property
+    def applicable(self) -> int:
+        """How many strategies apply to them."""
+        return sum(1 for took_part in self.engaged.values() if took_part is not None)
+
+    @property
+    def share(self) -> Fraction | None:
+        """Their score: the share of the strategies that apply to them in which they
+        took part (exact, so equal scores compare equal); None if none applies."""
+        return Fraction(self.count, self.applicable) if self.applicable else None
+
+
+@dataclass(frozen=True)
+class Engagement:
+    """How many of a team's stayers a strategy applies to, and how many engaged."""
+
+    engaged: int
+    applicable: int
+
+    @property
+    def share(self) -> Fraction | None:
+        """The share of those it applies to who engaged; None if it applies to nobody."""
+        return Fraction(self.engaged, self.applicable) if self.applicable else None
 
 
 @dataclass
 class TeamScore:
-    """A team's mean score over its stayers, and its level once split at the median."""
+    """A team's mean score over its stayers, its engagement by strategy, and its level
+    once split at the median."""
 
     team: TeamFact
     stayers: list[int]
-    score: float | None
+    score: Fraction | None
     level: str | None  # high or low
     why_unscored: str | None = None
+    engagement: dict[str, Engagement] = field(default_factory=dict)
 
 
 @dataclass

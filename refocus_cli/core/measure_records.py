@@ -6,26 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from refocus_cli.core.bulk import without_gc
-from refocus_cli.core.measures import METHOD, Implementation
-from refocus_cli.core.programme import STRATEGIES
-
-Record = dict[str, Any]
-
-
-def _ratio(value: float | None) -> float | None:
-    return None if value is None else round(value, 4)
-
-
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day else None
-
-
-def _wanted(team_id: int, team_ids: set[int] | None) -> bool:
-    return team_ids is None or team_id in team_ids
-
+from refocus_cli.core.measure_participation import ParticipationView
+from refocus_cli.core.measure_values import Record, iso, ratio, wanted
+from refocus_cli.core.measures import Implementation
 
 # -- progress --------------------------------------------------------------------------
 
@@ -58,8 +43,8 @@ class StageRow:
             "reach": self.reach,
             "completed": self.completed,
             "staff": self.staff,
-            "first": _iso(self.first),
-            "last": _iso(self.last),
+            "first": iso(self.first),
+            "last": iso(self.last),
         }
 
 
@@ -82,7 +67,7 @@ class TeamProgressRow:
             "name": self.name,
             "cohort": self.cohort,
             "status": self.status,
-            "ended_on": _iso(self.ended_on),
+            "ended_on": iso(self.ended_on),
             "stages": [stage.as_record() for stage in self.stages],
             "flags": list(self.flags),
         }
@@ -136,8 +121,8 @@ def progress_view(
                     held=st.held,
                     cancelled=st.cancelled,
                     awaiting_register=st.awaiting_register,
-                    attendance=_ratio(st.attendance),
-                    reach=_ratio(st.reach),
+                    attendance=ratio(st.attendance),
+                    reach=ratio(st.reach),
                     completed=st.completed,
                     staff=st.staff,
                     first=st.first,
@@ -148,151 +133,9 @@ def progress_view(
             flags=tuple(entry.flags),
         )
         for entry in impl.progress
-        if _wanted(entry.team.id, team_ids)
+        if wanted(entry.team.id, team_ids)
     )
     return ProgressView(impl.facts.as_of, teams, cohort)
-
-
-# -- participation ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class ParticipantRow:
-    """One person's participation: 1 for each strategy engaged with, and the counts."""
-
-    id: int
-    name: str
-    team: str | None
-    left_on: date | None
-    score: int
-    strategies: dict[str, int]
-    attended: dict[str, int]
-    expected: dict[str, int]
-
-    def as_record(self) -> Record:
-        """The person as JSON shows them."""
-        return {
-            "id": self.id,
-            "name": self.name,
-            "team": self.team,
-            "left_on": _iso(self.left_on),
-            "score": self.score,
-            "strategies": self.strategies,
-            "attended": self.attended,
-            "expected": self.expected,
-        }
-
-    def table_row(self) -> Record:
-        """The person as a table or CSV row (see PARTICIPANT_COLUMNS)."""
-        return {
-            "id": self.id,
-            "name": self.name,
-            "team": self.team,
-            "left_on": _iso(self.left_on),
-            **self.strategies,
-            "score": self.score,
-        }
-
-
-PARTICIPANT_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("id", "id"),
-    ("name", "name"),
-    ("team", "team"),
-    ("left_on", "left"),
-    *((s, s) for s in STRATEGIES),
-    ("score", "score"),
-)
-
-
-@dataclass(frozen=True, slots=True)
-class TeamScoreRow:
-    """A team's score over its stayers and its level in the median split."""
-
-    id: int
-    name: str
-    cohort: str | None
-    stayers: int
-    stayer_ids: tuple[int, ...]
-    score: float | None
-    implementation: str | None  # high or low
-    why_unscored: str | None
-
-    def as_record(self) -> Record:
-        """The team as JSON shows it."""
-        return {
-            "id": self.id,
-            "name": self.name,
-            "cohort": self.cohort,
-            "stayers": self.stayers,
-            "stayer_ids": list(self.stayer_ids),
-            "score": self.score,
-            "implementation": self.implementation,
-            "why_unscored": self.why_unscored,
-        }
-
-
-@dataclass(frozen=True)
-class ParticipationView:
-    """`refocus report participation`: people, team scores, the median and the method."""
-
-    as_of: date
-    median: float | None
-    staff: tuple[ParticipantRow, ...]
-    teams: tuple[TeamScoreRow, ...]
-    method: str = METHOD
-
-    @without_gc
-    def as_record(self) -> Record:
-        """The report as `--json` prints it."""
-        return {
-            "as_of": self.as_of.isoformat(),
-            "median": self.median,
-            "staff": [person.as_record() for person in self.staff],
-            "teams": [team.as_record() for team in self.teams],
-            "method": self.method,
-        }
-
-
-def _participants(impl: Implementation, team_ids: set[int] | None) -> tuple[ParticipantRow, ...]:
-    names = None
-    if team_ids is not None:
-        names = {impl.facts.teams[i].name for i in team_ids if i in impl.facts.teams}
-    return tuple(
-        ParticipantRow(
-            id=row.staff.id,
-            name=row.staff.name,
-            team=row.team,
-            left_on=row.staff.left_on,
-            score=row.score,
-            strategies={s: int(row.engaged[s]) for s in STRATEGIES},
-            attended=row.attended,
-            expected=row.expected,
-        )
-        for row in impl.participation
-        if names is None or row.team in names
-    )
-
-
-@without_gc
-def participation_view(impl: Implementation, team_ids: set[int] | None = None) -> ParticipationView:
-    """The participation report; for a cohort, its teams split at their own median."""
-    median = impl.median if team_ids is None else impl.split_within(team_ids)
-    # After split_within: a cohort's levels are the ones set against its own median.
-    teams = tuple(
-        TeamScoreRow(
-            id=entry.team.id,
-            name=entry.team.name,
-            cohort=entry.team.cohort,
-            stayers=len(entry.stayers),
-            stayer_ids=tuple(entry.stayers),
-            score=None if entry.score is None else round(entry.score, 4),
-            implementation=entry.level,
-            why_unscored=entry.why_unscored,
-        )
-        for entry in impl.team_scores
-        if _wanted(entry.team.id, team_ids)
-    )
-    return ParticipationView(impl.facts.as_of, median, _participants(impl, team_ids), teams)
 
 
 # -- milestones ------------------------------------------------------------------------
@@ -318,8 +161,8 @@ class MilestoneRow:
             "team_id": self.team_id,
             "team": self.team,
             "stage": self.stage,
-            "began": _iso(self.began),
-            "completed": _iso(self.completed),
+            "began": iso(self.began),
+            "completed": iso(self.completed),
             "days": self.days,
             "planned": self.planned,
             "delivered": self.delivered,
@@ -356,10 +199,10 @@ def milestones_view(impl: Implementation, team_ids: set[int] | None = None) -> M
             days=m.days,
             planned=m.planned,
             delivered=m.delivered,
-            proportion=_ratio(m.proportion),
+            proportion=ratio(m.proportion),
         )
         for m in impl.milestones
-        if _wanted(m.team.id, team_ids)
+        if wanted(m.team.id, team_ids)
     )
     return MilestonesView(impl.facts.as_of, rows)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import statistics
 from datetime import date
+from fractions import Fraction
 from functools import cached_property
 
 from refocus_cli.core import measure_progress
@@ -18,6 +19,7 @@ from refocus_cli.core.measure_attendance import Attendance, engaged
 # Stores and the demo ask this module which roles are clinical.
 from refocus_cli.core.measure_attendance import is_clinical as is_clinical
 from refocus_cli.core.measure_facts import (
+    Engagement,
     Milestone,
     Participation,
     TeamFact,
@@ -37,15 +39,19 @@ How these figures are computed
   Someone who came without being expected counts as expected too.
 - Attended means marked present, late or left-early; excused, absent and not marked
   all count as not attended.
-- Participation scale (0-6): one point for each of the six implementation strategies
-  (information session, working-practices training, coaching training, team-manager
-  reflection, team reflection, supervision reflection) in which the person attended
-  at least one session and at least half of the sessions they were expected at. A
-  strategy they were never expected at scores nothing, so only managers can reach 6.
-- Team score: the mean participation score of the team's stayers, the staff who were
-  in the team, without a break, from the day of its first session to the report date.
-  Teams that have merged or disbanded, have not started, or have no stayers get no
-  score.
+- Participation: a strategy applies to a person if they were expected at one or more
+  of its held sessions. They engaged with it if they attended at least one session and
+  at least half of the sessions they were expected at. A person's score is the share
+  of the strategies that apply to them in which they engaged (0-100 %), shown with the
+  count, so a manager, a clinician and an administrator who each come to everything
+  they are expected at all score 100 %. The six strategies: information session,
+  working-practices training, coaching training, team-manager reflection, team
+  reflection, supervision reflection.
+- Team score: the mean score of the team's stayers, the staff who were in the team,
+  without a break, from the day of its first session to the report date. Teams that
+  have merged or disbanded, have not started, or have no stayers get no score. Each
+  team's engagement is shown strategy by strategy too: of the stayers a strategy
+  applies to, how many engaged with it.
 - Median split: teams scoring above the median of the scored teams are high
   implementation; the rest, ties at the median included, are low.
 - A team that merged or disbanded is measured up to the day before it ended: its
@@ -65,7 +71,18 @@ How these figures are computed
 """
 
 
-def median_split(scores: list[TeamScore]) -> float | None:
+def engagement(rows: list[Participation]) -> dict[str, Engagement]:
+    """For each strategy: how many of these people it applies to, and how many engaged."""
+    return {
+        s: Engagement(
+            sum(1 for row in rows if row.engaged[s]),
+            sum(1 for row in rows if row.engaged[s] is not None),
+        )
+        for s in STRATEGIES
+    }
+
+
+def median_split(scores: list[TeamScore]) -> Fraction | None:
     """Set each scored team's level against the median of these teams' scores: above it
     is high implementation, the rest (ties included) low. Returns the median."""
     scored = [entry.score for entry in scores if entry.score is not None]
@@ -102,7 +119,10 @@ class Implementation(Attendance):
                 Participation(
                     person,
                     team,
-                    {s: engaged(attended[s], expected[s]) for s in STRATEGIES},
+                    {
+                        s: engaged(attended[s], expected[s]) if expected[s] else None
+                        for s in STRATEGIES
+                    },
                     attended,
                     expected,
                 )
@@ -117,36 +137,42 @@ class Implementation(Attendance):
             return "rollout not started"
         return None
 
+    def _stayers(self, team_id: int, start: date) -> list[int]:
+        """The staff on a team without a break from its first session to the report date."""
+        as_of = self.facts.as_of
+        return sorted(
+            staff_id
+            for staff_id, spell in self.team_spells(team_id)
+            if spell.start <= start and spell.covers(as_of)
+        )
+
     @cached_property
     def team_scores(self) -> list[TeamScore]:
         """Each team's mean score over its stayers, levels set by the median split."""
-        by_staff = {p.staff.id: p.score for p in self.participation}
-        as_of = self.facts.as_of
+        by_staff = {p.staff.id: p for p in self.participation}
         scores = []
         for team in sorted(self.facts.teams.values(), key=lambda t: (t.name.lower(), t.id)):
             start = self.team_start(team.id)
             why = self._why_unscored(team, start)
-            stayers: list[int] = []
-            if why is None and start is not None:
-                stayers = sorted(
-                    staff_id
-                    for staff_id, spell in self.team_spells(team.id)
-                    if spell.start <= start and spell.covers(as_of)
-                )
-                if not stayers:
-                    why = "nobody there from the first session to now"
-            score = statistics.fmean(by_staff[s] for s in stayers) if stayers else None
-            scores.append(TeamScore(team, stayers, score, None, why))
+            stayers = self._stayers(team.id, start) if why is None and start else []
+            if why is None and not stayers:
+                why = "nobody there from the first session to now"
+            rows = [by_staff[s] for s in stayers]
+            shares = [share for row in rows if (share := row.share) is not None]
+            if stayers and not shares:
+                why = "no stayer was expected at a held session"
+            score = sum(shares, Fraction(0)) / len(shares) if shares else None
+            scores.append(TeamScore(team, stayers, score, None, why, engagement(rows)))
         median_split(scores)
         return scores
 
     @cached_property
-    def median(self) -> float | None:
+    def median(self) -> Fraction | None:
         """The median of the scored teams' scores."""
         scored = [s.score for s in self.team_scores if s.score is not None]
         return statistics.median(scored) if scored else None
 
-    def split_within(self, team_ids: set[int]) -> float | None:
+    def split_within(self, team_ids: set[int]) -> Fraction | None:
         """Redo the median split among these teams only (a cohort): their levels are set
         against their own median, which is returned."""
         return median_split([s for s in self.team_scores if s.team.id in team_ids])

@@ -14,12 +14,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from refocus_cli.core.measure_participation import TeamScoreRow
 from refocus_cli.core.measure_records import (
     MilestoneRow,
     StageRow,
     SteeringReport,
     TeamProgressRow,
-    TeamScoreRow,
 )
 from refocus_cli.core.programme import STAGE_TITLES, STAGES
 from refocus_cli.core.vocabulary import TeamStatus
@@ -167,30 +167,36 @@ def stage_chart(
     }
 
 
+SCORE_BINS = 10  # a bin per ten percentage points of the team score
+
+
 def score_histogram(teams: Sequence[TeamScoreRow], median: float | None) -> Layout:
-    """How many teams scored what, in half-point bins from 0 to 6, and the median."""
+    """How many teams scored what, in bins of ten points from 0 to 100 %, and the median."""
     scores = [team.score for team in teams if team.score is not None]
-    counts = [0] * 12
+    counts = [0] * SCORE_BINS
     for score in scores:
-        counts[min(int(score * 2), 11)] += 1
+        counts[min(int(score * SCORE_BINS), SCORE_BINS - 1)] += 1
     step = max(1, math.ceil(max(counts) / 4))
     top_count = step * math.ceil(max(counts) / step) if scores else 1
     plot_width = CHART["width"] - CHART["left"] - CHART["right"]
 
-    def x(score: float) -> float:
-        return round(CHART["left"] + plot_width * score / 6, 1)
+    def x(share: float) -> float:
+        return round(CHART["left"] + plot_width * share, 1)
 
     def y(count: int) -> float:
         return _y(count / top_count)
 
+    def upper(i: int) -> str:
+        return "100 %" if i == SCORE_BINS - 1 else f"under {(i + 1) * 100 // SCORE_BINS} %"
+
     bins = [
         {
-            "x": round(x(i / 2) + 1, 1),
-            "width": round(x((i + 1) / 2) - x(i / 2) - 2, 1),
+            "x": round(x(i / SCORE_BINS) + 1, 1),
+            "width": round(x((i + 1) / SCORE_BINS) - x(i / SCORE_BINS) - 2, 1),
             "y": y(count),
             "height": round(y(0) - y(count), 1),
-            "title": f"{count} team{'s' if count != 1 else ''} scored {i / 2:.1f} to "
-            f"{'6.0' if i == 11 else f'under {(i + 1) / 2:.1f}'}",
+            "title": f"{count} team{'s' if count != 1 else ''} scored "
+            f"{i * 100 // SCORE_BINS} % to {upper(i)}",
         }
         for i, count in enumerate(counts)
         if count
@@ -201,8 +207,8 @@ def score_histogram(teams: Sequence[TeamScoreRow], median: float | None) -> Layo
         "baseline": y(0),
         "bins": bins,
         "grid": [{"y": y(n), "label": str(n)} for n in range(0, top_count + 1, step)],
-        "ticks": [{"x": x(n), "label": str(n)} for n in range(7)],
-        "median": None if median is None else {"x": x(median), "label": f"median {median:.2f}"},
+        "ticks": [{"x": x(n / 5), "label": f"{n * 20}%"} for n in range(6)],
+        "median": None if median is None else {"x": x(median), "label": f"median {median:.0%}"},
     }
 
 

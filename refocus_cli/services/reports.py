@@ -10,13 +10,12 @@ from typing import Any
 
 from refocus_cli.core.errors import InvalidInput
 from refocus_cli.core.exports import EXPORT_FORMATS, EXPORTS
+from refocus_cli.core.measure_participation import ParticipationView, participation_view
 from refocus_cli.core.measure_records import (
     MilestonesView,
-    ParticipationView,
     ProgressView,
     SteeringReport,
     milestones_view,
-    participation_view,
     progress_view,
 )
 from refocus_cli.core.measures import Implementation

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from refocus_cli.core.catchup import Spell
-from refocus_cli.core.measure_facts import Facts, SessionFact, StaffFact, TeamFact
+from refocus_cli.core.measure_facts import Engagement, Facts, SessionFact, StaffFact, TeamFact
 from refocus_cli.core.measures import Implementation, is_clinical
 
 D = date.fromisoformat
@@ -56,10 +56,12 @@ def test_split_groups_of_one_session_count_once_and_half_is_enough():
     # Person 10: values (group 1) and strengths of three activities: 2 of 3, engaged.
     assert rows[10].attended["working-practices-training"] == 2
     assert rows[10].expected["working-practices-training"] == 3
-    assert rows[10].score == 1
+    assert (rows[10].count, rows[10].applicable, rows[10].share) == (1, 1, 1)
     # Person 11: values (group 2) only: 1 of 3 is under half.
     assert rows[11].attended["working-practices-training"] == 1
-    assert rows[11].score == 0
+    assert (rows[11].count, rows[11].applicable, rows[11].share) == (0, 1, 0)
+    # No other strategy was held: none applies, so none is counted against them.
+    assert rows[11].engaged["coaching-training"] is None
 
 
 def test_excused_and_unmarked_are_not_attendance_and_uninvited_attenders_count():
@@ -67,8 +69,8 @@ def test_excused_and_unmarked_are_not_attendance_and_uninvited_attenders_count()
     marks = {(1, 10): "excused", (1, 30): "present"}  # 30 is in team 2 but came anyway
     spells = {10: whole_year(1), 11: whole_year(1), 30: whole_year(2)}
     rows = {p.staff.id: p for p in Implementation(facts(sessions, marks, spells)).participation}
-    assert rows[10].score == 0 and rows[11].score == 0
-    assert rows[30].engaged["information-session"] is True
+    assert rows[10].share == 0 and rows[11].share == 0
+    assert rows[30].engaged["information-session"] is True and rows[30].share == 1
 
 
 def test_team_scores_use_stayers_and_ties_at_the_median_go_low():
@@ -216,3 +218,61 @@ def test_a_cohort_is_split_at_its_own_median():
         "T1": "high",
         "T2": "low",
     }
+
+
+def test_team_make_up_does_not_change_the_score_of_a_team_that_comes_to_everything():
+    # Team 1: a manager, an administrator and a clinician; team 2: two managers. Each
+    # team has a workshop, a managers-only and a clinical-only session, and everyone
+    # comes to everything they are expected at.
+    staff = {
+        10: StaffFact(10, "Manager One", "team manager", True),
+        11: StaffFact(11, "Admin One", "administrator", False),
+        12: StaffFact(12, "Nurse One", "nurse", False),
+        20: StaffFact(20, "Manager Two", "team manager", True),
+        21: StaffFact(21, "Manager Three", "deputy manager", True),
+    }
+    spells = {i: whole_year(i // 10) for i in staff}
+    sessions = []
+    for team in (1, 2):
+        sessions += [
+            session(team * 10, "workshop", "2027-02-01", [team], strategy="information-session"),
+            session(
+                team * 10 + 1,
+                "manager-reflection",
+                "2027-03-01",
+                [team],
+                strategy="manager-reflection",
+                audience="managers",
+            ),  # fmt: skip
+            session(
+                team * 10 + 2,
+                "supervision",
+                "2027-04-01",
+                [team],
+                strategy="supervision-reflection",
+                audience="clinical",
+            ),  # fmt: skip
+        ]
+    impl = Implementation(facts(sessions, {}, spells, staff))
+    expected = {p.staff.id: p.expected for p in impl.participation}
+    marks = {
+        (s.id, person): "present"
+        for s in sessions
+        for person in staff
+        if person // 10 == s.team_ids[0]
+        and (s.audience != "managers" or staff[person].is_manager)
+        and (s.audience != "clinical" or person != 11)
+    }
+    impl = Implementation(facts(sessions, marks, spells, staff))
+    rows = {p.staff.id: p for p in impl.participation}
+    assert expected[11]["supervision-reflection"] == 0  # the administrator is not clinical
+    assert [(rows[i].count, rows[i].applicable) for i in (10, 11, 12, 20, 21)] == [
+        (3, 3), (1, 1), (2, 2), (3, 3), (3, 3),
+    ]  # fmt: skip
+    scores = {s.team.id: s for s in impl.team_scores}
+    assert scores[1].score == scores[2].score == 1
+    # Engagement by strategy: who each applies to differs, the shares do not.
+    assert scores[1].engagement["manager-reflection"] == Engagement(1, 1)
+    assert scores[2].engagement["manager-reflection"] == Engagement(2, 2)
+    assert scores[1].engagement["supervision-reflection"] == Engagement(2, 2)
+    assert scores[2].engagement["coaching-training"].share is None  # applies to nobody

@@ -14,7 +14,8 @@ from refocus_cli.core.catchup import Spell
 from refocus_cli.core.errors import InvalidInput
 from refocus_cli.core.exports import csv_lines, plain
 from refocus_cli.core.measure_facts import Facts, SessionFact, StaffFact, TeamFact
-from refocus_cli.core.measure_records import milestones_view, participation_view, progress_view
+from refocus_cli.core.measure_participation import participation_view
+from refocus_cli.core.measure_records import milestones_view, progress_view
 from refocus_cli.core.measures import Implementation
 
 AS_OF = date(2027, 3, 1)
@@ -72,10 +73,13 @@ def test_participation_rows_as_json_and_as_a_table():
     view = participation_view(_implementation())
     person = next(p for p in view.staff if p.id == 10)
     assert list(person.as_record()) == [
-        "id", "name", "team", "left_on", "score", "strategies", "attended", "expected",
+        "id", "name", "team", "left_on", "score", "engaged", "applicable", "strategies",
+        "attended", "expected",
     ]  # fmt: skip
     row = person.table_row()
-    assert row["working-practices-training"] == 1 and row["score"] == 1
+    # Only working-practices training has been held: it is the one strategy that applies.
+    assert row["working-practices-training"] == 1 and row["information-session"] is None
+    assert (row["engaged"], row["applicable"], row["score"]) == (1, 1, 1.0)
     assert list(view.as_record()) == ["as_of", "median", "staff", "teams", "method"]
 
 

@@ -1,0 +1,24 @@
+"""How the report view models write their values: ratios rounded once, dates in ISO."""
+
+from __future__ import annotations
+
+from datetime import date
+from fractions import Fraction
+from typing import Any
+
+Record = dict[str, Any]  # a row as JSON and CSV show it, under stable keys
+
+
+def ratio(value: float | Fraction | None) -> float | None:
+    """A share or mean as every output shows it: four decimals, or None."""
+    return None if value is None else round(float(value), 4)
+
+
+def iso(day: date | None) -> str | None:
+    """A date in ISO-8601, or None."""
+    return day.isoformat() if day else None
+
+
+def wanted(team_id: int, team_ids: set[int] | None) -> bool:
+    """Whether a team is in the report: every team, or one of those asked for."""
+    return team_ids is None or team_id in team_ids
