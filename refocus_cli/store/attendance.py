@@ -13,7 +13,7 @@ from refocus_cli.core.marks import Mark
 from refocus_cli.core.measures import is_clinical
 from refocus_cli.core.register import STATUSES
 from refocus_cli.core.vocabulary import ATTENDED, AttendanceStatus, Audience, SessionKind
-from refocus_cli.store import sessions
+from refocus_cli.store import audit, sessions
 from refocus_cli.store.database import Store
 
 PEOPLE = """
@@ -208,9 +208,10 @@ def _record(store: Store, marks: Sequence[Mark]) -> Outcome:
             "WHERE session_id = ? AND staff_id IS ? AND visitor IS ?",
             updates,
         )
+        change = audit.change_id(store)
         store.db.conn.executemany(
-            "INSERT INTO audit (at, actor, action, entity, entity_id, old, new) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO audit (at, actor, action, entity, entity_id, old, new, change_id) "
+            f"VALUES (?, ?, ?, ?, ?, ?, ?, {change})",
             audits,
         )
         for chunk in range(0, len(session_ids), 500):
@@ -229,8 +230,9 @@ def _record(store: Store, marks: Sequence[Mark]) -> Outcome:
                 [now, *part],
             ).rowcount
             store.db.conn.executemany(
-                "INSERT INTO audit (at, actor, action, entity, entity_id, old, new) "
-                "VALUES (?, ?, 'held', 'session', ?, ?, '{\"status\": \"held\"}')",
+                "INSERT INTO audit (at, actor, action, entity, entity_id, old, new, change_id) "
+                "VALUES (?, ?, 'held', 'session', ?, ?, '{\"status\": \"held\"}', "
+                f"{change})",
                 [(now, actor, sid, json.dumps({"status": old})) for sid, old in turning],
             )
     return outcome

@@ -44,6 +44,22 @@ ABOUT_TEAM = """(
 ABOUT_SESSION = "(entity IN ('session', 'attendance') AND entity_id = :session)"
 
 
+def change_id(store: Store) -> int:
+    """The number of the change the entries written through `store` belong to: every
+    entry one command writes shares it, so the command can be undone as a whole. Given
+    at the first entry, inside its write transaction (so no two commands get the same)."""
+    if store.change_id is None:
+        row = store.db.execute("SELECT coalesce(max(change_id), 0) + 1 FROM audit").fetchone()
+        store.change_id = int(row[0])
+    return store.change_id
+
+
+def start_change(store: Store) -> None:
+    """Begin a new change on an open store: for programs that make several changes
+    through one store, each to be undone on its own."""
+    store.change_id = None
+
+
 def record(
     store: Store,
     action: str,
@@ -51,13 +67,24 @@ def record(
     entity_id: int | None,
     old: dict[str, Any] | None = None,
     new: dict[str, Any] | None = None,
-) -> None:
-    """Append one entry; call inside the write transaction that makes the change."""
-    store.db.execute(
-        "INSERT INTO audit (at, actor, action, entity, entity_id, old, new) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [store.now(), store.actor, action, entity, entity_id, _dump(old), _dump(new)],
-    )
+) -> int:
+    """Append one entry; call inside the write transaction that makes the change. Its id."""
+    entry_id = store.db.execute(
+        "INSERT INTO audit (at, actor, action, entity, entity_id, old, new, change_id) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            store.now(),
+            store.actor,
+            action,
+            entity,
+            entity_id,
+            _dump(old),
+            _dump(new),
+            change_id(store),
+        ],
+    ).lastrowid
+    assert entry_id is not None  # an INSERT always gives a row id
+    return entry_id
 
 
 def record_many(
@@ -65,12 +92,12 @@ def record_many(
     changes: Iterable[tuple[str, str, int | None, dict[str, Any] | None, dict[str, Any] | None]],
 ) -> None:
     """Append many entries (action, entity, id, old, new) at once, for bulk writes."""
-    now, actor = store.now(), store.actor
+    now, actor, change = store.now(), store.actor, change_id(store)
     store.db.conn.executemany(
-        "INSERT INTO audit (at, actor, action, entity, entity_id, old, new) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO audit (at, actor, action, entity, entity_id, old, new, change_id) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (now, actor, action, entity, entity_id, _dump(old), _dump(new))
+            (now, actor, action, entity, entity_id, _dump(old), _dump(new), change)
             for action, entity, entity_id, old, new in changes
         ],
     )
@@ -122,6 +149,8 @@ class AuditRow:
     entity_id: int | None
     old: Any
     new: Any
+    change_id: int | None = None  # the command it was part of (None before schema m006)
+    undone_by: int | None = None  # the entry of the undo that reversed it
 
 
 def log(
@@ -155,15 +184,21 @@ def log(
     total = store.db.execute(f"SELECT count(*) FROM audit{clause}", params).fetchone()[0]
     tail = f" LIMIT {int(limit)}" if limit and limit < total else ""
     rows = store.db.execute(
-        "SELECT id, at, actor, action, entity, entity_id, old, new "
-        f"FROM audit{clause} ORDER BY id DESC{tail}",
-        params,
+        f"SELECT {ROW_COLUMNS} FROM audit{clause} ORDER BY id DESC{tail}", params
     ).fetchall()
     rows.reverse()
-    return [
-        AuditRow(entry_id, at, actor, action, entity, about, _loaded(old), _loaded(new))
-        for entry_id, at, actor, action, entity, about, old, new in rows
-    ], total
+    return [row_of(row) for row in rows], total
+
+
+ROW_COLUMNS = "id, at, actor, action, entity, entity_id, old, new, change_id, undone_by"
+
+
+def row_of(row: tuple[Any, ...]) -> AuditRow:
+    """An entry from the columns ROW_COLUMNS names."""
+    entry_id, at, actor, action, entity, about, old, new, change, undone_by = row
+    return AuditRow(
+        entry_id, at, actor, action, entity, about, _loaded(old), _loaded(new), change, undone_by
+    )
 
 
 def _loaded(text: str | None) -> Any:

@@ -30,6 +30,9 @@ class Store:
     actor: str
     migrated: list[str] = field(default_factory=list)
     _programme: dict[str, Any] | None = field(default=None, repr=False)
+    # The change (one command) the audit entries written through this store belong to;
+    # store.audit gives it a number at the first entry.
+    change_id: int | None = None
 
     @contextlib.contextmanager
     def write(self) -> Iterator[None]:

@@ -227,3 +227,26 @@ def test_audit_refuses_bad_input(rollout):
     ambiguous = rollout("audit", "--staff", "Ned North")
     assert ambiguous.exit_code == 1 and "matches 2 staff records" in ambiguous.stderr
     assert rollout("audit", "--limit", "-1").exit_code == 2
+
+
+def test_the_entries_one_command_writes_are_one_change(rollout, env_setup):
+    from database_rows import query
+
+    first = rollout("sessions", "--json").json()[0]
+    rollout("session", "cancel", str(first["id"]), "--reason", "snow")
+    rollout("--actor", "Ruth Coordinator", "replan", "WAVE1")
+    rows = query(env_setup, "SELECT action, entity, change_id, actor FROM audit ORDER BY id")
+    changes: dict[int, set[tuple[str, str]]] = {}
+    for action, entity, change, _ in rows:
+        assert change is not None
+        changes.setdefault(change, set()).add((action, entity))
+    # Every command its own change, numbered in the order they were made.
+    numbers = [change for _, _, change, _ in rows]
+    assert numbers == sorted(numbers) and len(changes) == len(set(numbers))
+    imported = next(c for c, kinds in changes.items() if ("import", "staff") in kinds)
+    assert changes[imported] == {("import", "staff"), ("add", "staff")}
+    assert sum(1 for _, _, c, _ in rows if c == imported) == 1 + 5  # the import and its rows
+    last = numbers[-1]
+    replanned = {("replan", "session"), ("cancel", "session"), ("schedule", "cohort")}
+    assert changes[last] <= replanned
+    assert {actor for _, _, c, actor in rows if c == last} == {"Ruth Coordinator"}
