@@ -91,13 +91,22 @@ def test_demo_builds_a_programme_to_explore(sh, tmp_path):
     progress = json.loads(sh("progress", "--json").stdout)
     held = [s["held"] for t in progress["teams"] for s in t["stages"]]
     assert sum(held) > 20 and any(t["flags"] for t in progress["teams"])
+    # Months under way, no team has finished the four stages: none is compared yet.
     participation = json.loads(sh("report", "participation", "--json").stdout)
+    assert participation["split"]["compared"] == 0
+    assert all(
+        t["implementation"] is None and t["why_not_comparable"] for t in participation["teams"]
+    )
+    # An interim look compares the scored teams: split at their median, both groups kept.
+    interim = sh("report", "participation", "--include-unfinished", "--json")
+    participation = json.loads(interim.stdout)
     scored = [t for t in participation["teams"] if t["score"] is not None]
     assert len(scored) >= 2 and participation["median"] is not None
-    for team in scored:  # the median split, ties going low
-        assert team["implementation"] == (
-            "high" if team["score"] > participation["median"] else "low"
-        )
+    median = participation["median"]
+    for team in scored:  # the median split; teams at the median go where the tie rule puts them
+        if not team["at_median"]:
+            assert team["implementation"] == ("high" if team["score"] > median else "low")
+    assert {t["implementation"] for t in scored} == {"high", "low"}
     # Its outputs: a calendar, a pack with certificates, the report.
     files = tmp_path / "demo-files"
     assert (files / "calendar.ics").read_text().count("BEGIN:VEVENT") > 50

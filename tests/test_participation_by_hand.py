@@ -390,6 +390,24 @@ TEAM_SCORES = {
     "Dunes": ([], None, None, "disbanded on 2027-02-08"),
 }
 MEDIAN = 0.8056  # 29/36, the middle of 11/15, 29/36 and 1
+# The split on 2027-03-25: Alder, Birch and Cedar have finished the four stages (every
+# session held or cancelled, every register recorded); Dunes disbanded. Three teams
+# compared. Cedar scores the median itself: with split-by-rank (the default) it joins
+# the half that leaves the groups nearer in size; high {Birch, Cedar} against low
+# {Alder} or high {Birch} against low {Cedar, Alder} are 2 against 1 either way, so
+# it goes low, as in the classic rule.
+SPLIT = {
+    "date": REPORT_DAY,
+    "date_from": "--on",
+    "ties": "split-by-rank",
+    "include_unfinished": False,
+    "cohort": None,
+    "compared": 3,
+    "high": 1,
+    "low": 2,
+    "at_median": ["Cedar"],
+    "warnings": [],
+}
 
 # Each team's engagement by strategy: of the stayers a strategy applies to, how many
 # engaged with it (from the PARTICIPATION rows of the stayers).
@@ -565,6 +583,15 @@ def test_participation_matches_the_hand_computation(built):
     for name, want in PARTICIPATION.items():
         assert got[name] == want, name
     assert data["median"] == MEDIAN
+    assert data["split"] == SPLIT
+    comparable = {t["name"]: (t["comparable"], t["stage"], t["at_median"]) for t in data["teams"]}
+    assert comparable == {
+        "Alder": (True, "finished", False),
+        "Birch": (True, "finished", False),
+        "Cedar": (True, "finished", True),
+        # Disbanded before its practice change: its last held session was goal-striving.
+        "Dunes": (False, "working-practices", False),
+    }
     names = {row["id"]: row["name"] for row in data["staff"]}
     teams = {
         t["name"]: (
@@ -651,10 +678,12 @@ def test_milestones_match_the_hand_computation(built):
 
 
 def test_the_report_date_defaults_to_today_and_only_counts_what_was_held_by_then(built):
-    # Today (REFOCUS_NOW) is the report day when --on is not given.
-    assert built.json("report", "participation") == built.report(
-        "report", "participation", "--on", REPORT_DAY
-    )
+    # Today (REFOCUS_NOW) is the report day when --on is not given and no follow-up
+    # date is declared; the report says so.
+    today = built.json("report", "participation")
+    asked = built.report("report", "participation", "--on", REPORT_DAY)
+    assert today["split"].pop("date_from").startswith("today; no follow-up date declared")
+    assert today == {**asked, "split": {k: v for k, v in SPLIT.items() if k != "date_from"}}
     # On 2027-01-12 only Alder's workshop has been held (both groups): Ann, Mo, Al and
     # Ali engaged with the information session, the one strategy that applies to them
     # yet (1 of 1); nothing applies to anyone else. Birch's workshop (01-13) is not yet
@@ -669,7 +698,15 @@ def test_the_report_date_defaults_to_today_and_only_counts_what_was_held_by_then
         "Cedar": (None, "rollout not started"),
         "Dunes": (None, "rollout not started"),
     }
-    assert early["median"] == 1.0
+    # Nobody has finished the four stages: no split, every team not yet comparable.
+    assert early["median"] is None and early["split"]["compared"] == 0
+    alder = next(t for t in early["teams"] if t["name"] == "Alder")
+    assert alder["implementation"] is None
+    # Alder still had values, strengths, goals, 2 coaching, 2 manager reflection, 1
+    # supervision and 3 team reflection sessions (11), the last on 2027-03-19.
+    assert alder["why_not_comparable"] == (
+        "not finished: in workshop, 11 sessions to come, the last on 2027-03-19"
+    )
 
 
 # -- bad input to `refocus attend` -------------------------------------------------------

@@ -10,11 +10,11 @@ import typer
 from refocus_cli.cli.options import DEFAULT_DB, CsvOpt, DbOpt, JsonOpt, ManualOpt
 from refocus_cli.cli.output import message, print_csv, print_json, print_table
 from refocus_cli.core.exports import EXPORTS
+from refocus_cli.core.measure_split import DEFAULT_TIE_RULE, TieRule
 from refocus_cli.core.vocabulary import TeamStatus
 from refocus_cli.services.context import opened
 
 if TYPE_CHECKING:
-    from refocus_cli.core.measure_participation import ParticipationView
     from refocus_cli.core.measure_records import ProgressView, StageRow, TeamProgressRow
 
 report_app = typer.Typer(help="Implementation reports: participation, milestones, HTML.")
@@ -27,6 +27,44 @@ AsOfOpt = Annotated[
 CohortArg = Annotated[
     str | None, typer.Argument(help="Only this cohort (id or name).", show_default=False)
 ]
+CohortOpt = Annotated[
+    str | None,
+    typer.Option("--cohort", help="Only this cohort (id or name), as the argument does."),
+]
+SplitOnOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--on",
+        help="Compare teams as of this date, YYYY-MM-DD [default: the programme's follow-up "
+        "date once it has come (`refocus programme set --follow-up`), else today].",
+    ),
+]
+TiesOpt = Annotated[
+    TieRule,
+    typer.Option(
+        "--ties",
+        help="Where teams tied at the median go: split-by-rank keeps tied teams together in "
+        "the half that leaves the groups nearest in size; low or high put them there.",
+    ),
+]
+UnfinishedOpt = Annotated[
+    bool,
+    typer.Option(
+        "--include-unfinished",
+        help="Also compare teams that have not finished the four stages (an interim look; "
+        "warned when they are at different stages).",
+    ),
+]
+
+
+def _cohort(positional: str | None, option: str | None) -> str | None:
+    """The cohort named by the argument or by --cohort (the same one if both)."""
+    if positional is not None and option is not None and positional != option:
+        raise typer.BadParameter(
+            f"names cohort {option!r} but the argument names {positional!r}: give one",
+            param_hint="--cohort",
+        )
+    return option if option is not None else positional
 
 
 def _pct(value: float | None) -> str:
@@ -83,6 +121,7 @@ def _print_progress(view: ProgressView) -> None:
 
 def progress(
     cohort: CohortArg = None,
+    cohort_option: CohortOpt = None,
     on: AsOfOpt = None,
     manual: ManualOpt = None,
     db: DbOpt = DEFAULT_DB,
@@ -93,7 +132,7 @@ def progress(
     from refocus_cli.services import reports
 
     with opened(db) as store:
-        view = reports.progress(store, on=on, cohort=cohort, manual=manual)
+        view = reports.progress(store, on=on, cohort=_cohort(cohort, cohort_option), manual=manual)
     if as_json:
         print_json(view.as_record())
     elif as_csv:
@@ -105,130 +144,35 @@ def progress(
         _print_progress(view)
 
 
-STAFF_TABLE_LIMIT = 500  # more rows than anyone reads in a terminal
-SHORT_STRATEGIES = {
-    "information-session": "Info",
-    "working-practices-training": "WP",
-    "coaching-training": "Coach",
-    "manager-reflection": "Mgr refl",
-    "team-reflection": "Team refl",
-    "supervision-reflection": "Sup refl",
-}
-
-
-def _mark(value: int | None) -> str:
-    """A strategy in the table: engaged, did not, or does not apply to this person."""
-    return "–" if value is None else "✓" if value else "✗"
-
-
-def _score(share: float | None, engaged: int, applicable: int) -> str:
-    return "–" if share is None else f"{share:.0%} {engaged}/{applicable}"
-
-
-def _print_people(view: ParticipationView) -> None:
-    """Each person's strategies and score, unless too many for a terminal."""
-    if len(view.staff) > STAFF_TABLE_LIMIT:
-        message(
-            f"{len(view.staff):,} staff: their rows are left out of this table; "
-            "use --csv or --json (or `refocus export csv participation`) for them."
-        )
-        return
-    if not view.staff:
-        return
-    anyone_left = any(person.left_on for person in view.staff)
-    print_table(
-        [
-            {
-                "id": person.id,
-                "name": person.name,
-                "team": person.team,
-                "left_on": person.left_on.isoformat() if person.left_on else "",
-                **{s: _mark(v) for s, v in person.strategies.items()},
-                "score": _score(person.score, person.engaged, person.applicable),
-            }
-            for person in view.staff
-        ],
-        [
-            ("id", "Id"),
-            ("name", "Name"),
-            ("team", "Team"),
-            *([("left_on", "Left")] if anyone_left else []),
-            *SHORT_STRATEGIES.items(),
-            ("score", "Score"),
-        ],
-        title=f"Participation as of {view.as_of.isoformat()} "
-        "(✓ engaged, ✗ did not, – does not apply)",
-    )
-
-
-def _print_teams(view: ParticipationView) -> None:
-    """Team scores and levels, then each team's engagement strategy by strategy."""
-    print_table(
-        [
-            {
-                "name": team.name,
-                "stayers": team.stayers,
-                "score": _pct(team.score),
-                "implementation": team.implementation or team.why_unscored,
-            }
-            for team in view.teams
-        ],
-        [
-            ("name", "Team"),
-            ("stayers", "Stayers"),
-            ("score", "Team score"),
-            ("implementation", "Implementation"),
-        ],
-        title="Teams (median split)",
-    )
-    scored = [team for team in view.teams if team.score is not None]
-    if scored:
-        print_table(
-            [
-                {
-                    "name": team.name,
-                    **{
-                        s: f"{row.engaged}/{row.applicable}" if row.applicable else "–"
-                        for s, row in team.strategies.items()
-                    },
-                }
-                for team in scored
-            ],
-            [("name", "Team"), *SHORT_STRATEGIES.items()],
-            title="Stayers engaged / stayers it applies to, by strategy",
-        )
-
-
-def _print_participation(view: ParticipationView) -> None:
-    """People (unless too many for a terminal), team scores, the median and the method."""
-    _print_people(view)
-    _print_teams(view)
-    print(f"Median team score: {_pct(view.median)}\n")
-    print(view.method)
-
-
 @report_app.command("participation")
 def participation(
     cohort: CohortArg = None,
-    on: AsOfOpt = None,
+    cohort_option: CohortOpt = None,
+    on: SplitOnOpt = None,
+    ties: TiesOpt = DEFAULT_TIE_RULE,
+    include_unfinished: UnfinishedOpt = False,
     manual: ManualOpt = None,
     db: DbOpt = DEFAULT_DB,
     as_json: JsonOpt = False,
     as_csv: CsvOpt = False,
 ) -> None:
     """Each person's share of the strategies that apply to them, team scores over stayers
-    with engagement by strategy, and the median split."""
+    with engagement by strategy, and the median split of the comparable teams."""
+    from refocus_cli.cli.participation_table import print_participation
     from refocus_cli.core.measure_participation import PARTICIPANT_COLUMNS
     from refocus_cli.services import reports
 
+    comparing = reports.Comparing(ties, include_unfinished)
     with opened(db) as store:
-        view = reports.participation(store, on=on, cohort=cohort, manual=manual)
+        view = reports.participation(
+            store, on=on, cohort=_cohort(cohort, cohort_option), manual=manual, comparing=comparing
+        )
     if as_json:
         print_json(view.as_record())
     elif as_csv:
         print_csv([person.table_row() for person in view.staff], PARTICIPANT_COLUMNS)
     else:
-        _print_participation(view)
+        print_participation(view)
 
 
 MILESTONE_COLUMNS = [
@@ -246,6 +190,7 @@ MILESTONE_COLUMNS = [
 @report_app.command("milestones")
 def milestones(
     cohort: CohortArg = None,
+    cohort_option: CohortOpt = None,
     on: AsOfOpt = None,
     manual: ManualOpt = None,
     db: DbOpt = DEFAULT_DB,
@@ -256,7 +201,9 @@ def milestones(
     from refocus_cli.services import reports
 
     with opened(db) as store:
-        view = reports.milestones(store, on=on, cohort=cohort, manual=manual)
+        view = reports.milestones(
+            store, on=on, cohort=_cohort(cohort, cohort_option), manual=manual
+        )
     if as_json:
         print_json(view.as_record())
         return
@@ -281,15 +228,27 @@ def milestones(
 def html(
     output: Annotated[Path, typer.Option("-o", "--output", help="HTML file to write.")],
     cohort: CohortArg = None,
+    cohort_option: CohortOpt = None,
     on: AsOfOpt = None,
+    ties: TiesOpt = DEFAULT_TIE_RULE,
+    include_unfinished: UnfinishedOpt = False,
     manual: ManualOpt = None,
     db: DbOpt = DEFAULT_DB,
 ) -> None:
-    """One self-contained HTML page for a steering group: timelines, charts, tables, risks."""
+    """One self-contained HTML page for a steering group: timelines, charts, tables, risks,
+    the split of the comparable teams and where every figure comes from."""
     from refocus_cli.services import reports
 
+    comparing = reports.Comparing(ties, include_unfinished)
     with opened(db) as store:
-        report = reports.write_html(store, output, on=on, cohort=cohort, manual=manual)
+        report = reports.write_html(
+            store,
+            output,
+            on=on,
+            cohort=_cohort(cohort, cohort_option),
+            manual=manual,
+            comparing=comparing,
+        )
     message(f"Wrote {output} ({len(report.progress.teams)} teams).")
 
 

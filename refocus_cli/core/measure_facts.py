@@ -128,17 +128,18 @@ class Engagement:
         return Fraction(self.engaged, self.applicable) if self.applicable else None
 
 
-@dataclass
+@dataclass(frozen=True)
 class TeamScore:
-    """A team's mean score over its stayers, its engagement by strategy, and its level
-    once split at the median."""
+    """A team's mean score over its stayers and its engagement by strategy; the stage it
+    has reached by the report date, and why it cannot be compared yet (None if it can)."""
 
     team: TeamFact
     stayers: list[int]
     score: Fraction | None
-    level: str | None  # high or low
-    why_unscored: str | None = None
-    engagement: dict[str, Engagement] = field(default_factory=dict)
+    why_unscored: str | None
+    engagement: dict[str, Engagement]
+    stage: str | None
+    why_not_comparable: str | None
 
 
 @dataclass

@@ -9,7 +9,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from refocus_cli.core.bulk import without_gc
+from refocus_cli.core.measure_comparison import Comparison
 from refocus_cli.core.measure_facts import Engagement
+from refocus_cli.core.measure_split import (
+    DEFAULT_TIE_RULE,
+    SplitDate,
+    SplitDateSource,
+    TieRule,
+)
 from refocus_cli.core.measure_values import Record, iso, ratio, wanted
 from refocus_cli.core.measures import METHOD, Implementation
 from refocus_cli.core.programme import STRATEGIES
@@ -104,6 +111,11 @@ class TeamScoreRow:
     implementation: str | None  # high or low
     why_unscored: str | None
     strategies: dict[str, EngagementRow]
+    comparable: bool  # finished the four stages by the date, every register recorded
+    why_not_comparable: str | None
+    compared: bool  # in the split: comparable, or scored when unfinished teams are included
+    stage: str | None  # the stage reached by the date, "finished", or None (not started)
+    at_median: bool
 
     def as_record(self) -> Record:
         """The team as JSON shows it."""
@@ -116,16 +128,54 @@ class TeamScoreRow:
             "score": self.score,
             "implementation": self.implementation,
             "why_unscored": self.why_unscored,
+            "comparable": self.comparable,
+            "why_not_comparable": self.why_not_comparable,
+            "compared": self.compared,
+            "stage": self.stage,
+            "at_median": self.at_median,
             "strategies": {s: row.as_record() for s, row in self.strategies.items()},
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SplitRow:
+    """How the teams were compared: on what date (and where it came from), under which
+    tie rule, how many fell each side, who scored the median, and what to beware of."""
+
+    date: date
+    date_from: str
+    ties: str
+    include_unfinished: bool
+    cohort: str | None
+    compared: int
+    high: int
+    low: int
+    at_median: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+    def as_record(self) -> Record:
+        """The split as JSON shows it."""
+        return {
+            "date": self.date.isoformat(),
+            "date_from": self.date_from,
+            "ties": self.ties,
+            "include_unfinished": self.include_unfinished,
+            "cohort": self.cohort,
+            "compared": self.compared,
+            "high": self.high,
+            "low": self.low,
+            "at_median": list(self.at_median),
+            "warnings": list(self.warnings),
         }
 
 
 @dataclass(frozen=True)
 class ParticipationView:
-    """`refocus report participation`: people, team scores, the median and the method."""
+    """`refocus report participation`: people, team scores, the split and the method."""
 
     as_of: date
     median: float | None
+    split: SplitRow
     staff: tuple[ParticipantRow, ...]
     teams: tuple[TeamScoreRow, ...]
     method: str = METHOD
@@ -136,10 +186,21 @@ class ParticipationView:
         return {
             "as_of": self.as_of.isoformat(),
             "median": self.median,
+            "split": self.split.as_record(),
             "staff": [person.as_record() for person in self.staff],
             "teams": [team.as_record() for team in self.teams],
             "method": self.method,
         }
+
+    @property
+    def compared(self) -> tuple[TeamScoreRow, ...]:
+        """The teams compared in the split."""
+        return tuple(team for team in self.teams if team.compared)
+
+    @property
+    def not_compared(self) -> tuple[TeamScoreRow, ...]:
+        """The teams left out of the split, each with why."""
+        return tuple(team for team in self.teams if not team.compared)
 
 
 def _participants(impl: Implementation, team_ids: set[int] | None) -> tuple[ParticipantRow, ...]:
@@ -164,11 +225,49 @@ def _participants(impl: Implementation, team_ids: set[int] | None) -> tuple[Part
     )
 
 
+@dataclass(frozen=True)
+class SplitOptions:
+    """How the teams are compared: on what date, under which tie rule, and whether
+    teams that have not finished the four stages are compared too (an interim look)."""
+
+    date: SplitDate | None = None  # None: the report date, as if given with --on
+    ties: TieRule = DEFAULT_TIE_RULE
+    include_unfinished: bool = False
+
+
+def _split_row(
+    impl: Implementation, comparison: Comparison, options: SplitOptions, cohort: str | None
+) -> SplitRow:
+    names = impl.facts.teams
+    on = options.date or SplitDate(impl.facts.as_of, SplitDateSource.ON)
+    split = comparison.split
+    return SplitRow(
+        date=on.day,
+        date_from=on.described,
+        ties=str(comparison.ties),
+        include_unfinished=comparison.include_unfinished,
+        cohort=cohort,
+        compared=len(comparison.compared),
+        high=len(split.high),
+        low=len(split.low),
+        at_median=tuple(sorted((names[i].name for i in split.at_median), key=str.lower)),
+        warnings=comparison.warnings,
+    )
+
+
 @without_gc
-def participation_view(impl: Implementation, team_ids: set[int] | None = None) -> ParticipationView:
-    """The participation report; for a cohort, its teams split at their own median."""
-    median = impl.median if team_ids is None else impl.split_within(team_ids)
-    # After split_within: a cohort's levels are the ones set against its own median.
+def participation_view(
+    impl: Implementation,
+    team_ids: set[int] | None = None,
+    options: SplitOptions | None = None,
+    cohort: str | None = None,
+) -> ParticipationView:
+    """The participation report over every team, or the teams given (a cohort's, split
+    among themselves)."""
+    options = options or SplitOptions()
+    comparison = impl.compare(team_ids, options.ties, options.include_unfinished)
+    split = comparison.split
+    in_split = set(comparison.compared)
     teams = tuple(
         TeamScoreRow(
             id=entry.team.id,
@@ -177,11 +276,22 @@ def participation_view(impl: Implementation, team_ids: set[int] | None = None) -
             stayers=len(entry.stayers),
             stayer_ids=tuple(entry.stayers),
             score=ratio(entry.score),
-            implementation=entry.level,
+            implementation=split.level(entry.team.id),
             why_unscored=entry.why_unscored,
             strategies={s: EngagementRow.of(e) for s, e in entry.engagement.items()},
+            comparable=entry.why_not_comparable is None,
+            why_not_comparable=entry.why_not_comparable,
+            compared=entry.team.id in in_split,
+            stage=entry.stage,
+            at_median=entry.team.id in split.at_median,
         )
         for entry in impl.team_scores
         if wanted(entry.team.id, team_ids)
     )
-    return ParticipationView(impl.facts.as_of, ratio(median), _participants(impl, team_ids), teams)
+    return ParticipationView(
+        impl.facts.as_of,
+        ratio(split.median),
+        _split_row(impl, comparison, options, cohort),
+        _participants(impl, team_ids),
+        teams,
+    )

@@ -7,7 +7,7 @@ reports print under their tables.
 
 from __future__ import annotations
 
-import statistics
+from dataclasses import replace
 from datetime import date
 from fractions import Fraction
 from functools import cached_property
@@ -18,6 +18,12 @@ from refocus_cli.core.measure_attendance import Attendance, engaged
 
 # Stores and the demo ask this module which roles are clinical.
 from refocus_cli.core.measure_attendance import is_clinical as is_clinical
+from refocus_cli.core.measure_comparison import (
+    Comparison,
+    readiness,
+    split_warnings,
+    stages_warning,
+)
 from refocus_cli.core.measure_facts import (
     Engagement,
     Milestone,
@@ -26,6 +32,8 @@ from refocus_cli.core.measure_facts import (
     TeamProgress,
     TeamScore,
 )
+from refocus_cli.core.measure_split import DEFAULT_TIE_RULE, TieRule, split_at_median
+from refocus_cli.core.measure_values import wanted
 from refocus_cli.core.programme import STRATEGIES
 from refocus_cli.core.vocabulary import TeamStatus
 
@@ -52,8 +60,21 @@ How these figures are computed
   have merged or disbanded, have not started, or have no stayers get no score. Each
   team's engagement is shown strategy by strategy too: of the stayers a strategy
   applies to, how many engaged with it.
-- Median split: teams scoring above the median of the scored teams are high
-  implementation; the rest, ties at the median included, are low.
+- Comparison: teams are compared on the follow-up date (the programme's, set with
+  `refocus programme set --follow-up DATE`, or the date given with --on; today when
+  neither is there), over every intervention team of the programme, or a cohort's
+  teams when one is asked for. Only teams that have finished the four stages by then,
+  with a register for every session held, are compared; the others are listed apart
+  as not yet comparable, with why (--include-unfinished compares them too, as an
+  interim look, and warns when the teams compared are at different stages).
+- Median split: the compared teams are dichotomised at the median of their scores
+  into high and low implementation; the teams scoring exactly the median are named.
+  Ties at the median (--ties): split-by-rank, the default, ranks teams by score and
+  cuts them into two halves as near equal in size as ties allow, never separating
+  teams with the same score (the tied teams join the half that leaves the groups
+  nearer in size, the low half when it makes no difference); low puts them low (only
+  teams above the median are high), high puts them high. A group left empty is
+  warned about.
 - A team that merged or disbanded is measured up to the day before it ended: its
   sessions from then on are not its own, and reach counts its staff on its last day.
 - Reach: the share of the team's staff on the report date who are keeping up with a
@@ -82,21 +103,12 @@ def engagement(rows: list[Participation]) -> dict[str, Engagement]:
     }
 
 
-def median_split(scores: list[TeamScore]) -> Fraction | None:
-    """Set each scored team's level against the median of these teams' scores: above it
-    is high implementation, the rest (ties included) low. Returns the median."""
-    scored = [entry.score for entry in scores if entry.score is not None]
-    if not scored:
-        return None
-    middle = statistics.median(scored)
-    for entry in scores:
-        if entry.score is not None:
-            entry.level = "high" if entry.score > middle else "low"
-    return middle
-
-
 class Implementation(Attendance):
     """Every measure over one set of facts; each is computed once, when first asked for."""
+
+    def as_of(self, day: date) -> Implementation:
+        """The measures over the same facts as of another day."""
+        return Implementation(replace(self.facts, as_of=day))
 
     # -- the participation scale -----------------------------------------------------
 
@@ -146,36 +158,61 @@ class Implementation(Attendance):
             if spell.start <= start and spell.covers(as_of)
         )
 
+    def _team_score(self, team: TeamFact, by_staff: dict[int, Participation]) -> TeamScore:
+        start = self.team_start(team.id)
+        ended_or_not_started = self._why_unscored(team, start)
+        stayers = self._stayers(team.id, start) if start and not ended_or_not_started else []
+        rows = [by_staff[s] for s in stayers]
+        shares = [share for row in rows if (share := row.share) is not None]
+        why = ended_or_not_started
+        if why is None and not stayers:
+            why = "nobody there from the first session to now"
+        elif why is None and not shares:
+            why = "no stayer was expected at a held session"
+        ready = readiness(self, team.id)
+        return TeamScore(
+            team=team,
+            stayers=stayers,
+            score=sum(shares, Fraction(0)) / len(shares) if shares else None,
+            why_unscored=why,
+            engagement=engagement(rows),
+            stage=ready.stage,
+            why_not_comparable=ended_or_not_started or ready.why_not or why,
+        )
+
     @cached_property
     def team_scores(self) -> list[TeamScore]:
-        """Each team's mean score over its stayers, levels set by the median split."""
+        """Each team's mean score over its stayers, and whether it can be compared."""
         by_staff = {p.staff.id: p for p in self.participation}
-        scores = []
-        for team in sorted(self.facts.teams.values(), key=lambda t: (t.name.lower(), t.id)):
-            start = self.team_start(team.id)
-            why = self._why_unscored(team, start)
-            stayers = self._stayers(team.id, start) if why is None and start else []
-            if why is None and not stayers:
-                why = "nobody there from the first session to now"
-            rows = [by_staff[s] for s in stayers]
-            shares = [share for row in rows if (share := row.share) is not None]
-            if stayers and not shares:
-                why = "no stayer was expected at a held session"
-            score = sum(shares, Fraction(0)) / len(shares) if shares else None
-            scores.append(TeamScore(team, stayers, score, None, why, engagement(rows)))
-        median_split(scores)
-        return scores
+        return [
+            self._team_score(team, by_staff)
+            for team in sorted(self.facts.teams.values(), key=lambda t: (t.name.lower(), t.id))
+        ]
 
-    @cached_property
-    def median(self) -> Fraction | None:
-        """The median of the scored teams' scores."""
-        scored = [s.score for s in self.team_scores if s.score is not None]
-        return statistics.median(scored) if scored else None
-
-    def split_within(self, team_ids: set[int]) -> Fraction | None:
-        """Redo the median split among these teams only (a cohort): their levels are set
-        against their own median, which is returned."""
-        return median_split([s for s in self.team_scores if s.team.id in team_ids])
+    def compare(
+        self,
+        team_ids: set[int] | None = None,
+        ties: TieRule = DEFAULT_TIE_RULE,
+        include_unfinished: bool = False,
+    ) -> Comparison:
+        """Split the comparable teams (of those given, else all) at their median: those
+        that have finished the four stages by the report date, or with
+        `include_unfinished` every scored team (an interim look)."""
+        chosen = [
+            entry
+            for entry in self.team_scores
+            if wanted(entry.team.id, team_ids)
+            and entry.score is not None
+            and (include_unfinished or entry.why_not_comparable is None)
+        ]
+        day = self.facts.as_of
+        split = split_at_median({e.team.id: e.score for e in chosen if e.score is not None}, ties)
+        warnings = split_warnings(split, len(chosen), ties, day)
+        stages = stages_warning({entry.team.id: entry.stage for entry in chosen}, day)
+        if stages:
+            warnings.append(stages)
+        compared = tuple(entry.team.id for entry in chosen)
+        return Comparison(day, ties, include_unfinished, compared, split, tuple(warnings))
 
     # -- progress and milestones (core/measure_progress.py) ---------------------------
 

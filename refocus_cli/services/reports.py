@@ -5,12 +5,18 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+from refocus_cli.core.dates import parse_date
 from refocus_cli.core.errors import InvalidInput
 from refocus_cli.core.exports import EXPORT_FORMATS, EXPORTS
-from refocus_cli.core.measure_participation import ParticipationView, participation_view
+from refocus_cli.core.measure_participation import (
+    ParticipationView,
+    SplitOptions,
+    participation_view,
+)
 from refocus_cli.core.measure_records import (
     MilestonesView,
     ProgressView,
@@ -18,6 +24,7 @@ from refocus_cli.core.measure_records import (
     milestones_view,
     progress_view,
 )
+from refocus_cli.core.measure_split import DEFAULT_TIE_RULE, SplitDate, TieRule, split_date
 from refocus_cli.core.measures import Implementation
 from refocus_cli.services import manual as manual_service
 from refocus_cli.services.context import effective_date
@@ -25,54 +32,91 @@ from refocus_cli.store import measures
 from refocus_cli.store.database import Store
 
 
-def _measure(
-    store: Store, on: str | None, cohort: str | None, manual: Path | None
-) -> tuple[Implementation, set[int] | None]:
-    """The measures as of `on` (today if None), and a cohort's team ids if one is named."""
-    team_ids = None
-    if cohort is not None:
-        from refocus_cli.store.cohorts import team_ids_of
+def _team_ids(store: Store, cohort: str | None) -> set[int] | None:
+    """A cohort's team ids, if one is named."""
+    if cohort is None:
+        return None
+    from refocus_cli.store.cohorts import team_ids_of
 
-        team_ids = team_ids_of(store, cohort)
-    as_of = effective_date(store, on)
-    impl = measures.implementation(store, manual_service.curriculum(store, manual), as_of)
-    return impl, team_ids
+    return team_ids_of(store, cohort)
+
+
+def _measure(store: Store, as_of: date, manual: Path | None) -> Implementation:
+    """The measures as of a date."""
+    return measures.implementation(store, manual_service.curriculum(store, manual), as_of)
+
+
+def _split_date(store: Store, on: str | None) -> SplitDate:
+    """The day teams are compared on: --on, else the follow-up date once come, else today."""
+    follow_up = store.programme().get("follow_up_date")
+    return split_date(
+        parse_date(on, "--on") if on is not None else None,
+        date.fromisoformat(follow_up) if follow_up else None,
+        store.today(),
+    )
 
 
 def progress(
     store: Store, *, on: str | None = None, cohort: str | None = None, manual: Path | None = None
 ) -> ProgressView:
     """Where every team (or a cohort's) stands, stage by stage."""
-    impl, team_ids = _measure(store, on, cohort, manual)
-    return progress_view(impl, team_ids, cohort)
+    team_ids = _team_ids(store, cohort)
+    return progress_view(_measure(store, effective_date(store, on), manual), team_ids, cohort)
+
+
+@dataclass(frozen=True)
+class Comparing:
+    """How `report participation` compares teams: the tie rule, and whether teams that
+    have not finished the four stages are compared too (an interim look)."""
+
+    ties: TieRule = DEFAULT_TIE_RULE
+    include_unfinished: bool = False
 
 
 def participation(
-    store: Store, *, on: str | None = None, cohort: str | None = None, manual: Path | None = None
+    store: Store,
+    *,
+    on: str | None = None,
+    cohort: str | None = None,
+    manual: Path | None = None,
+    comparing: Comparing = Comparing(),
 ) -> ParticipationView:
-    """Each person's participation, team scores and the median split."""
-    impl, team_ids = _measure(store, on, cohort, manual)
-    return participation_view(impl, team_ids)
+    """Each person's participation and the teams' scores as of the day teams are compared
+    on (see _split_date), split at the median of the comparable teams."""
+    team_ids = _team_ids(store, cohort)
+    day = _split_date(store, on)
+    options = SplitOptions(day, comparing.ties, comparing.include_unfinished)
+    return participation_view(_measure(store, day.day, manual), team_ids, options, cohort)
 
 
 def milestones(
     store: Store, *, on: str | None = None, cohort: str | None = None, manual: Path | None = None
 ) -> MilestonesView:
     """Each team's stages: began, completed, days spent, share delivered."""
-    impl, team_ids = _measure(store, on, cohort, manual)
-    return milestones_view(impl, team_ids)
+    team_ids = _team_ids(store, cohort)
+    return milestones_view(_measure(store, effective_date(store, on), manual), team_ids)
 
 
 def steering_report(
-    store: Store, *, on: str | None = None, cohort: str | None = None, manual: Path | None = None
+    store: Store,
+    *,
+    on: str | None = None,
+    cohort: str | None = None,
+    manual: Path | None = None,
+    comparing: Comparing = Comparing(),
 ) -> SteeringReport:
-    """Everything the steering-group page shows, measured once."""
-    impl, team_ids = _measure(store, on, cohort, manual)
+    """Everything the steering-group page shows: progress and milestones as of `on`
+    (today by default), participation as of the day teams are compared on."""
+    team_ids = _team_ids(store, cohort)
+    impl = _measure(store, effective_date(store, on), manual)
+    day = _split_date(store, on)
+    compared = impl if day.day == impl.facts.as_of else impl.as_of(day.day)
+    options = SplitOptions(day, comparing.ties, comparing.include_unfinished)
     return SteeringReport(
         programme=store.programme()["name"],
         cohort=cohort,
         progress=progress_view(impl, team_ids),
-        participation=participation_view(impl, team_ids),
+        participation=participation_view(compared, team_ids, options, cohort),
         milestones=milestones_view(impl, team_ids),
     )
 
@@ -84,12 +128,13 @@ def write_html(
     on: str | None = None,
     cohort: str | None = None,
     manual: Path | None = None,
+    comparing: Comparing = Comparing(),
 ) -> SteeringReport:
     """Write the steering-group page to `output`; returns what it shows."""
     from refocus_cli.render.files import write_atomically
     from refocus_cli.render.report import render_report
 
-    report = steering_report(store, on=on, cohort=cohort, manual=manual)
+    report = steering_report(store, on=on, cohort=cohort, manual=manual, comparing=comparing)
     write_atomically(output, render_report(report))
     return report
 

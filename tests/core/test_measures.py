@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from fractions import Fraction
 
 from refocus_cli.core.catchup import Spell
 from refocus_cli.core.measure_facts import Engagement, Facts, SessionFact, StaffFact, TeamFact
+from refocus_cli.core.measure_split import TieRule
 from refocus_cli.core.measures import Implementation, is_clinical
 
 D = date.fromisoformat
@@ -73,7 +75,7 @@ def test_excused_and_unmarked_are_not_attendance_and_uninvited_attenders_count()
     assert rows[30].engaged["information-session"] is True and rows[30].share == 1
 
 
-def test_team_scores_use_stayers_and_ties_at_the_median_go_low():
+def test_team_scores_use_stayers_and_the_tie_rule_places_ties_at_the_median():
     sessions = [
         session(1, "workshop", "2027-02-01", [1], strategy="information-session"),
         session(2, "workshop", "2027-02-01", [2], strategy="information-session"),
@@ -97,8 +99,17 @@ def test_team_scores_use_stayers_and_ties_at_the_median_go_low():
     scores = {s.team.name: s for s in impl.team_scores}
     assert scores["One"].stayers == [10] and scores["One"].score == 1
     assert scores["Two"].score == 1 and scores["Three"].score == 0
-    assert impl.median == 1
-    assert [scores[n].level for n in ("One", "Two", "Three")] == ["low", "low", "low"]
+    # Only workshops are planned: no team has finished the four stages.
+    assert impl.compare().compared == ()
+    assert scores["One"].why_not_comparable.startswith("not finished: nothing planned for")
+    # An interim look: scores 1, 1, 0, median 1. Ties low leave no team high (warned);
+    # split-by-rank keeps One and Two together, in the high half (2 against 1).
+    low = impl.compare(ties=TieRule.LOW, include_unfinished=True)
+    assert low.split.median == 1 and low.split.high == frozenset()
+    assert low.warnings[0].startswith("no team is high")
+    by_rank = impl.compare(include_unfinished=True)
+    assert by_rank.split.high == {1, 2} and by_rank.split.low == {3}
+    assert by_rank.split.at_median == {1, 2} and by_rank.warnings == ()
     assert scores["Gone"].score is None and scores["Gone"].why_unscored.startswith("disbanded")
 
 
@@ -210,14 +221,13 @@ def test_a_cohort_is_split_at_its_own_median():
     spells = {10 * i: whole_year(i) for i in (1, 2, 3, 4)}
     marks = {(1, 10): "present", (3, 30): "present", (4, 40): "present"}  # T2 scores 0
     impl = Implementation(facts(sessions, marks, spells, teams=teams))
-    assert impl.median == 1  # scores 1, 0, 1, 1
-    assert [s.level for s in impl.team_scores] == ["low", "low", "low", "low"]
+    every = impl.compare(include_unfinished=True)  # scores 1, 0, 1, 1: the median is 1
+    assert every.split.median == 1
+    assert every.split.high == {1, 3, 4} and every.split.low == {2}
     # Cohort A alone (T1 = 1, T2 = 0): its median is 0.5, so T1 is high.
-    assert impl.split_within({1, 2}) == 0.5
-    assert {s.team.name: s.level for s in impl.team_scores if s.team.id in (1, 2)} == {
-        "T1": "high",
-        "T2": "low",
-    }
+    cohort = impl.compare({1, 2}, include_unfinished=True)
+    assert cohort.split.median == Fraction(1, 2)
+    assert (cohort.split.level(1), cohort.split.level(2)) == ("high", "low")
 
 
 def test_team_make_up_does_not_change_the_score_of_a_team_that_comes_to_everything():
@@ -276,3 +286,38 @@ def test_team_make_up_does_not_change_the_score_of_a_team_that_comes_to_everythi
     assert scores[2].engagement["manager-reflection"] == Engagement(2, 2)
     assert scores[1].engagement["supervision-reflection"] == Engagement(2, 2)
     assert scores[2].engagement["coaching-training"].share is None  # applies to nobody
+
+
+def test_a_team_is_comparable_once_it_has_finished_the_four_stages_with_every_register():
+    def four_stages(team, last_status):
+        return [
+            session(team * 10 + 1, "workshop", "2027-02-01", [team], stage="workshop",
+                    strategy="information-session"),
+            session(team * 10 + 2, "values", "2027-02-08", [team]),
+            session(team * 10 + 3, "coaching", "2027-03-01", [team], stage="coaching",
+                    strategy="coaching-training"),
+            session(team * 10 + 4, "team-reflection", "2027-05-20", [team],
+                    stage="practice-change", strategy="team-reflection", status=last_status),
+        ]  # fmt: skip
+
+    sessions = four_stages(1, "held") + four_stages(2, "scheduled")
+    spells = {10: whole_year(1), 20: whole_year(2)}
+    marks = {(s.id, 10 * (s.id // 10)): "present" for s in sessions if s.status == "held"}
+    del marks[(23, 20)]  # team 2's one member missed coaching: 2 of 3 against 4 of 4
+    impl = Implementation(facts(sessions, marks, spells))
+    one, two = impl.team_scores
+    assert (one.stage, one.why_not_comparable) == ("finished", None)
+    # Team 2's last session (2027-05-20) is past but has no register yet.
+    assert two.stage == "coaching"
+    assert two.why_not_comparable == "not finished: 1 session by 2027-06-01 has no register yet"
+    # On 2027-04-01 the reflection session was still to come for both.
+    earlier = impl.as_of(D("2027-04-01")).team_scores[0]
+    assert earlier.stage == "coaching"
+    assert earlier.why_not_comparable == (
+        "not finished: in coaching, 1 session to come, the last on 2027-05-20"
+    )
+    comparison = impl.compare()
+    assert comparison.compared == (1,) and comparison.warnings[0].startswith("only one team")
+    interim = impl.compare(include_unfinished=True)
+    assert interim.split.high == {1} and interim.split.low == {2}
+    assert "different stages" in interim.warnings[-1] and "1 finished" in interim.warnings[-1]

@@ -80,7 +80,7 @@ def test_participation_rows_as_json_and_as_a_table():
     # Only working-practices training has been held: it is the one strategy that applies.
     assert row["working-practices-training"] == 1 and row["information-session"] is None
     assert (row["engaged"], row["applicable"], row["score"]) == (1, 1, 1.0)
-    assert list(view.as_record()) == ["as_of", "median", "staff", "teams", "method"]
+    assert list(view.as_record()) == ["as_of", "median", "split", "staff", "teams", "method"]
 
 
 @given(st.sampled_from(["=1+1", "+44", "-2", "@SUM(A1)", "\tx", "\rx"]))

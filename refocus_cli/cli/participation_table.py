@@ -1,0 +1,168 @@
+"""`refocus report participation` on a terminal: people, the teams compared and those
+not yet comparable, the tie at the median, warnings, engagement by strategy, the method."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from typing import TYPE_CHECKING
+
+from refocus_cli.cli.output import message, print_table
+
+if TYPE_CHECKING:
+    from refocus_cli.core.measure_participation import ParticipationView, TeamScoreRow
+
+STAFF_TABLE_LIMIT = 500  # more rows than anyone reads in a terminal
+SHORT_STRATEGIES = {
+    "information-session": "Info",
+    "working-practices-training": "WP",
+    "coaching-training": "Coach",
+    "manager-reflection": "Mgr refl",
+    "team-reflection": "Team refl",
+    "supervision-reflection": "Sup refl",
+}
+
+
+def say(text: str, indent: str = "") -> None:
+    """A paragraph of the report, wrapped to the terminal's width."""
+    width = max(40, min(shutil.get_terminal_size((80, 24)).columns, 100))
+    print(textwrap.fill(text, width, initial_indent=indent, subsequent_indent=indent))
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0%}"
+
+
+def _mark(value: int | None) -> str:
+    """A strategy in the table: engaged, did not, or does not apply to this person."""
+    return "–" if value is None else "✓" if value else "✗"
+
+
+def _score(share: float | None, engaged: int, applicable: int) -> str:
+    return "–" if share is None else f"{share:.0%} {engaged}/{applicable}"
+
+
+def _print_people(view: ParticipationView) -> None:
+    """Each person's strategies and score, unless too many for a terminal."""
+    if len(view.staff) > STAFF_TABLE_LIMIT:
+        message(
+            f"{len(view.staff):,} staff: their rows are left out of this table; "
+            "use --csv or --json (or `refocus export csv participation`) for them."
+        )
+        return
+    if not view.staff:
+        return
+    anyone_left = any(person.left_on for person in view.staff)
+    print_table(
+        [
+            {
+                "id": person.id,
+                "name": person.name,
+                "team": person.team,
+                "left_on": person.left_on.isoformat() if person.left_on else "",
+                **{s: _mark(v) for s, v in person.strategies.items()},
+                "score": _score(person.score, person.engaged, person.applicable),
+            }
+            for person in view.staff
+        ],
+        [
+            ("id", "Id"),
+            ("name", "Name"),
+            ("team", "Team"),
+            *([("left_on", "Left")] if anyone_left else []),
+            *SHORT_STRATEGIES.items(),
+            ("score", "Score"),
+        ],
+        title=f"Participation as of {view.as_of.isoformat()} "
+        "(✓ engaged, ✗ did not, – does not apply)",
+    )
+
+
+def _level(team: TeamScoreRow) -> str:
+    level = team.implementation or "not split"
+    return f"{level} (at the median)" if team.at_median else level
+
+
+def _print_compared(view: ParticipationView) -> None:
+    """The teams in the split, the median, and the teams that tie at it."""
+    split = view.split
+    scope = f"the teams of cohort {split.cohort}" if split.cohort else "all intervention teams"
+    interim = ", teams not finished included (an interim look)" if split.include_unfinished else ""
+    say(
+        f"Teams compared on {split.date} ({split.date_from}), over {scope}{interim}; "
+        f"ties at the median: {split.ties}. {split.compared} compared."
+    )
+    if view.compared:
+        print_table(
+            [
+                {
+                    "name": team.name,
+                    "stayers": team.stayers,
+                    "score": _pct(team.score),
+                    "level": _level(team),
+                }
+                for team in view.compared
+            ],
+            [
+                ("name", "Team"),
+                ("stayers", "Stayers"),
+                ("score", "Team score"),
+                ("level", "Implementation"),
+            ],
+        )
+        say(f"Median team score: {_pct(view.median)}; {split.high} high, {split.low} low.")
+    if split.at_median:
+        say(f"At the median ({_pct(view.median)}): {', '.join(split.at_median)}.")
+
+
+def _print_not_compared(view: ParticipationView) -> None:
+    """The teams left out of the split, with why."""
+    left_out = view.not_compared
+    if not left_out:
+        return
+    print_table(
+        [
+            {
+                "name": team.name,
+                "stayers": team.stayers,
+                "score": _pct(team.score),
+                "why": team.why_not_comparable or team.why_unscored,
+            }
+            for team in left_out
+        ],
+        [("name", "Team"), ("stayers", "Stayers"), ("score", "Score so far"), ("why", "Why")],
+        title=f"Not yet comparable ({len(left_out)})",
+    )
+
+
+def _print_engagement(view: ParticipationView) -> None:
+    """Each scored team's engagement, strategy by strategy."""
+    scored = [team for team in view.teams if team.score is not None]
+    if not scored:
+        return
+    print_table(
+        [
+            {
+                "name": team.name,
+                **{
+                    s: f"{row.engaged}/{row.applicable}" if row.applicable else "–"
+                    for s, row in team.strategies.items()
+                },
+            }
+            for team in scored
+        ],
+        [("name", "Team"), *SHORT_STRATEGIES.items()],
+        title="Stayers engaged / stayers it applies to, by strategy",
+    )
+
+
+def print_participation(view: ParticipationView) -> None:
+    """The whole report, as a terminal shows it."""
+    _print_people(view)
+    _print_compared(view)
+    _print_not_compared(view)
+    for warning in view.split.warnings:
+        say(f"Warning: {warning}")
+    _print_engagement(view)
+    print()
+    print(view.method)

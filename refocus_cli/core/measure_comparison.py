@@ -1,0 +1,122 @@
+"""Which teams can be compared on a day: those that have finished the four stages by
+then, with every register of their sessions recorded. The trial compared intervention
+teams at follow-up, after the intervention; splitting teams mid-rollout would sort
+them by how far along they are, not by how fully they implemented it."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from refocus_cli.core.measure_attendance import Attendance
+from refocus_cli.core.measure_facts import SessionFact
+from refocus_cli.core.measure_split import Split, TieRule
+from refocus_cli.core.programme import STAGE_TITLES, STAGES
+from refocus_cli.core.vocabulary import SessionKind, SessionStatus
+
+FINISHED = "finished"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The teams compared on a day, how they split at the median, and what to beware of."""
+
+    day: date
+    ties: TieRule
+    include_unfinished: bool
+    compared: tuple[int, ...]
+    split: Split
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """How far a team has come by a day: the stage it has reached ('finished' once all
+    four are over, None before its first held session) and, unless it has finished,
+    why it cannot be compared yet."""
+
+    stage: str | None
+    why_not: str | None
+
+
+def _stage_reached(sessions: list[SessionFact]) -> str | None:
+    held = [s for s in sessions if s.status == SessionStatus.HELD]
+    return max(held, key=lambda s: (s.day, STAGES.index(s.stage))).stage if held else None
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def readiness(attendance: Attendance, team_id: int) -> Readiness:
+    """Whether a team has finished the four stages by the report date, and if not, why."""
+    day = attendance.facts.as_of
+    sessions = [
+        s
+        for s in attendance.by_team.get(team_id, ())
+        if s.kind == SessionKind.PLANNED and s.status != SessionStatus.CANCELLED
+    ]
+    missing = [STAGE_TITLES[st] for st in STAGES if all(s.stage != st for s in sessions)]
+    past = [s for s in sessions if s.day <= day]
+    stage = _stage_reached(past)
+    if missing:
+        return Readiness(stage, f"not finished: nothing planned for {', '.join(missing)}")
+    to_come = [s for s in sessions if s.day > day]
+    if to_come:
+        last = max(s.day for s in to_come)
+        return Readiness(
+            stage,
+            f"not finished: {_where(stage)}, {_plural(len(to_come), 'session')} to come, "
+            f"the last on {last}",
+        )
+    unrecorded = sum(1 for s in past if s.status == SessionStatus.SCHEDULED)
+    if unrecorded:
+        return Readiness(
+            stage,
+            f"not finished: {_plural(unrecorded, 'session')} by {day} "
+            f"{'has' if unrecorded == 1 else 'have'} no register yet",
+        )
+    return Readiness(FINISHED, None)
+
+
+def _where(stage: str | None) -> str:
+    if stage is None:
+        return "not started"
+    return FINISHED if stage == FINISHED else f"in {stage.replace('-', ' ')}"
+
+
+def stages_warning(stages: dict[int, str | None], day: date) -> str | None:
+    """A warning when the teams compared are at different stages on the day."""
+    counts = Counter(stages.values())
+    if len(counts) < 2:
+        return None
+    parts = [f"{n} {_where(stage)}" for stage, n in counts.most_common()]
+    return (
+        f"the teams compared are at different stages on {day} ({', '.join(parts)}): a team "
+        "further along has had more chances to take part, so the split partly sorts teams "
+        "by how far along they are"
+    )
+
+
+def split_warnings(split: Split, compared: int, rule: TieRule, day: date) -> list[str]:
+    """Warnings about a split: too few teams to split, or a group left empty."""
+    if compared == 0:
+        return [f"no team can be compared on {day} yet: there is no split"]
+    if compared == 1:
+        return [f"only one team can be compared on {day}: a split needs two or more"]
+    median = "–" if split.median is None else f"{float(split.median):.0%}"
+    if len(split.at_median) == compared:
+        side = "high" if not split.high else "low"
+        return [
+            f"no team is {side}: all {compared} compared teams score the same ({median}), "
+            "so the median split cannot separate them"
+        ]
+    other = f"--ties {TieRule.SPLIT_BY_RANK} keeps both groups"
+    if not split.high:
+        return [f"no team is high: none scores above the median ({median}) and --ties {rule} "
+                f"puts the teams at the median low; {other}"]  # fmt: skip
+    if not split.low:
+        return [f"no team is low: none scores below the median ({median}) and --ties {rule} "
+                f"puts the teams at the median high; {other}"]  # fmt: skip
+    return []
