@@ -27,6 +27,7 @@ from refocus_cli.cli import (
     staff,
     team,
     trainer,
+    undo,
     venue,
 )
 from refocus_cli.core.errors import FileProblems, RefocusError
@@ -114,6 +115,7 @@ app.add_typer(sessions.app, name="session")
 app.add_typer(closure.app, name="closure")
 app.add_typer(database.app, name="db")
 app.command("audit")(audit.audit)
+app.command("undo")(undo.undo)
 
 
 def main() -> None:
