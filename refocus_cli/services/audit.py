@@ -27,6 +27,8 @@ class AuditEntry:
     old: Any
     new: Any
     change: str  # old → new, key by key, with names for ids and local times
+    change_id: int | None = None  # the command it was part of; undo takes a change whole
+    undone_by: int | None = None  # the undo entry that reversed it
 
     def as_record(self) -> dict[str, Any]:
         """The entry as printed with --json."""
@@ -41,6 +43,8 @@ class AuditEntry:
             "old": self.old,
             "new": self.new,
             "change": self.change,
+            "change_id": self.change_id,
+            "undone_by": self.undone_by,
         }
 
 
@@ -97,6 +101,8 @@ def told(store: Store, rows: list[audit.AuditRow]) -> list[AuditEntry]:
             row.old,
             row.new,
             _change(row.entity, row.old, row.new, names, tz),
+            row.change_id,
+            row.undone_by,
         )
         for row in rows
     ]

@@ -302,3 +302,15 @@ def test_undo_people_added_leave_and_cohort_changes(cli, planned, tmp_path):
     assert "Zed North's email back as before the import" in told[5]
     assert "Zed North (staff 9) taken off the record" in told[6]
     assert _without_audit(db) == before
+
+
+def test_the_audit_log_shows_each_change_and_what_undid_it(cli, planned):
+    session = _ahead(planned)
+    ok(cli, "session", "cancel", str(session["id"]), "--reason", "snow")
+    ok(cli, "undo", "--yes")
+    log = ok(cli, "audit", "--session", str(session["id"]), "--json").json()
+    cancel, undo = log[-2], log[-1]
+    assert (cancel["action"], undo["action"]) == ("cancel", "undo")
+    assert cancel["undone_by"] == undo["id"] and undo["undone_by"] is None
+    assert undo["change_id"] == cancel["change_id"] + 1
+    assert undo["change"] == "status cancelled → scheduled; undoes " + str(cancel["id"])
