@@ -401,6 +401,8 @@ SPLIT = {
     "date_from": "--on",
     "ties": "split-by-rank",
     "include_unfinished": False,
+    "strategies": list(STRATEGIES),  # all six scored
+    "supervision_reflection": True,
     "cohort": None,
     "compared": 3,
     "high": 1,

@@ -42,6 +42,11 @@ def _score(share: float | None, engaged: int, applicable: int) -> str:
     return "–" if share is None else f"{share:.0%} {engaged}/{applicable}"
 
 
+def _strategy_columns(view: ParticipationView) -> list[tuple[str, str]]:
+    """The columns of the strategies scored."""
+    return [(s, SHORT_STRATEGIES[s]) for s in view.split.strategies]
+
+
 def _print_people(view: ParticipationView) -> None:
     """Each person's strategies and score, unless too many for a terminal."""
     if len(view.staff) > STAFF_TABLE_LIMIT:
@@ -70,7 +75,7 @@ def _print_people(view: ParticipationView) -> None:
             ("name", "Name"),
             ("team", "Team"),
             *([("left_on", "Left")] if anyone_left else []),
-            *SHORT_STRATEGIES.items(),
+            *_strategy_columns(view),
             ("score", "Score"),
         ],
         title=f"Participation as of {view.as_of.isoformat()} "
@@ -151,7 +156,7 @@ def _print_engagement(view: ParticipationView) -> None:
             }
             for team in scored
         ],
-        [("name", "Team"), *SHORT_STRATEGIES.items()],
+        [("name", "Team"), *_strategy_columns(view)],
         title="Stayers engaged / stayers it applies to, by strategy",
     )
 

@@ -47,6 +47,14 @@ TiesOpt = Annotated[
         "the half that leaves the groups nearest in size; low or high put them there.",
     ),
 ]
+SupervisionOpt = Annotated[
+    bool,
+    typer.Option(
+        "--supervision-reflection/--no-supervision-reflection",
+        help="Score supervision reflection, a strategy of the manual's 1st edition (the "
+        "trial's) whose vehicle, the supervision form, the 2nd edition dropped.",
+    ),
+]
 UnfinishedOpt = Annotated[
     bool,
     typer.Option(
@@ -151,6 +159,7 @@ def participation(
     on: SplitOnOpt = None,
     ties: TiesOpt = DEFAULT_TIE_RULE,
     include_unfinished: UnfinishedOpt = False,
+    supervision_reflection: SupervisionOpt = True,
     manual: ManualOpt = None,
     db: DbOpt = DEFAULT_DB,
     as_json: JsonOpt = False,
@@ -162,7 +171,7 @@ def participation(
     from refocus_cli.core.measure_participation import PARTICIPANT_COLUMNS
     from refocus_cli.services import reports
 
-    comparing = reports.Comparing(ties, include_unfinished)
+    comparing = reports.Comparing(ties, include_unfinished, supervision_reflection)
     with opened(db) as store:
         view = reports.participation(
             store, on=on, cohort=_cohort(cohort, cohort_option), manual=manual, comparing=comparing
@@ -232,6 +241,7 @@ def html(
     on: AsOfOpt = None,
     ties: TiesOpt = DEFAULT_TIE_RULE,
     include_unfinished: UnfinishedOpt = False,
+    supervision_reflection: SupervisionOpt = True,
     manual: ManualOpt = None,
     db: DbOpt = DEFAULT_DB,
 ) -> None:
@@ -239,7 +249,7 @@ def html(
     the split of the comparable teams and where every figure comes from."""
     from refocus_cli.services import reports
 
-    comparing = reports.Comparing(ties, include_unfinished)
+    comparing = reports.Comparing(ties, include_unfinished, supervision_reflection)
     with opened(db) as store:
         report = reports.write_html(
             store,

@@ -16,20 +16,11 @@ from refocus_cli.core.catchup import Spell
 from refocus_cli.core.measure_facts import Facts, SessionFact
 from refocus_cli.core.vocabulary import ATTENDED, Audience, SessionKind, SessionStatus
 
-# Roles that are not clinical: they are not expected at clinical-only sessions.
-NON_CLINICAL = ("admin", "reception", "secretar", "clerk")
-
 # (team, module, occurrence) for a team's activity (team None: a mark at a session of
 # no team), ("catch-up", session id) for a catch-up session.
 ActivityKey = tuple[int | None, str, int] | tuple[str, int]
 # Tallies per person: [attended, expected], by strategy, "module:KEY" and "catch-up:KEY".
 Tally = dict[str, list[int]]
-
-
-def is_clinical(role: str) -> bool:
-    """Whether a role is clinical (expected at clinical-only sessions)."""
-    lowered = role.lower()
-    return not any(word in lowered for word in NON_CLINICAL)
 
 
 def engaged(attended: int, expected: int) -> bool:
@@ -101,7 +92,7 @@ class Attendance:
         staff = self.facts.staff
         return {
             Audience.MANAGERS.value: {i for i, person in staff.items() if person.is_manager},
-            Audience.CLINICAL.value: {i for i, p in staff.items() if is_clinical(p.role)},
+            Audience.CLINICAL.value: {i for i, person in staff.items() if person.clinical},
         }
 
     @cached_property

@@ -23,12 +23,13 @@ class TeamFact:
 
 @dataclass(frozen=True)
 class StaffFact:
-    """A member of staff, whether a manager, and the day they left (if they did)."""
+    """A member of staff, whether a manager, whether clinical (as recorded: it decides
+    whether clinical-only sessions expect them), and the day they left (if they did)."""
 
     id: int
     name: str
-    role: str
     is_manager: bool
+    clinical: bool = True
     left_on: date | None = None
 
 

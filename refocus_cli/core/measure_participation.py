@@ -20,6 +20,7 @@ from refocus_cli.core.measure_split import (
 from refocus_cli.core.measure_values import Record, iso, ratio, wanted
 from refocus_cli.core.measures import METHOD, Implementation
 from refocus_cli.core.programme import STRATEGIES
+from refocus_cli.core.vocabulary import Strategy
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +147,7 @@ class SplitRow:
     date_from: str
     ties: str
     include_unfinished: bool
+    strategies: tuple[str, ...]  # the strategies scored
     cohort: str | None
     compared: int
     high: int
@@ -160,6 +162,8 @@ class SplitRow:
             "date_from": self.date_from,
             "ties": self.ties,
             "include_unfinished": self.include_unfinished,
+            "strategies": list(self.strategies),
+            "supervision_reflection": self.supervision_reflection,
             "cohort": self.cohort,
             "compared": self.compared,
             "high": self.high,
@@ -167,6 +171,11 @@ class SplitRow:
             "at_median": list(self.at_median),
             "warnings": list(self.warnings),
         }
+
+    @property
+    def supervision_reflection(self) -> bool:
+        """Whether supervision reflection (a 1st-edition strategy) is scored."""
+        return Strategy.SUPERVISION_REFLECTION in self.strategies
 
 
 @dataclass(frozen=True)
@@ -246,6 +255,7 @@ def _split_row(
         date_from=on.described,
         ties=str(comparison.ties),
         include_unfinished=comparison.include_unfinished,
+        strategies=impl.scale,
         cohort=cohort,
         compared=len(comparison.compared),
         high=len(split.high),

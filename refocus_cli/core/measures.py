@@ -15,9 +15,6 @@ from functools import cached_property
 from refocus_cli.core import measure_progress
 from refocus_cli.core.bulk import without_gc
 from refocus_cli.core.measure_attendance import Attendance, engaged
-
-# Stores and the demo ask this module which roles are clinical.
-from refocus_cli.core.measure_attendance import is_clinical as is_clinical
 from refocus_cli.core.measure_comparison import (
     Comparison,
     readiness,
@@ -26,8 +23,10 @@ from refocus_cli.core.measure_comparison import (
 )
 from refocus_cli.core.measure_facts import (
     Engagement,
+    Facts,
     Milestone,
     Participation,
+    StaffFact,
     TeamFact,
     TeamProgress,
     TeamScore,
@@ -35,7 +34,12 @@ from refocus_cli.core.measure_facts import (
 from refocus_cli.core.measure_split import DEFAULT_TIE_RULE, TieRule, split_at_median
 from refocus_cli.core.measure_values import wanted
 from refocus_cli.core.programme import STRATEGIES
+from refocus_cli.core.roster_plan import guess_clinical
 from refocus_cli.core.vocabulary import TeamStatus
+
+# store/attendance.py (who a register expects) and store/demo.py still ask this module for
+# the first release's job-title guess; the measures read each person's recorded flag.
+is_clinical = guess_clinical
 
 METHOD = """\
 How these figures are computed
@@ -104,42 +108,40 @@ def engagement(rows: list[Participation]) -> dict[str, Engagement]:
 
 
 class Implementation(Attendance):
-    """Every measure over one set of facts; each is computed once, when first asked for."""
+    """Every measure over one set of facts; each is computed once, when first asked for.
+    `scale`: the strategies scored (all six unless supervision reflection is left out)."""
+
+    def __init__(self, facts: Facts, scale: tuple[str, ...] = STRATEGIES) -> None:
+        super().__init__(facts)
+        self.scale = scale
 
     def as_of(self, day: date) -> Implementation:
-        """The measures over the same facts as of another day."""
-        return Implementation(replace(self.facts, as_of=day))
+        """The measures over the same facts, on the same scale, as of another day."""
+        return Implementation(replace(self.facts, as_of=day), self.scale)
 
     # -- the participation scale -----------------------------------------------------
+
+    def _participation(self, person: StaffFact, scale: set[str]) -> Participation:
+        """One person's attendance by strategy, and whether they engaged with each one of
+        the scale that applies to them."""
+        tally = self.per_person.get(person.id, {})
+        attended = {s: tally[s][0] if s in tally else 0 for s in STRATEGIES}
+        expected = {s: tally[s][1] if s in tally else 0 for s in STRATEGIES}
+        team_id = self.team_on(person.id, self.facts.as_of) or self.last_team(person.id)
+        team = self.facts.teams.get(team_id) if team_id is not None else None
+        took_part = {
+            s: engaged(attended[s], expected[s]) if expected[s] and s in scale else None
+            for s in STRATEGIES
+        }
+        return Participation(person, team.name if team else None, took_part, attended, expected)
 
     @cached_property
     @without_gc
     def participation(self) -> list[Participation]:
         """Each person's participation, by strategy, in name order."""
-        rows = []
-        as_of = self.facts.as_of
-        teams = self.facts.teams
-        for staff_id, person in sorted(
-            self.facts.staff.items(), key=lambda item: (item[1].name.lower(), item[0])
-        ):
-            tally = self.per_person.get(staff_id, {})
-            attended = {s: tally[s][0] if s in tally else 0 for s in STRATEGIES}
-            expected = {s: tally[s][1] if s in tally else 0 for s in STRATEGIES}
-            team_id = self.team_on(staff_id, as_of) or self.last_team(staff_id)
-            team = teams[team_id].name if team_id in teams else None
-            rows.append(
-                Participation(
-                    person,
-                    team,
-                    {
-                        s: engaged(attended[s], expected[s]) if expected[s] else None
-                        for s in STRATEGIES
-                    },
-                    attended,
-                    expected,
-                )
-            )
-        return rows
+        scale = set(self.scale)
+        people = sorted(self.facts.staff.values(), key=lambda p: (p.name.lower(), p.id))
+        return [self._participation(person, scale) for person in people]
 
     def _why_unscored(self, team: TeamFact, start: date | None) -> str | None:
         as_of = self.facts.as_of

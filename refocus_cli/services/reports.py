@@ -26,6 +26,8 @@ from refocus_cli.core.measure_records import (
 )
 from refocus_cli.core.measure_split import DEFAULT_TIE_RULE, SplitDate, TieRule, split_date
 from refocus_cli.core.measures import Implementation
+from refocus_cli.core.programme import STRATEGIES
+from refocus_cli.core.vocabulary import Strategy
 from refocus_cli.services import manual as manual_service
 from refocus_cli.services.context import effective_date
 from refocus_cli.store import measures
@@ -41,9 +43,12 @@ def _team_ids(store: Store, cohort: str | None) -> set[int] | None:
     return team_ids_of(store, cohort)
 
 
-def _measure(store: Store, as_of: date, manual: Path | None) -> Implementation:
-    """The measures as of a date."""
-    return measures.implementation(store, manual_service.curriculum(store, manual), as_of)
+def _measure(
+    store: Store, as_of: date, manual: Path | None, scale: tuple[str, ...] = STRATEGIES
+) -> Implementation:
+    """The measures as of a date, scoring the strategies of `scale`."""
+    facts = measures.load_facts(store, manual_service.curriculum(store, manual), as_of)
+    return Implementation(facts, scale)
 
 
 def _split_date(store: Store, on: str | None) -> SplitDate:
@@ -66,11 +71,24 @@ def progress(
 
 @dataclass(frozen=True)
 class Comparing:
-    """How `report participation` compares teams: the tie rule, and whether teams that
-    have not finished the four stages are compared too (an interim look)."""
+    """How `report participation` compares teams: the tie rule, whether teams that have
+    not finished the four stages are compared too (an interim look), and whether
+    supervision reflection (a 1st-edition strategy) is scored."""
 
     ties: TieRule = DEFAULT_TIE_RULE
     include_unfinished: bool = False
+    supervision_reflection: bool = True
+
+    @property
+    def scale(self) -> tuple[str, ...]:
+        """The strategies scored."""
+        if self.supervision_reflection:
+            return STRATEGIES
+        return tuple(s for s in STRATEGIES if s != Strategy.SUPERVISION_REFLECTION)
+
+    def options(self, day: SplitDate) -> SplitOptions:
+        """The split options for comparing teams on `day`."""
+        return SplitOptions(day, self.ties, self.include_unfinished)
 
 
 def participation(
@@ -85,8 +103,8 @@ def participation(
     on (see _split_date), split at the median of the comparable teams."""
     team_ids = _team_ids(store, cohort)
     day = _split_date(store, on)
-    options = SplitOptions(day, comparing.ties, comparing.include_unfinished)
-    return participation_view(_measure(store, day.day, manual), team_ids, options, cohort)
+    impl = _measure(store, day.day, manual, comparing.scale)
+    return participation_view(impl, team_ids, comparing.options(day), cohort)
 
 
 def milestones(
@@ -108,15 +126,14 @@ def steering_report(
     """Everything the steering-group page shows: progress and milestones as of `on`
     (today by default), participation as of the day teams are compared on."""
     team_ids = _team_ids(store, cohort)
-    impl = _measure(store, effective_date(store, on), manual)
+    impl = _measure(store, effective_date(store, on), manual, comparing.scale)
     day = _split_date(store, on)
     compared = impl if day.day == impl.facts.as_of else impl.as_of(day.day)
-    options = SplitOptions(day, comparing.ties, comparing.include_unfinished)
     return SteeringReport(
         programme=store.programme()["name"],
         cohort=cohort,
         progress=progress_view(impl, team_ids),
-        participation=participation_view(compared, team_ids, options, cohort),
+        participation=participation_view(compared, team_ids, comparing.options(day), cohort),
         milestones=milestones_view(impl, team_ids),
     )
 

@@ -9,7 +9,6 @@ from refocus_cli.core.bulk import without_gc
 from refocus_cli.core.catchup import Spell
 from refocus_cli.core.curriculum import Curriculum
 from refocus_cli.core.measure_facts import Facts, SessionFact, StaffFact, TeamFact
-from refocus_cli.core.measures import Implementation
 from refocus_cli.store.database import Store
 
 
@@ -33,8 +32,8 @@ def load_facts(store: Store, curriculum: Curriculum, as_of: date) -> Facts:
         for row in db.execute("SELECT id, name, status, ended_on FROM team")
     }
     staff = {
-        row[0]: StaffFact(row[0], row[1], row[2], bool(row[3]), _day(row[4]))
-        for row in db.execute("SELECT id, name, role, is_manager, left_on FROM staff")
+        row[0]: StaffFact(row[0], row[1], bool(row[2]), bool(row[3]), _day(row[4]))
+        for row in db.execute("SELECT id, name, is_manager, clinical, left_on FROM staff")
     }
     spells: dict[int, list[Spell]] = defaultdict(list)
     for staff_id, team_id, start, end in db.execute(
@@ -80,8 +79,3 @@ def load_facts(store: Store, curriculum: Curriculum, as_of: date) -> Facts:
         )
     }
     return Facts(as_of, teams, staff, dict(spells), sessions, marks)
-
-
-def implementation(store: Store, curriculum: Curriculum, as_of: date) -> Implementation:
-    """The measures over this programme's facts as of a date."""
-    return Implementation(load_facts(store, curriculum, as_of))

@@ -8,7 +8,8 @@ from fractions import Fraction
 from refocus_cli.core.catchup import Spell
 from refocus_cli.core.measure_facts import Engagement, Facts, SessionFact, StaffFact, TeamFact
 from refocus_cli.core.measure_split import TieRule
-from refocus_cli.core.measures import Implementation, is_clinical
+from refocus_cli.core.measures import Implementation
+from refocus_cli.core.programme import STRATEGIES
 
 D = date.fromisoformat
 AS_OF = D("2027-06-01")
@@ -32,7 +33,7 @@ def session(id, module, day, teams, *, strategy=None, stage="working-practices",
 
 
 def facts(sessions, marks, spells, staff=None, teams=None):
-    staff = staff or {i: StaffFact(i, f"P{i}", "nurse", False) for i in spells}
+    staff = staff or {i: StaffFact(i, f"P{i}", is_manager=False) for i in spells}
     teams = teams or {
         1: TeamFact(1, "One", "active", None, "W"),
         2: TeamFact(2, "Two", "active", None, "W"),
@@ -139,12 +140,11 @@ def test_reach_counts_half_of_planned_occurrences_or_a_catch_up():
 
 
 def test_audiences_and_flags():
-    assert is_clinical("Community psychiatric nurse") and not is_clinical("Team administrator")
     staff = {
-        10: StaffFact(10, "Manager", "team manager", True),
-        11: StaffFact(11, "Nurse", "nurse", False),
-        12: StaffFact(12, "Admin", "administrator", False),
-        13: StaffFact(13, "Leaver", "nurse", False),
+        10: StaffFact(10, "Manager", is_manager=True),
+        11: StaffFact(11, "Nurse", is_manager=False),
+        12: StaffFact(12, "Admin", is_manager=False, clinical=False),
+        13: StaffFact(13, "Leaver", is_manager=False),
     }
     spells = {
         10: whole_year(1),
@@ -175,7 +175,7 @@ def test_audiences_and_flags():
     marks[(1, 10)] = "present"
     impl = Implementation(facts([*reflection, supervision, cancelled], marks, spells, staff))
     rows = {p.staff.id: p for p in impl.participation}
-    assert rows[12].expected["supervision-reflection"] == 0  # not clinical
+    assert rows[12].expected["supervision-reflection"] == 0  # recorded as not clinical
     assert rows[11].expected["supervision-reflection"] == 1
     flags = next(p for p in impl.progress if p.team.id == 1).flags
     # The June session is after the report date: five held reflection sessions.
@@ -235,11 +235,11 @@ def test_team_make_up_does_not_change_the_score_of_a_team_that_comes_to_everythi
     # team has a workshop, a managers-only and a clinical-only session, and everyone
     # comes to everything they are expected at.
     staff = {
-        10: StaffFact(10, "Manager One", "team manager", True),
-        11: StaffFact(11, "Admin One", "administrator", False),
-        12: StaffFact(12, "Nurse One", "nurse", False),
-        20: StaffFact(20, "Manager Two", "team manager", True),
-        21: StaffFact(21, "Manager Three", "deputy manager", True),
+        10: StaffFact(10, "Manager One", is_manager=True),
+        11: StaffFact(11, "Admin One", is_manager=False, clinical=False),
+        12: StaffFact(12, "Nurse One", is_manager=False),
+        20: StaffFact(20, "Manager Two", is_manager=True),
+        21: StaffFact(21, "Manager Three", is_manager=True),
     }
     spells = {i: whole_year(i // 10) for i in staff}
     sessions = []
@@ -275,7 +275,7 @@ def test_team_make_up_does_not_change_the_score_of_a_team_that_comes_to_everythi
     }
     impl = Implementation(facts(sessions, marks, spells, staff))
     rows = {p.staff.id: p for p in impl.participation}
-    assert expected[11]["supervision-reflection"] == 0  # the administrator is not clinical
+    assert expected[11]["supervision-reflection"] == 0  # recorded as not clinical
     assert [(rows[i].count, rows[i].applicable) for i in (10, 11, 12, 20, 21)] == [
         (3, 3), (1, 1), (2, 2), (3, 3), (3, 3),
     ]  # fmt: skip
@@ -321,3 +321,41 @@ def test_a_team_is_comparable_once_it_has_finished_the_four_stages_with_every_re
     interim = impl.compare(include_unfinished=True)
     assert interim.split.high == {1} and interim.split.low == {2}
     assert "different stages" in interim.warnings[-1] and "1 finished" in interim.warnings[-1]
+
+
+def test_clinical_sessions_expect_whoever_is_recorded_as_clinical_whatever_their_title():
+    staff = {
+        10: StaffFact(10, "Clara Clerk", is_manager=False, clinical=False),  # a clerical officer
+        11: StaffFact(11, "Carl Caseload", is_manager=False, clinical=True),  # an administrator
+    }
+    supervision = session(1, "supervision", "2027-05-20", [1], stage="practice-change",
+                          strategy="supervision-reflection", audience="clinical")  # fmt: skip
+    impl = Implementation(facts([supervision], {(1, 11): "present"}, {10: whole_year(1),
+                                11: whole_year(1)}, staff))  # fmt: skip
+    rows = {p.staff.id: p for p in impl.participation}
+    assert rows[10].expected["supervision-reflection"] == 0
+    assert rows[10].engaged["supervision-reflection"] is None
+    assert rows[11].engaged["supervision-reflection"] is True
+
+
+def test_supervision_reflection_can_be_left_off_the_scale():
+    sessions = [
+        session(1, "workshop", "2027-02-01", [1], strategy="information-session"),
+        session(
+            2,
+            "supervision",
+            "2027-05-20",
+            [1],
+            stage="practice-change",
+            strategy="supervision-reflection",
+            audience="clinical",
+        ),  # fmt: skip
+    ]
+    scale = tuple(s for s in STRATEGIES if s != "supervision-reflection")
+    impl = Implementation(facts(sessions, {(1, 10): "present"}, {10: whole_year(1)}), scale)
+    (row,) = impl.participation
+    # Expected at supervision and absent: off the scale, it neither counts nor applies.
+    assert row.expected["supervision-reflection"] == 1
+    assert row.engaged["supervision-reflection"] is None
+    assert (row.count, row.applicable, row.share) == (1, 1, 1)
+    assert impl.as_of(D("2027-03-01")).scale == scale

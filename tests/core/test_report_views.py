@@ -27,7 +27,7 @@ def _implementation() -> Implementation:
         1: TeamFact(1, "One", "active", None, "W1"),
         2: TeamFact(2, "Two", "active", None, "W2"),
     }
-    staff = {i: StaffFact(i, f"P{i}", "nurse", i in (10, 20)) for i in (10, 11, 20, 21)}
+    staff = {i: StaffFact(i, f"P{i}", is_manager=i in (10, 20)) for i in (10, 11, 20, 21)}
     spells = {i: [Spell(i // 10, date(2026, 1, 1), None)] for i in staff}
     sessions = [
         SessionFact(1, "working-practices", "values", "working-practices-training", 1, "planned",
