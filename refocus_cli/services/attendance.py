@@ -14,7 +14,7 @@ from refocus_cli.core.marks import Mark, Overrides, Refusal, Sheet, refusal
 from refocus_cli.core.people import Candidate, Directory, Unknown, did_you_mean, listed
 from refocus_cli.core.programme import clean_name
 from refocus_cli.core.register import RegisterLine
-from refocus_cli.core.vocabulary import AttendanceStatus
+from refocus_cli.core.vocabulary import AttendanceStatus, SessionStatus
 from refocus_cli.services import manual as manual_service
 from refocus_cli.services import replacements
 from refocus_cli.services.registers import marks_from_file
@@ -130,10 +130,11 @@ def session_register(store: Store, request: Request, manual: Path | None = None)
             f"session {session['id']} starts {start:%Y-%m-%d %H:%M}, in the future: "
             "record it anyway with --future"
         )
-    # Said before the walk asks anything; checked again when the register is written.
-    replacements.to_cancel(
-        replacements.stand_ins(store, [session["id"]]), request.overrides.replacement, ()
-    )
+    if session["status"] == SessionStatus.CANCELLED:
+        # Said before the walk asks anything; checked again when the register is written.
+        replacements.to_cancel(
+            replacements.stand_ins(store, [session["id"]]), request.overrides.replacement, ()
+        )
     audience = manual_service.curriculum(store, manual).audience(session["module"])
     people = attendance.expected(store, session, audience)
     _visitors(request)  # a visitor's name is checked before the walk asks anything

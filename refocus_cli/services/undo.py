@@ -140,7 +140,7 @@ def _last_change(store: Store) -> int:
             raise NotFound("nothing to undo: no change is on record")
         raise NotFound(
             f"nothing to undo: {store.actor} has made no change that is still standing, and "
-            f"only whoever made a change can undo it (the latest is {other.actor}'s; "
+            f"only whoever made a change can undo it (the latest was made by {other.actor}; "
             "--actor or REFOCUS_ACTOR says who you are)"
         )
     if entry.change_id is None:
@@ -183,7 +183,8 @@ def _stored_by_replan(undoing: Undoing, entry: AuditRow) -> Step:
 
 def _refuse_what_cannot_be_undone(entries: Sequence[AuditRow]) -> None:
     replanned = any(entry.action == "replan" for entry in entries)
-    for entry in entries:
+    # The demo's own reason first: its other entries would only tell half the story.
+    for entry in sorted(entries, key=lambda entry: entry.action != "demo"):
         if entry.action == "schedule" and replanned:
             continue
         if (entry.action, entry.entity) not in REVERSALS:
