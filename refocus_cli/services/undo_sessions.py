@@ -228,6 +228,13 @@ def _who(undoing: Undoing, mark: dict[str, Any]) -> str:
     return undoing.name("staff", mark.get("staff_id"))
 
 
+def _by(entry: AuditRow) -> tuple[str | None, str | None]:
+    """Who recorded a mark an entry changed, and when (entries before refocus kept them
+    give neither)."""
+    old = entry.old or {}
+    return old.get("recorded_by"), old.get("recorded_at")
+
+
 def unmark(undoing: Undoing, entry: AuditRow) -> Step:
     """A mark a register recorded taken away, or a corrected one put back."""
     new, before = entry.new or {}, (entry.old or {}).get("status")
@@ -236,7 +243,9 @@ def unmark(undoing: Undoing, entry: AuditRow) -> Step:
     if now != new.get("status"):
         raise Refused(f"{who}'s mark at session {session_id} has changed since")
     status = AttendanceStatus(before) if before else None
-    writes.set_mark(undoing.store, session_id, new.get("staff_id"), new.get("visitor"), status)
+    writes.set_mark(
+        undoing.store, session_id, new.get("staff_id"), new.get("visitor"), status, _by(entry)
+    )
     return Step(
         f"{who}'s mark at session {session_id}: {now} → {before or 'none'}",
         {"status": now},
@@ -258,6 +267,7 @@ def unclear(undoing: Undoing, entry: AuditRow) -> Step:
         new.get("staff_id"),
         new.get("visitor"),
         AttendanceStatus(str(before)),
+        _by(entry),
     )
     return Step(
         f"{who}'s mark at session {session_id} back: {before}",

@@ -141,6 +141,17 @@ def marked_staff(store: Store, session_id: int) -> dict[int, AttendanceStatus]:
     }
 
 
+def _was(store: Store, key: tuple[int, int | None, str | None], status: str) -> str:
+    """A mark about to be corrected, as the audit log keeps it: its status, and who
+    recorded it when (so that undoing the correction puts all three back)."""
+    by, at = store.db.execute(
+        "SELECT recorded_by, recorded_at FROM attendance "
+        "WHERE session_id = ? AND staff_id IS ? AND visitor IS ?",
+        key,
+    ).fetchone()
+    return json.dumps({"status": status, "recorded_by": by, "recorded_at": at})
+
+
 def _mark_json(staff_id: int | None, visitor: str | None, status: str) -> str:
     """json.dumps({"staff_id": ..., "visitor": ..., "status": ...}), quicker for a staff mark."""
     if visitor is None and type(staff_id) is int and status in _STATUS_JSON:
@@ -192,7 +203,7 @@ def _record(store: Store, marks: Sequence[Mark]) -> Outcome:
                 "attend",
                 "attendance",
                 session_id,
-                None if old is None else json.dumps({"status": old}),
+                None if old is None else _was(store, key, old),
                 _mark_json(staff_id, visitor, status),
             )
         )

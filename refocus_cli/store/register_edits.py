@@ -20,15 +20,18 @@ class OnRegister:
     name: str
     email: str | None
     status: AttendanceStatus
+    recorded_by: str
+    recorded_at: str
 
 
 def on_register(store: Store, session_id: int) -> list[OnRegister]:
     """Every mark on a session's register, by name."""
     return [
-        OnRegister(staff_id, visitor, name, email, AttendanceStatus(status))
-        for staff_id, visitor, name, email, status in store.db.execute(
+        OnRegister(staff_id, visitor, name, email, AttendanceStatus(status), by, at)
+        for staff_id, visitor, name, email, status, by, at in store.db.execute(
             "SELECT a.staff_id, a.visitor, coalesce(s.name, a.visitor) AS name, s.email, "
-            "a.status FROM attendance a LEFT JOIN staff s ON s.id = a.staff_id "
+            "a.status, a.recorded_by, a.recorded_at FROM attendance a "
+            "LEFT JOIN staff s ON s.id = a.staff_id "
             "WHERE a.session_id = ? ORDER BY name",
             [session_id],
         )
@@ -61,7 +64,11 @@ def clear(store: Store, session_id: int, marks: Sequence[OnRegister]) -> None:
             "clear",
             "attendance",
             session_id,
-            {"status": mark.status},
+            {
+                "status": mark.status,
+                "recorded_by": mark.recorded_by,
+                "recorded_at": mark.recorded_at,
+            },
             {"staff_id": mark.staff_id, "visitor": mark.visitor, "status": None},
         )
 

@@ -122,17 +122,20 @@ def set_mark(
     staff_id: int | None,
     visitor: str | None,
     status: AttendanceStatus | None,
+    recorded: tuple[str | None, str | None] = (None, None),
 ) -> None:
-    """Give one person this mark at a session (None: no mark)."""
+    """Give one person this mark at a session (None: no mark), recorded by whom and when
+    the audit log says (else by the person undoing, now)."""
     store.db.execute(
         "DELETE FROM attendance WHERE session_id = ? AND staff_id IS ? AND visitor IS ?",
         [session_id, staff_id, visitor],
     )
     if status is not None:
+        by, at = recorded
         store.db.execute(
             "INSERT INTO attendance (session_id, staff_id, visitor, status, recorded_by, "
             "recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
-            [session_id, staff_id, visitor, status, store.actor, store.now()],
+            [session_id, staff_id, visitor, status, by or store.actor, at or store.now()],
         )
 
 

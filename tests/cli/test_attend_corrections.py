@@ -39,11 +39,13 @@ def test_clear_removes_staff_and_visitor_marks_audited_and_idempotent(cli, plann
         "Nell North": "present",
         "Noor North": "absent",
     }
+    was = (
+        '{"recorded_at": "2027-02-15T18:00:00+00:00", "recorded_by": "tester", "status": "present"}'
+    )
     assert _audit(planned["db"], "clear") == [
-        (workshop, '{"status": "present"}', '{"staff_id": 2, "status": null, "visitor": null}'),
-        (workshop, '{"status": "present"}',
-         '{"staff_id": null, "status": null, "visitor": "Pat Reid"}'),
-    ]  # fmt: skip
+        (workshop, was, '{"staff_id": 2, "status": null, "visitor": null}'),
+        (workshop, was, '{"staff_id": null, "status": null, "visitor": "Pat Reid"}'),
+    ]
     shown = cli("audit", "--session", str(workshop), "--json").json()
     assert [e["change"] for e in shown if e["action"] == "clear"] == [
         "Ned North: present → cleared",

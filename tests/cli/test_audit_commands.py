@@ -142,7 +142,11 @@ def test_every_change_to_memberships_sessions_and_marks_is_audited(rollout, monk
     marks = [e for e in log if e["entity"] == "attendance" and e["entity_id"] == first["id"]]
     assert [(m["old"], m["new"]["status"], m["actor"]) for m in marks] == [
         (None, "absent", "tester"),
-        ({"status": "absent"}, "present", getpass.getuser()),
+        (
+            {"status": "absent", "recorded_by": "tester", "recorded_at": LATER},
+            "present",
+            getpass.getuser(),
+        ),
     ]
     assert marks[1]["new"]["staff_id"] == ids["Nia North"]
     assert marks[1]["change"] == "Nia North: absent → present"

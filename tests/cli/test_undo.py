@@ -314,3 +314,15 @@ def test_the_audit_log_shows_each_change_and_what_undid_it(cli, planned):
     assert cancel["undone_by"] == undo["id"] and undo["undone_by"] is None
     assert undo["change_id"] == cancel["change_id"] + 1
     assert undo["change"] == "status cancelled → scheduled; undoes " + str(cancel["id"])
+
+
+def test_undoing_a_correction_gives_back_who_recorded_the_mark_and_when(cli, planned):
+    db = planned["db"]
+    workshop = first(planned["sessions"], "recovery-workshop", "North CMHT")["id"]
+    ok(cli, "attend", str(workshop), "--absent", "Ned North")
+    later = {"REFOCUS_NOW": "2027-02-20T10:00:00+00:00"}
+    ok(cli, "--actor", "Ann", "attend", str(workshop), "--present", "Ned North", env=later)
+    ok(cli, "--actor", "Ann", "undo", "--yes", env=later)
+    assert query(db, "SELECT status, recorded_by, recorded_at FROM attendance") == [
+        ("absent", "tester", "2027-02-15T18:00:00+00:00")
+    ]
