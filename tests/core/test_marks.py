@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from refocus_cli.core.marks import Overrides, Refusal, Replacement, Sheet, refusal
 from refocus_cli.core.vocabulary import AttendanceStatus
 
@@ -82,3 +85,36 @@ def test_each_override_allows_only_its_own_refusal():
     forced = Overrides.forced()
     assert (forced.future, forced.cancelled, forced.replacement) == (True, True, Replacement.KEEP)
     assert Overrides.forced(Replacement.CANCEL).replacement is Replacement.CANCEL
+
+
+@given(
+    expected=st.lists(st.integers(1, 30), unique=True, max_size=20),
+    on_record=st.sets(st.integers(1, 30)),
+    named=st.dictionaries(st.integers(1, 30), st.sampled_from(list(AttendanceStatus))),
+    away=st.sets(st.integers(1, 30)),
+    all_present=st.booleans(),
+    rest_absent=st.booleans(),
+)
+def test_only_named_people_change_a_mark_on_record(
+    expected, on_record, named, away, all_present, rest_absent
+):
+    sheet = Sheet()
+    for staff_id, status in named.items():
+        sheet.add("--" + status, staff_id, f"person {staff_id}", status)
+    unmarked = sheet.finish(
+        expected,
+        all_present=all_present,
+        away=away if all_present else set(),
+        rest_absent=rest_absent,
+        on_record=on_record,
+    )
+    said = set(named) | (away if all_present else set())
+    # A mark on record is written only for people named (or excepted).
+    assert {i for i in sheet.marks if i in on_record} <= said
+    # Everyone expected is marked now, or on record, or listed as unmarked; never two.
+    for staff_id in expected:
+        places = [staff_id in sheet.marks, staff_id in on_record and staff_id not in sheet.marks,
+                  staff_id in unmarked]  # fmt: skip
+        assert places.count(True) == 1
+    assert list(unmarked) == [i for i in expected if i in unmarked]  # in expected order
+    assert not (rest_absent and unmarked)
