@@ -289,7 +289,6 @@ def _shipped_text() -> dict[Path, str]:
     return {path: path.read_text(encoding="utf-8") for path in files}
 
 
-@pytest.mark.xfail(strict=True, reason="issue 15: invented attributions to the trial")
 def test_nothing_shipped_attributes_to_the_trial_what_it_never_gave():
     found = [
         (str(path.relative_to(REPO)), pattern)
@@ -300,7 +299,6 @@ def test_nothing_shipped_attributes_to_the_trial_what_it_never_gave():
     assert found == []
 
 
-@pytest.mark.xfail(strict=True, reason="issue 15: figures do not say where they come from")
 def test_every_figure_of_the_method_says_where_it_comes_from(report, built):
     method = report["method"]
     sources = {row["source"] for row in method["provenance"]}

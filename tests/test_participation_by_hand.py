@@ -838,7 +838,8 @@ def test_the_same_register_twice_changes_nothing_and_a_correction_is_audited(cop
             "attend",
             "attendance",
             session,
-            {"status": "absent"},
+            # who recorded the old mark and when, so undoing the correction restores it
+            {"status": "absent", "recorded_by": "trainer", "recorded_at": at("2027-02-19")},
             {"staff_id": mo, "visitor": None, "status": "late"},
         )
     ]

@@ -33,6 +33,12 @@ def _pct(value: float | None) -> str:
     return "–" if value is None else f"{value:.0%}"
 
 
+def _score_pct(value: float | None) -> str:
+    """A team score or median: one decimal, so close scores on either side of the median
+    do not look equal."""
+    return "–" if value is None else f"{value:.1%}"
+
+
 def _mark(value: int | None) -> str:
     """A strategy in the table: engaged, did not, or does not apply to this person."""
     return "–" if value is None else "✓" if value else "✗"
@@ -103,7 +109,7 @@ def _print_compared(view: ParticipationView) -> None:
                 {
                     "name": team.name,
                     "stayers": team.stayers,
-                    "score": _pct(team.score),
+                    "score": _score_pct(team.score),
                     "level": _level(team),
                 }
                 for team in view.compared
@@ -115,9 +121,10 @@ def _print_compared(view: ParticipationView) -> None:
                 ("level", "Implementation"),
             ],
         )
-        say(f"Median team score: {_pct(view.median)}; {split.high} high, {split.low} low.")
+        median = _score_pct(view.median)
+        say(f"Median team score: {median}; {split.high} high, {split.low} low.")
     if split.at_median:
-        say(f"At the median ({_pct(view.median)}): {', '.join(split.at_median)}.")
+        say(f"At the median ({_score_pct(view.median)}): {', '.join(split.at_median)}.")
 
 
 def _print_not_compared(view: ParticipationView) -> None:
@@ -130,7 +137,7 @@ def _print_not_compared(view: ParticipationView) -> None:
             {
                 "name": team.name,
                 "stayers": team.stayers,
-                "score": _pct(team.score),
+                "score": _score_pct(team.score),
                 "why": team.why_not_comparable or team.why_unscored,
             }
             for team in left_out
@@ -161,13 +168,42 @@ def _print_engagement(view: ParticipationView) -> None:
     )
 
 
+def _print_method(view: ParticipationView) -> None:
+    """The method in paragraphs, then where each figure comes from, grouped by source."""
+    from refocus_cli.core.measure_method import PROVENANCE, SOURCES, Source
+
+    heading = {
+        Source.TRIAL: "From the trial",
+        Source.MANUAL: "From the REFOCUS manual",
+        Source.REFOCUS: "refocus defaults",
+    }
+
+    method = view.method
+    print(method.title)
+    for paragraph in method.paragraphs:
+        say(paragraph, indent="  ")
+        print()
+    print("Where each figure comes from")
+    for source, about in SOURCES.items():
+        figures = "; ".join(row.figure for row in PROVENANCE if row.source == source)
+        say(f"{heading[source]}: {figures}. ({about[0].upper()}{about[1:]}.)", indent="  ")
+    say(
+        "How to change each one: `--json` (method.provenance) or the HTML report "
+        "(`refocus report html`).",
+        indent="  ",
+    )
+
+
 def print_participation(view: ParticipationView) -> None:
     """The whole report, as a terminal shows it."""
     _print_people(view)
+    print()
     _print_compared(view)
+    print()
     _print_not_compared(view)
     for warning in view.split.warnings:
         say(f"Warning: {warning}")
+    print()
     _print_engagement(view)
     print()
-    print(view.method)
+    _print_method(view)

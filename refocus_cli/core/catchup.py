@@ -1,8 +1,8 @@
 """Who missed part of the training their team has had, and catch-up groups for them.
 
-Staff turnover is the rule, not the exception (the trial saw 27-47 % of staff move
-on): people join after their team's workshop, move from a team that had not reached
-a stage, or miss a session. Each is found here, module by module.
+Staff turnover is the rule, not the exception (services were reconfigured during the
+trial and two of its teams disbanded): people join after their team's workshop, move
+from a team that had not reached a stage, or miss a session. Each is found here, module by module.
 """
 
 from __future__ import annotations

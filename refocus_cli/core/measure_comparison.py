@@ -102,7 +102,10 @@ def stages_warning(stages: dict[int, str | None], day: date) -> str | None:
 def split_warnings(split: Split, compared: int, rule: TieRule, day: date) -> list[str]:
     """Warnings about a split: too few teams to split, or a group left empty."""
     if compared == 0:
-        return [f"no team can be compared on {day} yet: there is no split"]
+        return [
+            f"no team can be compared on {day} yet: there is no split "
+            "(--include-unfinished gives an interim look)"
+        ]
     if compared == 1:
         return [f"only one team can be compared on {day}: a split needs two or more"]
     median = "–" if split.median is None else f"{float(split.median):.0%}"

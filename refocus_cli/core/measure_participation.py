@@ -11,6 +11,7 @@ from datetime import date
 from refocus_cli.core.bulk import without_gc
 from refocus_cli.core.measure_comparison import Comparison
 from refocus_cli.core.measure_facts import Engagement
+from refocus_cli.core.measure_method import Method
 from refocus_cli.core.measure_split import (
     DEFAULT_TIE_RULE,
     SplitDate,
@@ -18,7 +19,7 @@ from refocus_cli.core.measure_split import (
     TieRule,
 )
 from refocus_cli.core.measure_values import Record, iso, ratio, wanted
-from refocus_cli.core.measures import METHOD, Implementation
+from refocus_cli.core.measures import Implementation
 from refocus_cli.core.programme import STRATEGIES
 from refocus_cli.core.vocabulary import Strategy
 
@@ -187,7 +188,7 @@ class ParticipationView:
     split: SplitRow
     staff: tuple[ParticipantRow, ...]
     teams: tuple[TeamScoreRow, ...]
-    method: str = METHOD
+    method: Method
 
     @without_gc
     def as_record(self) -> Record:
@@ -198,8 +199,13 @@ class ParticipationView:
             "split": self.split.as_record(),
             "staff": [person.as_record() for person in self.staff],
             "teams": [team.as_record() for team in self.teams],
-            "method": self.method,
+            "method": self.method.as_record(),
         }
+
+    @property
+    def attendance(self) -> float | None:
+        """Of the places expected at held sessions, the share taken (people pooled)."""
+        return pooled_attendance(self.staff)
 
     @property
     def compared(self) -> tuple[TeamScoreRow, ...]:
@@ -212,7 +218,15 @@ class ParticipationView:
         return tuple(team for team in self.teams if not team.compared)
 
 
-def _participants(impl: Implementation, team_ids: set[int] | None) -> tuple[ParticipantRow, ...]:
+def pooled_attendance(staff: tuple[ParticipantRow, ...]) -> float | None:
+    """Of the places these people were expected at, the share they took."""
+    expected = sum(sum(person.expected.values()) for person in staff)
+    attended = sum(sum(person.attended.values()) for person in staff)
+    return attended / expected if expected else None
+
+
+def participants(impl: Implementation, team_ids: set[int] | None) -> tuple[ParticipantRow, ...]:
+    """Each person's row, in name order: everyone, or the staff of the teams given."""
     names = None
     if team_ids is not None:
         names = {impl.facts.teams[i].name for i in team_ids if i in impl.facts.teams}
@@ -302,6 +316,7 @@ def participation_view(
         impl.facts.as_of,
         ratio(split.median),
         _split_row(impl, comparison, options, cohort),
-        _participants(impl, team_ids),
+        participants(impl, team_ids),
         teams,
+        Method(comparison.ties, Strategy.SUPERVISION_REFLECTION in impl.scale),
     )

@@ -1,5 +1,5 @@
 """Progress, reach, warning flags and milestones: how far each team has come, stage by
-stage (the rules are written out in core/measures.py's METHOD)."""
+stage (the rules, and where each comes from, are written out in core/measure_method.py)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from refocus_cli.core.measure_facts import (
 from refocus_cli.core.programme import STAGES
 from refocus_cli.core.vocabulary import SessionKind, SessionStatus, Strategy, TeamStatus
 
-TURNOVER_THRESHOLD = 0.3  # the trial saw 27-47 % of staff move on
+TURNOVER_THRESHOLD = 0.3  # refocus's own threshold for a warning, not the trial's
 FALL_WINDOW = 3  # attendance falling: the last three sessions against the three before
 FALL_DROP = 0.2  # ... by twenty percentage points or more
 REFLECTION = (Strategy.MANAGER_REFLECTION, Strategy.TEAM_REFLECTION)

@@ -212,10 +212,13 @@ def milestones_view(impl: Implementation, team_ids: set[int] | None = None) -> M
 
 @dataclass(frozen=True)
 class SteeringReport:
-    """Everything the steering-group page shows, measured once."""
+    """Everything the steering-group page shows, measured once: progress, milestones and
+    overall attendance as of the report date; participation as of the day teams are
+    compared on (the follow-up date once it has come)."""
 
     programme: str
     cohort: str | None
     progress: ProgressView
     participation: ParticipationView
     milestones: MilestonesView
+    attendance: float | None  # of the places expected at held sessions, the share taken

@@ -117,5 +117,5 @@ def split_date(on: date | None, follow_up: date | None, today: date) -> SplitDat
     return SplitDate(
         today,
         SplitDateSource.TODAY,
-        "no follow-up date declared: `refocus programme set --follow-up DATE`",
+        "no follow-up date declared: set one with refocus programme set --follow-up DATE",
     )

@@ -1,8 +1,10 @@
-"""Implementation measures, computed the way the REFOCUS trial did.
+"""Implementation measures: each person's participation in the six strategies of the
+trial's participation scale, team scores over stayers and the median split, progress
+and milestones.
 
 Pure Python over plain facts (teams, staff, dated memberships, sessions, marks), so
-every number can be checked by hand. The rules are written out in METHOD, which the
-reports print under their tables.
+every number can be checked by hand. The rules, and where each comes from, are written
+out in core/measure_method.py, which the reports print under their figures.
 """
 
 from __future__ import annotations
@@ -40,60 +42,6 @@ from refocus_cli.core.vocabulary import TeamStatus
 # store/attendance.py (who a register expects) and store/demo.py still ask this module for
 # the first release's job-title guess; the measures read each person's recorded flag.
 is_clinical = guess_clinical
-
-METHOD = """\
-How these figures are computed
-- Only sessions recorded as held on or before the report date count. A person is
-  expected at a team session if they were on one of its teams that day and are in its
-  audience (managers-only sessions: managers; clinical sessions: everyone whose role
-  is not administrative); at a catch-up session if they were invited. Where a big team
-  is split into groups, the groups of one module's session count as one session.
-  Someone who came without being expected counts as expected too.
-- Attended means marked present, late or left-early; excused, absent and not marked
-  all count as not attended.
-- Participation: a strategy applies to a person if they were expected at one or more
-  of its held sessions. They engaged with it if they attended at least one session and
-  at least half of the sessions they were expected at. A person's score is the share
-  of the strategies that apply to them in which they engaged (0-100 %), shown with the
-  count, so a manager, a clinician and an administrator who each come to everything
-  they are expected at all score 100 %. The six strategies: information session,
-  working-practices training, coaching training, team-manager reflection, team
-  reflection, supervision reflection.
-- Team score: the mean score of the team's stayers, the staff who were in the team,
-  without a break, from the day of its first session to the report date. Teams that
-  have merged or disbanded, have not started, or have no stayers get no score. Each
-  team's engagement is shown strategy by strategy too: of the stayers a strategy
-  applies to, how many engaged with it.
-- Comparison: teams are compared on the follow-up date (the programme's, set with
-  `refocus programme set --follow-up DATE`, or the date given with --on; today when
-  neither is there), over every intervention team of the programme, or a cohort's
-  teams when one is asked for. Only teams that have finished the four stages by then,
-  with a register for every session held, are compared; the others are listed apart
-  as not yet comparable, with why (--include-unfinished compares them too, as an
-  interim look, and warns when the teams compared are at different stages).
-- Median split: the compared teams are dichotomised at the median of their scores
-  into high and low implementation; the teams scoring exactly the median are named.
-  Ties at the median (--ties): split-by-rank, the default, ranks teams by score and
-  cuts them into two halves as near equal in size as ties allow, never separating
-  teams with the same score (the tied teams join the half that leaves the groups
-  nearer in size, the low half when it makes no difference); low puts them low (only
-  teams above the median are high), high puts them high. A group left empty is
-  warned about.
-- A team that merged or disbanded is measured up to the day before it ended: its
-  sessions from then on are not its own, and reach counts its staff on its last day.
-- Reach: the share of the team's staff on the report date who are keeping up with a
-  stage: for every module of it that the team has had so far and that is meant for
-  them, they attended at least half (and at least one) of the sessions held, or a
-  catch-up session for it. A stage the team has not begun has no reach yet.
-- Flags: a manager who came to under half of the reflection sessions they were
-  expected at; staff turnover of 30 % or more since the team's first session;
-  attendance at the last three sessions 20 points or more below the three before
-  (pooled over the people expected); any cancelled session.
-- Milestones: a stage begins on its first held session and is complete on the day the
-  last of its planned sessions is held; delivered is the share of its planned
-  sessions (one per module and occurrence, cancelled ones included, and for a team
-  that ended, its own sessions planned after the end) that were held.
-"""
 
 
 def engagement(rows: list[Participation]) -> dict[str, Engagement]:

@@ -22,7 +22,12 @@ STAGE_TITLES: dict[str, str] = {
 }
 
 # The six implementation strategies the trial scored each member of staff on, in
-# the order of its participation scale; every module counts toward one of them.
+# the order of its participation scale; every module counts toward one of them. The
+# trial tested the manual's 1st edition. The 2nd edition added the Recovery and REFOCUS
+# Workshop, which refocus counts toward the trial's information session (refocus's
+# mapping, not the trial's); it dropped the supervision form, the vehicle of supervision
+# reflection, which refocus keeps as an optional strategy (`report participation
+# --no-supervision-reflection`, or take the module out of a programme's manual).
 STRATEGIES: tuple[str, ...] = tuple(Strategy)
 
 STRATEGY_TITLES: dict[str, str] = {
@@ -31,7 +36,7 @@ STRATEGY_TITLES: dict[str, str] = {
     "coaching-training": "Coaching training",
     "manager-reflection": "Team-manager reflection sessions",
     "team-reflection": "Team reflection sessions",
-    "supervision-reflection": "Supervision reflection",
+    "supervision-reflection": "Supervision reflection (a 1st-edition strategy)",
 }
 
 # Holiday regions: the four UK nations, keyed as users type them, with the

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from refocus_cli.core.measure_method import PROVENANCE, SOURCES
 from refocus_cli.core.measure_participation import TeamScoreRow
 from refocus_cli.core.measure_records import (
     MilestoneRow,
@@ -26,6 +27,14 @@ from refocus_cli.core.vocabulary import TeamStatus
 from refocus_cli.render.timeline import MONTHS, STAGE_COLOURS, Layout, timeline
 
 STAGE_NAMES = {key: key.replace("-", " ").capitalize() for key in STAGES}
+STRATEGY_SHORT = {  # column headings: the full titles are in core/programme.py
+    "information-session": "Information session",
+    "working-practices-training": "Working practices",
+    "coaching-training": "Coaching",
+    "manager-reflection": "Manager reflection",
+    "team-reflection": "Team reflection",
+    "supervision-reflection": "Supervision reflection",
+}
 FOLD_TEAMS = 60  # longer per-team tables start folded, so the charts stay near each other
 
 
@@ -43,6 +52,7 @@ def render_report(report: SteeringReport) -> str:
         lstrip_blocks=True,
     )
     environment.filters["pct"] = percent
+    environment.filters["score"] = score_percent
     environment.filters["thousands"] = "{:,}".format
     return environment.get_template("report.html.j2").render(report_view(report))
 
@@ -52,11 +62,16 @@ def percent(value: float | None) -> str:
     return "–" if value is None else f"{value:.0%}"
 
 
+def score_percent(value: float | None) -> str:
+    """A team score or median to one decimal, so close scores do not look equal."""
+    return "–" if value is None else f"{value:.1%}"
+
+
 def report_view(report: SteeringReport) -> Layout:
     """Everything the template shows, worked out from the report."""
     as_of = report.progress.as_of
     teams = report.progress.teams
-    scored = report.participation.teams
+    participation = report.participation
     milestones = report.milestones.milestones
     return {
         "programme": report.programme,
@@ -71,12 +86,14 @@ def report_view(report: SteeringReport) -> Layout:
         "timeline": timeline(teams, as_of),
         "attendance": stage_chart(teams, lambda s: s.attendance, "Attendance by stage"),
         "reach": stage_chart(teams, lambda s: s.reach, "Reach by stage"),
-        "scores": score_histogram(scored, report.participation.median),
-        "levels": {
-            level: sum(1 for team in scored if team.implementation == level)
-            for level in ("high", "low", None)
-        },
-        "participation": report.participation,
+        "scores": score_histogram(participation.compared, participation.median),
+        "participation": participation,
+        "strategy_names": {s: STRATEGY_SHORT[s] for s in participation.split.strategies},
+        "sources": [
+            {"name": str(source), "about": about, "key": source.name.lower()}
+            for source, about in SOURCES.items()
+        ],
+        "provenance": PROVENANCE,
         "milestone_stages": milestone_summary(milestones),
         "milestones": milestone_rows(milestones),
         "at_risk": [team for team in teams if team.flags],
@@ -88,9 +105,6 @@ def summary(report: SteeringReport) -> Layout:
     """The headline figures: teams, sessions, attendance, median score, risks."""
     teams = report.progress.teams
     stages = [stage for team in teams for stage in team.stages]
-    staff = report.participation.staff
-    expected = sum(sum(person.expected.values()) for person in staff)
-    attended = sum(sum(person.attended.values()) for person in staff)
     return {
         "teams": len(teams),
         "active": sum(1 for team in teams if team.status == TeamStatus.ACTIVE),
@@ -98,9 +112,9 @@ def summary(report: SteeringReport) -> Layout:
         "planned": sum(stage.planned for stage in stages),
         "cancelled": sum(stage.cancelled for stage in stages),
         "awaiting": sum(stage.awaiting_register for stage in stages),
-        "attendance": attended / expected if expected else None,
+        "attendance": report.attendance,
         "median": report.participation.median,
-        "scored": sum(1 for team in report.participation.teams if team.score is not None),
+        "compared": report.participation.split.compared,
         "at_risk": sum(1 for team in teams if team.flags),
     }
 
@@ -208,7 +222,7 @@ def score_histogram(teams: Sequence[TeamScoreRow], median: float | None) -> Layo
         "bins": bins,
         "grid": [{"y": y(n), "label": str(n)} for n in range(0, top_count + 1, step)],
         "ticks": [{"x": x(n / 5), "label": f"{n * 20}%"} for n in range(6)],
-        "median": None if median is None else {"x": x(median), "label": f"median {median:.0%}"},
+        "median": None if median is None else {"x": x(median), "label": f"median {median:.1%}"},
     }
 
 

@@ -15,7 +15,9 @@ from refocus_cli.core.exports import EXPORT_FORMATS, EXPORTS
 from refocus_cli.core.measure_participation import (
     ParticipationView,
     SplitOptions,
+    participants,
     participation_view,
+    pooled_attendance,
 )
 from refocus_cli.core.measure_records import (
     MilestonesView,
@@ -128,13 +130,16 @@ def steering_report(
     team_ids = _team_ids(store, cohort)
     impl = _measure(store, effective_date(store, on), manual, comparing.scale)
     day = _split_date(store, on)
-    compared = impl if day.day == impl.facts.as_of else impl.as_of(day.day)
+    same_day = day.day == impl.facts.as_of
+    compared = impl if same_day else impl.as_of(day.day)
+    view = participation_view(compared, team_ids, comparing.options(day), cohort)
     return SteeringReport(
         programme=store.programme()["name"],
         cohort=cohort,
         progress=progress_view(impl, team_ids),
-        participation=participation_view(compared, team_ids, comparing.options(day), cohort),
+        participation=view,
         milestones=milestones_view(impl, team_ids),
+        attendance=view.attendance if same_day else pooled_attendance(participants(impl, team_ids)),
     )
 
 

@@ -112,6 +112,36 @@ def test_the_page_shows_the_programme_its_teams_and_charts(page):
     assert "How these figures are computed" in page  # the method
 
 
+def _section(page: str, name: str) -> str:
+    return page.split(f'id="{name}"', 1)[1].split("</section>", 1)[0]
+
+
+def test_teams_not_finished_are_listed_as_not_yet_comparable_with_why(page):
+    # 2027-04-20: the teams are in their practice-change year, so none is compared.
+    participation = _section(page, "participation")
+    assert "Not yet comparable (3)" in participation
+    assert participation.count("not finished: in practice change") == 3
+    assert "no team can be compared on 2027-04-20 yet" in participation
+    assert "level-high" not in participation and "level-low" not in participation
+    assert "Engagement by strategy" in participation
+
+
+def test_the_method_is_prose_with_a_table_of_where_each_figure_comes_from(page):
+    method = _section(page, "method")
+    assert "<pre" not in method
+    assert method.count("<p><strong>") >= 5  # a paragraph per part, no hard line breaks
+    rows = dict(
+        re.findall(
+            r'<th scope="row">([^<]+)</th><td>.*?<span class="source [^"]+">([^<]+)<', method
+        )
+    )
+    assert rows["Median split"] == "the trial"
+    assert rows["Stayers"] == "the trial"
+    assert rows["The 50 % rule"] == "refocus default"
+    assert rows["Four stages"] == "the REFOCUS manual"
+    assert "--ties low|high|split-by-rank" in method
+
+
 def test_a_team_named_with_markup_is_shown_as_text(page):
     assert ESCAPED_EVIL in page
     assert "<b>Evil" not in page and "Evil & Co" not in page

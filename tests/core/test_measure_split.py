@@ -83,4 +83,4 @@ def test_teams_are_compared_on_the_date_asked_for_else_the_follow_up_date_once_c
     early = split_date(None, D("2027-09-01"), today)
     assert early.day == today and "still to come" in early.described
     undeclared = split_date(None, None, today)
-    assert undeclared.day == today and "programme set --follow-up" in undeclared.described
+    assert undeclared.day == today and "no follow-up date declared" in undeclared.described
