@@ -3,9 +3,12 @@
 Four teams go through the four stages (modules shrunk with `refocus manual set`):
 staff move, join late, leave and a team disbands, all typed at the command line in
 the order they happen, with the clock (REFOCUS_NOW) set to the day of each step. The
-reports are then compared with numbers worked out on paper from the METHOD printed
-under `refocus report participation` (refocus_cli/core/measures.py). Every expected
-value below is a literal; the comments show the arithmetic.
+reports are then compared with numbers worked out on paper from the method printed
+under `refocus report participation` (refocus_cli/core/measure_method.py): each
+person's share of the strategies that apply to them, team scores over stayers, the
+split of the teams that have finished the four stages, under each tie rule and without
+supervision reflection. Every expected value below is a literal; the comments show the
+arithmetic.
 
 The second half feeds `refocus attend` bad input: each is refused with one
 `Error: ...` line and exit code 1, and writes nothing.
@@ -709,6 +712,62 @@ def test_the_report_date_defaults_to_today_and_only_counts_what_was_held_by_then
     assert alder["why_not_comparable"] == (
         "not finished: in workshop, 11 sessions to come, the last on 2027-03-19"
     )
+
+
+def _levels(data) -> dict[str, tuple[float | None, str | None]]:
+    return {t["name"]: (t["score"], t["implementation"]) for t in data["teams"]}
+
+
+def test_the_tie_rule_decides_where_the_team_at_the_median_goes(built):
+    # Cedar scores the median (29/36). --ties high puts it high: Birch and Cedar high,
+    # Alder low. --ties low is the default's answer here (a draw on sizes goes low).
+    high = built.json("report", "participation", "--on", REPORT_DAY, "--ties", "high")
+    assert _levels(high) == {
+        "Alder": (0.7333, "low"),
+        "Birch": (1.0, "high"),
+        "Cedar": (0.8056, "high"),
+        "Dunes": (None, None),
+    }
+    assert (high["split"]["high"], high["split"]["low"], high["split"]["warnings"]) == (2, 1, [])
+    low = built.json("report", "participation", "--on", REPORT_DAY, "--ties", "low")
+    assert _levels(low) == _levels(built.report("report", "participation", "--on", REPORT_DAY))
+
+
+def test_without_supervision_reflection_the_shares_are_taken_over_five_strategies(built):
+    # Supervision reflection off the scale: it applies to nobody.
+    #   Alder: Ann 5/5 = 1; Al (info, WP, coaching of info, WP, coaching, team refl)
+    #          3/4 = 0.75; Ali (info, team refl) 2/4 = 0.5. (1 + 0.75 + 0.5) / 3 = 0.75.
+    #   Birch: Bea 5/5, Ben 4/4: 1.0.
+    #   Cedar: Cat (info, WP, coaching of five) 3/5 = 0.6; Cy 4/4 = 1; Cara 3/4 = 0.75
+    #          (supervision never applied to her). (0.6 + 1 + 0.75) / 3 = 47/60 = 0.7833.
+    # Median 0.7833, Cedar's; a draw on sizes, so Cedar goes low.
+    data = built.json("report", "participation", "--on", REPORT_DAY, "--no-supervision-reflection")
+    people = {p["name"]: (p["engaged"], p["applicable"], p["score"]) for p in data["staff"]}
+    assert people["Al Able"] == (3, 4, 0.75) and people["Ali Admin"] == (2, 4, 0.5)
+    assert people["Cat Cedar"] == (3, 5, 0.6) and people["Cara Cole"] == (3, 4, 0.75)
+    assert _levels(data) == {
+        "Alder": (0.75, "low"),
+        "Birch": (1.0, "high"),
+        "Cedar": (0.7833, "low"),
+        "Dunes": (None, None),
+    }
+    assert data["median"] == 0.7833 and data["split"]["supervision_reflection"] is False
+
+
+def test_the_programmes_follow_up_date_is_when_teams_are_compared(copy):
+    # Declared on the report day; asked for on 1 June, the report is as of the
+    # follow-up date, the same figures as --on 2027-03-25 (sessions held since would
+    # not count).
+    copy.ok("programme", "set", "--follow-up", REPORT_DAY)
+    later = copy.json("report", "participation", now=at("2027-06-01"))
+    asked = copy.json("report", "participation", "--on", REPORT_DAY)
+    assert later["split"].pop("date_from") == "the programme's follow-up date"
+    assert asked["split"].pop("date_from") == "--on"
+    assert later == asked
+    # Before the follow-up date has come, teams are compared as of today, and it says so.
+    early = copy.json("report", "participation", now=at("2027-03-01"))
+    assert early["as_of"] == "2027-03-01"
+    assert early["split"]["date_from"] == "today; the follow-up date 2027-03-25 is still to come"
 
 
 # -- bad input to `refocus attend` -------------------------------------------------------
