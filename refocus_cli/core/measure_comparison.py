@@ -49,6 +49,24 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
+def _not_finished(sessions: list[SessionFact], day: date, stage: str | None) -> str | None:
+    """Why a team's plan (its planned sessions not cancelled) is not over by a day, if
+    it is not: a stage with nothing planned, sessions to come, registers missing."""
+    missing = [STAGE_TITLES[st] for st in STAGES if all(s.stage != st for s in sessions)]
+    if missing:
+        return f"not finished: nothing planned for {', '.join(missing)}"
+    to_come = [s for s in sessions if s.day > day]
+    if to_come:
+        last = max(s.day for s in to_come)
+        count = _plural(len(to_come), "session")
+        return f"not finished: {_where(stage)}, {count} to come, the last on {last}"
+    unrecorded = sum(1 for s in sessions if s.status == SessionStatus.SCHEDULED)
+    if unrecorded:
+        verb = "has" if unrecorded == 1 else "have"
+        return f"not finished: {_plural(unrecorded, 'session')} by {day} {verb} no register yet"
+    return None
+
+
 def readiness(attendance: Attendance, team_id: int) -> Readiness:
     """Whether a team has finished the four stages by the report date, and if not, why."""
     day = attendance.facts.as_of
@@ -57,27 +75,12 @@ def readiness(attendance: Attendance, team_id: int) -> Readiness:
         for s in attendance.by_team.get(team_id, ())
         if s.kind == SessionKind.PLANNED and s.status != SessionStatus.CANCELLED
     ]
-    missing = [STAGE_TITLES[st] for st in STAGES if all(s.stage != st for s in sessions)]
-    past = [s for s in sessions if s.day <= day]
-    stage = _stage_reached(past)
-    if missing:
-        return Readiness(stage, f"not finished: nothing planned for {', '.join(missing)}")
-    to_come = [s for s in sessions if s.day > day]
-    if to_come:
-        last = max(s.day for s in to_come)
-        return Readiness(
-            stage,
-            f"not finished: {_where(stage)}, {_plural(len(to_come), 'session')} to come, "
-            f"the last on {last}",
-        )
-    unrecorded = sum(1 for s in past if s.status == SessionStatus.SCHEDULED)
-    if unrecorded:
-        return Readiness(
-            stage,
-            f"not finished: {_plural(unrecorded, 'session')} by {day} "
-            f"{'has' if unrecorded == 1 else 'have'} no register yet",
-        )
-    return Readiness(FINISHED, None)
+    stage = _stage_reached([s for s in sessions if s.day <= day])
+    team = attendance.facts.teams.get(team_id)
+    if team is not None and team.ended_on is not None and team.ended_on <= day:
+        return Readiness(stage, f"{team.status} on {team.ended_on}")
+    why = _not_finished(sessions, day, stage)
+    return Readiness(stage, why) if why else Readiness(FINISHED, None)
 
 
 def _where(stage: str | None) -> str:

@@ -116,7 +116,7 @@ class Implementation(Attendance):
         shares = [share for row in rows if (share := row.share) is not None]
         why = ended_or_not_started
         if why is None and not stayers:
-            why = "nobody there from the first session to now"
+            why = f"nobody there from its first session to {self.facts.as_of}"
         elif why is None and not shares:
             why = "no stayer was expected at a held session"
         ready = readiness(self, team.id)
