@@ -491,7 +491,11 @@ def sanity(refocus: str, db: Path, meta: dict) -> None:
             f"reach 0% with attendance over 70%: {cliff:,}; "
             f"awaiting a register: {sum(s['awaiting_register'] for s in stages):,}"
         )
-    scores = Counter(person["score"] for person in participation["staff"])
+    # A person's score is a share (0-1) of the strategies that apply to them.
+    scores = Counter(
+        None if person["score"] is None else round(person["score"], 1)
+        for person in participation["staff"]
+    )
     scored = [t for t in participation["teams"] if t["score"] is not None]
     levels = Counter(t["implementation"] for t in scored)
     why = Counter(t["why_unscored"] for t in participation["teams"] if t["score"] is None)
@@ -502,15 +506,18 @@ def sanity(refocus: str, db: Path, meta: dict) -> None:
     finally:
         connection.close()
     print(
-        f"  participation: {len(participation['staff']):,} staff; scores "
-        + ", ".join(f"{score}: {scores[score]:,}" for score in sorted(scores))
+        f"  participation: {len(participation['staff']):,} staff; shares (to 0.1) "
+        + ", ".join(
+            f"{score}: {scores[score]:,}"
+            for score in sorted(scores, key=lambda s: -1 if s is None else s)
+        )
     )
-    sixes = [p for p in participation["staff"] if p["score"] == 6]
+    whole = [p for p in participation["staff"] if p["score"] == 1]
     zeros = [p for p in participation["staff"] if p["score"] == 0]
-    six_managers = sum(p["id"] in managers for p in sixes)
+    whole_managers = sum(p["id"] in managers for p in whole)
     print(
-        f"    score 6: {len(sixes):,}, of them managers {six_managers:,}; "
-        f"score 0: {len(zeros):,}, of them leavers {sum(p['id'] in leavers for p in zeros):,}; "
+        f"    share 100%: {len(whole):,}, of them managers {whole_managers:,}; "
+        f"share 0: {len(zeros):,}, of them leavers {sum(p['id'] in leavers for p in zeros):,}; "
         f"leavers listed: {sum(p['id'] in leavers for p in participation['staff']):,} "
         f"of {len(leavers):,}"
     )

@@ -36,12 +36,7 @@ from refocus_cli.core.measure_facts import (
 from refocus_cli.core.measure_split import DEFAULT_TIE_RULE, TieRule, split_at_median
 from refocus_cli.core.measure_values import wanted
 from refocus_cli.core.programme import STRATEGIES
-from refocus_cli.core.roster_plan import guess_clinical
 from refocus_cli.core.vocabulary import TeamStatus
-
-# store/attendance.py (who a register expects) and store/demo.py still ask this module for
-# the first release's job-title guess; the measures read each person's recorded flag.
-is_clinical = guess_clinical
 
 
 def engagement(rows: list[Participation]) -> dict[str, Engagement]:

@@ -10,14 +10,14 @@ from typing import Any
 from refocus_cli.core.bulk import without_gc
 from refocus_cli.core.groups import Member, expected_in_group
 from refocus_cli.core.marks import Mark
-from refocus_cli.core.measures import is_clinical
 from refocus_cli.core.register import STATUSES
 from refocus_cli.core.vocabulary import ATTENDED, AttendanceStatus, Audience, SessionKind
 from refocus_cli.store import audit, sessions
 from refocus_cli.store.database import Store
 
 PEOPLE = """
-SELECT s.id, s.name, s.email, s.role, s.is_manager, t.id AS team_id, t.name AS team
+SELECT s.id, s.name, s.email, s.role, s.is_manager, s.clinical, t.id AS team_id,
+       t.name AS team
 FROM membership m JOIN staff s ON s.id = m.staff_id JOIN team t ON t.id = m.team_id
 """
 
@@ -59,14 +59,14 @@ def expected(
 def _team_people(store: Store, session_id: int, day: str, audience: str) -> list[dict[str, Any]]:
     """The staff of a session's teams on a day who are in the module's audience."""
     managers = " AND s.is_manager" if audience == Audience.MANAGERS else ""
+    # clinical-only modules expect the staff recorded as clinical (staff.clinical)
+    clinical = " AND s.clinical" if audience == Audience.CLINICAL else ""
     people = store.rows(
         f"{PEOPLE} WHERE m.team_id IN (SELECT team_id FROM session_team WHERE session_id = ?) "
-        f"AND m.start_date <= ? AND (m.end_date IS NULL OR m.end_date > ?){managers} "
+        f"AND m.start_date <= ? AND (m.end_date IS NULL OR m.end_date > ?){managers}{clinical} "
         "ORDER BY t.name COLLATE NOCASE, s.name COLLATE NOCASE",
         [session_id, day, day],
     )
-    if audience == Audience.CLINICAL:
-        people = [p for p in people if is_clinical(p["role"])]
     return people
 
 

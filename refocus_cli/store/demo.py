@@ -9,7 +9,6 @@ from datetime import date, datetime
 from refocus_cli.core.curriculum import Curriculum
 from refocus_cli.core.demo import DemoProgramme
 from refocus_cli.core.demo_registers import Member, PastSession, simulate_attendance
-from refocus_cli.core.measures import is_clinical
 from refocus_cli.core.roster import RosterPlan
 from refocus_cli.store import (
     audit,
@@ -79,8 +78,8 @@ def simulate_registers(
                 )  # fmt: skip
             )
     members: dict[int, list[Member]] = defaultdict(list)
-    for staff_id, name, manager, role, team_id, start, end in store.db.execute(
-        "SELECT s.id, s.name, s.is_manager, s.role, m.team_id, m.start_date, m.end_date "
+    for staff_id, name, manager, clinical, team_id, start, end in store.db.execute(
+        "SELECT s.id, s.name, s.is_manager, s.clinical, m.team_id, m.start_date, m.end_date "
         "FROM membership m JOIN staff s ON s.id = m.staff_id"
     ):
         members[team_id].append(
@@ -88,7 +87,7 @@ def simulate_registers(
                 staff_id,
                 name,
                 bool(manager),
-                is_clinical(role),
+                bool(clinical),
                 date.fromisoformat(start),
                 date.fromisoformat(end) if end else None,
             )  # fmt: skip

@@ -155,3 +155,31 @@ def test_export_holds_the_flag_and_forgetting_keeps_it(programme, env_setup):
     assert query(env_setup, "SELECT name, role, clinical, clinical_guessed FROM staff") == [
         ("Forgotten person 1", "administrative", 0, 0)
     ]
+
+
+def test_a_clinical_only_register_expects_the_people_recorded_as_clinical(programme):
+    cli = programme
+    for name, role, flag in (
+        ("Cal Clerk", "Clerical officer", "--clinical"),  # the old guess said not clinical
+        ("Nia Nurse", "nurse", "--no-clinical"),  # the old guess said clinical
+        ("Ned Nurse", "nurse", "--clinical"),
+    ):
+        added = cli("staff", "add", name, "--team", "North CMHT", "--role", role, flag,
+                    "--start", "2026-01-01")  # fmt: skip
+        assert added.exit_code == 0, added
+    stages = "workshop,working-practices,coaching,practice-change"
+    cli("trainer", "add", "Tess Trainer", "--stages", stages)
+    cli("trainer", "add", "Len Lived", "--lived-experience", "--stages", stages)
+    cli("cohort", "create", "W1", "--team", "North CMHT")
+    assert cli("schedule", "W1").exit_code == 0
+    supervision = next(
+        s for s in cli("sessions", "--json").json() if s["module"] == "supervision-reflection"
+    )
+    recorded = cli("attend", str(supervision["id"]), "--all-present", "--future", "--json")
+    assert recorded.exit_code == 0, recorded
+    marked = {row[0] for row in query(
+        Path("refocus.db"),
+        "SELECT s.name FROM attendance a JOIN staff s ON s.id = a.staff_id WHERE a.session_id = ?",
+        (supervision["id"],),
+    )}  # fmt: skip
+    assert marked == {"Cal Clerk", "Ned Nurse"}
