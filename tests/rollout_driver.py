@@ -1,0 +1,421 @@
+"""A rollout played step by step through the services (issue 13), checked after any step.
+
+`Rollout` owns a copy of the small programme (tests/rollout_programme.py) with a store
+on a clock the test moves. Each step calls one service, as the refocus command it
+stands for, and reads the database back (tests/rollout_snapshot.py); `check_all` then
+applies every rule of tests/rollout_invariants.py. A broken rule is reported with the
+steps played, as refocus commands a maintainer can paste into a shell.
+
+tests/rollout_machine.py plays random rollouts with it; tests/test_rollout_stateful.py
+also replays, step by step, the rollouts that once broke a rule.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+import rollout_invariants as rules
+from rollout_invariants import Model, Rulebook, Step
+from rollout_programme import PROGRAMME_START, START, Clock, copy_of_base, prologue
+from rollout_registers import Register, attend_command, predicted
+from rollout_snapshot import Reader, Snapshot
+
+from refocus_cli.core.errors import RefocusError
+from refocus_cli.core.marks import Overrides
+from refocus_cli.core.vocabulary import AttendanceStatus
+from refocus_cli.services import (
+    attendance,
+    catchup,
+    cohorts,
+    organisation,
+    planning,
+    register_edits,
+    session_changes,
+    sessions,
+    staff,
+    teams,
+    trainers,
+)
+from refocus_cli.services.context import opened
+
+RULEBOOK = Rulebook.shipped()
+AS_USUAL = Overrides()  # neither --future nor --cancelled
+# What every rollout in this process did, for benchmarks/rollout_soak.py's tables:
+# ("step", name, "done"/"refused"), ("made", what) and ("invariant", name) -> count.
+TALLY: Counter[tuple[str, ...]] = Counter()
+
+
+class Rollout:
+    """One rollout on its own database: steps through the services, checks on the file."""
+
+    def __init__(self) -> None:
+        self.resources = ExitStack()
+        self.folder = Path(tempfile.mkdtemp(prefix="rollout-"))
+        self.resources.callback(shutil.rmtree, self.folder, True)
+        path = copy_of_base(self.folder)
+        self.clock = Clock(START)
+        self.store = self.resources.enter_context(opened(path))
+        self.store.clock = self.clock
+        self.reader = Reader(path)
+        self.resources.callback(self.reader.close)
+        self.model = Model()
+        self.history = prologue()
+        self.snap = self.before = self.reader.snapshot(self.clock.now)
+        self.step = Step("start", "")
+        self.audit_rows: list[Any] = []
+        self.joiners = 0
+
+    def close(self) -> None:
+        """Close the database and remove the rollout's folder."""
+        self.resources.close()
+
+    @property
+    def now(self) -> Snapshot:
+        """The database as the last step left it."""
+        return self.snap
+
+    def day(self, offset: int) -> date:
+        """Today plus `offset` days."""
+        return self.snap.today + timedelta(days=offset)
+
+    # -- playing a step --------------------------------------------------------------
+
+    def _do(
+        self,
+        name: str,
+        command: str,
+        call: Callable[[], Any],
+        touched: frozenset[int] = frozenset(),
+    ) -> Any:
+        """One service call as a step: what it said, and the database read back after."""
+        before, result, refused = self.snap, None, None
+        try:
+            result = call()
+        except RefocusError as exc:
+            refused = str(exc)
+        self._after(before, Step(name, command, touched, refused))
+        return result
+
+    def _after(self, before: Snapshot, step: Step) -> None:
+        self.before, self.step = before, step
+        self.snap = self.reader.snapshot(self.clock.now)
+        self.audit_rows = self.reader.audit_since(before.audit_last)
+        self.model.excuse_new_leave(before, self.snap)
+        self.model.excuse_new_closures(before, self.snap)
+        TALLY["step", step.name, "refused" if step.refused else "done"] += 1
+        _tally_changes(before, self.snap)
+        self.history.append(step.command + (f"  # refused: {step.refused}" if step.refused else ""))
+
+    def time_passes(self, days: int, evening: bool = False) -> None:
+        """Move the clock on `days` days, to 08:00 or 18:00 UTC."""
+        day = self.snap.today + timedelta(days=days)
+        self.clock.now = datetime.combine(day, time(18 if evening else 8), START.tzinfo)
+        self._after(
+            self.snap, Step("time passes", f"export REFOCUS_NOW={self.clock.now:%Y-%m-%dT%H:%MZ}")
+        )
+
+    def plan(self, name: str, team_names: Sequence[str], start: date | None = None) -> None:
+        """Create a cohort of these teams and schedule it."""
+        names = list(team_names)
+        self._do(
+            "cohort create",
+            f'refocus cohort create "{name}" ' + " ".join(f'--team "{n}"' for n in names),
+            lambda: cohorts.create_cohort(self.store, name, names),
+        )
+        self._do(
+            "schedule",
+            f'refocus schedule "{name}"' + (f" --start {start}" if start else ""),
+            lambda: planning.schedule(self.store, name, start),
+        )
+        self.step.earliest = start or max(self.before.today, PROGRAMME_START)
+
+    def add_team_to_cohort(self, cohort: str, team: str) -> None:
+        """Put a team in a cohort already planned (replan then plans it)."""
+        self._do(
+            "cohort add-team",
+            f'refocus cohort add-team "{cohort}" "{team}"',
+            lambda: cohorts.add_teams(self.store, cohort, [team]),
+        )
+
+    def expected(self, session_id: int, overrides: Overrides = AS_USUAL) -> tuple[int, ...] | None:
+        """Who refocus expects at a session (staff ids), or None when it would refuse it."""
+        asked = attendance.Request(session=str(session_id), overrides=overrides)
+        try:
+            found = attendance.session_register(self.store, asked)
+        except RefocusError:
+            return None
+        return tuple(person.id for person in found.expected)
+
+    def attend(
+        self,
+        session_id: int,
+        said: dict[int, AttendanceStatus] | None = None,
+        *,
+        all_present: bool = False,
+        excepted: Sequence[int] = (),
+        rest_absent: bool = False,
+        visitors: Sequence[str] = (),
+        overrides: Overrides = AS_USUAL,
+    ) -> None:
+        """Record a register for a session, and note in the model what it leaves."""
+        session = self.snap.sessions[session_id]
+        register = Register(
+            session,
+            self.expected(session_id, overrides) or (),
+            dict(said or {}),
+            tuple(excepted),
+            all_present,
+            rest_absent,
+            tuple(visitors),
+            overrides,
+        )
+        stand_in = register.stand_in(self.snap)
+        self._do(
+            "attend",
+            attend_command(session_id, register.request),
+            lambda: attendance.record(self.store, register.request),
+            frozenset({session_id} | ({stand_in.id} if stand_in else set())),
+        )
+        if self.step.refused is None:
+            predicted(register, self.before, self.model, stand_in)
+
+    def clear(self, session_id: int, people: Sequence[int]) -> None:
+        """Take marks off a session's register (`attend ID --clear`)."""
+        self._do(
+            "attend --clear",
+            f"refocus attend {session_id} " + " ".join(f"--clear {p}" for p in people),
+            lambda: register_edits.clear(self.store, str(session_id), [str(p) for p in people]),
+            frozenset({session_id}),
+        )
+        if self.step.refused is None:
+            for p in people:
+                self.model.marks.pop((session_id, p, None), None)
+            if not any(key[0] == session_id for key in self.model.marks):
+                self.model.held.pop(session_id, None)
+                self.model.held_from.pop(session_id, None)
+
+    def cancel(self, session_id: int, unavailable: bool = False, named: Sequence[str] = ()) -> None:
+        """Cancel a session, maybe recording its trainer (or those named) as unavailable."""
+        flags = (" --trainer-unavailable" if unavailable else "") + "".join(
+            f' --trainer "{n}"' for n in named
+        )
+        self._do(
+            "session cancel",
+            f'refocus session cancel {session_id} --reason "called off"{flags}',
+            lambda: sessions.cancel(
+                self.store,
+                str(session_id),
+                "called off",
+                trainer_unavailable=unavailable,
+                trainers=tuple(named),
+            ),
+            frozenset({session_id}),
+        )
+
+    def move(self, session_id: int, to: datetime) -> None:
+        """Move a session to a new local start."""
+        self._do(
+            "session move",
+            f'refocus session move {session_id} --to "{to:%Y-%m-%d %H:%M}" --reason moved',
+            lambda: sessions.move(self.store, str(session_id), to, "moved"),
+            frozenset({session_id}),
+        )
+        self.step.earliest = self.before.today
+
+    def assign(self, session_id: int, names: Sequence[str], venue: str | None) -> None:
+        """Give a session these trainers and/or this venue."""
+        flags = "".join(f' --trainer "{n}"' for n in names) + (f" --venue {venue}" if venue else "")
+        self._do(
+            "session assign",
+            f"refocus session assign {session_id}{flags}",
+            lambda: session_changes.assign(self.store, str(session_id), list(names), venue),
+            frozenset({session_id}),
+        )
+
+    def restore(self, session_id: int) -> None:
+        """Undo a session's cancellation."""
+        self._do(
+            "session restore",
+            f"refocus session restore {session_id}",
+            lambda: session_changes.restore(self.store, str(session_id)),
+            frozenset({session_id}),
+        )
+
+    def trainer_away(self, name: str, first: date, last: date) -> None:
+        """Record a trainer's leave."""
+        self._do(
+            "trainer unavailable",
+            f'refocus trainer unavailable "{name}" --from {first} --to {last} --reason leave',
+            lambda: trainers.trainer_away(self.store, name, first, last, "leave"),
+        )
+
+    def trainer_back(self, name: str, first: date, last: date) -> None:
+        """Take days out of a trainer's leave."""
+        self._do(
+            "trainer available",
+            f'refocus trainer available "{name}" --from {first} --to {last}',
+            lambda: trainers.trainer_available(self.store, name, first, last),
+        )
+
+    def close_days(self, first: date, last: date) -> None:
+        """Close days to sessions."""
+        self._do(
+            "closure add",
+            f'refocus closure add --from {first} --to {last} --reason "building closed"',
+            lambda: organisation.close_days(self.store, first, last, "building closed"),
+        )
+
+    def staff_join(self, team: str, start: date) -> None:
+        """A new member of staff joins a team."""
+        self.joiners += 1
+        name = f"Joiner {self.joiners}"
+        self._do(
+            "staff add",
+            f'refocus staff add "{name}" --team "{team}" --role "Community nurse" --start {start}',
+            lambda: staff.add_staff(self.store, name, team, "Community nurse", None, False, start),
+        )
+
+    def staff_move(self, person: int, team: str, on: date) -> None:
+        """Move someone to another team."""
+        self._do(
+            "staff move",
+            f'refocus staff move {person} --to "{team}" --on {on}',
+            lambda: staff.move_staff(self.store, str(person), team, on),
+        )
+
+    def staff_leave(self, person: int, on: date) -> None:
+        """Record that someone leaves."""
+        self._do(
+            "staff leave",
+            f"refocus staff leave {person} --on {on}",
+            lambda: staff.record_leaving(self.store, str(person), on),
+        )
+
+    def merge(self, source: str, into: str, on: date) -> None:
+        """Merge one team into another."""
+        self._do(
+            "team merge",
+            f'refocus team merge "{source}" --into "{into}" --on {on}',
+            lambda: teams.merge_teams(self.store, source, into, on),
+        )
+
+    def disband(self, team: str, on: date) -> None:
+        """Disband a team."""
+        self._do(
+            "team disband",
+            f'refocus team disband "{team}" --on {on}',
+            lambda: teams.disband_team(self.store, team, on),
+        )
+
+    def catch_up(self, start: date | None = None) -> None:
+        """Schedule catch-up sessions for everyone waiting."""
+        self._do(
+            "catchup --schedule",
+            "refocus catchup --schedule" + (f" --start {start}" if start else ""),
+            lambda: catchup.catch_up(self.store, schedule=True, start=start),
+        )
+        notice = rules.working_days_after(
+            self.before.today, self.before.notice_days, self.before, RULEBOOK
+        )
+        self.step.earliest = start or notice
+
+    def replan(self, cohort: str) -> None:
+        """Repair a cohort's plan; then ask for a second repair, as a dry run."""
+        self._do(
+            "replan", f'refocus replan "{cohort}"', lambda: planning.replan(self.store, cohort)
+        )
+        if self.step.refused is None:
+            cohort_id = next(i for i, name in self.snap.cohorts.items() if name == cohort)
+            self.step.replanned = cohort_id
+            self.step.earliest = max(self.before.today + timedelta(days=1), PROGRAMME_START)
+            self.step.settled = self._replan_again(cohort)
+            self.model.replanned(self.snap, cohort_id)
+
+    def _replan_again(self, cohort: str) -> tuple[str, ...]:
+        """What a second replan (a dry run) would change right after one."""
+        try:
+            again = planning.replan(self.store, cohort, dry_run=True)
+        except RefocusError as exc:
+            return (f"refuse: {exc}",)
+        return tuple(
+            f"{', '.join(c.changed())} session {c.session_id} ({c.module} #{c.occurrence}, "
+            f"{c.before} -> {c.after}, trainers {c.trainers_before} -> {c.trainers}): {c.why}"
+            for c in again.changes
+        )
+
+    # -- checking ---------------------------------------------------------------------
+
+    def problems(self, name: str) -> list[str]:
+        """What the rule `name` finds wrong after the last step."""
+        TALLY["invariant", name] += 1
+        return INVARIANTS[name](self)
+
+    def check(self, name: str) -> None:
+        """Fail, with the steps to reproduce, if the rule `name` is broken."""
+        found = self.problems(name)
+        if found:
+            shown = "\n  ".join(found[:8]) + ("\n  ..." if len(found) > 8 else "")
+            raise AssertionError(
+                f"{name} broken after `{self.step.command}`:\n  {shown}\n"
+                "Steps to reproduce:\n" + "\n".join(self.history)
+            )
+
+    def check_all(self) -> None:
+        """Fail if any rule is broken."""
+        for name in INVARIANTS:
+            self.check(name)
+
+
+def _tally_changes(before: Snapshot, after: Snapshot) -> None:
+    """Count what a step did to the diary and the registers, to show what was played."""
+    for s in after.sessions.values():
+        was = before.sessions.get(s.id)
+        if was is None:
+            TALLY["made", f"{s.kind} sessions added"] += 1
+        elif (was.start, was.trainers, was.venue_id) != (s.start, s.trainers, s.venue_id):
+            TALLY["made", "sessions moved or restaffed"] += 1
+        elif was.status != s.status:
+            TALLY["made", f"sessions {was.status} -> {s.status}"] += 1
+    TALLY["made", "marks written or cleared"] += len(
+        set(before.marks.items()) ^ set(after.marks.items())
+    )
+
+
+# Every rule, by the name failures give it.
+INVARIANTS: dict[str, Callable[[Rollout], list[str]]] = {
+    "nothing for ended teams": lambda r: rules.nothing_for_ended_teams(r.now),
+    "nothing for leavers": lambda r: rules.nothing_for_leavers(r.now),
+    "no trainer booked while away": lambda r: rules.no_trainer_booked_while_away(r.now, r.model),
+    "trainer in one place": lambda r: rules.trainer_in_one_place(r.now, r.model),
+    "team in one place": lambda r: rules.team_in_one_place(r.now, r.model),
+    "venue in one place": lambda r: rules.venue_in_one_place(r.now, r.model),
+    "held sessions as recorded": lambda r: rules.held_sessions_as_recorded(r.now, r.model),
+    "marks as recorded": lambda r: rules.marks_as_recorded(r.now, r.model),
+    "stages in order": lambda r: rules.stages_in_order(r.now, r.model, RULEBOOK),
+    "modules in order": lambda r: rules.modules_in_order(r.now, r.model, RULEBOOK),
+    "one session per place": lambda r: rules.one_session_per_place(r.now, r.model),
+    "working days and hours": lambda r: rules.working_days_and_hours(r.now, r.model, RULEBOOK),
+    "staffing rules": lambda r: rules.staffing_rules(r.now, RULEBOOK),
+    "SEQUENCE never decreases": lambda r: rules.sequence_never_decreases(r.before, r.now),
+    "calendar changes raise SEQUENCE": lambda r: rules.calendar_changes_raise_sequence(
+        r.before, r.now
+    ),
+    "changes are audited": lambda r: rules.changes_are_audited(r.before, r.now, r.audit_rows),
+    "refusals write nothing": lambda r: rules.refusals_write_nothing(r.before, r.now, r.step),
+    "begun sessions stay put": lambda r: rules.begun_sessions_stay_put(r.before, r.now, r.step),
+    "nothing planned too early": lambda r: rules.nothing_planned_too_early(r.before, r.now, r.step),
+    "replan settles": lambda r: rules.replan_settles(r.step),
+    "replan leaves a sound plan alone": lambda r: rules.replan_leaves_a_sound_plan_alone(
+        r.before, r.now, r.step
+    ),
+    "replan keeps trainers off cancelled days": lambda r: (
+        rules.replan_keeps_trainers_off_cancelled_days(r.before, r.now, r.step)
+    ),
+}

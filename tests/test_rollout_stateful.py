@@ -1,0 +1,134 @@
+"""Random years of a rollout keep the plan, the registers and the audit log right (issue 13).
+
+`TestRollout` plays `RolloutMachine` (tests/rollout_machine.py) for a bounded number of
+examples, inside CI's minute. It does not shrink a failure (that can take minutes): the
+failure lists every step played as refocus commands; `python benchmarks/rollout_soak.py`
+plays many more examples and shrinks. The tests after it replay, step by step, rollouts
+the machine found breaking a rule, so each stays checked whatever the random draw.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime, time
+
+import pytest
+from hypothesis import HealthCheck, Phase, settings
+from rollout_driver import Rollout
+from rollout_machine import RolloutMachine
+from rollout_snapshot import Session
+
+from refocus_cli.core.vocabulary import AttendanceStatus
+
+TestRollout = RolloutMachine.TestCase
+TestRollout.settings = settings(
+    max_examples=50,
+    stateful_step_count=40,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+@pytest.fixture
+def rollout() -> Iterator[Rollout]:
+    played = Rollout()
+    yield played
+    played.close()
+
+
+def session_of(rollout: Rollout, module: str, occurrence: int = 1) -> Session:
+    """The first session in the diary for a module's occurrence."""
+    return min(
+        (
+            s
+            for s in rollout.now.sessions.values()
+            if (s.module, s.occurrence) == (module, occurrence)
+        ),
+        key=lambda s: s.id,
+    )
+
+
+def test_a_module_cancelled_after_it_was_due_is_not_put_after_the_modules_that_follow_it(
+    rollout: Rollout,
+):
+    rollout.plan("Wave 1", ["North CMHT"])
+    rollout.time_passes(30)  # Wed 3 Feb 2027: strengths (25 Jan) and goal-striving (1 Feb) due
+    rollout.cancel(session_of(rollout, "strengths").id)
+    rollout.replan("Wave 1")
+    rollout.check_all()
+
+
+def test_replan_never_moves_a_session_that_has_begun(rollout: Rollout):
+    rollout.plan("Wave 1", ["North CMHT"])
+    rollout.time_passes(28, evening=True)  # Mon 1 Feb 2027, 18:00: goal-striving began at 09:30
+    rollout.cancel(session_of(rollout, "strengths").id)
+    rollout.replan("Wave 1")
+    rollout.check_all()
+
+
+def test_a_session_is_not_moved_past_the_day_its_team_ends(rollout: Rollout):
+    rollout.plan("Wave 1", ["North CMHT"])
+    rollout.merge("North CMHT", "South CMHT", date(2027, 2, 2))
+    rollout.check_all()
+    goal_striving = session_of(rollout, "goal-striving")
+    rollout.move(goal_striving.id, datetime.combine(date(2027, 2, 18), goal_striving.start.time()))
+    rollout.check_all()
+
+
+def test_someone_who_leaves_is_taken_off_the_catch_ups_they_were_booked_on(rollout: Rollout):
+    rollout.plan("Wave 1", ["North CMHT"])
+    rollout.time_passes(16)  # Wed 20 Jan 2027: the workshop (11 Jan) has taken place
+    rollout.staff_join("North CMHT", date(2027, 1, 18))
+    rollout.catch_up()
+    joiner = max(rollout.now.staff_left)
+    booked = min(s.day for s in rollout.now.scheduled() if joiner in s.invitees)
+    rollout.staff_leave(joiner, booked)
+    rollout.check_all()
+
+
+def test_replan_plans_a_new_team_without_the_trainer_taken_off_that_day(rollout: Rollout):
+    rollout.plan("Wave 1", ["North CMHT"])
+    rollout.cancel(session_of(rollout, "coaching-for-recovery").id)
+    rollout.replan("Wave 1")
+    rollout.check_all()
+    rollout.time_passes(39)  # Fri 12 Feb 2027
+    rollout.add_team_to_cohort("Wave 1", "South CMHT")
+    rollout.replan("Wave 1")
+    rollout.check_all()
+
+
+def test_a_quiet_year_breaks_no_rule(rollout: Rollout):
+    """Plans, registers, a correction, leave, a cancellation, a future-dated merge and a
+    catch-up, each followed by every check: the rules themselves hold on a sound rollout."""
+    rollout.plan("Wave 1", ["North CMHT", "South CMHT"])
+    rollout.plan("Wave 2", ["East CMHT"], date(2027, 3, 1))
+    rollout.check_all()
+    rollout.time_passes(7, evening=True)  # Mon 11 Jan 2027: the first workshop
+    workshop = session_of(rollout, "recovery-workshop")
+    rollout.attend(workshop.id, all_present=True, visitors=["Carer Jones"])
+    rollout.check_all()
+    someone = min(p for sid, p, _ in rollout.model.marks if sid == workshop.id and p)
+    rollout.attend(workshop.id, {someone: AttendanceStatus.LATE}, rest_absent=True)
+    rollout.check_all()
+    rollout.staff_join("South CMHT", date(2027, 1, 12))
+    rollout.trainer_away("Sam Price", date(2027, 2, 1), date(2027, 2, 5))
+    rollout.replan("Wave 1")
+    rollout.check_all()
+    rollout.merge("East CMHT", "North CMHT", date(2027, 6, 1))
+    rollout.check_all()
+    rollout.catch_up()
+    rollout.check_all()
+    rollout.time_passes(45)
+    rollout.replan("Wave 2")
+    rollout.check_all()
+    assert len(rollout.history) > 40 and rollout.now.marks
+
+
+def test_the_machine_reads_what_the_services_wrote(rollout: Rollout):
+    """A plan read back from the file: sessions for the cohort's team, at 09:30 local."""
+    rollout.plan("Wave 1", ["West CMHT"])
+    workshop = session_of(rollout, "recovery-workshop")
+    assert workshop.start == datetime(2027, 1, 11, 9, 30)
+    assert [rollout.now.teams[t].name for t in workshop.teams] == ["West CMHT"]
+    assert workshop.start.time() == time(9, 30) and workshop.status == "scheduled"
