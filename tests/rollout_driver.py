@@ -3,7 +3,7 @@
 `Rollout` owns a copy of the small programme (tests/rollout_programme.py) with a store
 on a clock the test moves. Each step calls one service, as the refocus command it
 stands for, and reads the database back (tests/rollout_snapshot.py); `check_all` then
-applies every rule of tests/rollout_invariants.py. A broken rule is reported with the
+applies every rule of tests/rollout_checks.py. A broken rule is reported with the
 steps played, as refocus commands a maintainer can paste into a shell.
 
 tests/rollout_machine.py plays random rollouts with it; tests/test_rollout_stateful.py
@@ -21,8 +21,8 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-import rollout_invariants as rules
-from rollout_invariants import Model, Rulebook, Step
+from rollout_checks import INVARIANTS, RULEBOOK
+from rollout_model import Model, Step, working_days_after
 from rollout_programme import PROGRAMME_START, START, Clock, copy_of_base, prologue
 from rollout_registers import Register, attend_command, predicted
 from rollout_snapshot import Reader, Snapshot
@@ -45,7 +45,6 @@ from refocus_cli.services import (
 )
 from refocus_cli.services.context import opened
 
-RULEBOOK = Rulebook.shipped()
 AS_USUAL = Overrides()  # neither --future nor --cancelled
 # What every rollout in this process did, for benchmarks/rollout_soak.py's tables:
 # ("step", name, "done"/"refused"), ("made", what) and ("invariant", name) -> count.
@@ -321,7 +320,7 @@ class Rollout:
             "refocus catchup --schedule" + (f" --start {start}" if start else ""),
             lambda: catchup.catch_up(self.store, schedule=True, start=start),
         )
-        notice = rules.working_days_after(
+        notice = working_days_after(
             self.before.today, self.before.notice_days, self.before, RULEBOOK
         )
         self.step.earliest = start or notice
@@ -386,36 +385,3 @@ def _tally_changes(before: Snapshot, after: Snapshot) -> None:
     TALLY["made", "marks written or cleared"] += len(
         set(before.marks.items()) ^ set(after.marks.items())
     )
-
-
-# Every rule, by the name failures give it.
-INVARIANTS: dict[str, Callable[[Rollout], list[str]]] = {
-    "nothing for ended teams": lambda r: rules.nothing_for_ended_teams(r.now),
-    "nothing for leavers": lambda r: rules.nothing_for_leavers(r.now),
-    "no trainer booked while away": lambda r: rules.no_trainer_booked_while_away(r.now, r.model),
-    "trainer in one place": lambda r: rules.trainer_in_one_place(r.now, r.model),
-    "team in one place": lambda r: rules.team_in_one_place(r.now, r.model),
-    "venue in one place": lambda r: rules.venue_in_one_place(r.now, r.model),
-    "held sessions as recorded": lambda r: rules.held_sessions_as_recorded(r.now, r.model),
-    "marks as recorded": lambda r: rules.marks_as_recorded(r.now, r.model),
-    "stages in order": lambda r: rules.stages_in_order(r.now, r.model, RULEBOOK),
-    "modules in order": lambda r: rules.modules_in_order(r.now, r.model, RULEBOOK),
-    "one session per place": lambda r: rules.one_session_per_place(r.now, r.model),
-    "working days and hours": lambda r: rules.working_days_and_hours(r.now, r.model, RULEBOOK),
-    "staffing rules": lambda r: rules.staffing_rules(r.now, RULEBOOK),
-    "SEQUENCE never decreases": lambda r: rules.sequence_never_decreases(r.before, r.now),
-    "calendar changes raise SEQUENCE": lambda r: rules.calendar_changes_raise_sequence(
-        r.before, r.now
-    ),
-    "changes are audited": lambda r: rules.changes_are_audited(r.before, r.now, r.audit_rows),
-    "refusals write nothing": lambda r: rules.refusals_write_nothing(r.before, r.now, r.step),
-    "begun sessions stay put": lambda r: rules.begun_sessions_stay_put(r.before, r.now, r.step),
-    "nothing planned too early": lambda r: rules.nothing_planned_too_early(r.before, r.now, r.step),
-    "replan settles": lambda r: rules.replan_settles(r.step),
-    "replan leaves a sound plan alone": lambda r: rules.replan_leaves_a_sound_plan_alone(
-        r.before, r.now, r.step
-    ),
-    "replan keeps trainers off cancelled days": lambda r: (
-        rules.replan_keeps_trainers_off_cancelled_days(r.before, r.now, r.step)
-    ),
-}

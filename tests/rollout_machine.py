@@ -6,7 +6,7 @@ registers recorded (for sessions past, to come, or cancelled) and corrected, ses
 cancelled, moved, reassigned and restored, trainer leave recorded and taken back,
 closures, staff joining, moving and leaving, teams merged and disbanded (often
 future-dated), catch-ups scheduled and cohorts replanned. After every step each rule
-of tests/rollout_invariants.py is checked on the database file; a broken one fails
+of tests/rollout_checks.py is checked on the database file; a broken one fails
 with every step played, as refocus commands.
 
 tests/test_rollout_stateful.py runs a bounded number of examples in CI;

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rollout_invariants import Model
+from rollout_model import Model
 from rollout_snapshot import Session, Snapshot
 
 from refocus_cli.core.marks import Overrides, Replacement
