@@ -20,6 +20,7 @@ RULEBOOK = Rulebook.shipped()
 INVARIANTS: dict[str, Callable[[Rollout], list[str]]] = {
     "nothing for ended teams": lambda r: diary.nothing_for_ended_teams(r.now),
     "nothing for leavers": lambda r: diary.nothing_for_leavers(r.now),
+    "nobody in an ended team": lambda r: diary.nobody_in_an_ended_team(r.now),
     "no trainer booked while away": lambda r: diary.no_trainer_booked_while_away(r.now, r.model),
     "trainer in one place": lambda r: diary.trainer_in_one_place(r.now, r.model),
     "team in one place": lambda r: diary.team_in_one_place(r.now, r.model),

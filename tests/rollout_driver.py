@@ -2,9 +2,9 @@
 
 `Rollout` owns a copy of the small programme (tests/rollout_programme.py) with a store
 on a clock the test moves. Each step calls one service, as the refocus command it
-stands for, and reads the database back (tests/rollout_snapshot.py); `check_all` then
-applies every rule of tests/rollout_checks.py. A broken rule is reported with the
-steps played, as refocus commands a maintainer can paste into a shell.
+stands for, reads the database back (tests/rollout_snapshot.py) and applies every rule
+of tests/rollout_checks.py. A broken rule is reported with the steps played, as
+refocus commands a maintainer can paste into a shell.
 
 tests/rollout_machine.py plays random rollouts with it; tests/test_rollout_stateful.py
 also replays, step by step, the rollouts that once broke a rule.
@@ -88,19 +88,21 @@ class Rollout:
 
     def _do(
         self,
-        name: str,
-        command: str,
+        step: Step,
         call: Callable[[], Any],
-        touched: frozenset[int] = frozenset(),
-    ) -> Any:
-        """One service call as a step: what it said, and the database read back after."""
-        before, result, refused = self.snap, None, None
+        done: Callable[[Snapshot, Step], None] | None = None,
+    ) -> None:
+        """One service call as a step: what it said, what the test notes of it when it was
+        done (`done`, given the database as it was before), the database read back after,
+        and every rule checked."""
+        before = self.snap
         try:
-            result = call()
+            call()
         except RefocusError as exc:
-            refused = str(exc)
-        self._after(before, Step(name, command, touched, refused))
-        return result
+            step.refused = str(exc)
+        if step.refused is None and done is not None:
+            done(before, step)
+        self._after(before, step)
 
     def _after(self, before: Snapshot, step: Step) -> None:
         self.before, self.step = before, step
@@ -108,9 +110,12 @@ class Rollout:
         self.audit_rows = self.reader.audit_since(before.audit_last)
         self.model.excuse_new_leave(before, self.snap)
         self.model.excuse_new_closures(before, self.snap)
+        if step.replanned is not None:
+            self.model.replanned(self.snap, step.replanned)
         TALLY["step", step.name, "refused" if step.refused else "done"] += 1
         _tally_changes(before, self.snap)
         self.history.append(step.command + (f"  # refused: {step.refused}" if step.refused else ""))
+        self.check_all()
 
     def time_passes(self, days: int, evening: bool = False) -> None:
         """Move the clock on `days` days, to 08:00 or 18:00 UTC."""
@@ -123,23 +128,24 @@ class Rollout:
     def plan(self, name: str, team_names: Sequence[str], start: date | None = None) -> None:
         """Create a cohort of these teams and schedule it."""
         names = list(team_names)
+        teams_typed = " ".join(f'--team "{n}"' for n in names)
         self._do(
-            "cohort create",
-            f'refocus cohort create "{name}" ' + " ".join(f'--team "{n}"' for n in names),
+            Step("cohort create", f'refocus cohort create "{name}" {teams_typed}'),
             lambda: cohorts.create_cohort(self.store, name, names),
         )
         self._do(
-            "schedule",
-            f'refocus schedule "{name}"' + (f" --start {start}" if start else ""),
+            Step(
+                "schedule",
+                f'refocus schedule "{name}"' + (f" --start {start}" if start else ""),
+                earliest=start or max(self.snap.today, PROGRAMME_START),
+            ),
             lambda: planning.schedule(self.store, name, start),
         )
-        self.step.earliest = start or max(self.before.today, PROGRAMME_START)
 
     def add_team_to_cohort(self, cohort: str, team: str) -> None:
         """Put a team in a cohort already planned (replan then plans it)."""
         self._do(
-            "cohort add-team",
-            f'refocus cohort add-team "{cohort}" "{team}"',
+            Step("cohort add-team", f'refocus cohort add-team "{cohort}" "{team}"'),
             lambda: cohorts.add_teams(self.store, cohort, [team]),
         )
 
@@ -164,9 +170,8 @@ class Rollout:
         overrides: Overrides = AS_USUAL,
     ) -> None:
         """Record a register for a session, and note in the model what it leaves."""
-        session = self.snap.sessions[session_id]
         register = Register(
-            session,
+            self.snap.sessions[session_id],
             self.expected(session_id, overrides) or (),
             dict(said or {}),
             tuple(excepted),
@@ -176,38 +181,38 @@ class Rollout:
             overrides,
         )
         stand_in = register.stand_in(self.snap)
+        touched = {session_id} | ({stand_in.id} if stand_in else set())
         self._do(
-            "attend",
-            attend_command(session_id, register.request),
+            Step("attend", attend_command(session_id, register.request), frozenset(touched)),
             lambda: attendance.record(self.store, register.request),
-            frozenset({session_id} | ({stand_in.id} if stand_in else set())),
+            lambda before, _: predicted(register, before, self.model, stand_in),
         )
-        if self.step.refused is None:
-            predicted(register, self.before, self.model, stand_in)
 
     def clear(self, session_id: int, people: Sequence[int]) -> None:
         """Take marks off a session's register (`attend ID --clear`)."""
-        self._do(
-            "attend --clear",
-            f"refocus attend {session_id} " + " ".join(f"--clear {p}" for p in people),
-            lambda: register_edits.clear(self.store, str(session_id), [str(p) for p in people]),
-            frozenset({session_id}),
-        )
-        if self.step.refused is None:
+
+        def cleared(before: Snapshot, step: Step) -> None:
             for p in people:
                 self.model.marks.pop((session_id, p, None), None)
             if not any(key[0] == session_id for key in self.model.marks):
                 self.model.held.pop(session_id, None)
                 self.model.held_from.pop(session_id, None)
 
+        typed = " ".join(f"--clear {p}" for p in people)
+        self._do(
+            Step("attend --clear", f"refocus attend {session_id} {typed}", frozenset({session_id})),
+            lambda: register_edits.clear(self.store, str(session_id), [str(p) for p in people]),
+            cleared,
+        )
+
     def cancel(self, session_id: int, unavailable: bool = False, named: Sequence[str] = ()) -> None:
         """Cancel a session, maybe recording its trainer (or those named) as unavailable."""
         flags = (" --trainer-unavailable" if unavailable else "") + "".join(
             f' --trainer "{n}"' for n in named
         )
+        command = f'refocus session cancel {session_id} --reason "called off"{flags}'
         self._do(
-            "session cancel",
-            f'refocus session cancel {session_id} --reason "called off"{flags}',
+            Step("session cancel", command, frozenset({session_id})),
             lambda: sessions.cancel(
                 self.store,
                 str(session_id),
@@ -215,59 +220,60 @@ class Rollout:
                 trainer_unavailable=unavailable,
                 trainers=tuple(named),
             ),
-            frozenset({session_id}),
         )
 
     def move(self, session_id: int, to: datetime) -> None:
         """Move a session to a new local start."""
+        command = f'refocus session move {session_id} --to "{to:%Y-%m-%d %H:%M}" --reason moved'
         self._do(
-            "session move",
-            f'refocus session move {session_id} --to "{to:%Y-%m-%d %H:%M}" --reason moved',
+            Step("session move", command, frozenset({session_id}), earliest=self.snap.today),
             lambda: sessions.move(self.store, str(session_id), to, "moved"),
-            frozenset({session_id}),
         )
-        self.step.earliest = self.before.today
 
     def assign(self, session_id: int, names: Sequence[str], venue: str | None) -> None:
         """Give a session these trainers and/or this venue."""
         flags = "".join(f' --trainer "{n}"' for n in names) + (f" --venue {venue}" if venue else "")
         self._do(
-            "session assign",
-            f"refocus session assign {session_id}{flags}",
+            Step(
+                "session assign",
+                f"refocus session assign {session_id}{flags}",
+                frozenset({session_id}),
+            ),
             lambda: session_changes.assign(self.store, str(session_id), list(names), venue),
-            frozenset({session_id}),
         )
 
     def restore(self, session_id: int) -> None:
         """Undo a session's cancellation."""
         self._do(
-            "session restore",
-            f"refocus session restore {session_id}",
+            Step(
+                "session restore", f"refocus session restore {session_id}", frozenset({session_id})
+            ),
             lambda: session_changes.restore(self.store, str(session_id)),
-            frozenset({session_id}),
         )
 
     def trainer_away(self, name: str, first: date, last: date) -> None:
         """Record a trainer's leave."""
+        command = f'refocus trainer unavailable "{name}" --from {first} --to {last} --reason leave'
         self._do(
-            "trainer unavailable",
-            f'refocus trainer unavailable "{name}" --from {first} --to {last} --reason leave',
+            Step("trainer unavailable", command),
             lambda: trainers.trainer_away(self.store, name, first, last, "leave"),
         )
 
     def trainer_back(self, name: str, first: date, last: date) -> None:
         """Take days out of a trainer's leave."""
         self._do(
-            "trainer available",
-            f'refocus trainer available "{name}" --from {first} --to {last}',
+            Step(
+                "trainer available",
+                f'refocus trainer available "{name}" --from {first} --to {last}',
+            ),
             lambda: trainers.trainer_available(self.store, name, first, last),
         )
 
     def close_days(self, first: date, last: date) -> None:
         """Close days to sessions."""
+        command = f'refocus closure add --from {first} --to {last} --reason "building closed"'
         self._do(
-            "closure add",
-            f'refocus closure add --from {first} --to {last} --reason "building closed"',
+            Step("closure add", command),
             lambda: organisation.close_days(self.store, first, last, "building closed"),
         )
 
@@ -275,67 +281,67 @@ class Rollout:
         """A new member of staff joins a team."""
         self.joiners += 1
         name = f"Joiner {self.joiners}"
+        command = (
+            f'refocus staff add "{name}" --team "{team}" --role "Community nurse" --start {start}'
+        )
         self._do(
-            "staff add",
-            f'refocus staff add "{name}" --team "{team}" --role "Community nurse" --start {start}',
+            Step("staff add", command),
             lambda: staff.add_staff(self.store, name, team, "Community nurse", None, False, start),
         )
 
     def staff_move(self, person: int, team: str, on: date) -> None:
         """Move someone to another team."""
         self._do(
-            "staff move",
-            f'refocus staff move {person} --to "{team}" --on {on}',
+            Step("staff move", f'refocus staff move {person} --to "{team}" --on {on}'),
             lambda: staff.move_staff(self.store, str(person), team, on),
         )
 
     def staff_leave(self, person: int, on: date) -> None:
         """Record that someone leaves."""
         self._do(
-            "staff leave",
-            f"refocus staff leave {person} --on {on}",
+            Step("staff leave", f"refocus staff leave {person} --on {on}"),
             lambda: staff.record_leaving(self.store, str(person), on),
         )
 
     def merge(self, source: str, into: str, on: date) -> None:
         """Merge one team into another."""
         self._do(
-            "team merge",
-            f'refocus team merge "{source}" --into "{into}" --on {on}',
+            Step("team merge", f'refocus team merge "{source}" --into "{into}" --on {on}'),
             lambda: teams.merge_teams(self.store, source, into, on),
         )
 
     def disband(self, team: str, on: date) -> None:
         """Disband a team."""
         self._do(
-            "team disband",
-            f'refocus team disband "{team}" --on {on}',
+            Step("team disband", f'refocus team disband "{team}" --on {on}'),
             lambda: teams.disband_team(self.store, team, on),
         )
 
     def catch_up(self, start: date | None = None) -> None:
         """Schedule catch-up sessions for everyone waiting."""
+        notice = working_days_after(self.snap.today, self.snap.notice_days, self.snap, RULEBOOK)
         self._do(
-            "catchup --schedule",
-            "refocus catchup --schedule" + (f" --start {start}" if start else ""),
+            Step(
+                "catchup --schedule",
+                "refocus catchup --schedule" + (f" --start {start}" if start else ""),
+                earliest=start or notice,
+            ),
             lambda: catchup.catch_up(self.store, schedule=True, start=start),
         )
-        notice = working_days_after(
-            self.before.today, self.before.notice_days, self.before, RULEBOOK
-        )
-        self.step.earliest = start or notice
 
     def replan(self, cohort: str) -> None:
         """Repair a cohort's plan; then ask for a second repair, as a dry run."""
+
+        def repaired(before: Snapshot, step: Step) -> None:
+            step.replanned = next(i for i, name in before.cohorts.items() if name == cohort)
+            step.settled = self._replan_again(cohort)
+
+        first = max(self.snap.today + timedelta(days=1), PROGRAMME_START)
         self._do(
-            "replan", f'refocus replan "{cohort}"', lambda: planning.replan(self.store, cohort)
+            Step("replan", f'refocus replan "{cohort}"', earliest=first),
+            lambda: planning.replan(self.store, cohort),
+            repaired,
         )
-        if self.step.refused is None:
-            cohort_id = next(i for i, name in self.snap.cohorts.items() if name == cohort)
-            self.step.replanned = cohort_id
-            self.step.earliest = max(self.before.today + timedelta(days=1), PROGRAMME_START)
-            self.step.settled = self._replan_again(cohort)
-            self.model.replanned(self.snap, cohort_id)
 
     def _replan_again(self, cohort: str) -> tuple[str, ...]:
         """What a second replan (a dry run) would change right after one."""

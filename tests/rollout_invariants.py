@@ -46,6 +46,26 @@ def nothing_for_leavers(after: Snapshot) -> list[str]:
     ]
 
 
+def nobody_in_an_ended_team(after: Snapshot) -> list[str]:
+    """Nobody is in a team on or after the day it ends, nor in any team on or after the day
+    they leave."""
+    problems = []
+    for m in after.memberships:
+        team, name = after.teams[m.team_id], after.staff_names[m.staff_id]
+        if team.ended_on is not None and (m.end is None or m.end > team.ended_on):
+            problems.append(
+                f"{name} (staff {m.staff_id}) is in {team.name} until {m.end or 'further notice'}"
+                f", though it {team.status} on {team.ended_on}"
+            )
+        left = after.staff_left.get(m.staff_id)
+        if left is not None and (m.end is None or m.end > left):
+            problems.append(
+                f"{name} (staff {m.staff_id}) is in {team.name} until {m.end or 'further notice'}"
+                f", though they leave on {left}"
+            )
+    return problems
+
+
 def no_trainer_booked_while_away(after: Snapshot, model: Model) -> list[str]:
     """No trainer is booked on a day they are unavailable, unless the booking was made
     before the leave was recorded and no replan of its cohort has run since."""

@@ -52,9 +52,9 @@ class Step:
     name: str
     command: str
     touched: frozenset[int] = frozenset()  # sessions the command was about
+    earliest: date | None = None  # the first day the command may put a session on
     refused: str | None = None  # the error, when refocus refused the command
     replanned: int | None = None  # the cohort a successful replan repaired
-    earliest: date | None = None  # the first day the command may put a session on
     settled: tuple[str, ...] = ()  # what a second replan, right after, would still change
 
 
