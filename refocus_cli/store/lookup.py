@@ -46,6 +46,12 @@ def _named(
     if by is By.ID:
         number = record_id(ref.strip())
         return [] if number is None else store.rows(f"{select} WHERE id = ?", [number])
+    # An exact match (SQLite's NOCASE, on an index) first: typed as stored, it is the one
+    # meant (core.people prefers it too), and it saves calling Python on every row.
+    column = email_column if by is By.EMAIL else "name"
+    exact = store.rows(f"{select} WHERE {column} = ? COLLATE NOCASE", [" ".join(ref.split())])
+    if exact:
+        return exact
     if by is By.EMAIL:
         store.db.conn.create_function("refocus_email_key", 1, _email_key, deterministic=True)
         return store.rows(f"{select} WHERE refocus_email_key({email_column}) = ?", [email_key(ref)])
