@@ -97,6 +97,8 @@ def _progress_row(team: TeamProgressRow) -> dict[str, Any]:
     name = team.name
     if team.status != TeamStatus.ACTIVE:
         name += f" ({team.status} {team.ended_on})"
+    elif team.scheduled:
+        name += f" ({team.scheduled})"
     row: dict[str, Any] = {"team": name, "cohort": team.cohort or "-"}
     row.update({stage.stage: _stage_cell(stage) for stage in team.stages})
     row["flags"] = len(team.flags) or ""

@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from refocus_cli.core.bulk import without_gc
+from refocus_cli.core.measure_facts import TeamProgress
 from refocus_cli.core.measure_participation import ParticipationView
 from refocus_cli.core.measure_values import Record, iso, ratio, wanted
 from refocus_cli.core.measures import Implementation
+from refocus_cli.core.vocabulary import TeamStatus
 
 # -- progress --------------------------------------------------------------------------
 
@@ -59,6 +61,7 @@ class TeamProgressRow:
     ended_on: date | None
     stages: tuple[StageRow, ...]
     flags: tuple[str, ...]
+    scheduled: str | None = None  # a merge or disband dated after the report's date
 
     def as_record(self) -> Record:
         """The team as JSON shows it."""
@@ -68,6 +71,7 @@ class TeamProgressRow:
             "cohort": self.cohort,
             "status": self.status,
             "ended_on": iso(self.ended_on),
+            "scheduled": self.scheduled,
             "stages": [stage.as_record() for stage in self.stages],
             "flags": list(self.flags),
         }
@@ -103,39 +107,50 @@ class ProgressView:
 
 
 @without_gc
+def _team_row(entry: TeamProgress, as_of: date) -> TeamProgressRow:
+    """One team's progress row; a merge or disband dated after `as_of` has not happened
+    yet, so the team shows as active with the change scheduled."""
+    team = entry.team
+    status, ended_on, scheduled = team.status, team.ended_on, None
+    if status != TeamStatus.ACTIVE and ended_on is not None and ended_on > as_of:
+        change = "merges" if status == TeamStatus.MERGED else "disbands"
+        status, ended_on, scheduled = TeamStatus.ACTIVE, None, f"{change} on {ended_on}"
+    return TeamProgressRow(
+        id=team.id,
+        name=team.name,
+        cohort=team.cohort,
+        status=status,
+        ended_on=ended_on,
+        scheduled=scheduled,
+        stages=tuple(
+            StageRow(
+                stage=st.stage,
+                planned=st.planned,
+                held=st.held,
+                cancelled=st.cancelled,
+                awaiting_register=st.awaiting_register,
+                attendance=ratio(st.attendance),
+                reach=ratio(st.reach),
+                completed=st.completed,
+                staff=st.staff,
+                first=st.first,
+                last=st.last,
+            )
+            for st in entry.stages
+        ),
+        flags=tuple(entry.flags),
+    )
+
+
 def progress_view(
     impl: Implementation, team_ids: set[int] | None = None, cohort: str | None = None
 ) -> ProgressView:
     """The progress report over every team, or the teams given (a cohort's)."""
+    as_of = impl.facts.as_of
     teams = tuple(
-        TeamProgressRow(
-            id=entry.team.id,
-            name=entry.team.name,
-            cohort=entry.team.cohort,
-            status=entry.team.status,
-            ended_on=entry.team.ended_on,
-            stages=tuple(
-                StageRow(
-                    stage=st.stage,
-                    planned=st.planned,
-                    held=st.held,
-                    cancelled=st.cancelled,
-                    awaiting_register=st.awaiting_register,
-                    attendance=ratio(st.attendance),
-                    reach=ratio(st.reach),
-                    completed=st.completed,
-                    staff=st.staff,
-                    first=st.first,
-                    last=st.last,
-                )
-                for st in entry.stages
-            ),
-            flags=tuple(entry.flags),
-        )
-        for entry in impl.progress
-        if wanted(entry.team.id, team_ids)
+        _team_row(entry, as_of) for entry in impl.progress if wanted(entry.team.id, team_ids)
     )
-    return ProgressView(impl.facts.as_of, teams, cohort)
+    return ProgressView(as_of, teams, cohort)
 
 
 # -- milestones ------------------------------------------------------------------------

@@ -176,3 +176,34 @@ def test_a_bad_date_is_refused(rollout):
     ):
         refused = rollout(*args)
         assert refused.exit_code == 1 and refused.stderr.startswith("Error: "), (args, refused)
+
+
+def test_progress_shows_a_later_merge_as_scheduled_and_a_past_one_as_done(cli):
+    for args in (
+        ("init", "Dated Progress", "--start", "2027-01-11"),
+        ("team", "add", "Riverside CMHT"),
+        ("team", "add", "Hillview EIP"),
+        ("staff", "add", "Rita River", "--team", "Riverside CMHT", "--start", "2026-01-01"),
+        ("staff", "add", "Hana Hill", "--team", "Hillview EIP", "--start", "2026-02-01"),
+        ("trainer", "add", "Tess Trainer"),
+        ("trainer", "add", "Len Lived", "--lived-experience", "--stages", "workshop,coaching"),
+        ("cohort", "create", "WAVE1", "--team", "Riverside CMHT", "--team", "Hillview EIP"),
+        ("schedule", "WAVE1"),
+        ("team", "merge", "Hillview EIP", "--into", "Riverside CMHT", "--on", MERGE_DAY),
+    ):
+        assert cli(*args).exit_code == 0, args
+
+    def hillview(*on):
+        report = cli("progress", *on, "--json").json()
+        named = [team for team in report["teams"] if team["name"] == "Hillview EIP"]
+        assert len(named) == 1, (on, [team["name"] for team in report["teams"]])
+        return named[0]
+
+    for on in ((), ("--on", "2027-02-01")):  # today, and a day before the merge
+        before = hillview(*on)
+        assert before["status"] == "active" and before["ended_on"] is None
+        assert before["scheduled"] == f"merges on {MERGE_DAY}"
+    after = hillview("--on", MERGE_DAY)
+    assert (after["status"], after["ended_on"], after["scheduled"]) == ("merged", MERGE_DAY, None)
+    table = cli("progress", "--on", "2027-02-01").stdout
+    assert f"Hillview EIP (merges on {MERGE_DAY})" in " ".join(table.split())
