@@ -71,9 +71,9 @@ class TeamProgressRow:
             "cohort": self.cohort,
             "status": self.status,
             "ended_on": iso(self.ended_on),
-            "scheduled": self.scheduled,
             "stages": [stage.as_record() for stage in self.stages],
             "flags": list(self.flags),
+            "scheduled": self.scheduled,
         }
 
 
