@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cached_property
 
 from refocus_cli.core.rollout import (
@@ -30,9 +30,12 @@ class OnRecord:
     status: SessionStatus
     planned: PlannedSession
 
-    def may_move(self, today: date) -> bool:
-        """Only sessions still to come (today included) and not yet held are ever moved."""
-        return self.status == SessionStatus.SCHEDULED and self.planned.day >= today
+    def may_move(self, today: date, now: datetime | None = None) -> bool:
+        """Only sessions not yet held nor begun are ever moved: from `today` on and, when the
+        local time `now` is known, starting after it."""
+        if self.status != SessionStatus.SCHEDULED or self.planned.day < today:
+            return False
+        return now is None or self.planned.start > now
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,7 @@ class RepairSetting:
     today: date
     first: date  # the first day a session may be placed on
     newcomers: tuple[TeamIn, ...] = ()  # teams of the cohort with nothing planned yet
+    now: datetime | None = None  # local wall-clock time: a session begun by then stays put
 
 
 @dataclass(frozen=True)

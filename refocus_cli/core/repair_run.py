@@ -73,7 +73,9 @@ class RepairRun:
             key: record.planned for key, record in standing.active.items()
         }
         self.movable = {
-            key for key, record in standing.active.items() if record.may_move(setting.today)
+            key
+            for key, record in standing.active.items()
+            if record.may_move(setting.today, setting.now)
         }
         self.owner: dict[SessionKey, Hashable] = {
             key: record.id for key, record in standing.active.items()
@@ -101,6 +103,14 @@ class RepairRun:
             }
             for key in standing.vacant()
         }
+
+    def taken_off(self) -> tuple[Booking, ...]:
+        """The trainers taken off a cancelled session of the plan, each kept free of the
+        plan's sessions all that day."""
+        return tuple(
+            Booking(day, (AM, PM), tuple(sorted(trainer_ids)), (), None)
+            for day, trainer_ids in sorted(self.cancelled_from.items())
+        )
 
     def booking(self, planned: PlannedSession) -> Booking:
         """The half-days, people and room a session takes."""
@@ -158,16 +168,15 @@ class RepairRun:
     ) -> tuple[date, date]:
         """The last day the place may take at all, and the last that moves nothing after it.
 
-        Held sessions still to come bind; sessions already past do not (what has happened
-        cannot be put in order now). A place may not outlive all of its teams."""
-        today = self.setting.today
+        Sessions that may not move (held, begun or past) bind: a place is never put after
+        what follows it in its chain. A place may not outlive all of its teams."""
         high = low + HORIZON
         undisturbed = high
         for other_key, other in after:
             latest = other.day - timedelta(days=self.chains.rule_gap(other, template))
             if other_key in self.movable:
                 undisturbed = min(undisturbed, latest)
-            elif other.day >= today:
+            else:
                 high = min(high, latest)
         ends = [self.setting.teams[t].ends for t in template.team_ids]
         if ends and all(end is not None for end in ends):
@@ -300,6 +309,8 @@ class RepairRun:
             last = max(end for end in ends if end is not None)
             self.dropped[key] = f"{why}; no day fits before its teams end on {last}"
             return
+        if high < low:
+            raise Conflict(self._stuck_behind(key, template, low))
         step = self.chains.by_key[template.module]
         needs = "a lived-experience and a lead trainer" if step.co_delivered else "a trainer"
         raise Conflict(
@@ -307,6 +318,20 @@ class RepairRun:
             f"{high}: it needs {needs} who delivers {step.stage}, its teams free and a venue "
             f"that seats {template.expected}: add trainers or venues, or record less "
             "unavailability"
+        )
+
+    def _stuck_behind(self, key: SessionKey, template: PlannedSession, low: date) -> str:
+        """Why a place cannot be put back at all: a session after it in its chain that may
+        not move (held, begun or past) comes before the first day it could take."""
+        after, _ = self._neighbours(key, template)
+        fixed = min(
+            (other for other_key, other in after if other_key not in self.movable),
+            key=lambda other: other.start,
+        )
+        return (
+            f"no day for {template.module} (session {template.occurrence}) from {low}: it must "
+            f"come before {fixed.module} (session {fixed.occurrence}) on {fixed.day}, which "
+            "has taken place or is held and stays put: cancel that session too to replan both"
         )
 
 

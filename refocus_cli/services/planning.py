@@ -185,6 +185,7 @@ def repair_setting(
         newcomers=tuple(
             team for team in planning.cohort_teams(store, cohort_id) if team.id not in planned_for
         ),
+        now=store.clock().astimezone(store.tz()).replace(tzinfo=None),
     )
 
 
