@@ -123,7 +123,7 @@ def broken(standing: Standing, setting: RepairSetting) -> dict[SessionKey, str]:
         )
     }
     for key, record in standing.active.items():
-        if record.may_move(setting.today):
+        if record.may_move(setting.today, setting.now):
             step = setting.chains.by_key[record.planned.module]
             why = why_broken(record.planned, step, setting.calendar, trainers)
             if why:
@@ -184,7 +184,8 @@ def _plan_newcomers(
     records: Sequence[OnRecord], run: RepairRun, setting: RepairSetting
 ) -> list[PlannedSession]:
     """Every session for the cohort's teams with nothing planned yet, around the whole
-    diary as the repair leaves it; their groups are numbered after the plan's own."""
+    diary as the repair leaves it and off the days trainers were taken off cancelled
+    sessions; their groups are numbered after the plan's own."""
     if not setting.newcomers:
         return []
     chains = setting.chains
@@ -197,7 +198,7 @@ def _plan_newcomers(
         setting.calendar,
         setting.calendar.on_or_after(setting.first),
         setting.hours,
-        run.diary.bookings(),
+        run.diary.bookings() + run.taken_off(),
     )
     last_group: dict[str, int] = {}
     for record in records:
