@@ -15,7 +15,7 @@ from refocus_cli.core.rollout import steps_from
 from refocus_cli.core.rules import Context, clashes
 from refocus_cli.core.vocabulary import AttendanceStatus, SessionKind, SessionStatus
 from refocus_cli.services import manual as manual_service
-from refocus_cli.store import planning
+from refocus_cli.store import planning, session_changes
 from refocus_cli.store import sessions as session_store
 from refocus_cli.store import trainers as trainer_store
 from refocus_cli.store.cohorts import find_cohort
@@ -184,6 +184,12 @@ def move(
         (booked,) = session_store.booked(store, "WHERE s.id = ?", [current["id"]])
         moved = replace(booked, start=start, end=end)
         problems = clashes(moved, session_store.others_in_diary(store, current["id"]), context)
+        problems += [  # nothing is planned for a team from the day it ends or leaves
+            f"team {team['name']} is no longer in cohort {team['cohort']}"
+            if team["left_cohort"]
+            else f"team {team['name']} was {team['status']} on {team['ended_on']}"
+            for team in session_changes.teams_gone(store, current["id"], start.date())
+        ]
         if problems:
             raise Conflict(
                 f"cannot move session {current['id']} to {start:%Y-%m-%d %H:%M}: "
