@@ -3,14 +3,17 @@
 `TestRollout` plays `RolloutMachine` (tests/rollout_machine.py) for a bounded number of
 examples, inside CI's minute. It does not shrink a failure (that can take minutes): the
 failure lists every step played as refocus commands; `python benchmarks/rollout_soak.py`
-plays many more examples and shrinks. The tests after it replay, step by step, rollouts
-the machine found breaking a rule, so each stays checked whatever the random draw.
+plays many more examples and shrinks.
+
+The tests after it replay, step by step, rollouts the machine found breaking a rule, so
+each stays checked whatever the random draw. Every step of a `Rollout` checks every rule
+(tests/rollout_checks.py) itself: a replay fails at the step that breaks one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime, time
+from datetime import date, datetime, timedelta
 
 import pytest
 from hypothesis import HealthCheck, Phase, settings
@@ -18,6 +21,7 @@ from rollout_driver import Rollout
 from rollout_machine import RolloutMachine
 from rollout_snapshot import Session
 
+from refocus_cli.core.marks import Overrides
 from refocus_cli.core.vocabulary import AttendanceStatus
 
 TestRollout = RolloutMachine.TestCase
@@ -75,7 +79,8 @@ def test_a_session_is_not_moved_past_the_day_its_team_ends(rollout: Rollout):
 def test_disbanding_a_team_ends_the_membership_of_someone_due_to_move_out_later(
     rollout: Rollout,
 ):
-    nurse = min(m.staff_id for m in rollout.now.memberships if m.team_id == 1 and m.staff_id > 1)
+    north = next(t.id for t in rollout.now.teams.values() if t.name == "North CMHT")
+    nurse = max(m.staff_id for m in rollout.now.memberships if m.team_id == north)
     rollout.staff_move(nurse, "East CMHT", date(2027, 4, 7))
     rollout.disband("North CMHT", date(2027, 3, 29))
 
@@ -99,9 +104,32 @@ def test_replan_plans_a_new_team_without_the_trainer_taken_off_that_day(rollout:
     rollout.replan("Wave 1")
 
 
+def test_replan_does_not_move_a_shared_session_past_the_end_of_one_of_its_teams(
+    rollout: Rollout,
+):
+    rollout.plan("Wave 1", ["North CMHT", "South CMHT"])
+    first = session_of(rollout, "coaching-for-recovery").day  # both teams' first coaching
+    rollout.disband("South CMHT", first + timedelta(days=4))
+    rollout.close_days(first, first + timedelta(days=3))
+    rollout.replan("Wave 1")
+
+
+def test_a_cancelled_session_recorded_as_held_after_all_is_checked_against_the_diary(
+    rollout: Rollout,
+):
+    rollout.plan("Wave 1", ["North CMHT"])
+    values, strengths = (
+        session_of(rollout, "values-and-preferences"),
+        session_of(rollout, "strengths"),
+    )
+    rollout.cancel(values.id)
+    rollout.move(strengths.id, values.start)  # the team's next module takes its place
+    rollout.attend(values.id, all_present=True, overrides=Overrides(future=True, cancelled=True))
+
+
 def test_a_quiet_year_breaks_no_rule(rollout: Rollout):
-    """Plans, registers, a correction, leave, a cancellation, a future-dated merge and a
-    catch-up, each followed by every check: the rules themselves hold on a sound rollout."""
+    """Plans, a register and a correction, a joiner, leave and a replan, a future-dated
+    merge and a catch-up: the rules themselves hold on a sound rollout."""
     rollout.plan("Wave 1", ["North CMHT", "South CMHT"])
     rollout.plan("Wave 2", ["East CMHT"], date(2027, 3, 1))
     rollout.time_passes(7, evening=True)  # Mon 11 Jan 2027: the first workshop
@@ -116,13 +144,14 @@ def test_a_quiet_year_breaks_no_rule(rollout: Rollout):
     rollout.catch_up()
     rollout.time_passes(45)
     rollout.replan("Wave 2")
-    assert len(rollout.history) > 40 and rollout.now.marks
+    assert rollout.model.held and rollout.step.refused is None
 
 
 def test_the_machine_reads_what_the_services_wrote(rollout: Rollout):
-    """A plan read back from the file: sessions for the cohort's team, at 09:30 local."""
+    """A plan read back from the file: the workshop for the cohort's team, on the
+    programme's first day at 09:30 local time, by a trainer and a lived-experience one."""
     rollout.plan("Wave 1", ["West CMHT"])
     workshop = session_of(rollout, "recovery-workshop")
-    assert workshop.start == datetime(2027, 1, 11, 9, 30)
+    assert (workshop.start, workshop.status) == (datetime(2027, 1, 11, 9, 30), "scheduled")
     assert [rollout.now.teams[t].name for t in workshop.teams] == ["West CMHT"]
-    assert workshop.start.time() == time(9, 30) and workshop.status == "scheduled"
+    assert [rollout.now.trainers[t].lived_experience for t in workshop.trainers] == [False, True]
