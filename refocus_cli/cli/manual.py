@@ -285,6 +285,7 @@ def _print_module(curriculum: Curriculum, module: Module) -> None:
         "the rest is for breaks."
     )
     bullets("Reflection prompts", content.reflection_prompts)
+    bullets("Reflection prompts without a caseload", content.reflection_prompts_without_caseload)
     bullets("What to bring", content.what_to_bring)
     bullets("Facilitator notes", content.facilitator_notes)
     message(f"Content read from {curriculum.content_path(module.key)}")

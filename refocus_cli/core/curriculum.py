@@ -64,6 +64,8 @@ class ModuleContent:
     chime: tuple[str, ...]
     what_to_bring: tuple[str, ...]
     facilitator_notes: tuple[str, ...]
+    # The prompts for people recorded as not clinical (no caseload); empty: the same prompts.
+    reflection_prompts_without_caseload: tuple[str, ...] = ()
 
     @property
     def activity_minutes(self) -> int:
@@ -82,6 +84,7 @@ class ModuleContent:
             "chime": list(self.chime),
             "what_to_bring": list(self.what_to_bring),
             "facilitator_notes": list(self.facilitator_notes),
+            "reflection_prompts_without_caseload": list(self.reflection_prompts_without_caseload),
         }
 
 

@@ -50,7 +50,10 @@ CONTENT_FIELDS = (
     "chime",
     "what_to_bring",
     "facilitator_notes",
+    "reflection_prompts_without_caseload",
 )
+# Content fields a module's file may leave out, with the value they then take.
+OPTIONAL_CONTENT: dict[str, Any] = {"reflection_prompts_without_caseload": []}
 ACTIVITY_FIELDS = ("title", "minutes", "description")
 HOURS_FIELDS = ("day_start", "day_end")
 TOP_FIELDS = ("working_hours", "stage", "module")
@@ -201,6 +204,8 @@ def _content(label: str, key: str, duration: int, read_module: ReadModule) -> Mo
     table = read_module(key)
     if table is None:
         raise problem(source, "", f"is missing: module {key!r} in curriculum.toml needs it")
+    if isinstance(table, dict):
+        table = {**OPTIONAL_CONTENT, **table}
     fields = Fields(source, "", table, CONTENT_FIELDS)
     activities = []
     for number, entry in enumerate(fields.tables("activities"), start=1):
@@ -231,6 +236,9 @@ def _content(label: str, key: str, duration: int, read_module: ReadModule) -> Mo
         chime=chime,
         what_to_bring=fields.texts("what_to_bring", required=False),
         facilitator_notes=fields.texts("facilitator_notes"),
+        reflection_prompts_without_caseload=fields.texts(
+            "reflection_prompts_without_caseload", required=False
+        ),
     )
 
 

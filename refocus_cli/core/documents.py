@@ -69,6 +69,7 @@ class Person:
     role: str
     team: str
     status: str | None = None
+    clinical: bool = True  # staff.clinical, holds a caseload: their handout's wording
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,14 @@ class DocumentView:
     parts: tuple[str, ...] = PARTS
     visitor_rows: int = VISITOR_ROWS
     generated: str = ""
+
+    def reflection_for(self, person: Person | None = None) -> list[str]:
+        """The reflection prompts a handout asks: the module's wording without a caseload
+        for someone recorded as not clinical, where the module has one."""
+        without = self.module.get("reflection_prompts_without_caseload") or []
+        if person is not None and not person.clinical and without:
+            return list(without)
+        return list(self.module["reflection_prompts"])
 
 
 def agenda(module: Module, start: datetime | None) -> list[AgendaItem]:
@@ -178,7 +187,14 @@ def document_view(
         )
         status = {m.id: m.status for m in marks if m.id is not None}
         view.people = [
-            Person(p.id, p.name, p.role, p.team, None if p.id is None else status.get(p.id))
+            Person(
+                p.id,
+                p.name,
+                p.role,
+                p.team,
+                None if p.id is None else status.get(p.id),
+                clinical=p.clinical,
+            )
             for p in people
         ]
         view.attendance_recorded = bool(marks)

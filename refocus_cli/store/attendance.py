@@ -42,7 +42,8 @@ def expected(
     """
     if session["kind"] == SessionKind.CATCH_UP:
         return store.rows(
-            "SELECT s.id, s.name, s.email, s.role, s.is_manager, t.id AS team_id, t.name AS team "
+            "SELECT s.id, s.name, s.email, s.role, s.is_manager, s.clinical, t.id AS team_id, "
+            "t.name AS team "
             "FROM session_invitee i JOIN staff s ON s.id = i.staff_id "
             "LEFT JOIN membership m ON m.staff_id = s.id AND m.end_date IS NULL "
             "LEFT JOIN team t ON t.id = m.team_id WHERE i.session_id = ? ORDER BY s.name",

@@ -46,7 +46,16 @@ def session_view(
         module,
         curriculum.stage(module.stage).title,
         session=session,
-        people=[Person(p["id"], p["name"], p["role"] or "", p["team"] or "") for p in people],
+        people=[
+            Person(
+                p["id"],
+                p["name"],
+                p["role"] or "",
+                p["team"] or "",
+                clinical=bool(p["clinical"]),
+            )
+            for p in people
+        ],
         marks=marks,
         parts=parts,
         generated=store.today().isoformat(),

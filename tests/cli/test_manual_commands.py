@@ -34,6 +34,7 @@ CONTENT_KEYS = {
     "chime",
     "what_to_bring",
     "facilitator_notes",
+    "reflection_prompts_without_caseload",
 }
 
 

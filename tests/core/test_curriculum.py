@@ -390,6 +390,42 @@ def test_the_whole_message_for_a_bad_activity(tmp_path):
     assert text == f"{STRENGTHS}activities[2].minutes must be a positive whole number"
 
 
+WITHOUT_CASELOAD = re.compile(r"(?s)reflection_prompts_without_caseload = \[.*?\n\]\n")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("[3]", "reflection_prompts_without_caseload[1] must be non-empty text"),
+        ('["Think of a service user", "  "]', "reflection_prompts_without_caseload[2] must be"),
+        ('"Think of a service user"', "reflection_prompts_without_caseload must be a list of text"),
+    ],
+)
+def test_a_bad_prompt_without_a_caseload_names_the_file_and_field(tmp_path, value, expected):
+    manual = _copy(tmp_path)
+    path = manual / "modules" / "strengths.toml"
+    text, found = WITHOUT_CASELOAD.subn(
+        f"reflection_prompts_without_caseload = {value}\n", path.read_text()
+    )
+    assert found == 1
+    path.write_text(text)
+    assert _fails(manual, expected).startswith(STRENGTHS + expected)
+
+
+def test_prompts_without_a_caseload_are_optional_and_reach_the_record(tmp_path, curriculum):
+    shipped = curriculum.module("strengths").content
+    assert "caseload" in " ".join(shipped.reflection_prompts)
+    without = shipped.as_record()["reflection_prompts_without_caseload"]
+    assert without and "caseload" not in " ".join(without)
+    assert curriculum.module("team-reflection").content.reflection_prompts_without_caseload == ()
+    manual = _copy(tmp_path)
+    path = manual / "modules" / "strengths.toml"
+    path.write_text(WITHOUT_CASELOAD.sub("", path.read_text()))
+    content = load_curriculum(manual).module("strengths").content
+    assert content.reflection_prompts_without_caseload == ()
+    assert content.as_record()["reflection_prompts_without_caseload"] == []
+
+
 def test_empty_activities_and_aims_are_refused(tmp_path):
     manual = _copy(tmp_path)
     path = manual / "modules" / "team-reflection.toml"
