@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from refocus_cli.core.repair import Repair
+from refocus_cli.core.repair import Moved, Repair
 from refocus_cli.core.rollout import PlannedSession, SessionKey
 from refocus_cli.core.vocabulary import SessionKind, SessionStatus
 from refocus_cli.store import audit
@@ -42,6 +42,7 @@ def apply_repair(store: Store, cohort_id: int, repair: Repair) -> None:
                 [to_utc(after.start, tz), to_utc(after.end, tz), after.venue_id, now, change.id],
             )
             set_trainers(store, change.id, after.trainer_ids)
+            _unlink_ended(store, change)
             audit.record(
                 store,
                 "replan",
@@ -164,6 +165,16 @@ def standing_in(store: Store, session: dict[str, Any]) -> dict[str, Any] | None:
         [session["cohort"], SessionKind.PLANNED, SessionStatus.CANCELLED, session["module"],
          session["group"], session["occurrence"], session["id"]],
     )  # fmt: skip
+
+
+def _unlink_ended(store: Store, change: Moved) -> None:
+    """Take off a moved shared session the teams that end before its new day, as ending a
+    team takes it off the shared sessions it would otherwise still be in."""
+    for team_id in sorted(set(change.before.team_ids) - set(change.after.team_ids)):
+        store.db.execute(
+            "DELETE FROM session_team WHERE session_id = ? AND team_id = ?", [change.id, team_id]
+        )
+        audit.record(store, "unlink", "session", change.id, {"team_id": team_id}, {"team_id": None})
 
 
 def teams_gone(store: Store, session_id: int, day: date) -> list[dict[str, Any]]:
