@@ -10,7 +10,7 @@ from refocus_cli.core.edits import Edited, changes, wanted
 from refocus_cli.core.errors import Conflict, InvalidInput
 from refocus_cli.core.memberships import Stint, has_left, stint_on, upcoming_changes
 from refocus_cli.core.roster_plan import guess_clinical
-from refocus_cli.store import edits, memberships, personal_data, staff, teams
+from refocus_cli.store import catchup, edits, memberships, personal_data, staff, teams
 from refocus_cli.store.database import Store
 
 
@@ -199,26 +199,29 @@ def move_staff(store: Store, person_ref: str, team_ref: str, on: date) -> StaffM
         membership = staff.current_membership(store, person["id"])
         if membership and membership["team_id"] == team["id"]:
             raise Conflict(f"{person['name']} is already in {team['name']}")
-        _ensure_after_start(person, membership, on, "move")
+        _ensure_after_start(person, staff.latest_membership(store, person["id"]), on, "move")
         staff.move(store, person["id"], team, on)
         return StaffMember.from_record(staff.get(store, person["id"]))
 
 
 def record_leaving(store: Store, person_ref: str, on: date) -> StaffMember:
-    """Record that a person left on `on`: their membership ends, their history stays."""
+    """Record that a person left on `on`: their membership ends, their history stays, and
+    they are taken off the catch-up sessions booked for them from that day."""
     with store.write():
         person = staff.find_staff(store, person_ref)
         if person["left_on"]:
             raise Conflict(f"{person['name']} already left on {person['left_on']}")
-        membership = staff.current_membership(store, person["id"])
-        _ensure_after_start(person, membership, on, "leaving")
+        _ensure_after_start(person, staff.latest_membership(store, person["id"]), on, "leaving")
         staff.leave(store, person["id"], on)
+        catchup.withdraw_invitee(store, person["id"], on)
         return StaffMember.from_record(staff.get(store, person["id"]))
 
 
 def _ensure_after_start(
     person: dict[str, Any], membership: dict[str, Any] | None, on: date, what: str
 ) -> None:
+    # Against the membership starting last: one starting after `on` (a move or merge
+    # dated later) would otherwise outlast the leaving or overlap the new team.
     if membership and membership["start_date"] > on.isoformat():
         raise InvalidInput(
             f"{person['name']} joined {membership['team']} on {membership['start_date']}, "

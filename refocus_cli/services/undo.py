@@ -34,6 +34,7 @@ REVERSALS: dict[tuple[str, str], Reversal] = {
     ("restore", "session"): undo_sessions.recancel,
     ("replan", "session"): undo_sessions.unreplan,
     ("unlink", "session"): undo_sessions.relink,
+    ("uninvite", "session"): undo_sessions.reinvite,
     ("held", "session"): undo_sessions.unhold,
     ("clear", "session"): undo_sessions.rehold,
     ("attend", "attendance"): undo_sessions.unmark,

@@ -30,16 +30,33 @@ def _current(memberships: list[Membership]) -> Membership | None:
     return next((m for m in memberships if m.end_date is None), None)
 
 
-def _ended(memberships: list[Membership], team: str | None, on: str, why: str) -> Membership:
-    """The membership of `team` an undone change ended on `on` (for `why`)."""
+def _ended(
+    memberships: list[Membership], team: str | None, on: str, why: str, rejoins: bool = True
+) -> Membership:
+    """The membership of `team` an undone change ended on `on` (for `why`); unless it was
+    cut short of a later end (`rejoins` False), its team must be active to run on in."""
     found = next(
         (m for m in memberships if (m.team, m.end_date, m.end_reason) == (team, on, why)), None
     )
     if found is None:
         raise Refused(f"the membership of {team} that ended on {on} has changed since")
-    if found.team_status != TeamStatus.ACTIVE:
+    if rejoins and found.team_status != TeamStatus.ACTIVE:
         raise Refused(f"team {team} has been {found.team_status} since: it cannot be rejoined")
     return found
+
+
+def _put_back(
+    undoing: Undoing, held: list[Membership], old: dict[str, Any], on: str, why: str
+) -> None:
+    """The membership a move or leaving ended on `on` runs on again, or, if it was due to
+    end later (a merge, disband or move dated after), ends on that later day again."""
+    if not old.get("team"):
+        return
+    if old.get("until"):
+        ended = _ended(held, old["team"], on, why, rejoins=False)
+        writes.restore_membership(undoing.store, ended.id, None, old["until"], old.get("reason"))
+    else:
+        writes.reopen_membership(undoing.store, _ended(held, old["team"], on, why).id)
 
 
 def unmove_member(undoing: Undoing, entry: AuditRow) -> Step:
@@ -52,8 +69,7 @@ def unmove_member(undoing: Undoing, entry: AuditRow) -> Step:
     if joined is None or (joined.team, joined.start_date) != (new.get("team"), on):
         raise Refused(f"{name} is no longer in {new.get('team')} from {on}")
     writes.delete_membership(undoing.store, joined.id)
-    if old.get("team"):
-        writes.reopen_membership(undoing.store, _ended(held, old["team"], on, "moved").id)
+    _put_back(undoing, held, old, on, "moved")
     return Step(
         f"{name} back in {old.get('team') or 'no team'} (not moving to {joined.team} on {on})",
         {"team": joined.team},
@@ -72,8 +88,7 @@ def unleave(undoing: Undoing, entry: AuditRow) -> Step:
     if _current(held) is not None:
         raise Refused(f"{name} is in a team again")
     writes.set_left_on(undoing.store, staff_id, None)
-    if old.get("team"):
-        writes.reopen_membership(undoing.store, _ended(held, old["team"], left_on, "left").id)
+    _put_back(undoing, held, old, left_on, "left")
     return Step(
         f"{name} back in {old.get('team') or 'no team'} (not leaving on {left_on})",
         {"left_on": left_on},
@@ -123,7 +138,7 @@ def unupdate_staff(undoing: Undoing, entry: AuditRow) -> Step:
 
 def unend_team(undoing: Undoing, entry: AuditRow) -> Step:
     """A merged or disbanded team active again, its people back in it (and out of the
-    team a merge moved them to)."""
+    team a merge moved them to); a move or leaving it cut short is dated as before."""
     new = entry.new or {}
     team_id, on = entry.entity_id or 0, str(new.get("on"))
     team = undoing.name("team", team_id)
@@ -131,28 +146,51 @@ def unend_team(undoing: Undoing, entry: AuditRow) -> Step:
     if now is None or (now["status"], now["ended_on"]) != (new.get("status"), on):
         raise Refused(f"team {team} is no longer {new.get('status')} on {on}")
     people = new.get("staff_moved") or new.get("staff_released") or []
+    later = {int(due["staff_id"]): due for due in new.get("due_later") or []}
     why = "merged" if entry.action == "merge" else "disbanded"
     for staff_id in people:
         name = undoing.name("staff", staff_id)
         held = writes.memberships(undoing.store, staff_id)
-        joined = _current(held)
+        due = later.get(staff_id)
         if entry.action == "merge":
-            if joined is None or (joined.team, joined.start_date) != (new.get("into"), on):
-                raise Refused(f"{name} is no longer in {new.get('into')} from {on}")
-            writes.delete_membership(undoing.store, joined.id)
-        elif joined is not None:
+            _out_of_merged_team(undoing, held, str(new.get("into")), on, due, name)
+        elif due is None and (joined := _current(held)) is not None:
             raise Refused(f"{name} is in team {joined.team} since the disband")
         ended = next((m for m in held if (m.team_id, m.end_date, m.end_reason) == (
             team_id, on, why)), None)  # fmt: skip
         if ended is None:
             raise Refused(f"{name}'s membership of {team} has changed since")
-        writes.reopen_membership(undoing.store, ended.id)
+        if due is None:
+            writes.reopen_membership(undoing.store, ended.id)
+        else:
+            writes.restore_membership(undoing.store, ended.id, None, due["until"], due["reason"])
     writes.reactivate_team(undoing.store, team_id)
     return Step(
         f"team {team} active again, with {len(people)} people back in it",
         {"status": new.get("status")},
         {"status": TeamStatus.ACTIVE},
     )
+
+
+def _out_of_merged_team(
+    undoing: Undoing,
+    held: list[Membership],
+    into: str,
+    on: str,
+    due: dict[str, Any] | None,
+    name: str,
+) -> None:
+    """Take back the membership of `into` a merge started on `on`: removed, or, for
+    someone who was due to move into it later, starting on that later day again."""
+    joined = next((m for m in held if (m.team, m.start_date) == (into, on)), None)
+    if joined is None or (due is None and joined.end_date is not None):
+        raise Refused(f"{name} is no longer in {into} from {on}")
+    if due is None or (joined.end_date, joined.end_reason) == (due["until"], due["reason"]):
+        writes.delete_membership(undoing.store, joined.id)
+    else:
+        writes.restore_membership(
+            undoing.store, joined.id, due["until"], joined.end_date, joined.end_reason
+        )
 
 
 def unedit(undoing: Undoing, entry: AuditRow) -> Step:

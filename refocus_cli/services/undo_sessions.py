@@ -190,6 +190,19 @@ def relink(undoing: Undoing, entry: AuditRow) -> Step:
     )
 
 
+def reinvite(undoing: Undoing, entry: AuditRow) -> Step:
+    """Someone a leaving took off a catch-up session invited to it again."""
+    found = _session(undoing, entry, SessionStatus.SCHEDULED)
+    staff_id = int((entry.old or {})["staff_id"])
+    writes.invite(undoing.store, found.id, staff_id)
+    writes.set_session(undoing.store, found.id, {})
+    return Step(
+        f"{undoing.name('staff', staff_id)} invited to session {found.id} again",
+        {"staff_id": None},
+        {"staff_id": staff_id},
+    )
+
+
 def unhold(undoing: Undoing, entry: AuditRow) -> Step:
     """A session a register made held back as it was, once its marks are gone."""
     found = _session(undoing, entry, SessionStatus.HELD)

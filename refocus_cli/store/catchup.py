@@ -125,3 +125,32 @@ def save_catch_ups(
             )
         audit.record(store, "catch-up", "session", None, None, {"sessions": len(planned)})
     return first
+
+
+def withdraw_invitee(store: Store, staff_id: int, on: date) -> list[int]:
+    """Take someone who leaves on `on` off the scheduled catch-up sessions from that day,
+    each audited; their SEQUENCE rises, as the calendar's attendees and head-count change.
+    Call inside the write transaction that records the leaving. Returns the session ids."""
+    since = sessions.day_start(on, store.tz())
+    booked = [
+        row["id"]
+        for row in store.rows(
+            "SELECT s.id FROM session s JOIN session_invitee i ON i.session_id = s.id "
+            "WHERE i.staff_id = ? AND s.status = ? AND s.start_utc >= ? ORDER BY s.id",
+            [staff_id, SessionStatus.SCHEDULED, since],
+        )
+    ]
+    now = store.now()
+    for session_id in booked:
+        store.db.execute(
+            "DELETE FROM session_invitee WHERE session_id = ? AND staff_id = ?",
+            [session_id, staff_id],
+        )
+        store.db.execute(
+            "UPDATE session SET sequence = sequence + 1, updated_at = ? WHERE id = ?",
+            [now, session_id],
+        )
+        audit.record(
+            store, "uninvite", "session", session_id, {"staff_id": staff_id}, {"staff_id": None}
+        )
+    return booked

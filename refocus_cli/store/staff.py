@@ -86,6 +86,17 @@ def current_membership(store: Store, staff_id: int) -> dict[str, Any] | None:
     )
 
 
+def latest_membership(store: Store, staff_id: int) -> dict[str, Any] | None:
+    """A person's membership that starts last (a merge or move may date it after today):
+    its id, team and start date; None if they have never had a team."""
+    return store.one(
+        "SELECT m.id, m.team_id, m.start_date, t.name AS team FROM membership m "
+        "JOIN team t ON t.id = m.team_id WHERE m.staff_id = ? "
+        "ORDER BY m.start_date DESC, m.id DESC LIMIT 1",
+        [staff_id],
+    )
+
+
 def add(
     store: Store,
     name: str,
@@ -129,19 +140,41 @@ def add(
     return staff_id
 
 
-def _end_membership(store: Store, membership: dict[str, Any] | None, on: date, why: str) -> None:
-    if membership:
-        store.db.execute(
-            "UPDATE membership SET end_date = ?, end_reason = ? WHERE id = ?",
-            [on.isoformat(), why, membership["id"]],
-        )
+def membership_on(store: Store, staff_id: int, on: date) -> dict[str, Any] | None:
+    """The membership that holds on `on`: its id, team, and the end it has (None when
+    open; a later day when a move, merge or disband is dated after `on`)."""
+    return store.one(
+        "SELECT m.id, m.team_id, m.end_date, m.end_reason, t.name AS team FROM membership m "
+        "JOIN team t ON t.id = m.team_id WHERE m.staff_id = ? AND m.start_date <= ? "
+        "AND (m.end_date IS NULL OR m.end_date > ?)",
+        [staff_id, on.isoformat(), on.isoformat()],
+    )
+
+
+def _end_membership(store: Store, staff_id: int, on: date, why: str) -> dict[str, Any]:
+    """End the membership holding on `on` (if any) that day; what the audit entry keeps
+    of it: its team and, when it was due to end later, that end, so an undo can put it
+    back."""
+    membership = membership_on(store, staff_id, on)
+    if membership is None:
+        return {"team": None}
+    store.db.execute(
+        "UPDATE membership SET end_date = ?, end_reason = ? WHERE id = ?",
+        [on.isoformat(), why, membership["id"]],
+    )
+    if membership["end_date"] is None:
+        return {"team": membership["team"]}
+    return {
+        "team": membership["team"],
+        "until": membership["end_date"],
+        "reason": membership["end_reason"],
+    }
 
 
 def move(store: Store, staff_id: int, team: dict[str, Any], on: date) -> None:
     """End a person's membership on `on` and start one in `team`; the old one stays as history."""
-    membership = current_membership(store, staff_id)
     with store.write():
-        _end_membership(store, membership, on, "moved")
+        was = _end_membership(store, staff_id, on, "moved")
         store.db.execute(
             "INSERT INTO membership (uuid, staff_id, team_id, start_date) VALUES (?, ?, ?, ?)",
             [new_uuid(), staff_id, team["id"], on.isoformat()],
@@ -151,23 +184,22 @@ def move(store: Store, staff_id: int, team: dict[str, Any], on: date) -> None:
             "move",
             "membership",
             staff_id,
-            {"team": membership["team"] if membership else None},
+            was,
             {"team": team["name"], "on": on},
         )
 
 
 def leave(store: Store, staff_id: int, on: date) -> None:
     """Record that a person left on `on`: their membership ends, their history stays."""
-    membership = current_membership(store, staff_id)
     with store.write():
-        _end_membership(store, membership, on, "left")
+        was = _end_membership(store, staff_id, on, "left")
         store.db.execute("UPDATE staff SET left_on = ? WHERE id = ?", [on.isoformat(), staff_id])
         audit.record(
             store,
             "leave",
             "membership",
             staff_id,
-            {"team": membership["team"] if membership else None},
+            was,
             {"left_on": on},
         )
 

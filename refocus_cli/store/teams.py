@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -112,10 +113,11 @@ def merged_into_it(store: Store, team_id: int) -> list[dict[str, Any]]:
 
 
 def _check_end_date(store: Store, team_id: int, on: date, what: str) -> None:
+    # Any membership starting after the team ends (open or not) would leave someone in
+    # an ended team.
     late = store.one(
         "SELECT s.name, m.start_date FROM membership m JOIN staff s ON s.id = m.staff_id "
-        "WHERE m.team_id = ? AND m.end_date IS NULL AND m.start_date > ? "
-        "ORDER BY m.start_date LIMIT 1",
+        "WHERE m.team_id = ? AND m.start_date > ? ORDER BY m.start_date LIMIT 1",
         [team_id, on.isoformat()],
     )
     if late:
@@ -125,19 +127,60 @@ def _check_end_date(store: Store, team_id: int, on: date, what: str) -> None:
         )
 
 
-def close_memberships(store: Store, team_id: int, on: date, reason: str) -> list[int]:
-    """End every current membership of a team on `on`; returns the staff ids affected."""
-    staff_ids = [
-        row["staff_id"]
+@dataclass(frozen=True)
+class Closed:
+    """A membership a team's ending cut short: whose, and the end it had before (None
+    when it was open; else the later day and why, such as a move or leaving)."""
+
+    membership_id: int
+    staff_id: int
+    until: str | None
+    reason: str | None
+
+    def due_later(self) -> dict[str, Any]:
+        """As the audit entry keeps it, so an undo can put the later end back."""
+        return {"staff_id": self.staff_id, "until": self.until, "reason": self.reason}
+
+
+def close_memberships(store: Store, team_id: int, on: date, reason: str) -> list[Closed]:
+    """End on `on` every membership of a team that would still hold then, whether open or
+    due to end later (a move out or a leaving dated after `on`)."""
+    day = on.isoformat()
+    closed = [
+        Closed(row["id"], row["staff_id"], row["end_date"], row["end_reason"])
         for row in store.rows(
-            "SELECT staff_id FROM membership WHERE team_id = ? AND end_date IS NULL", [team_id]
+            "SELECT id, staff_id, end_date, end_reason FROM membership WHERE team_id = ? "
+            "AND start_date <= ? AND (end_date IS NULL OR end_date > ?) ORDER BY staff_id",
+            [team_id, day, day],
         )
     ]
-    store.db.execute(
-        "UPDATE membership SET end_date = ?, end_reason = ? WHERE team_id = ? AND end_date IS NULL",
-        [on.isoformat(), reason, team_id],
+    store.db.conn.executemany(
+        "UPDATE membership SET end_date = ?, end_reason = ? WHERE id = ?",
+        [(day, reason, c.membership_id) for c in closed],
     )
-    return staff_ids
+    return closed
+
+
+def _move_across(store: Store, closed: list[Closed], target_id: int, on: date) -> None:
+    """Start a merge's memberships of the target team on `on`. Someone due to move or
+    leave later keeps that date: their stint in the target ends then, for the same
+    reason, unless they were due to move into the target itself, whose membership then
+    simply starts on `on`."""
+    day = on.isoformat()
+    for c in closed:
+        if c.until is not None and c.reason == "moved":
+            moved = store.db.execute(
+                "UPDATE membership SET start_date = ? WHERE staff_id = ? AND team_id = ? "
+                "AND start_date = ?",
+                [day, c.staff_id, target_id, c.until],
+            ).rowcount
+            if moved:
+                continue
+        store.db.execute(
+            "INSERT INTO membership (uuid, staff_id, team_id, start_date, end_date, "
+            "end_reason) VALUES (?, ?, ?, ?, ?, ?)",
+            [new_uuid(), c.staff_id, target_id, day, c.until, c.reason],
+        )
 
 
 def merge(store: Store, source_ref: str, target_ref: str, on: date) -> dict[str, Any]:
@@ -155,12 +198,10 @@ def _merge(store: Store, source_ref: str, target_ref: str, on: date) -> dict[str
         raise InvalidInput(f"cannot merge team {source['name']} into itself: name two teams")
     _check_end_date(store, source["id"], on, "merge")
     with store.write():
-        moved = close_memberships(store, source["id"], on, "merged")
+        closed = close_memberships(store, source["id"], on, TeamStatus.MERGED)
+        moved = [c.staff_id for c in closed]
         sessions = release_sessions(store, source["id"], on)
-        store.db.conn.executemany(
-            "INSERT INTO membership (uuid, staff_id, team_id, start_date) VALUES (?, ?, ?, ?)",
-            [(new_uuid(), staff_id, target["id"], on.isoformat()) for staff_id in moved],
-        )
+        _move_across(store, closed, target["id"], on)
         store.db.execute(
             "UPDATE team SET status = ?, ended_on = ?, merged_into = ? WHERE id = ?",
             [TeamStatus.MERGED, on.isoformat(), target["id"], source["id"]],
@@ -171,7 +212,13 @@ def _merge(store: Store, source_ref: str, target_ref: str, on: date) -> dict[str
             "team",
             source["id"],
             {"status": TeamStatus.ACTIVE},
-            {"status": TeamStatus.MERGED, "into": target["name"], "on": on, "staff_moved": moved},
+            {
+                "status": TeamStatus.MERGED,
+                "into": target["name"],
+                "on": on,
+                "staff_moved": moved,
+                **_due_later(closed),
+            },
         )
     return {
         "merged": source["name"],
@@ -192,7 +239,8 @@ def _disband(store: Store, ref: str, on: date) -> dict[str, Any]:
     team = find_active_team(store, ref)
     _check_end_date(store, team["id"], on, "disband")
     with store.write():
-        released = close_memberships(store, team["id"], on, "disbanded")
+        closed = close_memberships(store, team["id"], on, TeamStatus.DISBANDED)
+        released = [c.staff_id for c in closed]
         sessions = release_sessions(store, team["id"], on)
         store.db.execute(
             "UPDATE team SET status = ?, ended_on = ? WHERE id = ?",
@@ -204,7 +252,12 @@ def _disband(store: Store, ref: str, on: date) -> dict[str, Any]:
             "team",
             team["id"],
             {"status": TeamStatus.ACTIVE},
-            {"status": TeamStatus.DISBANDED, "on": on, "staff_released": released},
+            {
+                "status": TeamStatus.DISBANDED,
+                "on": on,
+                "staff_released": released,
+                **_due_later(closed),
+            },
         )
     return {
         "disbanded": team["name"],
@@ -212,6 +265,12 @@ def _disband(store: Store, ref: str, on: date) -> dict[str, Any]:
         "staff_released": len(released),
         **sessions,
     }
+
+
+def _due_later(closed: list[Closed]) -> dict[str, list[dict[str, Any]]]:
+    """The later ends a team's ending cut short, for its audit entry (none: no key)."""
+    later = [c.due_later() for c in closed if c.until is not None]
+    return {"due_later": later} if later else {}
 
 
 def release_sessions(

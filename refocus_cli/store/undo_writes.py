@@ -94,6 +94,14 @@ def link_team(store: Store, session_id: int, team_id: int) -> None:
     )
 
 
+def invite(store: Store, session_id: int, staff_id: int) -> None:
+    """Put someone back on a catch-up session's invitations."""
+    store.db.execute(
+        "INSERT OR IGNORE INTO session_invitee (session_id, staff_id) VALUES (?, ?)",
+        [session_id, staff_id],
+    )
+
+
 def delete_session(store: Store, session_id: int) -> None:
     """Remove a session that never took place (no marks) with its links."""
     store.db.execute("DELETE FROM session WHERE id = ?", [session_id])
@@ -182,6 +190,22 @@ def reopen_membership(store: Store, membership_id: int) -> None:
     """A membership an undone change ended runs on again."""
     store.db.execute(
         "UPDATE membership SET end_date = NULL, end_reason = NULL WHERE id = ?", [membership_id]
+    )
+
+
+def restore_membership(
+    store: Store,
+    membership_id: int,
+    start_date: str | None,
+    end_date: str | None,
+    end_reason: str | None,
+) -> None:
+    """A membership an undone change cut short or started early put back: its end (and,
+    given `start_date`, its start) as they were."""
+    store.db.execute(
+        "UPDATE membership SET start_date = coalesce(?, start_date), end_date = ?, "
+        "end_reason = ? WHERE id = ?",
+        [start_date, end_date, end_reason, membership_id],
     )
 
 
