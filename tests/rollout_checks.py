@@ -25,6 +25,7 @@ INVARIANTS: dict[str, Callable[[Rollout], list[str]]] = {
     "trainer in one place": lambda r: diary.trainer_in_one_place(r.now, r.model),
     "team in one place": lambda r: diary.team_in_one_place(r.now, r.model),
     "venue in one place": lambda r: diary.venue_in_one_place(r.now, r.model),
+    "person in one place": lambda r: diary.person_in_one_place(r.now, r.model),
     "held sessions as recorded": lambda r: diary.held_sessions_as_recorded(r.now, r.model),
     "marks as recorded": lambda r: diary.marks_as_recorded(r.now, r.model),
     "stages in order": lambda r: diary.stages_in_order(r.now, r.model, RULEBOOK),

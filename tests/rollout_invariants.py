@@ -98,11 +98,21 @@ def trainer_in_one_place(after: Snapshot, model: Model) -> list[str]:
 
 
 def team_in_one_place(after: Snapshot, model: Model) -> list[str]:
-    """No team is in two sessions at once."""
+    """No team is in two sessions at once (two catch-ups at once for different people of
+    one team are fine: they are for those people, not the team)."""
     return [
         f"team {_names(after, tuple(shared), 'team')} is in {a.label()} and {b.label()}"
         for a, b in _overlapping(after, model)
-        if (shared := sorted(set(a.teams) & set(b.teams)))
+        if "planned" in (a.kind, b.kind) and (shared := sorted(set(a.teams) & set(b.teams)))
+    ]
+
+
+def person_in_one_place(after: Snapshot, model: Model) -> list[str]:
+    """Nobody is invited to two catch-up sessions at once."""
+    return [
+        f"{', '.join(after.staff_names[p] for p in shared)} invited to {a.label()} and {b.label()}"
+        for a, b in _overlapping(after, model)
+        if (shared := sorted(a.invitees & b.invitees))
     ]
 
 

@@ -85,6 +85,13 @@ def test_disbanding_a_team_ends_the_membership_of_someone_due_to_move_out_later(
     rollout.disband("North CMHT", date(2027, 3, 29))
 
 
+def test_leaving_before_the_team_ends_ends_the_membership_then(rollout: Rollout):
+    north = next(t.id for t in rollout.now.teams.values() if t.name == "North CMHT")
+    nurse = max(m.staff_id for m in rollout.now.memberships if m.team_id == north)
+    rollout.disband("North CMHT", date(2027, 1, 20))
+    rollout.staff_leave(nurse, date(2027, 1, 8))
+
+
 def test_someone_who_leaves_is_taken_off_the_catch_ups_they_were_booked_on(rollout: Rollout):
     rollout.plan("Wave 1", ["North CMHT"])
     rollout.time_passes(16)  # Wed 20 Jan 2027: the workshop (11 Jan) has taken place
