@@ -178,7 +178,7 @@ def attend(
         if walk and not request.many_sessions:
             session_register = attendance.session_register(store, request, manual)
             request = _walk(session_register, request, attendance.named(session_register, request))
-            recorded = attendance.record_session(store, session_register, request)
+            recorded = attendance.record_session(store, session_register, request, manual)
         else:
             recorded = attendance.record(store, request, manual)
     _report(recorded, as_json)

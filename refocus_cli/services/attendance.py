@@ -170,11 +170,14 @@ def record(store: Store, request: Request, manual: Path | None = None) -> Record
         session_ids = sorted({mark.session_id for mark in found.marks})
         with store.write():
             stood_down = _stand_ins_stood_down(store, found.cancelled, request, session_ids)
+            _back_in_the_diary(store, found.cancelled, manual)
             return _recorded(store, found.marks, session_ids, (), stood_down)
-    return record_session(store, session_register(store, request, manual), request)
+    return record_session(store, session_register(store, request, manual), request, manual)
 
 
-def record_session(store: Store, register: SessionRegister, request: Request) -> Recorded:
+def record_session(
+    store: Store, register: SessionRegister, request: Request, manual: Path | None = None
+) -> Recorded:
     """Record one session's register (after a walk, with its answers in `request`).
 
     Every problem (an unknown or ambiguous person, someone given two statuses) is
@@ -204,6 +207,8 @@ def record_session(store: Store, register: SessionRegister, request: Request) ->
     # else records meanwhile is never filled over by --rest-absent or --all-present.
     with store.write():
         stood_down = _stand_ins_stood_down(store, [register.id], request, [register.id])
+        if request.overrides.cancelled:
+            _back_in_the_diary(store, [register.id], manual)
         unmarked = set(
             sheet.finish(
                 [person.id for person in register.expected],
@@ -217,6 +222,31 @@ def record_session(store: Store, register: SessionRegister, request: Request) ->
         marks += [Mark.of_visitor(register.id, name, s) for name, s in visitors.items()]
         not_marked = tuple(person for person in register.expected if person.id in unmarked)
         return _recorded(store, marks, [register.id], not_marked, stood_down)
+
+
+def _back_in_the_diary(store: Store, session_ids: Sequence[int], manual: Path | None) -> None:
+    """A cancelled session recorded as held takes its place in the diary again: refused,
+    naming what is in the way, when its teams, trainers or room are booked elsewhere then
+    (after any stand-in was cancelled). Call inside the write transaction."""
+    from refocus_cli.core.rules import clashes
+    from refocus_cli.services.sessions import rules_context
+
+    cancelled = [
+        i for i in session_ids if sessions.get(store, str(i))["status"] == SessionStatus.CANCELLED
+    ]
+    if not cancelled:
+        return
+    curriculum = manual_service.curriculum(store, manual)
+    for session_id in cancelled:
+        (booked,) = sessions.booked(store, "WHERE s.id = ?", [session_id])
+        context = rules_context(store, curriculum, booked.start.date())
+        problems = clashes(booked, sessions.others_in_diary(store, session_id), context)
+        if problems:
+            raise Conflict(
+                f"session {session_id} was cancelled and its place is taken since: "
+                + "; ".join(problems)
+                + ": move or cancel what is in the way first, then record it"
+            )
 
 
 def _stand_ins_stood_down(
