@@ -39,13 +39,17 @@ def write_organisation(store: Store, demo: DemoProgramme, region: str, timezone:
 
 
 def write_turnover(store: Store, demo: DemoProgramme) -> None:
-    """The staff who moved team or left since the start, and the team that disbanded."""
-    for email, team, on in demo.movers:
-        staff.move(store, staff.find_staff(store, email)["id"], teams.find_team(store, team), on)
-    for email, on in demo.leavers:
-        staff.leave(store, staff.find_staff(store, email)["id"], on)
-    if demo.disbanded:
-        teams.disband(store, *demo.disbanded)
+    """The staff who moved team or left since the start, and the team that disbanded,
+    in one transaction (one commit, not one per person)."""
+    with store.write():
+        for email, team, on in demo.movers:
+            staff.move(
+                store, staff.find_staff(store, email)["id"], teams.find_team(store, team), on
+            )
+        for email, on in demo.leavers:
+            staff.leave(store, staff.find_staff(store, email)["id"], on)
+        if demo.disbanded:
+            teams.disband(store, *demo.disbanded)
 
 
 def simulate_registers(
