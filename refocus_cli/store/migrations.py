@@ -286,3 +286,18 @@ ALTER TABLE trainer ADD COLUMN removed_on TEXT;
 ALTER TABLE venue ADD COLUMN removed_on TEXT;
 ALTER TABLE cohort_team ADD COLUMN left_on TEXT
 """
+
+
+def _register_later_migrations() -> None:
+    # Later migrations live one per module in store/schema/, so that features built side
+    # by side each add their own file; their names (m008_…, m009_…) fix the order.
+    import importlib
+    import pkgutil
+
+    from refocus_cli.store import schema
+
+    for module in sorted(info.name for info in pkgutil.iter_modules(schema.__path__)):
+        importlib.import_module(f"{schema.__name__}.{module}")
+
+
+_register_later_migrations()
