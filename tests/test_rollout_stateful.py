@@ -138,6 +138,26 @@ def test_a_cancelled_session_recorded_as_held_after_all_is_checked_against_the_d
     rollout.attend(values.id, all_present=True, overrides=Overrides(future=True, cancelled=True))
 
 
+def test_a_catch_up_is_not_booked_over_the_team_someone_joins_in_a_merge(rollout: Rollout):
+    rollout.plan("Wave 1", ["North CMHT", "South CMHT"])
+    rollout.merge("South CMHT", "North CMHT", date(2027, 1, 13))
+    south_workshop = min(
+        (s for s in rollout.now.sessions.values() if s.module == "recovery-workshop"),
+        key=lambda s: (rollout.now.teams[s.teams[0]].name != "South CMHT", s.id),
+    )
+    manager = min(
+        m.staff_id for m in rollout.now.memberships if m.team_id == south_workshop.teams[0]
+    )
+    rollout.attend(
+        south_workshop.id,
+        all_present=True,
+        excepted=[manager],
+        overrides=Overrides(future=True),
+    )
+    rollout.catch_up()  # the workshop catch-up must not fall on North's sessions
+    assert rollout.step.refused is None
+
+
 def test_a_quiet_year_breaks_no_rule(rollout: Rollout):
     """Plans, a register and a correction, a joiner, leave and a replan, a future-dated
     merge and a catch-up: the rules themselves hold on a sound rollout."""

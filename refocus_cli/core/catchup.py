@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from refocus_cli.core.rollout import PlannedSession, Step
+from refocus_cli.core.rollout import Booking, PlannedSession, Step
 from refocus_cli.core.vocabulary import ATTENDED, AttendanceStatus
 
 # Stages whose modules are taught once: someone who missed one needs a catch-up.
@@ -167,6 +167,31 @@ def team_on(spells: Sequence[Spell], day: date) -> int | None:
     """The team someone is in on `day`, or None if they are in none (left, or their team
     ended)."""
     return next((spell.team_id for spell in spells if spell.covers(day)), None)
+
+
+def as_seen_from_today(
+    bookings: Sequence[Booking], gaps: Sequence[Gap], spells: Mapping[int, Sequence[Spell]]
+) -> tuple[Booking, ...]:
+    """The diary as the catch-up planner must see it: catch-ups are placed around the
+    teams people are in today, so a session of a team someone waiting will have joined by
+    its day (a merge or move dated ahead) also counts as a session of their team today."""
+    joined: dict[int, list[tuple[int, Spell]]] = {}  # later team -> (team today, spell)
+    for gap in gaps:
+        for spell in spells.get(gap.staff_id, ()):
+            if spell.team_id != gap.team_id:
+                joined.setdefault(spell.team_id, []).append((gap.team_id, spell))
+    seen = []
+    for booking in bookings:
+        also = {
+            today
+            for team_id in booking.team_ids
+            for today, spell in joined.get(team_id, ())
+            if spell.covers(booking.day)
+        }
+        if also - set(booking.team_ids):
+            booking = replace(booking, team_ids=tuple(sorted(also | set(booking.team_ids))))
+        seen.append(booking)
+    return tuple(seen)
 
 
 def settle(

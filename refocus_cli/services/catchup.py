@@ -7,7 +7,15 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
-from refocus_cli.core.catchup import BookedGap, Gap, catch_up_request, find_gaps, settle, waiting
+from refocus_cli.core.catchup import (
+    BookedGap,
+    Gap,
+    as_seen_from_today,
+    catch_up_request,
+    find_gaps,
+    settle,
+    waiting,
+)
 from refocus_cli.core.curriculum import Curriculum
 from refocus_cli.core.errors import InvalidInput
 from refocus_cli.core.rollout import steps_from
@@ -75,8 +83,10 @@ def plan_catch_ups(
     request = catch_up_request(found, steps)
     if not request.sessions:
         return ()
-    # Teams are placed around as they are today; `settle` then says who is still in post,
-    # and in which team, on the day each session falls.
+    # Teams are placed around as they are today (and the sessions of teams their people
+    # join later); `settle` then says who is still in post, and in which team, on the day
+    # each session falls.
+    spells = catchup_store.spells(store)
     every_team = {i: replace(team, ends=None) for i, team in planning.teams_by_id(store).items()}
     team_ids = sorted({t for session in request.sessions for t in session.team_ids})
     calendar = planning.calendar_from(store, first)
@@ -91,9 +101,9 @@ def plan_catch_ups(
         [],
         request.sessions,
         hours,
-        sessions.bookings(store, hours),
+        as_seen_from_today(sessions.bookings(store, hours), found, spells),
     )
-    placed, invitees = settle(plan.sessions, request.invitees, catchup_store.spells(store))
+    placed, invitees = settle(plan.sessions, request.invitees, spells)
     if not placed:
         return ()
     start_id = catchup_store.save_catch_ups(store, placed, invitees)

@@ -11,12 +11,13 @@ from refocus_cli.core.catchup import (
     Invitation,
     Person,
     Spell,
+    as_seen_from_today,
     catch_up_groups,
     find_gaps,
     settle,
     waiting,
 )
-from refocus_cli.core.rollout import PlannedSession
+from refocus_cli.core.rollout import Booking, PlannedSession
 from refocus_cli.core.vocabulary import AttendanceStatus
 from refocus_cli.core.workdays import WorkCalendar
 
@@ -130,3 +131,19 @@ def test_a_notice_period_counts_working_days():
     assert (
         easter.after(date(2027, 3, 5), 0) == easter.after(date(2027, 3, 5), 1) == date(2027, 3, 8)
     )
+
+
+def test_a_team_someone_joins_later_is_busy_for_their_team_today_from_that_day():
+    """South (2) merges into North (1) on 13 Jan: for Ann, waiting in South today, North's
+    sessions from the 13th are in her way; before it they are not, nor for anyone else."""
+    gap = Gap(10, "Ann", 2, "South", "workshop", "recovery-workshop", "missed it")
+    spells = {
+        10: [Spell(2, date(2026, 1, 1), date(2027, 1, 13)), Spell(1, date(2027, 1, 13), None)]
+    }
+    before, after = (
+        Booking(date(2027, 1, 12), ("am",), (), (1,)),
+        Booking(date(2027, 1, 18), ("am",), (), (1,)),
+    )
+    other = Booking(date(2027, 1, 18), ("pm",), (), (3,))
+    seen = as_seen_from_today([before, after, other], [gap], spells)
+    assert [b.team_ids for b in seen] == [(1,), (1, 2), (3,)]
