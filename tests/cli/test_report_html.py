@@ -11,16 +11,15 @@ import csv
 import io
 import re
 import struct
-import subprocess
 import zlib
 from collections import Counter
 from itertools import accumulate
 from pathlib import Path
 
 import pytest
+from browser import run_headless
 from conftest import ENVIRONMENT, FIXED_NOW, invoke
 
-CHROMIUM = Path("/usr/bin/chromium")
 EVIL = "<b>Evil & Co</b>"
 ESCAPED_EVIL = "&lt;b&gt;Evil &amp; Co&lt;/b&gt;"
 TEAMS = ("North CMHT", EVIL, "South Early Intervention")
@@ -221,31 +220,9 @@ def _paeth(line: bytes, previous: bytes, size: int) -> bytes:
 UNFILTER = {0: _none, 1: _sub, 2: _up, 3: _average, 4: _paeth}
 
 
-def chromium(*args: str, profile: Path) -> subprocess.CompletedProcess:
-    if not CHROMIUM.exists():
-        pytest.fail(
-            "Chromium is needed to check the HTML report renders: install it with "
-            "`sudo apt-get install -y chromium` (.ci/run does this in CI)."
-        )
-    command = [
-        str(CHROMIUM),
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={profile}",
-        *args,
-    ]
-    return subprocess.run(command, capture_output=True, text=True, timeout=120)
-
-
 def test_chromium_draws_the_page(report, tmp_path):
     screenshot = tmp_path / "report.png"
-    done = chromium(
+    done = run_headless(
         f"--screenshot={screenshot}",
         "--window-size=1280,2000",
         report.as_uri(),
@@ -268,7 +245,7 @@ def test_chromium_draws_the_page(report, tmp_path):
 
 
 def test_chromium_reads_the_svg_charts_and_the_team_names(report, tmp_path):
-    done = chromium("--dump-dom", report.as_uri(), profile=tmp_path / "profile")
+    done = run_headless("--dump-dom", report.as_uri(), profile=tmp_path / "profile")
     assert done.returncode == 0, done.stderr
     dom = done.stdout
     assert len(re.findall(r"<svg class=\"chart\"", dom)) >= 3
