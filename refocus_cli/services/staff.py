@@ -196,10 +196,15 @@ def move_staff(store: Store, person_ref: str, team_ref: str, on: date) -> StaffM
                 f"{person['name']} left on {person['left_on']}: add them again to rejoin"
             )
         team = teams.find_active_team(store, team_ref)
-        membership = staff.current_membership(store, person["id"])
+        membership = staff.membership_on(store, person["id"], on)
         if membership and membership["team_id"] == team["id"]:
-            raise Conflict(f"{person['name']} is already in {team['name']}")
-        _ensure_after_start(person, staff.latest_membership(store, person["id"]), on, "move")
+            raise Conflict(f"{person['name']} is already in {team['name']} on {on}")
+        latest = staff.latest_membership(store, person["id"])
+        if latest and latest["team_id"] == team["id"] and latest["start_date"] > on.isoformat():
+            raise Conflict(
+                f"{person['name']} already moves to {team['name']} on {latest['start_date']}"
+            )
+        _ensure_after_start(person, latest, on, "move")
         staff.move(store, person["id"], team, on)
         return StaffMember.from_record(staff.get(store, person["id"]))
 

@@ -46,10 +46,20 @@ def _ended(
 
 
 def _put_back(
-    undoing: Undoing, held: list[Membership], old: dict[str, Any], on: str, why: str
+    undoing: Undoing,
+    staff_id: int,
+    held: list[Membership],
+    old: dict[str, Any],
+    on: str,
+    why: str,
 ) -> None:
     """The membership a move or leaving ended on `on` runs on again, or, if it was due to
-    end later (a merge, disband or move dated after), ends on that later day again."""
+    end later (a merge, disband or move dated after), ends on that later day again; the
+    memberships a later merge gave, which the change took away, come back."""
+    for later in old.get("later", ()):
+        writes.insert_membership(
+            undoing.store, staff_id, later["team"], later["from"], later["until"], later["reason"]
+        )
     if not old.get("team"):
         return
     if old.get("until"):
@@ -69,7 +79,7 @@ def unmove_member(undoing: Undoing, entry: AuditRow) -> Step:
     if joined is None or (joined.team, joined.start_date) != (new.get("team"), on):
         raise Refused(f"{name} is no longer in {new.get('team')} from {on}")
     writes.delete_membership(undoing.store, joined.id)
-    _put_back(undoing, held, old, on, "moved")
+    _put_back(undoing, staff_id, held, old, on, "moved")
     return Step(
         f"{name} back in {old.get('team') or 'no team'} (not moving to {joined.team} on {on})",
         {"team": joined.team},
@@ -88,7 +98,7 @@ def unleave(undoing: Undoing, entry: AuditRow) -> Step:
     if _current(held) is not None:
         raise Refused(f"{name} is in a team again")
     writes.set_left_on(undoing.store, staff_id, None)
-    _put_back(undoing, held, old, left_on, "left")
+    _put_back(undoing, staff_id, held, old, left_on, "left")
     return Step(
         f"{name} back in {old.get('team') or 'no team'} (not leaving on {left_on})",
         {"left_on": left_on},

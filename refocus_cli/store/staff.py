@@ -77,24 +77,46 @@ def email_holder(store: Store, email: str) -> dict[str, Any] | None:
     return store.one("SELECT id, name FROM staff WHERE email = ? COLLATE NOCASE", [email])
 
 
-def current_membership(store: Store, staff_id: int) -> dict[str, Any] | None:
-    """A person's membership now: its id, team and start date; None if they have no team."""
-    return store.one(
-        "SELECT m.id, m.team_id, m.start_date, t.name AS team FROM membership m "
-        "JOIN team t ON t.id = m.team_id WHERE m.staff_id = ? AND m.end_date IS NULL",
-        [staff_id],
-    )
-
-
 def latest_membership(store: Store, staff_id: int) -> dict[str, Any] | None:
-    """A person's membership that starts last (a merge or move may date it after today):
-    its id, team and start date; None if they have never had a team."""
+    """A person's membership that starts last by their own doing (a move may date it after
+    today; one their team's merge gives them is not theirs): its id, team and start date;
+    None if they have never had a team."""
     return store.one(
         "SELECT m.id, m.team_id, m.start_date, t.name AS team FROM membership m "
-        "JOIN team t ON t.id = m.team_id WHERE m.staff_id = ? "
+        f"JOIN team t ON t.id = m.team_id WHERE m.staff_id = ? AND NOT {_BY_MERGE} "
         "ORDER BY m.start_date DESC, m.id DESC LIMIT 1",
         [staff_id],
     )
+
+
+# A membership a team's merge started: the one before it ended that day because of it.
+_BY_MERGE = (
+    "EXISTS (SELECT 1 FROM membership p WHERE p.staff_id = m.staff_id "
+    "AND p.end_date = m.start_date AND p.end_reason = 'merged')"
+)
+
+
+def _drop_merged_later(store: Store, staff_id: int, on: date) -> list[dict[str, Any]]:
+    """Take away the memberships a merge dated after `on` would have given a person who
+    leaves or moves on `on` (they are no longer in the merged team by then); what the audit
+    entry keeps of each, so an undo can put them back."""
+    later = store.rows(
+        "SELECT m.id, t.name AS team, m.start_date, m.end_date, m.end_reason FROM membership m "
+        f"JOIN team t ON t.id = m.team_id WHERE m.staff_id = ? AND m.start_date > ? AND {_BY_MERGE}"
+        " ORDER BY m.start_date, m.id",
+        [staff_id, on.isoformat()],
+    )
+    for row in later:
+        store.db.execute("DELETE FROM membership WHERE id = ?", [row["id"]])
+    return [
+        {
+            "team": row["team"],
+            "from": row["start_date"],
+            "until": row["end_date"],
+            "reason": row["end_reason"],
+        }
+        for row in later
+    ]
 
 
 def add(
@@ -156,19 +178,21 @@ def _end_membership(store: Store, staff_id: int, on: date, why: str) -> dict[str
     of it: its team and, when it was due to end later, that end, so an undo can put it
     back."""
     membership = membership_on(store, staff_id, on)
+    later = _drop_merged_later(store, staff_id, on)
+    was: dict[str, Any] = {"later": later} if later else {}
     if membership is None:
-        return {"team": None}
+        return {"team": None} | was
     store.db.execute(
         "UPDATE membership SET end_date = ?, end_reason = ? WHERE id = ?",
         [on.isoformat(), why, membership["id"]],
     )
     if membership["end_date"] is None:
-        return {"team": membership["team"]}
+        return {"team": membership["team"]} | was
     return {
         "team": membership["team"],
         "until": membership["end_date"],
         "reason": membership["end_reason"],
-    }
+    } | was
 
 
 def move(store: Store, staff_id: int, team: dict[str, Any], on: date) -> None:

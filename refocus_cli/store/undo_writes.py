@@ -11,6 +11,7 @@ from typing import Any
 
 from refocus_cli.core.vocabulary import AttendanceStatus, SessionStatus, TeamStatus
 from refocus_cli.store.database import Store
+from refocus_cli.store.lookup import new_uuid
 
 # The columns an edit may have changed, by audited field, for each kind of record
 # (store/edits.py writes a field to the column of the same name unless mapped).
@@ -184,6 +185,22 @@ def memberships(store: Store, staff_id: int) -> list[Membership]:
 def delete_membership(store: Store, membership_id: int) -> None:
     """Remove a membership an undone change started."""
     store.db.execute("DELETE FROM membership WHERE id = ?", [membership_id])
+
+
+def insert_membership(
+    store: Store,
+    staff_id: int,
+    team: str,
+    start_date: str,
+    end_date: str | None,
+    reason: str | None,
+) -> None:
+    """Put back a membership an undone change took away (one a later merge gave)."""
+    store.db.execute(
+        "INSERT INTO membership (uuid, staff_id, team_id, start_date, end_date, end_reason) "
+        "SELECT ?, ?, id, ?, ?, ? FROM team WHERE name = ?",
+        [new_uuid(), staff_id, start_date, end_date, reason, team],
+    )
 
 
 def reopen_membership(store: Store, membership_id: int) -> None:

@@ -86,9 +86,9 @@ def test_move_keeps_dated_history(programme, env_setup):
         ("2026-03-01", "2027-02-01", "moved")
     ]
     same = programme("staff", "move", "Ravi Shah", "--to", "South CMHT")
-    assert same.exit_code == 1 and "already in South CMHT" in same.stderr
+    assert same.exit_code == 1 and "already moves to South CMHT on 2027-02-01" in same.stderr
     backwards = programme("staff", "move", "Ravi Shah", "--to", "North CMHT", "--on", "2027-01-01")
-    assert backwards.exit_code == 1 and "after the move date" in backwards.stderr
+    assert backwards.exit_code == 1 and "already in North CMHT on 2027-01-01" in backwards.stderr
     conn = sqlite3.connect(env_setup)
     audit = conn.execute(
         "SELECT actor, action, entity, old, new FROM audit WHERE action = 'move'"

@@ -68,9 +68,32 @@ def test_leaving_before_a_disband_already_recorded_ends_the_membership_then(prog
     assert _stints(db, "Ada") == [("North CMHT", "2026-05-01", "2027-03-22", "disbanded")]
 
 
-def test_leaving_before_a_merge_into_another_team_is_refused(programme):
+def test_leaving_or_moving_before_a_merge_already_recorded_happens_then(programme, env_setup):
+    """North merges into South on 22 March; Ada leaves and Bob moves to South in February:
+    neither is refused, Ada is in no team after she leaves, Bob is in South from his move,
+    and undo puts back the places the merge gave them."""
+    db = env_setup
     programme("staff", "add", "Ada", "--team", "North CMHT", "--start", "2026-05-01")
+    programme("staff", "add", "Bob", "--team", "North CMHT", "--start", "2026-05-01")
     ok(programme, "team", "merge", "North CMHT", "--into", "South CMHT", "--on", "2027-03-22")
+    before = _stints(db, "Ada"), _stints(db, "Bob")
+    ok(programme, "staff", "leave", "Ada", "--on", "2027-02-01")
+    ok(programme, "staff", "move", "Bob", "--to", "South CMHT", "--on", "2027-02-08")
+    assert _stints(db, "Ada") == [("North CMHT", "2026-05-01", "2027-02-01", "left")]
+    assert _stints(db, "Bob") == [
+        ("North CMHT", "2026-05-01", "2027-02-08", "moved"),
+        ("South CMHT", "2027-02-08", None, None),
+    ]
+    again = programme("staff", "move", "Bob", "--to", "South CMHT", "--on", "2027-02-09")
+    assert again.exit_code == 1 and "already in South CMHT on 2027-02-09" in again.stderr
+    ok(programme, "undo", "--yes")
+    ok(programme, "undo", "--yes")
+    assert (_stints(db, "Ada"), _stints(db, "Bob")) == before
+
+
+def test_leaving_before_a_move_of_ones_own_already_recorded_is_refused(programme):
+    programme("staff", "add", "Ada", "--team", "North CMHT", "--start", "2026-05-01")
+    ok(programme, "staff", "move", "Ada", "--to", "South CMHT", "--on", "2027-03-22")
     refused = programme("staff", "leave", "Ada", "--on", "2027-02-01")
     assert refused.exit_code == 1 and "give --on 2027-03-22 or later" in refused.stderr
 
