@@ -174,7 +174,7 @@ def test_reexport_keeps_uids_and_a_move_raises_the_sequence(scheduled, cli, tmp_
 
 
 def test_text_survives_the_round_trip_and_lines_fold_on_characters(scheduled, tmp_path):
-    text = _export(scheduled, tmp_path, "--team", TEAM, "--with-attendees", "--alarm", "1d,30m")
+    text = _export(scheduled, tmp_path, "--team", TEAM, "--alarm", "1d,30m")
     raw = (tmp_path / "out.ics").read_bytes()
     for line in raw.split(b"\r\n"):
         assert len(line) <= 75
@@ -182,10 +182,8 @@ def test_text_survives_the_round_trip_and_lines_fold_on_characters(scheduled, tm
     event = vobject.readOne(text).vevent_list[0]
     assert event.summary.value.endswith(f" - {TEAM}")
     assert event.location.value == "Room 1, Old Building"
-    assert f"Teams: {TEAM}" in event.description.value
+    assert f"For {TEAM}" in event.description.value
     assert len(event.valarm_list) == 2
-    emails = sorted(a.value for a in event.attendee_list)
-    assert "mailto:ruth@nhs.example" in emails and "mailto:p00@nhs.example" in emails
 
 
 def test_bad_choices_are_refused_and_an_empty_selection_is_a_valid_calendar(
@@ -235,5 +233,41 @@ def test_titles_name_stage_and_module_and_the_description_the_organiser(schedule
     assert "REFOCUS Recovery and REFOCUS Workshop" in titles  # stage and module are one
     assert "REFOCUS Support for practice change: Team reflection session" in titles
     assert not any(t.startswith("REFOCUS REFOCUS") for t in titles)
-    assert all("Organiser: co <co@nhs.example>" in e.description.value for e in events)
-    assert not any(hasattr(e, "organizer") for e in events)  # only with --with-attendees
+    assert all("Organised by co@nhs.example." in e.description.value for e in events)
+    assert not any(hasattr(e, "organizer") for e in events)  # only invitations have one
+
+
+def test_descriptions_say_who_where_and_what_to_bring_in_plain_sentences(scheduled, tmp_path):
+    text = _export(scheduled, tmp_path, "--all", "--organiser", "co@nhs.example")
+    events = vobject.readOne(text).vevent_list
+    workshop = next(e for e in events if "Workshop" in e.summary.value)
+    assert workshop.description.value.splitlines() == [
+        f"For {TEAM}, cohort WAVE1.",
+        "Trainers: Ruth Evans (trainer) and Dai Morgan (lived-experience trainer).",
+        "Venue: Room 1, Old Building.",
+        "",
+        "Please bring:",
+        "One anonymised care plan, review letter or referral summary from your own work, "
+        "with every identifying detail removed.",
+        "Your diary, to check the dates of the working-practices modules.",
+        "An open mind about where the team is now.",
+        "",
+        "Organised by co@nhs.example.",
+    ], workshop.description.value
+    for event in events:
+        words = event.description.value
+        title = event.summary.value.split(" - ")[0].removeprefix("REFOCUS ")
+        assert title not in words, title  # the title is not said twice
+        assert "refocus " not in words.lower() and "`" not in words, words  # no commands
+        assert not any(line.startswith(("- ", "* ", "#")) for line in words.splitlines())
+    managers = next(e for e in events if "manager reflection" in e.summary.value.lower())
+    assert "progress and participation reports" in managers.description.value
+
+
+def test_files_never_list_attendees_and_the_old_option_points_to_invite(scheduled, cli, tmp_path):
+    text = _export(scheduled, tmp_path, "--all", "--organiser", "co@nhs.example")
+    assert "METHOD:PUBLISH" in text  # RFC 5546: PUBLISH carries no ATTENDEE
+    assert "\nATTENDEE" not in text and "\nORGANIZER" not in text
+    done = cli("export", "ics", "--all", "--with-attendees", "-o", str(tmp_path / "w.ics"))
+    assert done.exit_code == 1 and done.stderr.startswith("Error: ")
+    assert "refocus invite" in done.stderr and not (tmp_path / "w.ics").exists()

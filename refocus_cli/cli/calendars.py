@@ -10,6 +10,7 @@ import typer
 from refocus_cli.cli.options import DEFAULT_DB, DbOpt, JsonOpt, ManualOpt
 from refocus_cli.cli.output import message, print_json
 from refocus_cli.core.calendar import choose_sessions
+from refocus_cli.core.errors import InvalidInput
 from refocus_cli.services.context import opened
 
 publish_app = typer.Typer(help="Publish sessions to a shared calendar server.")
@@ -24,9 +25,9 @@ AllOpt = Annotated[bool, typer.Option("--all", help="Every session.")]
 AlarmOpt = Annotated[
     str | None, typer.Option("--alarm", help="Reminders before each session, e.g. 1d,30m.")
 ]
-AttendeesOpt = Annotated[
-    bool, typer.Option("--with-attendees", help="List trainers and expected staff with emails.")
-]
+# Kept, hidden, only to say where attendees went: a published file that lists them
+# breaks RFC 5546 and spreads everyone's address; invitations do that properly.
+AttendeesOpt = Annotated[bool, typer.Option("--with-attendees", hidden=True)]
 OrganiserOpt = Annotated[
     str | None, typer.Option("--organiser", help="Organiser's email [default: the lead trainer's].")
 ]
@@ -60,8 +61,13 @@ def export_ics(
     """
     from refocus_cli.services import calendars
 
+    if with_attendees:
+        raise InvalidInput(
+            "calendar files no longer list attendees: send each person a real invitation "
+            "with `refocus invite` instead"
+        )
     choice = choose_sessions(cohort, team, trainer, staff, every)
-    options = calendars.CalendarOptions(alarm, with_attendees, organiser, drop_cancelled)
+    options = calendars.CalendarOptions(alarm, organiser, drop_cancelled)
     with opened(db) as store:
         count = calendars.export_ics(store, output, choice, options, manual)
     if count == 0:

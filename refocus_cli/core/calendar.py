@@ -120,28 +120,36 @@ def location(session: CalendarSession) -> str | None:
     return session.venue
 
 
+TRAINER_ROLES = {"lead": "trainer", "lived-experience": "lived-experience trainer"}
+
+
+def _and(names: list[str]) -> str:
+    """Names joined as a sentence says them: "A", "A and B", "A, B and C"."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def description(session: CalendarSession, organiser: Person | None = None) -> str:
-    """The event's text: what, who, where, what to bring, and how to record it."""
+    """The event's text, in plain sentences for the people invited: who it is for, the
+    trainers and their roles, the venue, what to bring and who organises it. The title
+    is not repeated and nothing in it is a command or markup."""
     lines = []
     if session.status == SessionStatus.CANCELLED:
         lines += ["THIS SESSION IS CANCELLED." + (f" {session.note}" if session.note else ""), ""]
-    lines.append(f"{session.stage_title}: {session.module_title}")
     if session.teams:
-        lines.append(f"Teams: {', '.join(session.teams)}")
+        cohort = f", cohort {session.cohort}" if session.cohort else ""
+        lines.append(f"For {_and(list(session.teams))}{cohort}.")
     if session.trainers:
-        named = [
-            t.name + (" (lived-experience trainer)" if t.role == "lived-experience" else "")
-            for t in session.trainers
-        ]
-        lines.append(f"Trainers: {', '.join(named)}")
-    if session.cohort:
-        lines.append(f"Cohort: {session.cohort}")
-    if organiser is not None and organiser.email:
-        lines.append(f"Organiser: {organiser.name} <{organiser.email}>")
+        named = [f"{t.name} ({TRAINER_ROLES.get(t.role, t.role)})" for t in session.trainers]
+        lines.append(f"Trainers: {_and(named)}.")
+    where = location(session)
+    if where:
+        lines.append(f"Venue: {where}.")
     if session.what_to_bring:
-        lines += ["", "What to bring:"] + [f"- {item}" for item in session.what_to_bring]
-    lines += ["", f"refocus session {session.id} (record attendance: refocus attend {session.id})"]
-    return "\n".join(lines)
+        lines += ["", "Please bring:", *session.what_to_bring]
+    if organiser is not None and organiser.email:
+        named = "" if organiser.name == organiser.email.split("@")[0] else f"{organiser.name}, "
+        lines += ["", f"Organised by {named}{organiser.email}."]
+    return "\n".join(lines).strip("\n")
 
 
 def organiser(session: CalendarSession, fallback: str | None) -> Person | None:

@@ -94,11 +94,10 @@ def _duration(before: timedelta) -> str:
     return "-PT" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
 
 
-def _address(person: cal.Person, role: str | None = None) -> str:
-    params = f";CN={_param(person.name)}"
-    if role:
-        params += f";ROLE={role}"
-    return f"{params}:mailto:{person.email}"
+def address(person: cal.Person, **params: str) -> str:
+    """A calendar user as a property value with its parameters: `;CN="Name";ROLE=…:mailto:…`."""
+    extra = "".join(f";{key.upper().replace('_', '-')}={value}" for key, value in params.items())
+    return f";CN={_param(person.name)}{extra}:mailto:{person.email}"
 
 
 def event_lines(
@@ -107,10 +106,11 @@ def event_lines(
     *,
     stamp: datetime,
     alarms: Sequence[timedelta] = (),
-    with_attendees: bool = False,
     organiser: str | None = None,
+    scheduling: Sequence[str] = (),
 ) -> list[str]:
-    """The content lines of one VEVENT (unfolded)."""
+    """The content lines of one VEVENT (unfolded); `scheduling` adds an invitation's
+    ORGANIZER and ATTENDEE lines, which only iTIP messages carry (render/itip.py)."""
     cancelled = session.status == SessionStatus.CANCELLED
     lines = [
         "BEGIN:VEVENT",
@@ -131,17 +131,7 @@ def event_lines(
     lines.append(f"CATEGORIES:REFOCUS,{_text(session.stage)}")
     lines.append(f"STATUS:{'CANCELLED' if cancelled else 'CONFIRMED'}")
     lines.append(f"TRANSP:{'TRANSPARENT' if cancelled else 'OPAQUE'}")
-    if with_attendees:
-        # ORGANIZER belongs only to group-scheduled events (RFC 5545 3.8.4.3): servers
-        # with scheduling would show a plain event that has one as an invitation.
-        if lead is not None and lead.email:
-            lines.append("ORGANIZER" + _address(lead))
-        for trainer in session.trainers:
-            if trainer.email:
-                lines.append("ATTENDEE" + _address(trainer, "CHAIR"))
-        for person in session.attendees:
-            if person.email:
-                lines.append("ATTENDEE" + _address(person, "REQ-PARTICIPANT"))
+    lines.extend(scheduling)
     if not cancelled:
         for before in alarms:
             lines += [
@@ -162,7 +152,6 @@ def render_ics(
     name: str,
     years: tuple[int, int],
     alarms: Sequence[timedelta] = (),
-    with_attendees: bool = False,
     organiser: str | None = None,
     drop_cancelled: bool = False,
     now: datetime | None = None,
@@ -190,7 +179,6 @@ def render_ics(
             tz_name,
             stamp=stamp,
             alarms=alarms,
-            with_attendees=with_attendees,
             organiser=organiser,
         )
         out.extend(fold(line) for line in lines)

@@ -18,11 +18,11 @@ from refocus_cli.store.database import Store
 
 @dataclass(frozen=True)
 class CalendarOptions:
-    """How a calendar file is written: reminders (e.g. "1d,30m"), attendees with their
-    emails, the organiser's email, and whether cancelled sessions are left out."""
+    """How a calendar file is written: reminders (e.g. "1d,30m"), the organiser's email,
+    and whether cancelled sessions are left out. Files never list attendees: only an
+    invitation may (RFC 5546), and `refocus invite` sends those."""
 
     alarm: str | None = None
-    with_attendees: bool = False
     organiser: str | None = None
     drop_cancelled: bool = False
 
@@ -47,9 +47,7 @@ def calendar_file(
     alarms = parse_alarms(options.alarm)
     organiser = None if options.organiser is None else clean_email(options.organiser)
     curriculum = manual_service.curriculum(store, manual)
-    sessions = calendar.calendar_sessions(
-        store, curriculum, choice.kind, choice.ref, options.with_attendees
-    )
+    sessions = calendar.calendar_sessions(store, curriculum, choice.kind, choice.ref)
     programme = store.programme()
     data = render_ics(
         sessions,
@@ -57,7 +55,6 @@ def calendar_file(
         name=programme["name"] + (f" - {choice.ref}" if choice.ref else ""),
         years=first_and_last_year(sessions, store.today()),
         alarms=alarms,
-        with_attendees=options.with_attendees,
         organiser=organiser,
         drop_cancelled=options.drop_cancelled,
         now=store.clock(),
