@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -10,7 +11,8 @@ import typer
 from refocus_cli.cli.options import DEFAULT_DB, DbOpt, JsonOpt
 from refocus_cli.cli.output import message, print_json, print_record
 from refocus_cli.core.dates import parse_date, zone
-from refocus_cli.core.programme import DEFAULT_REGION, DEFAULT_TIMEZONE, clean_name, region_key
+from refocus_cli.core.programme import DEFAULT_REGION, DEFAULT_TIMEZONE, clean_name
+from refocus_cli.core.workdays import holiday_region
 from refocus_cli.services.context import opened
 
 app = typer.Typer(help="Show and change the programme's settings.", no_args_is_help=True)
@@ -22,6 +24,10 @@ PROGRAMME_FIELDS = [
     ("start_date", "Starts"),
     ("follow_up_date", "Follow-up"),
     ("notice_days", "Catch-up notice (working days)"),
+    ("organisation", "Organisation"),
+    ("signatory", "Signs certificates"),
+    ("signatory_role", "Signatory's role"),
+    ("logo_type", "Logo"),
 ]
 
 
@@ -35,7 +41,9 @@ def init(
     region: Annotated[
         str,
         typer.Option(
-            "--region", help="Bank holidays: england, wales, scotland or northern-ireland."
+            "--region",
+            help="Public holidays: england, wales, scotland, northern-ireland, or any "
+            "country or subdivision code, e.g. ie, au-nsw, us-ny.",
         ),
     ] = DEFAULT_REGION,
     start: Annotated[
@@ -47,7 +55,7 @@ def init(
     """Create a database for a new programme (private to you: mode 0600)."""
     title = clean_name(name, "programme")
     zone(tz)
-    region = region_key(region)
+    region = holiday_region(region)
     start_date = parse_date(start, "--start") if start is not None else None
     from refocus_cli.services.organisation import start_programme
 
@@ -102,15 +110,46 @@ def set_settings(
             max=MAX_NOTICE_DAYS,
         ),
     ] = None,
+    organisation: Annotated[
+        str | None,
+        typer.Option("--organisation", help='Printed on certificates ("" for none).'),
+    ] = None,
+    signatory: Annotated[
+        str | None,
+        typer.Option(
+            "--signatory",
+            help='Who signs certificates for the organisation: "NAME, ROLE" ("" for none).',
+        ),
+    ] = None,
+    logo: Annotated[
+        Path | None,
+        typer.Option(
+            "--logo",
+            help="A PNG, JPEG or SVG logo for certificates (under 1 MB); kept in the database.",
+            dir_okay=False,
+        ),
+    ] = None,
+    no_logo: Annotated[
+        bool, typer.Option("--no-logo", help="Take the logo off certificates.")
+    ] = False,
     db: DbOpt = DEFAULT_DB,
     as_json: JsonOpt = False,
 ) -> None:
-    """Change the programme's settings: the follow-up date, the catch-up notice period."""
+    """Change the programme's settings: the follow-up date, the catch-up notice period,
+    and what certificates print (organisation, signatory, logo)."""
     from refocus_cli.services.organisation import set_programme
 
     follow_up_date = parse_date(follow_up, "--follow-up") if follow_up is not None else None
     with opened(db) as store:
-        edited = set_programme(store, follow_up_date, notice_days)
+        edited = set_programme(
+            store,
+            follow_up_date,
+            notice_days,
+            organisation=organisation,
+            signatory=signatory,
+            logo=logo,
+            no_logo=no_logo,
+        )
     if as_json:
         print_json(edited.as_record())
     else:
