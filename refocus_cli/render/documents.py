@@ -11,6 +11,7 @@ reach the file system, and nor can a template.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -69,8 +70,11 @@ def render_source(name: str, view: DocumentView, custom: Path | None = None) -> 
         raise TemplateProblem(f"template {name}: {exc}") from None
 
 
-def compile_pdf(source: str, custom: Path | None = None) -> bytes:
-    """Typst source to PDF bytes, with the engine's own fonts only."""
+def compile_pdf(
+    source: str, custom: Path | None = None, files: Mapping[str, bytes] | None = None
+) -> bytes:
+    """Typst source to PDF bytes, with the engine's own fonts only; `files` (the
+    programme's logo, from the database) are put beside it for the source to read."""
     import typst
 
     with tempfile.TemporaryDirectory(prefix="refocus-typst-") as folder:
@@ -79,6 +83,8 @@ def compile_pdf(source: str, custom: Path | None = None) -> bytes:
             for item in custom.iterdir():
                 if item.is_file() and item.suffix.lower() in (".png", ".jpg", ".jpeg", ".svg"):
                     (root / item.name).write_bytes(item.read_bytes())
+        for name, data in (files or {}).items():
+            (root / Path(name).name).write_bytes(data)
         main = root / "main.typ"
         main.write_text(source, encoding="utf-8")
         try:
@@ -98,4 +104,4 @@ def render(name: str, view: DocumentView, fmt: str, custom: Path | None = None) 
     source = render_source(name, view, custom)
     if fmt == "typst":
         return source.encode("utf-8")
-    return compile_pdf(source, custom)
+    return compile_pdf(source, custom, view.files)

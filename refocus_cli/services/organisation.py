@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 from datetime import date
+from pathlib import Path
 from typing import Any
 
-from refocus_cli.core.edits import Edited, changes, wanted
+from refocus_cli.core.branding import Logo, parse_signatory
+from refocus_cli.core.edits import Edited, FieldChange, changes, wanted
 from refocus_cli.core.errors import InvalidInput
 from refocus_cli.store import closures, edits, programme
 from refocus_cli.store.database import Store
@@ -30,6 +32,10 @@ class Programme:
     created_at: str
     follow_up_date: str | None = None
     notice_days: int = 10
+    organisation: str = ""  # printed on certificates
+    signatory: str = ""  # who signs certificates for the organisation, and their role
+    signatory_role: str = ""
+    logo_type: str | None = None  # png, jpg or svg when a logo is kept
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Programme:
@@ -54,16 +60,43 @@ def show_programme(store: Store) -> Programme:
 
 
 def set_programme(
-    store: Store, follow_up: date | None = None, notice_days: int | None = None
+    store: Store,
+    follow_up: date | None = None,
+    notice_days: int | None = None,
+    *,
+    organisation: str | None = None,
+    signatory: str | None = None,
+    logo: Path | None = None,
+    no_logo: bool = False,
 ) -> Edited:
-    """Set the follow-up date (when participation is compared) or the working days of
-    notice a catch-up session is given."""
+    """Set the follow-up date (when participation is compared), the working days of
+    notice a catch-up session is given, or what certificates print: the organisation's
+    name, the signatory ("NAME, ROLE"; "" for none) and the logo (kept as bytes)."""
     asked = wanted(
-        {"follow_up": follow_up.isoformat() if follow_up else None, "notice_days": notice_days},
+        {
+            "follow_up": follow_up.isoformat() if follow_up else None,
+            "notice_days": notice_days,
+            "organisation": organisation,
+            "signatory": signatory,
+            "logo": logo,
+            "no_logo": True if no_logo else None,
+        },
         "the programme",
     )
+    for field in ("organisation", "signatory", "logo", "no_logo"):
+        asked.pop(field, None)  # what certificates print is stored (and audited) apart
+    printed: dict[str, str] = {}
+    if logo is not None and no_logo:
+        raise InvalidInput("--logo and --no-logo contradict each other: give one")
     if notice_days is not None and notice_days < 0:
         raise InvalidInput(f"--notice-days {notice_days} is negative: give 0 or more days")
+    if organisation is not None:
+        printed["organisation"] = " ".join(organisation.split())
+    if signatory is not None:
+        printed["signatory"], printed["signatory_role"] = (
+            parse_signatory(signatory) if signatory.strip() else ("", "")
+        )
+    picture = _read_logo(logo)
     with store.write():
         current = programme.current(store)
         start = current["start_date"]
@@ -76,7 +109,33 @@ def set_programme(
         found = changes(before, asked)
         if found:
             edits.write(store, "programme", current["id"], found, {"follow_up": "follow_up_date"})
-        return Edited("programme", current["id"], current["name"], found)
+        branded = changes(current, printed) + _logo_change(store, current, picture, no_logo)
+        if branded:
+            programme.record_branding(store, current["id"], branded)
+        return Edited("programme", current["id"], current["name"], found + branded)
+
+
+def _read_logo(path: Path | None) -> Logo | None:
+    if path is None:
+        return None
+    from refocus_cli.readers.images import read_logo
+
+    return read_logo(path)
+
+
+def _logo_change(
+    store: Store, current: dict[str, Any], picture: Logo | None, no_logo: bool
+) -> tuple[FieldChange, ...]:
+    """Store a new logo (or none) when it differs; the change as the audit words it."""
+    kept = programme.logo(store)
+    old = Logo(*kept).words() if kept else None
+    if picture is not None and (kept is None or kept[0] != picture.data):
+        programme.set_logo(store, current["id"], picture.data, picture.kind)
+        return (FieldChange("logo", old, picture.words()),)
+    if no_logo and kept is not None:
+        programme.set_logo(store, current["id"], None, None)
+        return (FieldChange("logo", old, None),)
+    return ()
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+from refocus_cli.core.branding import Logo
 from refocus_cli.core.curriculum import Curriculum
-from refocus_cli.core.documents import PARTS, DocumentView, Person, document_view
+from refocus_cli.core.documents import PARTS, Branding, DocumentView, Person, document_view
 from refocus_cli.core.errors import InvalidInput
-from refocus_cli.store import attendance, sessions
+from refocus_cli.store import attendance, programme, sessions
 from refocus_cli.store.database import Store
+
+
+def _branding(store: Store) -> tuple[Branding, dict[str, bytes]]:
+    """What certificates print for the organisation, and the logo file to give Typst."""
+    row = programme.current(store)
+    kept = programme.logo(store)
+    logo = Logo(*kept) if kept else None
+    branding = Branding(
+        organisation=row.get("organisation") or "",
+        signatory=row.get("signatory") or "",
+        signatory_role=row.get("signatory_role") or "",
+        logo=logo.file_name() if logo else "",
+    )
+    return branding, ({logo.file_name(): logo.data} if logo else {})
 
 
 def module_view(store: Store, curriculum: Curriculum, key: str) -> DocumentView:
@@ -41,6 +56,7 @@ def session_view(
         Person(m["staff_id"], m["name"], "", "", m["status"])
         for m in attendance.marks_of(store, session["id"])
     ]
+    branding, files = _branding(store)
     return document_view(
         store.programme()["name"],
         module,
@@ -59,6 +75,8 @@ def session_view(
         marks=marks,
         parts=parts,
         generated=store.today().isoformat(),
+        branding=branding,
+        files=files,
     )
 
 

@@ -20,9 +20,25 @@ CREATE INDEX audit_by_entity ON audit(entity, entity_id)
 -- index cohort_team_by_team
 CREATE INDEX cohort_team_by_team ON cohort_team(team_id);
 
+-- index feed_by_cohort
+CREATE INDEX feed_by_cohort ON feed(cohort_id)
+;
+
+-- index feed_by_staff
+CREATE INDEX feed_by_staff ON feed(staff_id);
+
+-- index feed_by_team
+CREATE INDEX feed_by_team ON feed(team_id);
+
+-- index feed_by_trainer
+CREATE INDEX feed_by_trainer ON feed(trainer_id);
+
 -- index idx__sqlite_migrations_migration_set_name
 CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"
     ON "_sqlite_migrations" ("migration_set", "name");
+
+-- index measure_window_by_cohort
+CREATE INDEX measure_window_by_cohort ON measure_window(cohort_id);
 
 -- index membership_by_staff
 CREATE INDEX membership_by_staff ON membership(staff_id, start_date);
@@ -55,6 +71,9 @@ CREATE INDEX session_trainer_by_trainer ON session_trainer(trainer_id)
 
 -- index staff_by_name
 CREATE INDEX staff_by_name ON staff(name COLLATE NOCASE);
+
+-- index staff_score_by_staff
+CREATE INDEX staff_score_by_staff ON staff_score(staff_id);
 
 -- table _sqlite_migrations
 CREATE TABLE "_sqlite_migrations" (
@@ -89,6 +108,18 @@ CREATE TABLE audit (
     new TEXT
 , change_id INTEGER, undone_by INTEGER REFERENCES audit(id));
 
+-- table caldav_event
+CREATE TABLE caldav_event (
+    calendar TEXT NOT NULL,
+    uid TEXT NOT NULL,
+    href TEXT NOT NULL,
+    etag TEXT,
+    sequence INTEGER NOT NULL,
+    digest TEXT NOT NULL,
+    written_at TEXT NOT NULL,
+    PRIMARY KEY (calendar, uid)
+);
+
 -- table closure
 CREATE TABLE closure (
     id INTEGER PRIMARY KEY,
@@ -110,6 +141,45 @@ CREATE TABLE cohort_team (
     cohort_id INTEGER NOT NULL REFERENCES cohort(id) ON DELETE CASCADE,
     team_id INTEGER NOT NULL REFERENCES team(id), left_on TEXT,
     PRIMARY KEY (cohort_id, team_id)
+);
+
+-- table evaluation_form
+CREATE TABLE evaluation_form (
+    session_id INTEGER NOT NULL REFERENCES session(id) ON DELETE CASCADE,
+    form INTEGER NOT NULL CHECK (form >= 1),
+    ratings TEXT NOT NULL,
+    will_do TEXT NOT NULL DEFAULT '',
+    better TEXT NOT NULL DEFAULT '',
+    recorded_by TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    PRIMARY KEY (session_id, form)
+);
+
+-- table feed
+CREATE TABLE feed (
+    id INTEGER PRIMARY KEY,
+    token TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL CHECK (kind IN ('trainer', 'team', 'staff', 'cohort')),
+    trainer_id INTEGER REFERENCES trainer(id) ON DELETE CASCADE,
+    team_id INTEGER REFERENCES team(id) ON DELETE CASCADE,
+    staff_id INTEGER REFERENCES staff(id) ON DELETE CASCADE,
+    cohort_id INTEGER REFERENCES cohort(id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT,
+    CHECK ((trainer_id IS NOT NULL) + (team_id IS NOT NULL) + (staff_id IS NOT NULL)
+           + (cohort_id IS NOT NULL) = 1)
+);
+
+-- table measure_window
+CREATE TABLE measure_window (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL CHECK (kind IN ('baseline', 'follow-up')),
+    cohort_id INTEGER REFERENCES cohort(id) ON DELETE CASCADE,
+    start_date TEXT NOT NULL,
+    end_date TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    CHECK (end_date >= start_date)
 );
 
 -- table membership
@@ -142,7 +212,7 @@ CREATE TABLE programme (
     start_date TEXT,
     created_at TEXT NOT NULL
 , follow_up_date TEXT, notice_days INTEGER NOT NULL DEFAULT 10
-    CHECK (notice_days >= 0));
+    CHECK (notice_days >= 0), organisation TEXT NOT NULL DEFAULT '', signatory TEXT NOT NULL DEFAULT '', signatory_role TEXT NOT NULL DEFAULT '', logo BLOB, logo_type TEXT CHECK (logo_type IN ('png', 'jpg', 'svg')));
 
 -- table session
 CREATE TABLE session (
@@ -210,6 +280,17 @@ CREATE TABLE staff (
 , clinical INTEGER NOT NULL DEFAULT 1 CHECK (clinical IN (0, 1)), clinical_guessed INTEGER NOT NULL DEFAULT 0
     CHECK (clinical_guessed IN (0, 1)));
 
+-- table staff_score
+CREATE TABLE staff_score (
+    measure TEXT NOT NULL,
+    window_kind TEXT NOT NULL CHECK (window_kind IN ('baseline', 'follow-up')),
+    staff_id INTEGER NOT NULL REFERENCES staff(id) ON DELETE CASCADE,
+    score REAL NOT NULL,
+    recorded_by TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    PRIMARY KEY (measure, window_kind, staff_id)
+);
+
 -- table team
 CREATE TABLE team (
     id INTEGER PRIMARY KEY,
@@ -221,6 +302,18 @@ CREATE TABLE team (
     created_at TEXT NOT NULL,
     ended_on TEXT,
     merged_into INTEGER REFERENCES team(id)
+);
+
+-- table team_score
+CREATE TABLE team_score (
+    measure TEXT NOT NULL,
+    window_kind TEXT NOT NULL CHECK (window_kind IN ('baseline', 'follow-up')),
+    team_id INTEGER NOT NULL REFERENCES team(id) ON DELETE CASCADE,
+    n INTEGER NOT NULL CHECK (n >= 1),
+    mean REAL NOT NULL,
+    recorded_by TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    PRIMARY KEY (measure, window_kind, team_id)
 );
 
 -- table trainer
