@@ -283,7 +283,7 @@ ROW_PROBLEMS = {
     ),
     "malformed email": (
         "Name,Team,Email\nAnn Lee,North CMHT,ann.lee.nhs.example\nBob Gray,South CMHT,\n",
-        ["row 2: malformed email 'ann.lee.nhs.example'"],
+        ["row 2: email 'ann.lee.nhs.example' is not an email address: use name@example.org"],
     ),
     "malformed date": (
         "Name,Team,Start\nAnn Lee,North CMHT,2026-01-01\nBob Gray,South CMHT,31/02/2026\n",
@@ -393,7 +393,7 @@ def test_every_problem_in_every_row_is_reported_and_nothing_imported(roster_db, 
     refused = roster_db("staff", "import", roster, "--create-teams")
     assert_refused(
         refused,
-        "row 5: malformed email 'cara-at-nhs'",
+        "row 5: email 'cara-at-nhs' is not an email address: use name@example.org",
         "row 5: manager 'perhaps' is not yes or no",
         "row 5: start date '2026-13-01' is not a date: use YYYY-MM-DD or DD/MM/YYYY",
         "row 6: staff name cannot be empty",
@@ -464,7 +464,7 @@ def test_create_teams_refuses_team_names_team_add_would_refuse(programme, tmp_pa
     assert_refused(
         refused,
         "row 2: team name '12' is only digits, which would be read as an id: add a word",
-        "row 3: team name is 201 characters long: keep it under 200",
+        "row 3: team name is 201 characters long: keep it under the limit of 200 characters",
     )
     assert snapshot(programme) == before
 

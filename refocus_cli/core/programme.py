@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 from refocus_cli.core.errors import InvalidInput
-from refocus_cli.core.vocabulary import Strategy, TeamStatus
 
-_NOT_IN_EMAIL = r"@\s,;<>\x00-\x1f\x7f"  # separators, spaces and control characters
-EMAIL = re.compile(rf"^[^{_NOT_IN_EMAIL}]+@[^{_NOT_IN_EMAIL}]+\.[^{_NOT_IN_EMAIL}.]+$")
-LONGEST_EMAIL = 254  # RFC 5321
+# Text checks live in core/text.py; these names stay importable from here.
+from refocus_cli.core.text import clean_email as clean_email
+from refocus_cli.core.text import clean_name as clean_name
+from refocus_cli.core.text import clean_text as clean_text
+from refocus_cli.core.vocabulary import Strategy, TeamStatus
 
 # The four stages of the recommended rollout, in the order a team goes through them.
 STAGES: tuple[str, ...] = ("workshop", "working-practices", "coaching", "practice-change")
@@ -73,39 +72,3 @@ def stage_keys(text: str) -> list[str]:
             f"unknown stage {unknown[0]!r}: use a comma-separated list of {', '.join(STAGES)}"
         )
     return [key for key in STAGES if key in wanted]
-
-
-def clean_name(text: str, what: str, limit: int = 200) -> str:
-    """A display name: trimmed, non-empty, printable and of sane length."""
-    name = " ".join(text.split())
-    if not name:
-        raise InvalidInput(f"{what} name cannot be empty")
-    if len(name) > limit:
-        raise InvalidInput(f"{what} name is {len(name)} characters long: keep it under {limit}")
-    if any(not ch.isprintable() for ch in name):
-        raise InvalidInput(f"{what} name {name!r} contains control characters: remove them")
-    if name.isdigit():
-        raise InvalidInput(
-            f"{what} name {name!r} is only digits, which would be read as an id: add a word"
-        )
-    return name
-
-
-def clean_text(text: str, what: str, limit: int = 200) -> str:
-    """Free text typed with an option (a site, a role, a reason): tidied, printable, bounded."""
-    tidy = " ".join(text.split())
-    if len(tidy) > limit:
-        raise InvalidInput(f"{what} is {len(tidy)} characters long: keep it under {limit}")
-    if any(not ch.isprintable() for ch in tidy):
-        raise InvalidInput(f"{what} {tidy!r} contains control characters: remove them")
-    return tidy
-
-
-def clean_email(text: str | None) -> str | None:
-    """An email address as stored (lower case), or None when none was given."""
-    if text is None or not text.strip():
-        return None
-    email = text.strip().lower()
-    if len(email) > LONGEST_EMAIL or not EMAIL.match(email):
-        raise InvalidInput(f"{text!r} is not an email address: use name@example.org")
-    return email

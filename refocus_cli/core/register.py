@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from refocus_cli.core.bulk import without_gc
 from refocus_cli.core.errors import FileProblems, InvalidInput
 from refocus_cli.core.tabular import Table
+from refocus_cli.core.text import clean_name, clean_text
 from refocus_cli.core.vocabulary import AttendanceStatus
 
 RECORDED = "nothing was recorded"
@@ -133,7 +134,12 @@ def read_register(table: Table) -> list[RegisterLine]:
             problems.append(f"row {row}: session {session!r} is not a session id")
             continue
         visitor = visitor_at is not None and cells[visitor_at].strip().lower() in YES
-        lines.append(RegisterLine(row, session, " ".join(person.split()), status, visitor))
+        try:  # checked as the same name typed with --present or --visitor would be
+            person = clean_name(person, "visitor") if visitor else clean_text(person, "name")
+        except InvalidInput as exc:
+            problems.append(f"row {row}: {exc}")
+            continue
+        lines.append(RegisterLine(row, session, person, status, visitor))
     if problems:
         raise FileProblems(table.source, problems, RECORDED)
     if not lines:

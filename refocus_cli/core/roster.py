@@ -11,7 +11,6 @@ from datetime import date
 
 from refocus_cli.core.dates import parse_sheet_date
 from refocus_cli.core.errors import FileProblems, InvalidInput
-from refocus_cli.core.programme import EMAIL, clean_name
 
 # The shapes of a checked roster live in roster_plan; these names stay importable from here.
 from refocus_cli.core.roster_plan import ClinicalToSet, EmailToAdd
@@ -21,6 +20,7 @@ from refocus_cli.core.roster_plan import RosterContext as RosterContext
 from refocus_cli.core.roster_plan import RosterEntry as RosterEntry
 from refocus_cli.core.roster_plan import RosterPlan as RosterPlan
 from refocus_cli.core.tabular import Table
+from refocus_cli.core.text import clean_email, clean_name, clean_text
 
 # Header spellings seen in NHS rosters, after lower-casing and dropping
 # everything but letters.
@@ -44,6 +44,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
 }
 REQUIRED = ("name", "team")
+# What a problem with a cell calls its column.
+LABELS = {"name": "staff name", "team": "team name", "start": "start date"}
 
 TRUE_WORDS = {"yes", "y", "true", "1", "x", "manager"}
 FALSE_WORDS = {"no", "n", "false", "0", ""}
@@ -218,24 +220,43 @@ class _RowReader:
     def entry(self, row: int, cells: list[str]) -> tuple[RosterEntry, list[str]]:
         """The row as an entry, and its problems in column order (none if it is usable)."""
         problems: list[str] = []
-        fields = self._fields(cells)
+        fields, refused = self._texts(cells, problems)
         name_text, team_text, email_text, role, manager_text, start_text, clinical_text = fields
-        try:
-            name = clean_name(name_text, "staff")
-        except InvalidInput as exc:
-            problems.append(str(exc))
-            name = ""
-        team_text = " ".join(team_text.split())
-        team = self._team(team_text, problems)
-        email = self._email(row, email_text.lower() or None, problems)
+        name = "" if "name" in refused else self._name(name_text, problems)
+        team = None if "team" in refused else self._team(team_text, problems)
+        email = self._email(row, email_text, problems)
         manager = self._manager(manager_text, problems)
         start = self._start(start_text, problems) if start_text else self.default_start
-        role = " ".join(role.split())
-        if len(role) > 200:
-            problems.append("role is over 200 characters")
         clinical = self._clinical(clinical_text, problems)
         entry = RosterEntry(row, name, team or team_text, email, role, manager, start, clinical)
         return entry, problems
+
+    def _texts(self, cells: list[str], problems: list[str]) -> tuple[list[str], set[str]]:
+        """The cells of COLUMNS, checked as text and tidied ("" where not given or refused),
+        and the columns refused.
+
+        Every cell is checked for hidden characters and length, as `refocus staff add`
+        checks its options (the email by `_email`, with the rules for addresses)."""
+        texts: list[str] = []
+        refused: set[str] = set()
+        for column, cell in zip(COLUMNS, self._fields(cells), strict=True):
+            try:
+                texts.append(
+                    cell if column == "email" else clean_text(cell, LABELS.get(column, column))
+                )
+            except InvalidInput as exc:
+                problems.append(str(exc))
+                refused.add(column)
+                texts.append("")
+        return texts, refused
+
+    def _name(self, text: str, problems: list[str]) -> str:
+        """The staff name, checked as `refocus staff add` checks it ("" if refused)."""
+        try:
+            return clean_name(text, "staff")
+        except InvalidInput as exc:
+            problems.append(str(exc))
+            return ""
 
     def _fields(self, cells: list[str]) -> list[str]:
         """The cells of COLUMNS, in their order, as typed ("" where not given)."""
@@ -270,12 +291,15 @@ class _RowReader:
             return None
         return self.new_teams.setdefault(key, team_text)
 
-    def _email(self, row: int, email: str | None, problems: list[str]) -> str | None:
+    def _email(self, row: int, text: str, problems: list[str]) -> str | None:
+        try:
+            email = clean_email(text)
+        except InvalidInput as exc:
+            problems.append(str(exc))
+            return None
         if email is None:
             return None
-        if not EMAIL.match(email):
-            problems.append(f"malformed email {email!r}")
-        elif email in self.seen_emails:
+        if email in self.seen_emails:
             problems.append(f"email {email} is also on row {self.seen_emails[email]}")
         else:
             self.seen_emails[email] = row

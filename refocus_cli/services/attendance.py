@@ -288,7 +288,9 @@ def _everything_said(request: Request) -> Iterator[Said]:
 def _visitors(request: Request) -> dict[str, AttendanceStatus]:
     visitors = {clean_name(name, "visitor"): AttendanceStatus.PRESENT for name in request.visitors}
     visitors.update({line.person: line.status for line in request.register if line.visitor})
-    visitors.update({name: AttendanceStatus.PRESENT for name in request.walked_visitors})
+    visitors.update(
+        {clean_name(n, "visitor"): AttendanceStatus.PRESENT for n in request.walked_visitors}
+    )
     return visitors
 
 

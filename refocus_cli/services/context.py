@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from refocus_cli.core.dates import parse_date
+from refocus_cli.core.text import ACTOR, clean_text
 
 if TYPE_CHECKING:
     from refocus_cli.store.database import Store as Store  # re-exported for cli annotations
@@ -32,9 +33,11 @@ def system_clock() -> datetime:
 
 
 def set_actor(name: str | None) -> None:
-    """Remember --actor (or $REFOCUS_ACTOR) for this invocation."""
+    """Remember --actor (or $REFOCUS_ACTOR) for this invocation, checked as all text is:
+    it is written to the audit log and shown by `refocus audit`."""
     global _chosen_actor
-    _chosen_actor = name.strip() if name and name.strip() else None
+    checked = clean_text(name, "--actor (or $REFOCUS_ACTOR)", ACTOR) if name else ""
+    _chosen_actor = checked or None
 
 
 def actor() -> str:
@@ -42,9 +45,10 @@ def actor() -> str:
     if _chosen_actor:
         return _chosen_actor
     try:
-        return getpass.getuser()
+        user = getpass.getuser()  # from $LOGNAME, $USER, ... or the password database
     except (KeyError, OSError):
         return "unknown"
+    return clean_text(user, "your user name (say who you are with --actor)", ACTOR) or "unknown"
 
 
 @contextlib.contextmanager
