@@ -191,7 +191,7 @@ NEEDED = {
     ("closure remove", "day"),
     ("session assign", "venue"),
 }
-FLAGS = {("staff", "forget"): ["--yes"], ("undo",): ["--yes"]}
+FLAGS = {("staff", "forget"): ["--yes"], ("undo",): ["--yes"], ("db", "restore"): ["--yes"]}
 # Commands that make a new database: their valid call names a fresh file.
 CREATES = {("init",), ("demo",)}
 # Parameters that are never spoiled: on/off flags, and confirmation.

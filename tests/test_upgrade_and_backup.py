@@ -156,12 +156,12 @@ def test_restore_gives_back_every_table_as_backed_up(programme, env_setup, tmp_p
     programme("staff", "add", "Bo Diaz", "--team", "South CMHT")
     programme("team", "disband", "South CMHT", "--on", "2027-01-05")
     assert dump(env_setup) != at_backup
-    assert programme("db", "restore", str(backup)).exit_code == 0
+    assert programme("db", "restore", str(backup), "--yes").exit_code == 0
     assert dump(env_setup) == at_backup
     # Restoring to a path with no database yet makes a new, private one.
     fresh = tmp_path / "elsewhere" / "fresh.db"
     fresh.parent.mkdir()
-    assert programme("db", "restore", str(backup), "--db", str(fresh)).exit_code == 0
+    assert programme("db", "restore", str(backup), "--db", str(fresh), "--yes").exit_code == 0
     assert dump(fresh) == at_backup
     assert stat.S_IMODE(fresh.stat().st_mode) == 0o600
 

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from refocus_cli.cli.options import DEFAULT_DB, DbOpt, JsonOpt
 from refocus_cli.cli.output import emit, message, print_json
+from refocus_cli.core.errors import InvalidInput
 from refocus_cli.services.context import opened
+
+if TYPE_CHECKING:
+    from refocus_cli.services.maintenance import Contents, RestorePlan
 
 app = typer.Typer(
     help="Database path, migrations, backup, restore and check.", no_args_is_help=True
@@ -72,21 +77,58 @@ def backup(file: FileArg, db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> N
 
 
 @app.command("restore")
-def restore(file: FileArg, db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
-    """Replace the database with a backup, after checking the backup's integrity."""
+def restore(
+    file: FileArg,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+    db: DbOpt = DEFAULT_DB,
+    as_json: JsonOpt = False,
+) -> None:
+    """Replace the database with a backup, checked whole first; the replaced one is kept."""
     from refocus_cli.services.maintenance import restore as restore_backup
 
-    report = restore_backup(file, db)
+    restored = restore_backup(file, db, (lambda _plan: True) if yes else _confirm_restore)
+    if restored is None:
+        message("Nothing was restored.")
+        raise typer.Exit(1)
     if as_json:
-        print_json(report.as_record())
-    else:
-        counts = report.counts
-        message(f"Restored {db} from {file}: {counts['team']} teams, {counts['staff']} staff.")
+        print_json(restored.as_record())
+        return
+    counts = restored.report.counts
+    upgraded = (
+        f", upgraded from schema {restored.plan.upgraded_from}" if restored.plan.migrated else ""
+    )
+    message(
+        f"Restored {db} from {file}: {counts['team']} teams, {counts['staff']} staff{upgraded}."
+    )
+    if restored.kept:
+        message(f"The database it replaced is kept, private, as {restored.kept}.")
+
+
+def _contents(contents: Contents | None) -> str:
+    if contents is None:
+        return "no readable database"
+    last = f", last change {contents.last_change[:10]}" if contents.last_change else ""
+    return f"{contents.staff} staff, {contents.sessions} sessions{last}"
+
+
+def _confirm_restore(plan: RestorePlan) -> bool:
+    """Ask at the terminal before replacing the database; refuse when nobody can answer."""
+    if not sys.stdin.isatty():
+        raise InvalidInput(
+            f"restoring replaces the database at {plan.target} and there is no terminal "
+            "to ask on: add --yes to go ahead (the replaced database is kept beside it)"
+        )
+    question = (
+        f"Replace the database at {plan.target} ({_contents(plan.replacing)}) "
+        f"with {plan.source} ({_contents(plan.restoring)})?"
+    )
+    return typer.confirm(question, default=False, err=True)
 
 
 @app.command("check")
 def check(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
-    """Check integrity, foreign keys and orphan rows; exit 1 if anything is wrong."""
+    """Check integrity, the schema (anything refocus does not define), foreign keys and
+    orphan rows; exit 1 if anything is wrong."""
     from refocus_cli.core.errors import DatabaseProblem
     from refocus_cli.services.maintenance import check as check_database
 
@@ -101,7 +143,8 @@ def check(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
             message(f"note: {line}")
         if report.ok:
             message(
-                f"{db}: integrity ok, foreign keys ok, no orphan rows (schema {report.schema})."
+                f"{db}: integrity ok, schema as refocus defines it, foreign keys ok, "
+                f"no orphan rows (schema {report.schema})."
             )
     if not report.ok:
         raise DatabaseProblem(

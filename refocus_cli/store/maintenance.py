@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from refocus_cli.core.errors import Conflict, DatabaseProblem
-from refocus_cli.store.database import Store, explain_database_error
-from refocus_cli.store.migrations import MIGRATION_SET, NAMES, migrations
+from refocus_cli.store.database import Store
+from refocus_cli.store.migrations import NAMES, migrations
+from refocus_cli.store.schema_audit import compare
 
 
 def _private_temp(beside: Path) -> Path:
@@ -19,6 +20,14 @@ def _private_temp(beside: Path) -> Path:
     os.close(descriptor)
     os.chmod(name, 0o600)
     return Path(name)
+
+
+def disk_words(exc: sqlite3.DatabaseError) -> str:
+    """What went wrong writing a file, in plain words."""
+    text = str(exc)
+    if "full" in text:
+        return f"the disk it is on is full ({text}): free some space or write it elsewhere"
+    return text
 
 
 def _copy_into_new_file(source: sqlite3.Connection, target: Path) -> None:
@@ -36,6 +45,11 @@ def _copy_into_new_file(source: sqlite3.Connection, target: Path) -> None:
             source.backup(destination)
             # A backup is a single self-contained file: no WAL beside it.
             destination.execute("PRAGMA journal_mode = DELETE")
+        except sqlite3.DatabaseError as exc:
+            # The error is about the file being written, not the live database.
+            raise DatabaseProblem(
+                f"cannot write the backup {target}: {disk_words(exc)}; no backup was made"
+            ) from None
         finally:
             destination.close()
         os.replace(temp, target)
@@ -52,83 +66,6 @@ def backup(store: Store, target: Path) -> dict[str, Any]:
         raise Conflict("the backup cannot overwrite the database itself: choose another path")
     _copy_into_new_file(store.db.conn, target)
     return {"backup": str(target), "bytes": target.stat().st_size}
-
-
-def _open_source(source: Path) -> sqlite3.Connection:
-    if source.is_dir():
-        raise DatabaseProblem(f"{source} is a directory: give the backup file to restore")
-    if not source.exists():
-        raise DatabaseProblem(f"no file at {source}: give the path of a refocus backup")
-    try:
-        conn = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-        result = conn.execute("PRAGMA integrity_check").fetchone()[0]
-    except sqlite3.DatabaseError as exc:
-        raise DatabaseProblem(
-            f"{source} cannot be restored: it is not a usable SQLite database ({exc})"
-        ) from None
-    if result != "ok":
-        conn.close()
-        raise DatabaseProblem(f"{source} fails its integrity check ({result}): use another backup")
-    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    applied = []
-    if migrations.migrations_table in tables:
-        applied = [
-            row[0]
-            for row in conn.execute(
-                f"SELECT name FROM {migrations.migrations_table} WHERE migration_set = ?",
-                [MIGRATION_SET],
-            )
-        ]
-    if not applied:
-        conn.close()
-        raise DatabaseProblem(f"{source} is not a refocus database: give a refocus backup")
-    newer = [name for name in applied if name not in NAMES]
-    if newer:
-        conn.close()
-        raise DatabaseProblem(
-            f"{source} was written by a newer version of refocus: upgrade refocus to restore it"
-        )
-    return conn
-
-
-def restore(source: Path, target: Path) -> None:
-    """Replace the database at `target` with the backup at `source`, checked first."""
-    if source.resolve() == target.resolve():
-        raise Conflict("the backup and the database are the same file: nothing to restore")
-    if target.is_dir():
-        raise DatabaseProblem(f"{target} is a directory: give --db the path of a database file")
-    conn = _open_source(source)
-    try:
-        if _healthy(target):
-            destination = sqlite3.connect(str(target), timeout=15)
-            try:
-                conn.backup(destination)
-            except sqlite3.DatabaseError as exc:
-                raise explain_database_error(exc, target) from None
-            finally:
-                destination.close()
-        else:
-            for leftover in (Path(f"{target}-wal"), Path(f"{target}-shm")):
-                with contextlib.suppress(FileNotFoundError):
-                    leftover.unlink()
-            _copy_into_new_file(conn, target)
-    finally:
-        conn.close()
-    os.chmod(target, 0o600)
-
-
-def _healthy(path: Path) -> bool:
-    if not path.is_file():
-        return False
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            conn.execute("PRAGMA schema_version").fetchone()
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError:
-        return False
-    return True
 
 
 ORPHANS = {
@@ -163,9 +100,12 @@ NOTICES = {
 
 
 def check(store: Store) -> dict[str, Any]:
-    """Integrity, foreign keys and orphan rows, in plain words."""
+    """Integrity, schema (objects refocus does not define, drift from its own), foreign keys
+    and orphan rows, in plain words."""
     integrity = [row[0] for row in store.db.execute("PRAGMA integrity_check")]
     problems = [] if integrity == ["ok"] else [f"integrity: {line}" for line in integrity]
+    schema = compare(store.db.conn, [m.name for m in migrations.applied(store.db)])
+    problems += schema.problems
     for table, rowid, parent, _ in store.db.execute("PRAGMA foreign_key_check"):
         problems.append(f"{table} row {rowid} points to a missing {parent}")
     for words, sql in ORPHANS.items():
@@ -186,6 +126,8 @@ def check(store: Store) -> dict[str, Any]:
         "schema": schema_state(store)["schema"],
         "ok": not problems,
         "problems": problems,
+        "foreign": schema.foreign,
+        "drift": schema.drift,
         "notices": notices,
         "counts": counts,
     }

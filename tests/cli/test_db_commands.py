@@ -16,7 +16,7 @@ def test_backup_and_restore_round_trip(programme, tmp_path, env_setup):
     assert stat.S_IMODE(backup.stat().st_mode) == 0o600
     programme("staff", "add", "Added Later", "--team", "North CMHT")
     assert len(programme("staff", "list", "--json").json()) == 2
-    restored = programme("db", "restore", str(backup))
+    restored = programme("db", "restore", str(backup), "--yes")
     assert restored.exit_code == 0, restored
     assert [p["name"] for p in programme("staff", "list", "--json").json()] == ["Ann Other"]
     assert stat.S_IMODE(env_setup.stat().st_mode) == 0o600
@@ -35,7 +35,7 @@ def test_restore_refuses_a_damaged_backup(programme, tmp_path, env_setup):
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"SQLite format 3\x00" + b"\x00" * 100 + b"garbage" * 500)
     before = env_setup.read_bytes()
-    result = programme("db", "restore", str(junk))
+    result = programme("db", "restore", str(junk), "--yes")
     assert result.exit_code == 1 and result.stderr.startswith("Error: ")
     assert env_setup.read_bytes() == before
     not_refocus = tmp_path / "other.db"
@@ -43,7 +43,7 @@ def test_restore_refuses_a_damaged_backup(programme, tmp_path, env_setup):
     conn.execute("CREATE TABLE x (y)")
     conn.commit()
     conn.close()
-    assert "not a refocus database" in programme("db", "restore", str(not_refocus)).stderr
+    assert "not a refocus database" in programme("db", "restore", str(not_refocus), "--yes").stderr
 
 
 def test_restore_replaces_a_corrupt_database(programme, tmp_path, env_setup):
@@ -52,7 +52,7 @@ def test_restore_replaces_a_corrupt_database(programme, tmp_path, env_setup):
     programme("db", "backup", str(backup))
     env_setup.write_bytes(b"this database was overwritten by accident")
     assert programme("team", "list").exit_code == 1
-    assert programme("db", "restore", str(backup)).exit_code == 0
+    assert programme("db", "restore", str(backup), "--yes").exit_code == 0
     assert [p["name"] for p in programme("staff", "list", "--json").json()] == ["Ann Other"]
 
 
