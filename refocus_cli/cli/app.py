@@ -20,6 +20,8 @@ from refocus_cli.cli import (
     demo,
     documents,
     manual,
+    measure,
+    outcomes,
     programme,
     reports,
     schedule,
@@ -98,11 +100,13 @@ app.add_typer(trainer.app, name="trainer")
 app.add_typer(venue.app, name="venue")
 app.add_typer(cohort.app, name="cohort")
 app.add_typer(manual.app, name="manual")
+app.add_typer(measure.app, name="measure")
 app.command("schedule")(schedule.schedule)
 app.command("replan")(schedule.replan)
 app.command("catchup")(catchup.catchup)
 app.command("attend")(attendance.attend)
 app.command("progress")(reports.progress)
+reports.report_app.command("outcomes")(outcomes.report_outcomes)
 app.add_typer(reports.report_app, name="report")
 reports.export_app.command("ics")(calendars.export_ics)
 app.add_typer(reports.export_app, name="export")

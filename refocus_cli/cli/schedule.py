@@ -26,17 +26,27 @@ def schedule(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show the plan without storing it.")
     ] = False,
+    no_windows: Annotated[
+        bool,
+        typer.Option(
+            "--no-windows",
+            help="Do not add the default baseline and follow-up measurement windows.",
+        ),
+    ] = False,
     manual: ManualOpt = None,
     db: DbOpt = DEFAULT_DB,
     as_json: JsonOpt = False,
 ) -> None:
-    """Plan every session of all four stages for a cohort: trainers, venues, dates."""
+    """Plan every session of all four stages for a cohort: trainers, venues, dates; and
+    a baseline window the month before it, a follow-up window the month after it."""
     from refocus_cli.core.dates import parse_date
     from refocus_cli.services import planning
 
     first = parse_date(start, "--start") if start is not None else None
     with opened(db) as store:
-        result = planning.schedule(store, cohort, first, manual, dry_run=dry_run)
+        result = planning.schedule(
+            store, cohort, first, manual, dry_run=dry_run, windows=not no_windows
+        )
     rows = plan_rows(result)
     if as_json:
         print_json(
@@ -45,6 +55,7 @@ def schedule(
                 "dry_run": dry_run,
                 "notes": result.plan.notes,
                 "sessions": rows,
+                "windows": [window.as_record() for window in result.windows],
             }
         )
         return
@@ -71,6 +82,11 @@ def schedule(
             title=f"Plan for {result.cohort} ({len(rows)} sessions)",
         )
     print_timeline(result)
+    for window in result.windows:
+        message(
+            f"{'Would add' if dry_run else 'Added'} a {window.kind} window {window.start} to "
+            f"{window.end} (refocus measure window list)."
+        )
     finish = result.plan.finish()
     verb = "Would store" if dry_run else "Stored"
     message(

@@ -8,12 +8,13 @@ were the diary read outside it, two plans made at once could book a team twice.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
 from refocus_cli.core.curriculum import Curriculum
 from refocus_cli.core.errors import Conflict, InvalidInput
+from refocus_cli.core.measure_defs import Window
 from refocus_cli.core.repair import (
     Chains,
     OnRecord,
@@ -41,6 +42,7 @@ class CohortPlan:
     teams: dict[int, str]  # in the cohort's order
     trainers: dict[int, str]
     venues: dict[int, str]
+    windows: tuple[Window, ...] = ()  # the measurement windows added with the plan
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,7 @@ def plan_cohort(
         calendar,
         working,
         hours,
-        sessions.bookings(store, hours),
+        sessions.bookings(store, hours, since=working),
     )
     if working != first:
         plan.notes.insert(0, f"{first} is not a working day; the plan starts on {working}")
@@ -153,14 +155,31 @@ def schedule(
     manual: Path | None = None,
     *,
     dry_run: bool = False,
+    windows: bool = True,
 ) -> CohortPlan:
-    """Plan a cohort and store the plan (unless `dry_run`), in one write transaction."""
+    """Plan a cohort and store the plan (unless `dry_run`), in one write transaction;
+    with `windows`, its default baseline and follow-up windows too (see
+    core.measure_defs.default_windows), skipping any that overlap one already there."""
     with stored_at_once(store, dry_run):
         curriculum = manual_service.curriculum(store, manual)
         result = plan_cohort(store, cohort_ref, start, curriculum)
         if not dry_run:
             sessions.save_plan(store, result.cohort_id, result.plan.sessions)
+        if windows and result.plan.sessions:
+            result = replace(result, windows=_windows(store, result, dry_run))
     return result
+
+
+def _windows(store: Store, result: CohortPlan, dry_run: bool) -> tuple[Window, ...]:
+    from refocus_cli.core.measure_defs import default_windows
+    from refocus_cli.core.programme import STAGES
+    from refocus_cli.services.measures import add_windows
+
+    days = [s.day for s in result.plan.sessions]
+    # The follow-up comes after the last session of support for practice change.
+    change = [s.day for s in result.plan.sessions if s.stage == STAGES[-1]]
+    offered = default_windows(result.cohort_id, result.cohort, min(days), max(change or days))
+    return tuple(add_windows(store, offered, dry_run=dry_run))
 
 
 def repair_setting(

@@ -1,0 +1,37 @@
+"""`refocus report outcomes`: did it work? Baseline and follow-up scores by team, and
+the high- and low-implementation teams compared."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from refocus_cli.core.outcomes import OutcomesView, outcomes_view
+from refocus_cli.services import measures as measures_service
+from refocus_cli.services import reports
+from refocus_cli.store import outcomes
+from refocus_cli.store.database import Store
+
+# The participation report's defaults: split-by-rank ties, finished teams, six strategies.
+COMPARING = reports.Comparing()
+
+
+def outcomes_report(
+    store: Store,
+    *,
+    on: str | None = None,
+    cohort: str | None = None,
+    manual: Path | None = None,
+    comparing: reports.Comparing = COMPARING,
+) -> OutcomesView:
+    """Each team's baseline, follow-up and change on every measure, and the difference
+    in mean change between the high and low implementation groups of the participation
+    report (as of the day teams are compared on: --on, else the follow-up date)."""
+    defined = measures_service.measures(manual)
+    view = reports.participation(store, on=on, cohort=cohort, manual=manual, comparing=comparing)
+    return outcomes_view(
+        defined,
+        view,
+        outcomes.all_staff_scores(store),
+        outcomes.all_team_scores(store),
+        comparing.ties,
+    )
