@@ -10,6 +10,7 @@ import typer
 from refocus_cli.cli.options import DEFAULT_DB, DbOpt, ManualOpt
 from refocus_cli.cli.output import message
 from refocus_cli.core.errors import InvalidInput
+from refocus_cli.render.files import where
 from refocus_cli.services.context import opened
 
 TemplatesOpt = Annotated[
@@ -30,7 +31,10 @@ def handout(
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="pdf (A4 print) or html.")] = "pdf",
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="File [default: MODULE.pdf|.html].")
+        Path | None,
+        typer.Option(
+            "-o", "--output", help="File, or - for standard output [default: MODULE.pdf|.html]."
+        ),
     ] = None,
     templates: TemplatesOpt = None,
     manual: ManualOpt = None,
@@ -49,7 +53,7 @@ def handout(
             templates=templates,
             manual=manual,
         )
-    message(f"Wrote the {written.title} handout to {written.path}.")
+    message(f"Wrote the {written.title} handout to {where(written.path)}.")
 
 
 def pack(
@@ -61,7 +65,8 @@ def pack(
         typer.Option(
             "-o",
             "--output",
-            help="PDF file for one session [default: pack-ID.pdf]; a folder with --cohort.",
+            help="PDF file for one session, or - for standard output [default: pack-ID.pdf]; "
+            "a folder with --cohort [default: packs-COHORT-STAGE].",
         ),
     ] = None,
     only: Annotated[
@@ -94,7 +99,9 @@ def pack(
             pack = documents.write_pack(
                 store, session, parts=parts, output=output, templates=templates, manual=manual
             )
-        message(f"Wrote the pack for session {pack.session} to {pack.path} ({pack.pages()}).")
+        message(
+            f"Wrote the pack for session {pack.session} to {where(pack.path)} ({pack.pages()})."
+        )
         return
     if cohort is None or stage is None:
         raise InvalidInput("name a session (refocus pack ID -o pack.pdf) or --cohort C --stage S")

@@ -1,73 +1,110 @@
 """Handouts and session packs: Jinja templates rendered to Typst (then PDF) or HTML.
 
-Undefined template variables are errors (StrictUndefined), never blanks. Templates an
-organisation supplies with `--templates DIR` take precedence over the shipped ones and
-are rendered in Jinja's sandbox. Typst compiles in-process from its wheel, with only
-the fonts it embeds (so a pack looks the same everywhere) and a root folder holding
-nothing but the organisation's own template files (logos): escaped text can never
-reach the file system, and nor can a template.
+Templates render in refocus's limited sandbox (render/sandbox.py), the shipped ones and
+those an organisation supplies with `--templates DIR` alike; the organisation's take
+precedence, and each file is read only if it resolves inside its own folder. Typst
+compiles in-process from its wheel, with only the fonts it embeds (so a pack looks the
+same everywhere), a root folder holding nothing but the source and private copies of
+the picture files in DIR (only regular files inside DIR), and no packages: neither the
+user's own (@local) nor downloads (@preview). Escaped text can never reach the file
+system, and nor can a template.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import stat
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from refocus_cli.core.documents import DocumentView, typst_string, typst_text
 from refocus_cli.core.errors import InvalidInput
+from refocus_cli.render.sandbox import LimitedEnvironment, TemplateProblem
 from refocus_cli.resources import templates_dir
 
-if TYPE_CHECKING:
-    import jinja2
+PICTURES = (".png", ".jpg", ".jpeg", ".svg")  # what Typst may read from a custom folder
+MAX_PICTURE_BYTES = 10_000_000  # one picture in a custom templates folder
+# Typst fetches @preview packages through a proxy if one is set: this one (port 0) can
+# never answer, so a package import cannot reach the network.
+NO_NETWORK = "http://127.0.0.1:0"
+PROXY_VARIABLES = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "https_proxy", "http_proxy")
+
+__all__ = ["TemplateProblem", "compile_pdf", "render", "render_source"]
 
 
-class TemplateProblem(InvalidInput):
-    """A template (shipped or custom) that cannot be rendered."""
+def _environment(custom: Path | None, html: bool) -> LimitedEnvironment:
+    from refocus_cli.render.sandbox import environment
 
-
-def _environment(custom: Path | None, html: bool) -> jinja2.Environment:
-    import jinja2
-    from jinja2.sandbox import SandboxedEnvironment
-
-    folders = [str(templates_dir())]
+    folders = [templates_dir()]
     if custom is not None:
         if not custom.is_dir():
             raise InvalidInput(f"--templates {custom} is not a folder of templates")
-        folders.insert(0, str(custom))
-    kind = SandboxedEnvironment if custom is not None else jinja2.Environment
-    env = kind(
-        loader=jinja2.FileSystemLoader(folders),
-        undefined=jinja2.StrictUndefined,
-        autoescape=html,
-        keep_trailing_newline=True,
-    )
+        folders.insert(0, custom)
+    env = environment(folders, custom, autoescape=html, keep_trailing_newline=True)
     env.filters["t"] = typst_text  # text in Typst markup
     env.filters["ts"] = typst_string  # text inside a Typst "string literal"
     return env
 
 
 def render_source(name: str, view: DocumentView, custom: Path | None = None) -> str:
-    """A template rendered to text (Typst source or HTML), with template errors named."""
-    import jinja2
+    """A template rendered to text (Typst source or HTML); a failure names its template
+    and line."""
+    from refocus_cli.render.sandbox import render as render_template
 
     env = _environment(custom, html=name.endswith(".html.j2"))
+    return render_template(env, name, view=view)
+
+
+def _pictures(custom: Path) -> dict[str, bytes]:
+    """The picture files of a custom templates folder: regular files whose real path is
+    inside it (a link pointing elsewhere is refused, never read)."""
+    folder = Path(os.path.realpath(custom))
+    found = {}
+    for entry in os.scandir(folder):
+        if not entry.name.lower().endswith(PICTURES):
+            continue
+        real = Path(os.path.realpath(entry.path))
+        if not real.is_relative_to(folder):
+            raise TemplateProblem(
+                f"--templates {custom}: {entry.name} leads outside the folder; "
+                "put the picture itself in the folder"
+            )
+        found[entry.name] = _read_picture(real, entry.name)
+    return found
+
+
+def _read_picture(path: Path, name: str) -> bytes:
     try:
-        return env.get_template(name).render(view=view)
-    except jinja2.TemplateSyntaxError as exc:
-        where = exc.filename or exc.name or name
-        raise TemplateProblem(f"template {where}, line {exc.lineno}: {exc.message}") from None
-    except jinja2.TemplateNotFound as exc:
-        raise TemplateProblem(
-            f"template {exc.name} not found in {custom or templates_dir()}"
-        ) from None
-    except jinja2.UndefinedError as exc:
-        raise TemplateProblem(f"template {name}: {exc.message}") from None
-    except jinja2.exceptions.SecurityError as exc:
-        raise TemplateProblem(f"template {name} tried something unsafe: {exc}") from None
-    except (TypeError, ValueError, AttributeError) as exc:
-        raise TemplateProblem(f"template {name}: {exc}") from None
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as exc:
+        raise TemplateProblem(f"cannot read {name} in --templates: {exc.strerror}") from None
+    with os.fdopen(handle, "rb") as picture:
+        if not stat.S_ISREG(os.fstat(picture.fileno()).st_mode):
+            raise TemplateProblem(f"{name} in --templates is not a regular file")
+        data = picture.read(MAX_PICTURE_BYTES + 1)
+    if len(data) > MAX_PICTURE_BYTES:
+        raise TemplateProblem(f"{name} in --templates is over {MAX_PICTURE_BYTES:,} bytes")
+    return data
+
+
+@contextlib.contextmanager
+def _offline() -> Iterator[None]:
+    """Typst's package downloads pointed at a proxy that never answers, while it runs."""
+    saved = {name: os.environ.get(name) for name in (*PROXY_VARIABLES, "NO_PROXY", "no_proxy")}
+    for name in PROXY_VARIABLES:
+        os.environ[name] = NO_NETWORK
+    for name in ("NO_PROXY", "no_proxy"):
+        os.environ.pop(name, None)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def compile_pdf(
@@ -77,18 +114,24 @@ def compile_pdf(
     programme's logo, from the database) are put beside it for the source to read."""
     import typst
 
+    pictures = _pictures(custom) if custom is not None else {}
     with tempfile.TemporaryDirectory(prefix="refocus-typst-") as folder:
         root = Path(folder)
-        if custom is not None:  # images a custom template uses, e.g. a logo
-            for item in custom.iterdir():
-                if item.is_file() and item.suffix.lower() in (".png", ".jpg", ".jpeg", ".svg"):
-                    (root / item.name).write_bytes(item.read_bytes())
-        for name, data in (files or {}).items():
+        no_packages = root / "packages"  # empty: no @local packages, no cached downloads
+        no_packages.mkdir()
+        for name, data in {**pictures, **(files or {})}.items():
             (root / Path(name).name).write_bytes(data)
         main = root / "main.typ"
         main.write_text(source, encoding="utf-8")
         try:
-            return typst.compile(str(main), root=str(root), ignore_system_fonts=True)
+            with _offline():
+                return typst.compile(
+                    str(main),
+                    root=str(root),
+                    ignore_system_fonts=True,
+                    package_path=str(no_packages),
+                    package_cache_path=str(no_packages),
+                )
         except typst.TypstError as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else "unknown error"
             raise TemplateProblem(

@@ -40,21 +40,17 @@ FOLD_TEAMS = 60  # longer per-team tables start folded, so the charts stay near 
 
 def render_report(report: SteeringReport) -> str:
     """The whole page, as HTML text."""
-    import jinja2
-
+    from refocus_cli.render.sandbox import environment as limited_environment
+    from refocus_cli.render.sandbox import render
     from refocus_cli.resources import templates_dir
 
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates_dir()),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
+    environment = limited_environment(
+        [templates_dir()], autoescape=True, trim_blocks=True, lstrip_blocks=True
     )
     environment.filters["pct"] = percent
     environment.filters["score"] = score_percent
     environment.filters["thousands"] = "{:,}".format
-    return environment.get_template("report.html.j2").render(report_view(report))
+    return render(environment, "report.html.j2", **report_view(report))
 
 
 def percent(value: float | None) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,13 +42,15 @@ def write_handout(
     manual: Path | None = None,
 ) -> Handout:
     """Write a module's participant handout (headed with a session's details if one is
-    named) as PDF or HTML, to `output` or MODULE.pdf|.html."""
+    named) as PDF or HTML, to `output` (`-` for standard output) or MODULE.pdf|.html."""
     from refocus_cli.render.documents import render
-    from refocus_cli.render.files import write_atomically
+    from refocus_cli.render.files import check_output, write_output
 
     fmt = fmt.strip().lower()
     if fmt not in FORMATS:
         raise InvalidInput(f"--format {fmt!r}: choose pdf or html")
+    if output is not None:
+        check_output(output, binary=fmt == "pdf")
     curriculum = manual_service.curriculum(store, manual)
     if session is None:
         view = documents.module_view(store, curriculum, module)
@@ -59,7 +62,8 @@ def write_handout(
                 "name the session's module or leave out --session"
             )
     target = output or Path(f"{view.module['module']}.{fmt}")
-    write_atomically(target, render("handout.typ.j2", view, fmt, templates))
+    check_output(target)
+    write_output(target, render("handout.typ.j2", view, fmt, templates))
     return Handout(view.module["module"], view.module["title"], target)
 
 
@@ -92,12 +96,15 @@ def write_pack(
     manual: Path | None = None,
     need_people: bool = True,
 ) -> Pack:
-    """Write one session's printable pack (the parts chosen) to `output` or pack-ID.pdf;
-    refuses a certificates-only pack while nobody is recorded as attending and, when
-    `need_people`, handouts or a register for a session nobody is expected at."""
+    """Write one session's printable pack (the parts chosen) to `output` (`-` for
+    standard output) or pack-ID.pdf; refuses a certificates-only pack while nobody is
+    recorded as attending and, when `need_people`, handouts or a register for a session
+    nobody is expected at."""
     from refocus_cli.render.documents import render
-    from refocus_cli.render.files import write_atomically
+    from refocus_cli.render.files import check_output, write_output
 
+    if output is not None:
+        check_output(output, binary=True)
     curriculum = manual_service.curriculum(store, manual)
     view = documents.session_view(store, curriculum, session, tuple(parts), need_people=need_people)
     session_id = _session(view).id
@@ -107,7 +114,8 @@ def write_pack(
             f"are no certificates: record it first with `refocus attend {session_id}`"
         )
     target = output or Path(f"pack-{session_id}.pdf")
-    write_atomically(target, render("pack.typ.j2", view, "pdf", templates))
+    check_output(target)
+    write_output(target, render("pack.typ.j2", view, "pdf", templates))
     return Pack(
         session_id,
         target,
@@ -127,9 +135,9 @@ class StagePacks:
     def write(self, view: DocumentView) -> Path:
         """Write one of the packs into the folder (made if missing); returns its path."""
         from refocus_cli.render.documents import render
-        from refocus_cli.render.files import write_atomically
+        from refocus_cli.render.files import make_folder, write_atomically
 
-        self.folder.mkdir(parents=True, exist_ok=True)
+        make_folder(self.folder)
         path = self.folder / f"pack-{_session(view).id}-{view.module['module']}.pdf"
         write_atomically(path, render("pack.typ.j2", view, "pdf", self.templates))
         return path
@@ -147,13 +155,21 @@ def stage_packs(
 ) -> StagePacks:
     """The packs for every session of a cohort's stage, for the folder `output` (or
     packs-COHORT-STAGE); written one by one with `StagePacks.write`."""
+    from refocus_cli.render.files import check_folder, is_standard_output
+
+    if is_standard_output(output):
+        raise InvalidInput(
+            "with --cohort, -o names a folder for the packs: write one session's pack "
+            "to standard output with `refocus pack ID -o -`"
+        )
     curriculum = manual_service.curriculum(store, manual)
     ids = documents.stage_session_ids(store, cohort, stage)
     if not ids:
         raise InvalidInput(f"cohort {cohort} has no {stage} sessions: schedule it first")
     folder = output or Path(f"packs-{cohort}-{stage}")
-    if folder.exists() and not folder.is_dir():
-        raise InvalidInput(f"{folder} is a file: with --cohort, -o names a folder")
+    if os.path.lexists(folder) and not folder.is_dir():
+        raise InvalidInput(f"{folder} is not a folder: with --cohort, -o names a folder")
+    check_folder(folder)
     views = tuple(
         documents.session_view(store, curriculum, str(i), tuple(parts), need_people=False)
         for i in ids
