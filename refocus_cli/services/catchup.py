@@ -101,7 +101,7 @@ def plan_catch_ups(
         [],
         request.sessions,
         hours,
-        as_seen_from_today(sessions.bookings(store, hours), found, spells),
+        as_seen_from_today(sessions.bookings(store, hours, since=first), found, spells),
     )
     placed, invitees = settle(plan.sessions, request.invitees, spells)
     if not placed:

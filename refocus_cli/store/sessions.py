@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
 from typing import Any
 
 from refocus_cli.core.dates import day_start_utc, wall_clock_to_utc
@@ -34,6 +35,15 @@ LEFT JOIN venue v ON v.id = s.venue_id
 def to_utc(local: datetime, tz: tzinfo) -> str:
     """A wall-clock time in the programme's zone, as stored (UTC ISO-8601); a time in a
     clock-change gap or an unresolved repeated hour is refused."""
+    if local.tzinfo is None:
+        return _wall_clock_to_utc(local, tz)
+    return wall_clock_to_utc(local, tz).isoformat(timespec="seconds")
+
+
+@lru_cache(maxsize=4096)
+def _wall_clock_to_utc(local: datetime, tz: tzinfo) -> str:
+    # A plan stores tens of thousands of sessions at a few thousand distinct times; only
+    # naive times are cached (aware ones at different offsets can compare equal).
     return wall_clock_to_utc(local, tz).isoformat(timespec="seconds")
 
 
@@ -127,24 +137,50 @@ def count_for_cohort(store: Store, cohort_id: int) -> int:
     return int(rows[0]["n"])
 
 
-def bookings(store: Store, hours: Hours, exclude_cohort: int | None = None) -> tuple[Booking, ...]:
-    """Every session still in the diary (but one cohort's), as the half-days it takes up."""
+def bookings(
+    store: Store, hours: Hours, exclude_cohort: int | None = None, since: date | None = None
+) -> tuple[Booking, ...]:
+    """Every session still in the diary (but one cohort's), as the half-days it takes up;
+    only those from the day `since` on, if given (a plan made from then cannot meet the
+    others)."""
     tz = store.tz()
-    teams, trainers = links(store, "")
-    found = []
-    for row in store.rows(
-        "SELECT id, start_utc, end_utc, venue_id FROM session WHERE status != ? "
-        "AND coalesce(cohort_id, -1) != ?",
-        [SessionStatus.CANCELLED, -2 if exclude_cohort is None else exclude_cohort],
+    # Clashes do not care in which order a session's teams and trainers come: read the
+    # links unsorted (`links` sorts them for display).
+    teams: dict[int, list[int]] = defaultdict(list)
+    trainers: dict[int, list[int]] = defaultdict(list)
+    for session_id, team_id in store.db.execute("SELECT session_id, team_id FROM session_team"):
+        teams[session_id].append(team_id)
+    for session_id, trainer_id in store.db.execute(
+        "SELECT session_id, trainer_id FROM session_trainer"
     ):
-        start, end = to_local(row["start_utc"], tz), to_local(row["end_utc"], tz)
+        trainers[session_id].append(trainer_id)
+    # A national diary has ~30,000 sessions but a few thousand distinct times, and it is
+    # read once per cohort planned: convert each stored time, and each shape of day, once.
+    local: dict[str, datetime] = {}
+    slots: dict[tuple[time, time], tuple[str, ...]] = {}
+    found = []
+    for session_id, start_utc, end_utc, venue_id in store.db.execute(
+        "SELECT id, start_utc, end_utc, venue_id FROM session WHERE status != ? "
+        "AND coalesce(cohort_id, -1) != ? AND start_utc >= ?",
+        [
+            SessionStatus.CANCELLED,
+            -2 if exclude_cohort is None else exclude_cohort,
+            "" if since is None else day_start(since, tz),
+        ],
+    ):
+        start = local.get(start_utc) or local.setdefault(start_utc, to_local(start_utc, tz))
+        end = local.get(end_utc) or local.setdefault(end_utc, to_local(end_utc, tz))
+        shape = (start.time(), end.time())
+        taken = slots.get(shape)
+        if taken is None:
+            taken = slots[shape] = hours.slots_taken(start, end) or (AM,)
         found.append(
             Booking(
                 start.date(),
-                hours.slots_taken(start, end) or (AM,),
-                tuple(trainers.get(row["id"], ())),
-                tuple(teams.get(row["id"], ())),
-                row["venue_id"],
+                taken,
+                tuple(trainers.get(session_id, ())),
+                tuple(teams.get(session_id, ())),
+                venue_id,
             )
         )
     return tuple(found)
