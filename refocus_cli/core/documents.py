@@ -19,7 +19,6 @@ from refocus_cli.core.vocabulary import AttendanceStatus, SessionKind, SessionSt
 PARTS = ("cover", "notes", "handouts", "register", "evaluation", "certificates")
 # Left early does not earn a certificate.
 CERTIFIED = frozenset({AttendanceStatus.PRESENT, AttendanceStatus.LATE})
-VISITOR_ROWS = 6
 TRAINER_ROLE = "REFOCUS trainer"  # under every trainer's signature: co-trainers stand equal
 
 # The evaluation form, one per expected person, numbered "Form <session id>-<n>". Its
@@ -167,7 +166,6 @@ class DocumentView:
     certified: list[Person] = field(default_factory=list)
     attendance_recorded: bool = False
     parts: tuple[str, ...] = PARTS
-    visitor_rows: int = VISITOR_ROWS
     generated: str = ""
     branding: Branding = field(default_factory=Branding)
     files: dict[str, bytes] = field(default_factory=dict)  # images Typst reads (the logo)
