@@ -8,7 +8,7 @@ Builds `refocus demo --scale trust` (30 teams, about 800 sessions; `small` has a
 process included:
 
   first publish      every session PUT into a new calendar (MKCALENDAR first)
-  republish          nothing changed: one PROPFIND and one REPORT, no writes (median of --runs)
+  republish          nothing changed: two PROPFINDs (the calendar, its ETags), no writes (median of --runs)
   one session        after `refocus session cancel`: one PUT
   export ics         `refocus export ics --all`, for scale: rendering the same sessions
 

@@ -1,10 +1,13 @@
-"""`refocus publish caldav` against a real Radicale server.
+"""`refocus publish caldav` against two real CalDAV servers, Radicale and Xandikos.
 
-Radicale runs as a child process on a free port of 127.0.0.1 with its own storage folder.
-The commands run in-process. Requests go through a small proxy in this process that
-records every method the command sends (so "no writes" is counted, not inferred) and
-can act between two of them (to make a real 412). Events are read back with CalDAV and
-parsed with icalendar.
+Each server runs as a child process on a free port of 127.0.0.1 with its own storage
+folder, started once per module; the behaviour tests run against both (Xandikos keeps
+its calendars in git and reports a missing collection as a 207 Multi-Status holding a
+404, Radicale with a plain 404). Commands run in-process. Requests go through a small
+proxy in this process that records every method the command sends (so "no writes" is
+counted, not inferred) and can act between two of them (to make a real 412, or to stall
+a request past the deadline). Events are read back with CalDAV and parsed with
+icalendar. A hostile web server in a thread sends oversized and trickling answers.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -28,7 +32,7 @@ import icalendar
 import pytest
 from conftest import ENVIRONMENT, copy_database, invoke
 
-from refocus_cli.render import caldav, webdav
+from refocus_cli.render import caldav
 
 USER, PASSWORD = "coordinator", "correct horse"
 WRITES = {"PUT", "DELETE", "MKCALENDAR", "MKCOL", "PROPPATCH"}
@@ -38,6 +42,12 @@ ALL_EVENTS = b"""<?xml version="1.0" encoding="utf-8"?>
 <D:prop><D:getetag/><C:calendar-data/></D:prop>
 <C:filter><C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT"/></C:comp-filter>
 </C:filter></C:calendar-query>"""
+PARTY = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//someone//EN\r\nBEGIN:VEVENT\r\n"
+    "UID:party@example.org\r\nDTSTAMP:20270101T000000Z\r\nDTSTART:20270301T170000Z\r\n"
+    "DTEND:20270301T190000Z\r\nSEQUENCE:0\r\nSTATUS:CONFIRMED\r\nSUMMARY:Leaving party\r\n"
+    "END:VEVENT\r\nEND:VCALENDAR\r\n"
+)
 
 
 def _free_port() -> int:
@@ -46,41 +56,45 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _start_radicale(folder: Path, auth: str) -> tuple[subprocess.Popen, int]:
-    port = _free_port()
-    auth_lines = "type = none"
-    rights = "authenticated"  # with auth none: anyone may write below the top level
-    if auth == "htpasswd":
-        (folder / "users").write_text(f"{USER}:{PASSWORD}\n")
-        auth_lines = (
-            f"type = htpasswd\nhtpasswd_filename = {folder / 'users'}\n"
-            "htpasswd_encryption = plain\ndelay = 0"
-        )
-        rights = "owner_only"
-    config = folder / "config"
-    config.write_text(
-        f"[server]\nhosts = 127.0.0.1:{port}\n[auth]\n{auth_lines}\n[rights]\ntype = {rights}\n"
-        f"[storage]\nfilesystem_folder = {folder / 'collections'}\n"
-        "[web]\ntype = none\n"
-        "[logging]\nlevel = warning\n"
-    )
-    log = (folder / "radicale.log").open("wb")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "radicale", "--config", str(config)], stdout=log, stderr=log
-    )
-    deadline = time.monotonic() + 15
+def _started(command: list[str], port: int, log_path: Path) -> subprocess.Popen:
+    log = log_path.open("wb")
+    server = subprocess.Popen(command, stdout=log, stderr=log)
+    deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            pytest.fail(f"Radicale did not start:\n{(folder / 'radicale.log').read_text()}")
+            pytest.fail(f"{command[2]} did not start:\n{log_path.read_text()}")
         try:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
             connection.request("OPTIONS", "/")
             connection.getresponse().read()
-            return server, port
+            return server
         except OSError:
             time.sleep(0.05)
     server.kill()
-    pytest.fail("Radicale did not answer within 15 s")
+    pytest.fail(f"{command[2]} did not answer within 20 s")
+
+
+def _start_radicale(folder: Path) -> tuple[subprocess.Popen, int]:
+    port = _free_port()
+    (folder / "users").write_text(f"{USER}:{PASSWORD}\n")
+    config = folder / "config"
+    config.write_text(
+        f"[server]\nhosts = 127.0.0.1:{port}\n[auth]\ntype = htpasswd\n"
+        f"htpasswd_filename = {folder / 'users'}\nhtpasswd_encryption = plain\ndelay = 0\n"
+        f"[rights]\ntype = owner_only\n[storage]\nfilesystem_folder = {folder / 'store'}\n"
+        "[web]\ntype = none\n[logging]\nlevel = warning\n"
+    )
+    command = [sys.executable, "-m", "radicale", "--config", str(config)]
+    return _started(command, port, folder / "radicale.log"), port
+
+
+def _start_xandikos(folder: Path) -> tuple[subprocess.Popen, int]:
+    port = _free_port()
+    command = [
+        sys.executable, "-m", "xandikos", "serve", "-d", str(folder / "store"), "--defaults",
+        "-l", "127.0.0.1", "-p", str(port), "--no-detect-systemd",
+    ]  # fmt: skip
+    return _started(command, port, folder / "xandikos.log"), port
 
 
 def _stop(server: subprocess.Popen) -> None:
@@ -92,12 +106,13 @@ def _stop(server: subprocess.Popen) -> None:
 
 
 class Proxy:
-    """Forwards to Radicale, recording (method, path); `before` runs ahead of forwarding."""
+    """Forwards to a server, recording (method, path); `before` runs ahead of forwarding
+    and, by returning True, drops the request instead (the connection is closed)."""
 
     def __init__(self, upstream: int):
         self.upstream = upstream
         self.seen: list[tuple[str, str]] = []
-        self.before: Callable[[str, str], None] | None = None
+        self.before: Callable[[str, str], bool | None] | None = None
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Forward)
         self.server.proxy = self
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
@@ -113,8 +128,9 @@ class _Forward(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else None
         proxy.seen.append((self.command, self.path))
-        if proxy.before is not None:
-            proxy.before(self.command, self.path)
+        if proxy.before is not None and proxy.before(self.command, self.path):
+            self.close_connection = True
+            return
         upstream = http.client.HTTPConnection("127.0.0.1", proxy.upstream, timeout=10)
         headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
         upstream.request(self.command, self.path, body, headers)
@@ -122,7 +138,13 @@ class _Forward(BaseHTTPRequestHandler):
         data = answer.read()
         self.send_response(answer.status, answer.reason)
         for name, value in answer.getheaders():
-            if name.lower() not in ("connection", "content-length", "date", "server"):
+            if name.lower() not in (
+                "connection",
+                "content-length",
+                "date",
+                "server",
+                "transfer-encoding",
+            ):
                 self.send_header(name, value)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
@@ -133,6 +155,446 @@ class _Forward(BaseHTTPRequestHandler):
 
     def log_message(self, *args) -> None:
         pass
+
+
+@dataclass
+class Dav:
+    """A running CalDAV server as the tests use it, seen through a counting proxy."""
+
+    name: str
+    proxy: Proxy
+    home_path: str  # the folder holding the user's calendars
+    login: tuple[str, ...]  # what `publish caldav` needs to log in
+
+    @property
+    def home(self) -> str:
+        return self.proxy.url + self.home_path
+
+    def folder(self, calendar: str) -> str:
+        return f"{self.home_path}{calendar}/"
+
+    def request(self, method: str, path: str, body: bytes | None = None, headers=None):
+        """One request as the coordinator, not through refocus: (status, headers, body)."""
+        port = self.proxy.upstream
+        token = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        kind = "text/calendar" if method == "PUT" else "application/xml"
+        sent = {"Authorization": f"Basic {token}", "Content-Type": kind, **(headers or {})}
+        try:
+            connection.request(method, path, body, sent)
+            answer = connection.getresponse()
+            return answer.status, dict(answer.getheaders()), answer.read()
+        finally:
+            connection.close()
+
+    def events(self, folder: str) -> dict[str, dict]:
+        """Every event in a calendar, by UID, read back with a calendar-query and icalendar."""
+        status, _, body = self.request("REPORT", folder, ALL_EVENTS, {"Depth": "1"})
+        assert status == 207
+        found = {}
+        for response in ElementTree.fromstring(body).iter(f"{DAV}response"):
+            data = response.find(f".//{CALDAV}calendar-data")
+            event = icalendar.Calendar.from_ical(data.text).walk("VEVENT")[0]
+            found[str(event["uid"])] = {
+                "href": response.findtext(f"{DAV}href"),
+                "etag": response.findtext(f".//{DAV}getetag"),
+                "start": event.decoded("dtstart").astimezone(UTC),
+                "end": event.decoded("dtend").astimezone(UTC),
+                "sequence": int(event["sequence"]),
+                "status": str(event["status"]),
+                "summary": str(event["summary"]),
+                "programme": str(event.get("x-refocus-programme", "")),
+                "ics": data.text,
+            }
+        return found
+
+
+@pytest.fixture(scope="module")
+def radicale(tmp_path_factory):
+    """Radicale with htpasswd users."""
+    server, port = _start_radicale(tmp_path_factory.mktemp("radicale"))
+    proxy = Proxy(port)
+    yield Dav("radicale", proxy, f"/{USER}/", ("--user", USER))
+    proxy.server.shutdown()
+    _stop(server)
+
+
+@pytest.fixture(scope="module")
+def xandikos(tmp_path_factory):
+    """Xandikos, which asks for no password (it expects a proxy in front to do that)."""
+    server, port = _start_xandikos(tmp_path_factory.mktemp("xandikos"))
+    proxy = Proxy(port)
+    yield Dav("xandikos", proxy, "/user/calendars/", ())
+    proxy.server.shutdown()
+    _stop(server)
+
+
+@pytest.fixture(params=["radicale", "xandikos"])
+def dav(request) -> Dav:
+    """Each CalDAV server in turn (both started once per module)."""
+    server = request.getfixturevalue(request.param)
+    server.proxy.seen.clear()
+    server.proxy.before = None
+    return server
+
+
+def _build(db: Path, name: str, start: str) -> Path:
+    for args in (
+        ["init", name, "--start", start],
+        ["team", "add", "North CMHT", "--site", "North"],
+        ["staff", "add", "Nia North", "--team", "North CMHT", "--email", "nia@nhs.example",
+         "--manager", "--start", "2026-01-01"],
+        ["trainer", "add", "Ruth Evans", "--email", "ruth@nhs.example"],
+        ["trainer", "add", "Dai Morgan", "--lived-experience", "--stages", "workshop,coaching"],
+        # fewer sessions than the manual's 23, so that publishing stays quick
+        ["manual", "set", "team-reflection", "--sessions", "2"],
+        ["manual", "set", "supervision-reflection", "--sessions", "1"],
+        ["cohort", "create", "WAVE1", "--team", "North CMHT"],
+        ["schedule", "WAVE1"],
+    ):  # fmt: skip
+        done = invoke(args, env={**ENVIRONMENT, "REFOCUS_DB": str(db)})
+        assert done.exit_code == 0, (args, done.stderr)
+    return db
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """One team's whole rollout (10 sessions), built once; tests get a copy."""
+    return _build(tmp_path_factory.mktemp("caldav-db") / "built.db", "CalDAV Trust", "2027-01-11")
+
+
+@pytest.fixture
+def scheduled(built, env_setup, cli):
+    """The built programme as this test's database; `ok` runs a command that must succeed."""
+    copy_database(built, env_setup)
+
+    def ok(*args, db: Path | None = None):
+        env = {"REFOCUS_CALDAV_PASSWORD": PASSWORD}
+        if db is not None:
+            env["REFOCUS_DB"] = str(db)
+        done = cli(*args, env=env)
+        assert done.exit_code == 0, (args, done.stderr)
+        return done
+
+    return ok
+
+
+@pytest.fixture
+def calendar_name(request) -> str:
+    return request.node.name.removeprefix("test_").replace("[", "-").rstrip("]")[:40]
+
+
+def _publish(ok, dav: Dav, calendar: str, *args: str, **kw) -> dict:
+    command = ("publish", "caldav", dav.home, "--calendar", calendar, *dav.login, *args)
+    return json.loads(ok(*command, "--json", **kw).stdout)
+
+
+def _dump(db: Path, leave_out: str = "caldav_event") -> list[str]:
+    """Everything the database holds, as SQL (but `leave_out`'s rows): equal dumps, equal data."""
+    connection = sqlite3.connect(db)
+    try:
+        return [line for line in connection.iterdump() if f'INTO "{leave_out}"' not in line]
+    finally:
+        connection.close()
+
+
+def _fails(cli, *args: str, password: str | None = PASSWORD) -> str:
+    """Run a command that must fail as a user error; its one line of error."""
+    env = {"REFOCUS_CALDAV_PASSWORD": password}
+    done = cli(*args, env=env)
+    assert done.exit_code == 1, done
+    assert "Traceback" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), done.stderr
+    return lines[0]
+
+
+def _utc(text: str) -> datetime:
+    return datetime.fromisoformat(text).astimezone(UTC)
+
+
+def _uid(session: dict) -> str:
+    return f"{session['uuid']}@refocus.invalid"
+
+
+def test_publish_sends_only_changes_and_reads_back_in_utc(scheduled, dav, calendar_name, env_setup):
+    sessions = json.loads(scheduled("sessions", "--json").stdout)
+    folder = dav.folder(calendar_name)
+    before = _dump(env_setup)
+
+    first = _publish(scheduled, dav, calendar_name)
+    assert first["calendar"] == f"{dav.proxy.url}{folder}"
+    assert len(first["created"]) == len(sessions) and first["unchanged"] == 0
+    assert first["updated"] == first["removed"] == first["edited_on_server"] == []
+    read = dav.events(folder)
+    assert set(read) == {_uid(s) for s in sessions}
+    programme = sqlite3.connect(env_setup).execute("SELECT uuid FROM programme").fetchone()[0]
+    for session in sessions:  # winter and summer (BST) sessions alike
+        event = read[_uid(session)]
+        assert (event["start"], event["end"]) == (_utc(session["start"]), _utc(session["end"]))
+        assert event["href"].endswith(f"{folder}{session['uuid']}.ics")
+        assert event["programme"] == programme
+
+    dav.proxy.seen.clear()
+    again = _publish(scheduled, dav, calendar_name)
+    assert dav.proxy.writes() == []
+    assert [m for m, _ in dav.proxy.seen] == ["PROPFIND", "PROPFIND"]  # no event is read
+    assert again["created"] == again["updated"] == again["removed"] == []
+    assert again["unchanged"] == len(sessions)
+    assert {uid: e["etag"] for uid, e in dav.events(folder).items()} == {
+        uid: e["etag"] for uid, e in read.items()
+    }
+    assert _dump(env_setup) == before  # only what was written to the server is stored
+
+    practice = next(s for s in sessions if s["stage"] == "working-practices")
+    moved_to = _utc(practice["start"]) + timedelta(days=1)
+    scheduled("session", "move", str(practice["id"]), "--to", f"{moved_to:%Y-%m-%d %H:%M}")
+    dav.proxy.seen.clear()
+    moved = _publish(scheduled, dav, calendar_name)
+    assert moved["updated"] == [_uid(practice)] and moved["created"] == moved["removed"] == []
+    assert dav.proxy.writes() == [("PUT", f"{folder}{practice['uuid']}.ics")]
+    event = dav.events(folder)[_uid(practice)]
+    assert event["start"] == moved_to and event["sequence"] > read[_uid(practice)]["sequence"]
+
+    last = sessions[-1]
+    scheduled("session", "cancel", str(last["id"]), "--reason", "Trainer ill")
+    cancelled = _publish(scheduled, dav, calendar_name)
+    assert cancelled["updated"] == [_uid(last)] and cancelled["unchanged"] == len(sessions) - 1
+    event = dav.events(folder)[_uid(last)]
+    assert event["status"] == "CANCELLED" and event["summary"].startswith("Cancelled: ")
+    assert event["sequence"] > read[_uid(last)]["sequence"]
+
+
+def test_a_dry_run_lists_the_changes_and_sends_and_stores_nothing(
+    scheduled, dav, calendar_name, env_setup, cli
+):
+    sessions = json.loads(scheduled("sessions", "--json").stdout)
+    folder = dav.folder(calendar_name)
+    before = _dump(env_setup, leave_out="nothing")
+    publish = ("publish", "caldav", dav.home, "--calendar", calendar_name, *dav.login)
+
+    planned = json.loads(scheduled(*publish, "--dry-run", "--json").stdout)
+    assert planned["dry_run"] is True and len(planned["created"]) == len(sessions)
+    assert dav.proxy.writes() == []
+    status, _, body = dav.request("PROPFIND", folder, headers={"Depth": "0"})
+    assert status == 404 or (status == 207 and b" 404 Not Found<" in body)  # not made
+    assert _dump(env_setup, leave_out="nothing") == before
+
+    _publish(scheduled, dav, calendar_name)
+    dai = json.loads(scheduled("sessions", "--trainer", "Dai Morgan", "--json").stdout)
+    scheduled("session", "cancel", str(dai[0]["id"]))
+    stored = _dump(env_setup, leave_out="nothing")
+    dav.proxy.seen.clear()
+    shown = scheduled(*publish, "--trainer", "Dai Morgan", "--dry-run").stderr
+    assert dav.proxy.writes() == [] and _dump(env_setup, leave_out="nothing") == stored
+    gone = [s for s in sessions if s["id"] not in {d["id"] for d in dai}]
+    assert f"would create 0, update 1 and delete {len(gone)} events" in shown
+    assert f"  update session {dai[0]['id']}  " in shown
+    for session in gone:
+        assert f"  delete session {session['id']}  " in shown
+    assert len(dav.events(folder)) == len(sessions)
+
+
+def test_an_edit_made_on_the_server_is_left_alone_unless_overwrite(scheduled, dav, calendar_name):
+    folder = dav.folder(calendar_name)
+    _publish(scheduled, dav, calendar_name)
+    uid, event = next(iter(dav.events(folder).items()))
+    # A colleague's edit that keeps LAST-MODIFIED and refocus's own properties, and
+    # raises SEQUENCE above refocus's.
+    edited = event["ics"].replace("SUMMARY:", "SUMMARY:Moved to the pub - ", 1)
+    edited = edited.replace(f"SEQUENCE:{event['sequence']}", "SEQUENCE:5", 1)
+    assert dav.request("PUT", event["href"], edited.encode())[0] in (201, 204)
+
+    dav.proxy.seen.clear()
+    kept = _publish(scheduled, dav, calendar_name)
+    assert kept["edited_on_server"] == [uid] and kept["updated"] == []
+    assert dav.proxy.writes() == []
+    assert dav.events(folder)[uid]["summary"].startswith("Moved to the pub - ")
+
+    mine = _publish(scheduled, dav, calendar_name, "--overwrite")
+    assert mine["updated"] == [uid] and mine["edited_on_server"] == []
+    now = dav.events(folder)[uid]
+    assert now["summary"] == event["summary"]
+    assert now["sequence"] == 6  # the server's 5 + 1: SEQUENCE never goes down
+    assert _publish(scheduled, dav, calendar_name)["unchanged"] == len(dav.events(folder))
+
+
+def test_two_programmes_share_a_calendar_and_delete_only_their_own(
+    scheduled, dav, calendar_name, built, tmp_path
+):
+    other = _build(tmp_path / "other.db", "Neighbouring Trust", "2027-02-01")
+    folder = dav.folder(calendar_name)
+    ours = _publish(scheduled, dav, calendar_name)
+    theirs = _publish(scheduled, dav, calendar_name, db=other)
+    assert theirs["removed"] == [] and len(theirs["created"]) == len(ours["created"])
+    assert dav.request("PUT", f"{folder}party.ics", PARTY.encode())[0] == 201
+    dai = json.loads(scheduled("sessions", "--trainer", "Dai Morgan", "--json").stdout)
+    assert 5 < len(ours["created"]) - len(dai)
+
+    narrowed = _publish(scheduled, dav, calendar_name, "--trainer", "Dai Morgan", "--yes")
+    kept = {_uid(s) for s in dai}
+    assert set(narrowed["removed"]) == set(ours["created"]) - kept
+    assert set(dav.events(folder)) == kept | set(theirs["created"]) | {"party@example.org"}
+    assert _publish(scheduled, dav, calendar_name, db=other)["unchanged"] == len(theirs["created"])
+
+
+def test_many_deletions_need_yes_and_a_change_meanwhile_stops_the_publish(
+    scheduled, dav, calendar_name, env_setup, cli
+):
+    folder = dav.folder(calendar_name)
+    publish = ("publish", "caldav", dav.home, "--calendar", calendar_name, *dav.login)
+    everything = _publish(scheduled, dav, calendar_name)
+    dav.proxy.seen.clear()
+    error = _fails(cli, *publish, "--trainer", "Dai Morgan")
+    assert "nothing was published: it would delete" in error and "give --yes" in error
+    assert dav.proxy.writes() == [] and len(dav.events(folder)) == len(everything["created"])
+
+    session = json.loads(scheduled("sessions", "--json").stdout)[-1]
+    scheduled("session", "cancel", str(session["id"]))
+
+    def someone_edits_it_first(method: str, path: str) -> None:
+        if method == "PUT":
+            dav.proxy.before = None
+            _, _, data = dav.request("GET", path)
+            edited = data.replace(b"SUMMARY:", b"SUMMARY:Edited - ", 1)
+            assert dav.request("PUT", path, edited)[0] in (201, 204)
+
+    dav.proxy.before = someone_edits_it_first
+    before = _dump(env_setup)
+    error = _fails(cli, *publish)
+    assert f"session {session['id']} ({_uid(session)}) changed on the server" in error
+    assert "412 Precondition Failed" in error and "run the command again" in error
+    assert _dump(env_setup) == before
+    assert dav.events(folder)[_uid(session)]["summary"].startswith("Edited - ")
+
+    again = _publish(scheduled, dav, calendar_name)  # the edit is seen as one
+    assert again["edited_on_server"] == [_uid(session)]
+    assert _publish(scheduled, dav, calendar_name, "--overwrite")["updated"] == [_uid(session)]
+
+
+def test_a_publish_stopped_at_its_deadline_is_completed_by_the_next(
+    scheduled, radicale, calendar_name, cli, env_setup
+):
+    dav = radicale  # the deadline is the client's own: one server shows it
+    sessions = json.loads(scheduled("sessions", "--json").stdout)
+    folder = dav.folder(calendar_name)
+    puts = []
+
+    def stall_the_fourth_put(method: str, path: str) -> bool:
+        if method == "PUT":
+            puts.append(path)
+            if len(puts) == 4:
+                time.sleep(1.5)
+                return True  # never forwarded: the server never sees it
+        return False
+
+    dav.proxy.before = stall_the_fourth_put
+    started = time.monotonic()
+    error = _fails(
+        cli, "publish", "caldav", dav.home, "--calendar", calendar_name, *dav.login,
+        "--timeout", "1",
+    )  # fmt: skip
+    assert time.monotonic() - started < 1.5
+    assert "did not finish answering within 1 s (--timeout)" in error
+    sent = int(error.split(" change")[-2].rsplit("; ", 1)[1])  # "...; 3 changes had been sent"
+    assert sent <= 3 and len(dav.events(folder)) == sent
+    stored = sqlite3.connect(env_setup).execute("SELECT count(*) FROM caldav_event").fetchone()
+    assert stored == (sent,)
+
+    dav.proxy.before = None
+    rest = _publish(scheduled, dav, calendar_name)
+    assert len(rest["created"]) == len(sessions) - sent and rest["unchanged"] == sent
+    assert rest["edited_on_server"] == []
+    assert set(dav.events(folder)) == {_uid(s) for s in sessions}
+
+
+def test_missing_calendars_and_folders_are_recognised(scheduled, xandikos, cli):
+    # Xandikos answers PROPFIND on a missing collection with 207 holding a 404.
+    home = xandikos.home
+    made = _publish(scheduled, xandikos, "Wave 1")
+    assert made["calendar"] == f"{home}Wave%201/"
+    direct = json.loads(scheduled("publish", "caldav", made["calendar"], "--json").stdout)
+    assert direct["unchanged"] == len(made["created"]) > 0
+    assert "is a folder on the server, not a calendar: give --calendar NAME" in _fails(
+        cli, "publish", "caldav", home
+    )
+    assert "Wave%201/ is a calendar itself: publish to it without --calendar" in _fails(
+        cli, "publish", "caldav", made["calendar"], "--calendar", "inside"
+    )
+    elsewhere = f"{xandikos.proxy.url}/elsewhere/"
+    assert f"{elsewhere} does not exist on the server" in _fails(
+        cli, "publish", "caldav", elsewhere, "--calendar", "Wave 1"
+    )
+    assert f"{home}Wave%202/ does not exist on the server" in _fails(
+        cli, "publish", "caldav", f"{home}Wave%202/"
+    )
+
+
+class Hostile(BaseHTTPRequestHandler):
+    """A web server that answers too much (`flood`) or too slowly (`trickle`)."""
+
+    protocol_version = "HTTP/1.1"
+    mode = "trickle"
+
+    def _reply(self) -> None:
+        self.send_response(207, "Multi-Status")
+        self.send_header("Content-Type", "application/xml")
+        try:
+            if self.mode == "trickle":  # one byte at a time, each well within a read timeout
+                self.send_header("Content-Length", "100000")
+                self.end_headers()
+                for _ in range(100000):
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                    time.sleep(0.3)
+            else:  # no length given: it just keeps coming
+                self.send_header("Connection", "close")
+                self.end_headers()
+                block = b"<x>" + b"a" * 65530 + b"</x>"
+                while True:
+                    self.wfile.write(block)
+        except OSError:
+            pass  # the client hung up, as it should
+
+    do_PROPFIND = _reply
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture
+def hostile():
+    """Start a hostile web server in this process; its address."""
+    servers = []
+
+    def start(mode: str) -> str:
+        handler = type("Answer", (Hostile,), {"mode": mode})
+        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        server.daemon_threads = True
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}/dav/"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+
+
+def test_slow_and_endless_answers_stop_at_the_limits(scheduled, hostile, cli, env_setup):
+    before = _dump(env_setup, leave_out="nothing")
+    trickle = hostile("trickle")
+    started = time.monotonic()
+    error = _fails(cli, "publish", "caldav", trickle, "--timeout", "0.8")
+    assert 0.8 <= time.monotonic() - started < 2
+    assert "did not finish answering within 0.8 s (--timeout)" in error
+    assert "give a longer --timeout" in error
+
+    flood = hostile("flood")
+    started = time.monotonic()
+    error = _fails(cli, "publish", "caldav", flood)
+    assert "answered /dav/ with more than 50 MB" in error and "stopped reading" in error
+    assert time.monotonic() - started < 10
+    assert _dump(env_setup, leave_out="nothing") == before
 
 
 class Stub(BaseHTTPRequestHandler):
@@ -156,27 +618,6 @@ class Stub(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def radicale(tmp_path_factory):
-    """A Radicale with htpasswd users, seen through a counting proxy."""
-    server, port = _start_radicale(tmp_path_factory.mktemp("radicale"), "htpasswd")
-    proxy = Proxy(port)
-    yield proxy
-    proxy.server.shutdown()
-    _stop(server)
-
-
-@pytest.fixture(scope="module")
-def open_radicale(tmp_path_factory):
-    """A Radicale that asks for no password, with a folder /shared/ to put calendars in."""
-    server, port = _start_radicale(tmp_path_factory.mktemp("radicale-open"), "none")
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    connection.request("MKCOL", "/shared/")
-    assert connection.getresponse().status == 201
-    yield f"http://127.0.0.1:{port}"
-    _stop(server)
-
-
 @pytest.fixture
 def stub():
     """Start a stub web server answering (status, reason, body) to every request."""
@@ -194,257 +635,18 @@ def stub():
         server.shutdown()
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """One team's whole rollout, built once; tests get a copy."""
-    db = tmp_path_factory.mktemp("caldav-db") / "built.db"
-    for args in (
-        ["init", "CalDAV Trust", "--start", "2027-01-11"],
-        ["team", "add", "North CMHT", "--site", "North"],
-        ["staff", "add", "Nia North", "--team", "North CMHT", "--email", "nia@nhs.example",
-         "--manager", "--start", "2026-01-01"],
-        ["trainer", "add", "Ruth Evans", "--email", "ruth@nhs.example"],
-        ["trainer", "add", "Dai Morgan", "--lived-experience", "--stages", "workshop,coaching"],
-        ["cohort", "create", "WAVE1", "--team", "North CMHT"],
-        ["schedule", "WAVE1"],
-    ):  # fmt: skip
-        done = invoke(args, env={**ENVIRONMENT, "REFOCUS_DB": str(db)})
-        assert done.exit_code == 0, (args, done.stderr)
-    return db
-
-
-@pytest.fixture
-def scheduled(built, env_setup, cli):
-    """The built programme as this test's database; `ok` runs a command that must succeed."""
-    copy_database(built, env_setup)
-
-    def ok(*args):
-        done = cli(*args, env={"REFOCUS_CALDAV_PASSWORD": PASSWORD})
-        assert done.exit_code == 0, (args, done.stderr)
-        return done
-
-    return ok
-
-
-@pytest.fixture
-def calendar_name(request) -> str:
-    return request.node.name.removeprefix("test_")[:40]
-
-
-def _publish(ok, url: str, *args: str) -> dict:
-    return json.loads(ok("publish", "caldav", url, *args, "--json").stdout)
-
-
-def _dump(db: Path) -> list[str]:
-    """Everything the database holds, as SQL: equal dumps, unchanged database."""
-    connection = sqlite3.connect(db)
-    try:
-        return list(connection.iterdump())
-    finally:
-        connection.close()
-
-
-def _fails(cli, *args: str, password: str | None = PASSWORD) -> str:
-    """Run a command that must fail as a user error; its one line of error."""
-    env = {"REFOCUS_CALDAV_PASSWORD": password} if password is not None else {}
-    done = cli(*args, env=env)
-    assert done.exit_code == 1, done
-    assert "Traceback" not in done.stderr
-    lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("Error: "), done.stderr
-    return lines[0]
-
-
-def _dav(base: str, method: str, path: str, body: bytes | None = None, headers=None):
-    """One request as the coordinator, not through refocus: (status, headers, body)."""
-    port = int(base.rsplit(":", 1)[1])
-    token = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    try:
-        connection.request(
-            method, path, body, {"Authorization": f"Basic {token}", **(headers or {})}
-        )
-        answer = connection.getresponse()
-        return answer.status, dict(answer.getheaders()), answer.read()
-    finally:
-        connection.close()
-
-
-def _events(base: str, folder: str) -> dict[str, dict]:
-    """Every event in a calendar, by UID, read back with a calendar-query and icalendar."""
-    status, _, body = _dav(base, "REPORT", folder, ALL_EVENTS, {"Depth": "1"})
-    assert status == 207
-    found = {}
-    for response in ElementTree.fromstring(body).iter(f"{DAV}response"):
-        data = response.find(f".//{CALDAV}calendar-data")
-        event = icalendar.Calendar.from_ical(data.text).walk("VEVENT")[0]
-        found[str(event["uid"])] = {
-            "href": response.findtext(f"{DAV}href"),
-            "etag": response.findtext(f".//{DAV}getetag"),
-            "start": event.decoded("dtstart").astimezone(UTC),
-            "end": event.decoded("dtend").astimezone(UTC),
-            "sequence": int(event["sequence"]),
-            "status": str(event["status"]),
-            "summary": str(event["summary"]),
-            "ics": data.text,
-        }
-    return found
-
-
-def _utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).astimezone(UTC)
-
-
-def test_publish_sends_only_changes_and_reads_back_in_utc(
-    scheduled, radicale, calendar_name, env_setup
-):
-    sessions = json.loads(scheduled("sessions", "--json").stdout)
-    home, folder = f"{radicale.url}/{USER}/", f"/{USER}/{calendar_name}/"
-    publish = ("--calendar", calendar_name, "--user", USER)
-    before = _dump(env_setup)
-
-    first = _publish(scheduled, home, *publish)
-    assert first["calendar"] == f"{radicale.url}{folder}"
-    assert len(first["created"]) == len(sessions) and first["unchanged"] == 0
-    assert first["updated"] == [] and first["removed"] == []
-    read = _events(radicale.url, folder)
-    assert set(read) == {f"{s['uuid']}@refocus.invalid" for s in sessions}
-    for session in sessions:  # winter and summer (BST) sessions alike
-        event = read[f"{session['uuid']}@refocus.invalid"]
-        assert (event["start"], event["end"]) == (_utc(session["start"]), _utc(session["end"]))
-        assert event["href"] == f"{folder}{session['uuid']}.ics"
-
-    radicale.seen.clear()
-    again = _publish(scheduled, home, *publish)
-    assert radicale.writes() == []
-    assert again["created"] == again["updated"] == again["removed"] == []
-    assert again["unchanged"] == len(sessions)
-    assert {uid: e["etag"] for uid, e in _events(radicale.url, folder).items()} == {
-        uid: e["etag"] for uid, e in read.items()
-    }
-    assert _dump(env_setup) == before  # publishing reads the database, never writes it
-
-    practice = next(s for s in sessions if s["stage"] == "working-practices")
-    moved_to = _utc(practice["start"]) + timedelta(days=1)
-    scheduled("session", "move", str(practice["id"]), "--to", f"{moved_to:%Y-%m-%d %H:%M}")
-    radicale.seen.clear()
-    moved = _publish(scheduled, home, *publish)
-    uid = f"{practice['uuid']}@refocus.invalid"
-    assert moved["updated"] == [uid] and moved["created"] == [] and moved["removed"] == []
-    assert radicale.writes() == [("PUT", f"{folder}{practice['uuid']}.ics")]
-    event = _events(radicale.url, folder)[uid]
-    assert event["start"] == moved_to and event["sequence"] > read[uid]["sequence"]
-
-    last = sessions[-1]
-    scheduled("session", "cancel", str(last["id"]), "--reason", "Trainer ill")
-    cancelled = _publish(scheduled, home, *publish)
-    uid = f"{last['uuid']}@refocus.invalid"
-    assert cancelled["updated"] == [uid] and cancelled["unchanged"] == len(sessions) - 1
-    event = _events(radicale.url, folder)[uid]
-    assert event["status"] == "CANCELLED" and event["summary"].startswith("Cancelled: ")
-    assert event["sequence"] > read[uid]["sequence"]
-
-
-def test_an_edit_made_on_the_server_is_put_right(scheduled, radicale, calendar_name):
-    home, folder = f"{radicale.url}/{USER}/", f"/{USER}/{calendar_name}/"
-    publish = ("--calendar", calendar_name, "--user", USER)
-    _publish(scheduled, home, *publish)
-    uid, event = next(iter(_events(radicale.url, folder).items()))
-    edited = event["ics"].replace("SUMMARY:", "SUMMARY:Moved to the pub - ", 1)
-    edited = edited.replace("LAST-MODIFIED:2027", "LAST-MODIFIED:2028", 1)  # as clients do
-    status, _, _ = _dav(radicale.url, "PUT", event["href"], edited.encode())
-    assert status in (201, 204)
-
-    again = _publish(scheduled, home, *publish)
-    assert again["updated"] == [uid]
-    assert _events(radicale.url, folder)[uid]["summary"] == event["summary"]
-
-
-def test_the_calendar_mirrors_the_sessions_chosen_and_others_events_stay(
-    scheduled, radicale, calendar_name
-):
-    home, folder = f"{radicale.url}/{USER}/", f"/{USER}/{calendar_name}/"
-    publish = ("--calendar", calendar_name, "--user", USER)
-    everything = _publish(scheduled, home, *publish)
-    party = (
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//someone//EN\r\nBEGIN:VEVENT\r\n"
-        "UID:party@example.org\r\nDTSTAMP:20270101T000000Z\r\nDTSTART:20270301T170000Z\r\n"
-        "DTEND:20270301T190000Z\r\nSEQUENCE:0\r\nSTATUS:CONFIRMED\r\nSUMMARY:Leaving party\r\n"
-        "END:VEVENT\r\nEND:VCALENDAR\r\n"
-    )
-    status, _, _ = _dav(radicale.url, "PUT", f"{folder}party.ics", party.encode())
-    assert status == 201
-    dai = json.loads(scheduled("sessions", "--trainer", "Dai Morgan", "--json").stdout)
-    assert 0 < len(dai) < len(everything["created"])
-
-    only_dai = _publish(scheduled, home, *publish, "--trainer", "Dai Morgan")
-    kept = {f"{s['uuid']}@refocus.invalid" for s in dai}
-    assert only_dai["unchanged"] == len(dai) and only_dai["created"] == []
-    assert set(only_dai["removed"]) == set(everything["created"]) - kept
-    assert set(_events(radicale.url, folder)) == kept | {"party@example.org"}
-
-
-def test_publishing_without_a_password_and_straight_to_a_calendar(scheduled, open_radicale, cli):
-    made = _publish(scheduled, f"{open_radicale}/shared/", "--calendar", "Wave 1")
-    assert made["calendar"] == f"{open_radicale}/shared/Wave%201/"
-    direct = _publish(scheduled, made["calendar"])
-    assert direct["unchanged"] == len(made["created"]) > 0
-    assert "is a folder on the server, not a calendar: give --calendar NAME" in _fails(
-        cli, "publish", "caldav", f"{open_radicale}/shared/"
-    )
-    assert "Wave%201/ is a calendar itself: publish to it without --calendar" in _fails(
-        cli, "publish", "caldav", made["calendar"], "--calendar", "inside"
-    )
-    assert f"{open_radicale}/elsewhere/ does not exist on the server" in _fails(
-        cli, "publish", "caldav", f"{open_radicale}/elsewhere/", "--calendar", "Wave 1"
-    )
-    assert f"{open_radicale}/shared/Wave%202/ does not exist on the server" in _fails(
-        cli, "publish", "caldav", f"{open_radicale}/shared/Wave%202/"
-    )
-
-
-def test_a_change_made_on_the_server_meanwhile_stops_the_publish(
-    scheduled, radicale, calendar_name, env_setup, cli
-):
-    home, folder = f"{radicale.url}/{USER}/", f"/{USER}/{calendar_name}/"
-    publish = ("publish", "caldav", home, "--calendar", calendar_name, "--user", USER)
-    _publish(scheduled, home, *publish[3:])
-    session = json.loads(scheduled("sessions", "--json").stdout)[-1]
-    scheduled("session", "cancel", str(session["id"]))
-
-    def someone_edits_it_first(method: str, path: str) -> None:
-        if method == "PUT":
-            radicale.before = None
-            _, _, data = _dav(radicale.url, "GET", path)
-            edited = data.replace(b"SUMMARY:", b"SUMMARY:Edited - ", 1)
-            assert _dav(radicale.url, "PUT", path, edited)[0] == 204
-
-    radicale.before = someone_edits_it_first
-    before = _dump(env_setup)
-    error = _fails(cli, *publish)
-    assert f"session {session['id']} ({session['uuid']}@refocus.invalid) changed on the server" in (
-        error
-    )
-    assert "412 Precondition Failed" in error and "run the command again" in error
-    assert _dump(env_setup) == before
-    uid = f"{session['uuid']}@refocus.invalid"
-    assert _events(radicale.url, folder)[uid]["summary"].startswith("Edited - ")
-
-    again = _publish(scheduled, home, *publish[3:])  # the next run puts refocus's version
-    assert again["updated"] == [uid]
-
-
 def test_bad_servers_and_passwords_get_one_error_line(scheduled, radicale, stub, cli, env_setup):
-    before = _dump(env_setup)
-    home = f"{radicale.url}/{USER}/"
-    closed_port = _free_port()
+    before = _dump(env_setup, leave_out="nothing")
+    home = radicale.home
     cases = [
         (("--user", USER), "wrong", "refused user 'coordinator' and this password (401"),
         ((), None, "asks for a user name and password (401 Unauthorized): give --user"),
+        (("--user", USER), None, "no password for coordinator: set REFOCUS_CALDAV_PASSWORD"),
     ]
     for args, password, expected in cases:
         error = _fails(cli, "publish", "caldav", home, "--calendar", "x", *args, password=password)
         assert expected in error
+    closed_port = _free_port()
     assert f"nothing answers at 127.0.0.1:{closed_port}: check the address" in _fails(
         cli, "publish", "caldav", f"http://127.0.0.1:{closed_port}/dav/"
     )
@@ -464,31 +666,24 @@ def test_bad_servers_and_passwords_get_one_error_line(scheduled, radicale, stub,
         cli, "publish", "caldav", moved
     )
     assert "is not a server address" in _fails(cli, "publish", "caldav", "ftp://example.org/")
-    assert _dump(env_setup) == before
-
-
-def test_a_server_that_never_answers_times_out(monkeypatch):
-    with socket.socket() as silent:  # accepts connections (backlog) and never replies
-        silent.bind(("127.0.0.1", 0))
-        silent.listen()
-        monkeypatch.setattr(webdav, "TIMEOUT_SECONDS", 0.3)
-        target = caldav.Target(f"http://127.0.0.1:{silent.getsockname()[1]}/", None, None, None)
-        with pytest.raises(caldav.CalDavProblem, match="did not answer within 0.3 s"):
-            caldav.publish(target, [])
+    assert "--timeout" in cli("publish", "caldav", home, "--timeout", "0").stderr
+    assert _dump(env_setup, leave_out="nothing") == before
 
 
 def test_the_digest_survives_a_server_rewriting_the_event():
     ics = (
-        b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:a@refocus.invalid\r\n"
+        b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:a@refocus.invalid\r\nSEQUENCE:2\r\n"
         b"LAST-MODIFIED:20270104T090000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
     )
-    data, digest = caldav.with_digest(ics)
+    data, digest = caldav.marked(ics, "programme-1")
+    assert caldav.marked(ics, "programme-2")[1] != digest
     rewritten = data.decode().replace("\r\n", "\n").replace("UID:a@", "UID:a\n @")  # refolded
-    assert caldav.event_fields(rewritten) == {
-        "UID": "a@refocus.invalid",
-        "LAST-MODIFIED": "20270104T090000Z",
-        "X-REFOCUS-HASH": digest,
-    }
+    fields = caldav.event_fields(rewritten)
+    assert (fields["UID"], fields["SEQUENCE"], fields["X-REFOCUS-HASH"]) == (
+        "a@refocus.invalid", "2", digest,
+    )  # fmt: skip
+    assert fields["X-REFOCUS-PROGRAMME"] == "programme-1"
+    assert caldav.event_fields(caldav.with_sequence(data, 7))["SEQUENCE"] == "7"
 
 
 def test_each_resource_is_what_rendering_its_session_alone_gives(scheduled, env_setup, monkeypatch):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -11,7 +11,11 @@ from refocus_cli.cli.options import DEFAULT_DB, DbOpt, JsonOpt, ManualOpt
 from refocus_cli.cli.output import message, print_json
 from refocus_cli.core.calendar import choose_sessions
 from refocus_cli.core.errors import InvalidInput
+from refocus_cli.render.files import check_output, where
 from refocus_cli.services.context import opened
+
+if TYPE_CHECKING:
+    from refocus_cli.render.caldav_sync import Change, Published
 
 publish_app = typer.Typer(help="Publish sessions to a shared calendar server.")
 
@@ -41,7 +45,10 @@ DropOpt = Annotated[
 
 
 def export_ics(
-    output: Annotated[Path, typer.Option("-o", "--output", help="The .ics file to write.")],
+    output: Annotated[
+        Path,
+        typer.Option("-o", "--output", help="The .ics file to write, or - for standard output."),
+    ] = Path("-"),
     cohort: CohortOpt = None,
     team: TeamOpt = None,
     trainer: TrainerOpt = None,
@@ -68,12 +75,13 @@ def export_ics(
         )
     choice = choose_sessions(cohort, team, trainer, staff, every)
     options = calendars.CalendarOptions(alarm, organiser, drop_cancelled)
+    check_output(output)
     with opened(db) as store:
         count = calendars.export_ics(store, output, choice, options, manual)
     if count == 0:
-        message(f"No sessions match: wrote an empty calendar to {output}.")
+        message(f"No sessions match: wrote an empty calendar to {where(output)}.")
     else:
-        message(f"Wrote {count} session{'s' if count != 1 else ''} to {output}.")
+        message(f"Wrote {count} session{'s' if count != 1 else ''} to {where(output)}.")
 
 
 def publish_caldav(
@@ -89,6 +97,25 @@ def publish_caldav(
     staff: StaffOpt = None,
     every: AllOpt = False,
     alarm: AlarmOpt = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run", help="List what would be created, updated and deleted; send nothing."
+        ),
+    ] = False,
+    overwrite: Annotated[
+        bool,
+        typer.Option("--overwrite", help="Also replace events someone edited on the server."),
+    ] = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Delete more than 5 events without asking (for scripts).")
+    ] = False,
+    timeout: Annotated[
+        float,
+        typer.Option(
+            "--timeout", min=0.1, help="Seconds the whole publish may take (each request too)."
+        ),
+    ] = 60.0,
     manual: ManualOpt = None,
     db: DbOpt = DEFAULT_DB,
     as_json: JsonOpt = False,
@@ -96,35 +123,98 @@ def publish_caldav(
     """Put each session on a CalDAV server as its own event; only changes are sent.
 
     The password comes from $REFOCUS_CALDAV_PASSWORD, else a prompt (never a flag).
-    Everything is the default (--all) unless a filter is given.
+    Everything is the default (--all) unless a filter is given. Only this programme's
+    events are ever deleted; an event edited on the server is left alone unless
+    --overwrite; more than 5 deletions need a confirmation (--yes in scripts).
     """
-    import os
-
     from refocus_cli.core.calendar import parse_alarms
+    from refocus_cli.render.caldav_sync import Options
     from refocus_cli.services import calendars
 
     if not any([cohort, team, trainer, staff, every]):
         every = True
     choice = choose_sessions(cohort, team, trainer, staff, every)
-    password = None
-    if user:
-        password = os.environ.get("REFOCUS_CALDAV_PASSWORD")
-        if password is None:
-            password = typer.prompt(f"Password for {user}", hide_input=True)
+    password = _password(user)
     if user and _plain_http_off_machine(url):
         message(f"Warning: {url} is not https: the password for {user} travels unencrypted.")
     alarms = parse_alarms(alarm)
     server = calendars.Server(url, calendar_name, user, password)
+    options = Options(dry_run, overwrite, timeout)
     with opened(db) as store:
-        outcome = calendars.publish_caldav(store, server, choice, alarms=alarms, manual=manual)
+        outcome = calendars.publish_caldav(
+            store, server, choice, alarms=alarms, manual=manual, options=options,
+            confirm=lambda plan: yes or _confirmed(plan),
+        )  # fmt: skip
     if as_json:
         print_json(outcome.as_record())
         return
-    message(
-        f"Published to {outcome.calendar}: {len(outcome.created)} created, "
-        f"{len(outcome.updated)} updated, {len(outcome.removed)} removed, "
-        f"{outcome.unchanged} unchanged."
-    )
+    _report(outcome)
+
+
+def _password(user: str | None) -> str | None:
+    """The password for `user`: $REFOCUS_CALDAV_PASSWORD, else asked for on a terminal."""
+    import os
+    import sys
+
+    if not user:
+        return None
+    password = os.environ.get("REFOCUS_CALDAV_PASSWORD")
+    if password is not None:
+        return password
+    if not sys.stdin.isatty():
+        raise InvalidInput(
+            f"no password for {user}: set REFOCUS_CALDAV_PASSWORD in the environment "
+            "(there is no terminal to ask on)"
+        )
+    return str(typer.prompt(f"Password for {user}", hide_input=True, err=True))
+
+
+def _confirmed(plan: Published) -> bool:
+    """Asked on a terminal before many deletions; never without one."""
+    import sys
+
+    if not sys.stdin.isatty():
+        return False
+    _list_changes(plan, "delete", "would delete")
+    deletions = len(plan.planned("delete"))
+    return bool(typer.confirm(f"Delete these {deletions} events?", default=False, err=True))
+
+
+def _report(outcome: Published) -> None:
+    """What was (or would be) done, and the sessions concerned."""
+    created, updated, deleted = (len(outcome.planned(a)) for a in ("create", "update", "delete"))
+    if outcome.dry_run:
+        made = " (a new calendar)" if outcome.make_calendar else ""
+        message(
+            f"Dry run, nothing sent. Publishing to {outcome.calendar}{made} would create "
+            f"{created}, update {updated} and delete {deleted} events ({outcome.unchanged} "
+            "unchanged):"
+        )
+        for action in ("create", "update", "delete"):
+            _list_changes(outcome, action, action)
+    else:
+        message(
+            f"Published to {outcome.calendar}: {created} created, {updated} updated, "
+            f"{deleted} removed, {outcome.unchanged} unchanged."
+        )
+    if outcome.left_alone:
+        count = len(outcome.left_alone)
+        message(
+            f"Left alone {count} event{'s' if count != 1 else ''} edited on the server since "
+            "refocus last wrote them (--overwrite replaces them):"
+        )
+        for change in outcome.left_alone:
+            message(f"  {_line(change)}")
+
+
+def _list_changes(outcome: Published, action: str, verb: str) -> None:
+    for change in outcome.planned(action):
+        message(f"  {verb:<6} {_line(change)}")
+
+
+def _line(change: Change) -> str:
+    session = f"session {change.session_id}" if change.session_id is not None else change.uid
+    return f"{session}  {change.start}  {change.summary}"
 
 
 def _plain_http_off_machine(url: str) -> bool:

@@ -1,55 +1,26 @@
-"""Publishing sessions to a CalDAV server, one resource per session; only changes are sent.
+"""Sessions as CalDAV resources: one calendar object per session, marked as refocus's.
 
-How a publish goes (RFC 4791 over the standard library's http.client, one connection):
-
-1. PROPFIND (Depth 0) the calendar: `URL/NAME/` with --calendar NAME, else URL itself.
-   Missing with --calendar: it is made with MKCALENDAR (extended MKCOL, RFC 5689, if the
-   server refuses that method) once URL is known to exist.
-2. One REPORT calendar-query (Depth 1) reads every event there with its ETag and data.
-3. Each session is compared with what the server holds under its UID. Every resource we
-   PUT carries `X-REFOCUS-HASH`, a digest of the exact calendar refocus rendered for it.
-   Servers re-serialise what they store (Radicale through vobject, others their own
-   way), so comparing bytes would see a change every time; a digest of our own bytes,
-   carried inside the event, survives that. A session is unchanged, and gets no write,
-   when the server's copy has our digest *and* our LAST-MODIFIED: calendar clients
-   update LAST-MODIFIED when someone edits an event, so such an edit is put right on
-   the next publish. New sessions are PUT with `If-None-Match: *`, changed ones with
-   `If-Match: <etag>`, so nothing written by someone else since step 2 is overwritten
-   (412 stops the publish with an error).
-4. The calendar mirrors the sessions chosen, as an exported .ics file does: a refocus
-   event there (UID ending in `@refocus.invalid`) whose session is not among them any
-   more is deleted, with `If-Match`, and reported as removed. Cancelled sessions stay,
-   as STATUS:CANCELLED events, like in the .ics export. Events refocus did not write
-   are never touched. So publish each selection (--cohort, --team, ...) to its own
-   calendar.
-
-Only the database is read; nothing in it changes, whatever the server answers.
+Every resource refocus PUTs carries two properties in its event:
+`X-REFOCUS-PROGRAMME`, the programme's UUID, so that refocus only ever deletes events of
+the programme publishing (never another programme's sharing the calendar, nor people's);
+and `X-REFOCUS-HASH`, a digest of the exact calendar refocus rendered for it (and the
+programme), because servers re-serialise what they store (Radicale through vobject,
+others their own way), so their bytes cannot be compared with ours. How a publish uses
+them is in render/caldav_sync.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from refocus_cli.core.calendar import UID_DOMAIN, CalendarSession
-from refocus_cli.core.errors import InvalidInput, NotFound
 from refocus_cli.core.vocabulary import SessionStatus
-from refocus_cli.render import webdav
-from refocus_cli.render.webdav import CalDavProblem  # noqa: F401 - part of this module's API
 
 HASH_PROPERTY = "X-REFOCUS-HASH"
-
-
-@dataclass(frozen=True)
-class Target:
-    """Where to publish: the address, the calendar under it, and who logs in."""
-
-    url: str
-    calendar: str | None
-    user: str | None
-    password: str | None
+PROGRAMME_PROPERTY = "X-REFOCUS-PROGRAMME"
+FIELDS = ("UID", "SEQUENCE", "SUMMARY", "DTSTART", "LAST-MODIFIED", HASH_PROPERTY)
 
 
 @dataclass(frozen=True)
@@ -61,48 +32,13 @@ class SessionEvent:
     sequence: int
     cancelled: bool
     ics: bytes
+    summary: str
+    start: datetime
 
     @property
     def resource(self) -> str:
         """The resource's file name in the calendar collection."""
         return self.uid.removesuffix(f"@{UID_DOMAIN}") + ".ics"
-
-
-@dataclass
-class Published:
-    """What a publish did: the calendar's address, the UIDs created, updated and
-    removed, and how many events were already as they should be."""
-
-    calendar: str
-    created: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    unchanged: int = 0
-
-    @property
-    def sent(self) -> int:
-        """Changes sent so far."""
-        return len(self.created) + len(self.updated) + len(self.removed)
-
-    def as_record(self) -> dict[str, Any]:
-        """The outcome as `--json` prints it."""
-        return {
-            "calendar": self.calendar,
-            "created": self.created,
-            "updated": self.updated,
-            "removed": self.removed,
-            "unchanged": self.unchanged,
-        }
-
-
-@dataclass(frozen=True)
-class StoredEvent:
-    """What the server holds for one UID: where, its ETag, and the fields we compare."""
-
-    href: str
-    etag: str | None
-    digest: str | None
-    last_modified: str | None
 
 
 def session_events(
@@ -139,7 +75,13 @@ def session_events(
         resources.update(zip((s.id for s in group), _one_calendar_each(data), strict=True))
     return [
         SessionEvent(
-            s.id, cal.uid(s), s.sequence, s.status == SessionStatus.CANCELLED, resources[s.id]
+            s.id,
+            cal.uid(s),
+            s.sequence,
+            s.status == SessionStatus.CANCELLED,
+            resources[s.id],
+            cal.summary(s),
+            s.start,
         )
         for s in sessions
     ]
@@ -155,101 +97,32 @@ def _one_calendar_each(data: bytes) -> list[bytes]:
     ]
 
 
-def publish(target: Target, events: list[SessionEvent]) -> Published:
-    """Make the calendar at `target` hold `events`, sending only what changed."""
-    from urllib.parse import quote, urlsplit
-
-    base = webdav.calendar_home(target.url)
-    collection = base
-    if target.calendar is not None:
-        name = target.calendar.strip().strip("/")
-        if not name:
-            raise InvalidInput("--calendar needs a name, e.g. --calendar refocus")
-        collection = base + quote(name, safe="") + "/"
-    with webdav.Server(collection, target.user, target.password) as server:
-        kinds = webdav.resource_types(server, collection)
-        if kinds is None and target.calendar is None:
-            raise NotFound(
-                f"{collection} does not exist on the server: check the address, or give the "
-                "address of your calendars' folder and --calendar NAME to make a calendar there"
-            )
-        if kinds is None:
-            home = webdav.resource_types(server, base)
-            if home is None:
-                raise NotFound(
-                    f"{base} does not exist on the server: check the address of your "
-                    "calendars' folder (often https://HOST/dav/calendars/USER/ or similar)"
-                )
-            if "calendar" in home:
-                raise InvalidInput(f"{base} is a calendar itself: publish to it without --calendar")
-            webdav.make_calendar(server, collection, name)
-            stored: dict[str, StoredEvent] = {}
-        elif "calendar" not in kinds:
-            raise InvalidInput(
-                f"{collection} is a folder on the server, not a calendar: "
-                + (
-                    "choose another --calendar name"
-                    if target.calendar
-                    else "give --calendar NAME to publish to a calendar in it"
-                )
-            )
-        else:
-            stored = _stored_events(server, collection)
-        return _send_changes(server, urlsplit(collection).path, events, stored)
-
-
-def _send_changes(
-    server: webdav.Server, folder: str, events: list[SessionEvent], stored: dict[str, StoredEvent]
-) -> Published:
-    from urllib.parse import quote
-
-    outcome = Published(server.url)
-    for event in events:
-        data, digest = with_digest(event.ics)
-        held = stored.get(event.uid)
-        what = f"session {event.id} ({event.uid})"
-        if held is None:
-            href = folder + quote(event.resource)
-            server.write("PUT", href, what, outcome.sent, data, {"If-None-Match": "*"})
-            outcome.created.append(event.uid)
-        elif held.digest == digest and held.last_modified == event_fields(data)["LAST-MODIFIED"]:
-            outcome.unchanged += 1
-        else:
-            server.write("PUT", held.href, what, outcome.sent, data, _if_match(held))
-            outcome.updated.append(event.uid)
-    chosen = {event.uid for event in events}
-    for uid, held in stored.items():
-        if uid.endswith(f"@{UID_DOMAIN}") and uid not in chosen:
-            what = f"the event {uid}, whose session is no longer chosen"
-            server.write("DELETE", held.href, what, outcome.sent, None, _if_match(held))
-            outcome.removed.append(uid)
-    return outcome
-
-
-def _if_match(held: StoredEvent) -> dict[str, str]:
-    # If-Match compares strongly (RFC 9110), so a weak ETag could never match: send none.
-    if not held.etag or held.etag.startswith("W/"):
-        return {}
-    return {"If-Match": held.etag}
-
-
-def with_digest(ics: bytes) -> tuple[bytes, str]:
-    """The resource to PUT (our calendar with X-REFOCUS-HASH in its event) and the digest."""
+def marked(ics: bytes, programme: str) -> tuple[bytes, str]:
+    """The resource to PUT (our calendar with the programme's UUID and the digest in its
+    event) and the digest, which covers the programme too."""
     import hashlib
 
-    digest = hashlib.sha256(ics).hexdigest()[:32]  # 47-octet line, no folding needed
+    digest = hashlib.sha256(programme.encode() + b"\n" + ics).hexdigest()[:32]
     marker = b"BEGIN:VEVENT\r\n"
-    data = ics.replace(marker, marker + f"{HASH_PROPERTY}:{digest}\r\n".encode(), 1)
-    return data, digest
+    lines = f"{PROGRAMME_PROPERTY}:{programme}\r\n{HASH_PROPERTY}:{digest}\r\n"
+    return ics.replace(marker, marker + lines.encode(), 1), digest
+
+
+def with_sequence(data: bytes, sequence: int) -> bytes:
+    """The resource with its event's SEQUENCE set to `sequence`."""
+    import re
+
+    return re.sub(rb"\r\nSEQUENCE:\d+\r\n", f"\r\nSEQUENCE:{sequence}\r\n".encode(), data, count=1)
 
 
 def event_fields(data: bytes | str) -> dict[str, str | None]:
-    """UID, LAST-MODIFIED and X-REFOCUS-HASH of the (first) VEVENT of a calendar object."""
+    """UID, SEQUENCE, SUMMARY, DTSTART, LAST-MODIFIED, X-REFOCUS-HASH and
+    X-REFOCUS-PROGRAMME of the (first) VEVENT of a calendar object (None where absent)."""
     import re
 
     text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
     unfolded = re.sub(r"\r?\n[ \t]", "", text)
-    fields: dict[str, str | None] = {"UID": "", "LAST-MODIFIED": None, HASH_PROPERTY: None}
+    fields: dict[str, str | None] = dict.fromkeys((*FIELDS, PROGRAMME_PROPERTY))
     nesting: list[str] = []
     for line in unfolded.splitlines():
         name, value = _property(line)
@@ -277,28 +150,3 @@ def _property(line: str) -> tuple[str, str]:
         elif char == ":" and not quoted:
             return line[: index if name_end is None else name_end].upper(), line[index + 1 :]
     return "", ""
-
-
-def _stored_events(server: webdav.Server, url: str) -> dict[str, StoredEvent]:
-    """Every event in the calendar, by UID, from one calendar-query REPORT."""
-    from urllib.parse import urljoin, urlsplit
-
-    status, reason, body = server.request("REPORT", url, webdav.EVENTS_QUERY, {"Depth": "1"})
-    server.check(status, reason, "REPORT", url, expected=(207,))
-    stored: dict[str, StoredEvent] = {}
-    for href, props in webdav.multistatus(body, url):
-        data = props.get(f"{webdav.CALDAV}calendar-data")
-        if data is None or not data.text:
-            continue
-        fields = event_fields(data.text)
-        uid = fields["UID"]
-        if not uid:
-            continue
-        etag = props.get(f"{webdav.DAV}getetag")
-        stored[uid] = StoredEvent(
-            href=urlsplit(urljoin(url, href)).path,
-            etag=etag.text.strip() if etag is not None and etag.text else None,
-            digest=fields[HASH_PROPERTY],
-            last_modified=fields["LAST-MODIFIED"],
-        )
-    return stored

@@ -1,36 +1,64 @@
 """A small WebDAV/CalDAV client over the standard library's http.client: one connection,
-timeouts, and every network or server failure turned into a CalDavProblem that says
-what to check. `render/caldav.py` decides what to send; this module sends it.
+a deadline and a size limit, and every network or server failure turned into a
+CalDavProblem that says what to check. `render/caldav_sync.py` decides what to send;
+this module sends it.
+
+Limits: a publish has one deadline (`--timeout`, default 60 s) that every request must
+finish within, however slowly a server sends its answer (a watchdog closes the socket
+at the deadline, so a server trickling a byte now and then cannot hold it open), and no
+answer may be longer than MAX_RESPONSE_BYTES (read in chunks; reading stops there).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from refocus_cli.core.errors import Conflict, InvalidInput, NotFound, RefocusError
+from refocus_cli.core.errors import InvalidInput, RefocusError
 
 if TYPE_CHECKING:
-    import http.client
     from xml.etree.ElementTree import Element
 
-TIMEOUT_SECONDS = 30
+    from refocus_cli.render.webdav_connection import Server
+
+DEFAULT_TIMEOUT_SECONDS = 60.0
+# No honest answer comes near this: the largest, a national programme's calendar listing
+# with ETags, is a few MB; a calendar-multiget batch of events is well under 1 MB.
+MAX_RESPONSE_BYTES = 50 * 1024 * 1024
+CHUNK_BYTES = 64 * 1024
 DAV = "{DAV:}"
 CALDAV = "{urn:ietf:params:xml:ns:caldav}"
 
 RESOURCE_TYPE_QUERY = b"""<?xml version="1.0" encoding="utf-8"?>
 <D:propfind xmlns:D="DAV:"><D:prop><D:resourcetype/></D:prop></D:propfind>"""
 
-EVENTS_QUERY = b"""<?xml version="1.0" encoding="utf-8"?>
-<C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">
-  <D:prop><D:getetag/><C:calendar-data/></D:prop>
-  <C:filter><C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT"/></C:comp-filter>
-  </C:filter>
-</C:calendar-query>"""
+ETAG_QUERY = b"""<?xml version="1.0" encoding="utf-8"?>
+<D:propfind xmlns:D="DAV:"><D:prop><D:resourcetype/><D:getetag/></D:prop></D:propfind>"""
 
 
 class CalDavProblem(RefocusError):
     """The calendar server cannot be used as asked; the message says what to check."""
+
+
+@dataclass
+class Deadline:
+    """When a publish must be done by: `seconds` from when it starts (or restarts)."""
+
+    seconds: float = DEFAULT_TIMEOUT_SECONDS
+    ends_at: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.restart()
+
+    def restart(self) -> None:
+        """Start counting again (after waiting for a person to confirm)."""
+        self.ends_at = time.monotonic() + self.seconds
+
+    def remaining(self) -> float:
+        """Seconds left, never below zero."""
+        return max(0.0, self.ends_at - time.monotonic())
 
 
 def calendar_home(url: str) -> str:
@@ -57,16 +85,22 @@ def calendar_home(url: str) -> str:
 
 
 def resource_types(server: Server, url: str) -> set[str] | None:
-    """The DAV resource types at `url` (e.g. {"collection", "calendar"}); None if absent."""
+    """The DAV resource types at `url` (e.g. {"collection", "calendar"}); None if absent.
+
+    Servers say "absent" in two ways: a plain 404, or (Xandikos) a 207 Multi-Status
+    whose response, or whose every property, has the status 404.
+    """
     status, reason, body = server.request("PROPFIND", url, RESOURCE_TYPE_QUERY, {"Depth": "0"})
     if status == 404:
         return None
     server.check(status, reason, "PROPFIND", url, expected=(207,))
-    for _href, props in multistatus(body, url):
-        types = props.get(f"{DAV}resourcetype")
+    for answer in multistatus(body, url):
+        types = answer.props.get(f"{DAV}resourcetype")
         if types is not None:
             return {child.tag.rpartition("}")[2] for child in types}
-    raise _not_caldav(url, status, reason)
+        if answer.missing:
+            return None
+    raise not_caldav(url, status, reason)
 
 
 def make_calendar(server: Server, url: str, name: str) -> None:
@@ -94,208 +128,49 @@ def make_calendar(server: Server, url: str, name: str) -> None:
     server.check(status, reason, "MKCALENDAR", url, expected=(201,), making=True)
 
 
-def multistatus(body: bytes, url: str) -> Iterator[tuple[str, dict[str, Element]]]:
-    """(href, {property tag: element}) for each response, keeping 200 OK properties only."""
+@dataclass(frozen=True)
+class Answer:
+    """One <response> of a Multi-Status: its href, its properties found (200), and
+    whether the server said the resource or every property asked for is missing (404)."""
+
+    href: str
+    props: dict[str, Element]
+    missing: bool
+
+
+def multistatus(body: bytes, url: str) -> Iterator[Answer]:
+    """Each response of a Multi-Status body, in order."""
     from xml.etree import ElementTree
 
     try:
         root = ElementTree.fromstring(body)
     except ElementTree.ParseError:
-        raise _not_caldav(url, 207, "Multi-Status with an unreadable body") from None
+        raise not_caldav(url, 207, "Multi-Status with an unreadable body") from None
     if root.tag != f"{DAV}multistatus":
-        raise _not_caldav(url, 207, "Multi-Status with an unexpected body")
+        raise not_caldav(url, 207, "Multi-Status with an unexpected body")
     for response in root.iter(f"{DAV}response"):
         href = response.findtext(f"{DAV}href", "").strip()
         props: dict[str, Element] = {}
+        statuses = [_code(response.findtext(f"{DAV}status", ""))]
         for propstat in response.iter(f"{DAV}propstat"):
-            if " 200 " in propstat.findtext(f"{DAV}status", "") + " ":
+            code = _code(propstat.findtext(f"{DAV}status", ""))
+            statuses.append(code)
+            if code == 200:
                 for prop in propstat.iter(f"{DAV}prop"):
                     props.update({child.tag: child for child in prop})
-        yield href, props
+        missing = not props and 404 in statuses
+        yield Answer(href, props, missing)
 
 
-def _not_caldav(url: str, status: int, reason: str) -> CalDavProblem:
+def _code(status_line: str) -> int | None:
+    """The number in an `HTTP/1.1 404 Not Found` status line."""
+    words = status_line.split()
+    return int(words[1]) if len(words) > 1 and words[1].isdigit() else None
+
+
+def not_caldav(url: str, status: int, reason: str) -> CalDavProblem:
+    """The error for an answer no CalDAV server gives."""
     return CalDavProblem(
         f"{url} did not answer as a CalDAV server ({status} {reason}): check that it is the "
         "address of a calendar, or of the folder holding your calendars, on a CalDAV server"
     )
-
-
-class Server:
-    """One HTTP(S) connection to the calendar's host, reused for every request."""
-
-    def __init__(self, url: str, user: str | None, password: str | None) -> None:
-        import base64
-        from urllib.parse import urlsplit
-
-        self.url = url
-        self.parts = urlsplit(url)
-        if not self.parts.hostname:
-            raise InvalidInput(f"{url!r} is not a server address: it names no host")
-        self.host: str = self.parts.hostname
-        self.user = user
-        self.headers = {"User-Agent": "refocus"}
-        if user:
-            token = base64.b64encode(f"{user}:{password or ''}".encode()).decode()
-            self.headers["Authorization"] = f"Basic {token}"
-        self.connection: http.client.HTTPConnection | None = None
-        self.moved_to: str | None = None
-
-    def __enter__(self) -> Server:
-        import http.client
-
-        kind = (
-            http.client.HTTPSConnection
-            if self.parts.scheme == "https"
-            else http.client.HTTPConnection
-        )
-        self.connection = kind(self.host, self.parts.port, timeout=TIMEOUT_SECONDS)
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        if self.connection is not None:
-            self.connection.close()
-
-    @property
-    def address(self) -> str:
-        """host:port, as a network error names it."""
-        default = 443 if self.parts.scheme == "https" else 80
-        return f"{self.host}:{self.parts.port or default}"
-
-    def _connected(self) -> http.client.HTTPConnection:
-        if self.connection is None:
-            raise RuntimeError("a Server sends requests inside `with Server(...)` only")
-        return self.connection
-
-    def request(
-        self,
-        method: str,
-        url: str,
-        body: bytes | None = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> tuple[int, str, bytes]:
-        """(status, reason, body) of one request; network failures become CalDavProblem."""
-        import http.client
-        import socket
-        import ssl
-        from urllib.parse import urlsplit
-
-        path = urlsplit(url).path or "/"
-        sent = {**self.headers, **(headers or {})}
-        if body is not None:
-            sent.setdefault("Content-Type", "application/xml; charset=utf-8")
-        try:
-            try:
-                return self._exchange(method, path, body, sent)
-            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-                # a kept-alive connection the server had closed: once more, on a new one
-                self._connected().close()
-                return self._exchange(method, path, body, sent)
-        except socket.gaierror:
-            raise CalDavProblem(
-                f"cannot find the server {self.host}: check the address in {self.url}"
-            ) from None
-        except ConnectionRefusedError:
-            raise CalDavProblem(
-                f"nothing answers at {self.address}: check the address and port in {self.url}, "
-                "and that the server is running"
-            ) from None
-        except TimeoutError:
-            raise CalDavProblem(
-                f"{self.address} did not answer within {TIMEOUT_SECONDS} s: check the address, "
-                "your network (or VPN), and that the server is running"
-            ) from None
-        except ssl.SSLCertVerificationError as exc:
-            raise CalDavProblem(
-                f"the certificate of {self.host} is not trusted ({exc.verify_message}): "
-                "check the address, or ask the server's administrator"
-            ) from None
-        except (ssl.SSLError, http.client.HTTPException) as exc:
-            raise CalDavProblem(
-                f"{self.address} did not answer as a web server should ({exc}): check the "
-                "address, and whether it starts https:// or http://"
-            ) from None
-        except OSError as exc:
-            raise CalDavProblem(
-                f"cannot reach {self.address} ({exc.strerror or exc}): check the address, "
-                "your network, and that the server is running"
-            ) from None
-
-    def _exchange(
-        self, method: str, path: str, body: bytes | None, headers: dict[str, str]
-    ) -> tuple[int, str, bytes]:
-        connection = self._connected()
-        connection.request(method, path, body, headers)
-        response = connection.getresponse()
-        self.moved_to = response.getheader("Location")
-        return response.status, response.reason, response.read()
-
-    def check(
-        self,
-        status: int,
-        reason: str,
-        method: str,
-        url: str,
-        *,
-        expected: tuple[int, ...],
-        making: bool = False,
-    ) -> None:
-        """Raise the error that explains an answer other than `expected`."""
-        if status in expected:
-            return
-        said = f"{status} {reason}"
-        if status == 401:
-            if self.user:
-                raise CalDavProblem(
-                    f"the server refused user {self.user!r} and this password ({said}): check "
-                    "--user and the password ($REFOCUS_CALDAV_PASSWORD, or the one typed)"
-                )
-            raise CalDavProblem(
-                f"{url} asks for a user name and password ({said}): give --user NAME "
-                "(the password comes from $REFOCUS_CALDAV_PASSWORD, else it is asked for)"
-            )
-        if status == 403:
-            who = f"user {self.user!r}" if self.user else "this user"
-            action = "make a calendar at" if making else "use"
-            raise CalDavProblem(
-                f"the server does not let {who} {action} {url} ({said}): check the user name "
-                "and that this user may write there"
-            )
-        if 300 <= status < 400:
-            raise CalDavProblem(
-                f"{url} has moved to {self.moved_to or 'another address'} ({said}): "
-                "publish to that address"
-            )
-        if method == "PROPFIND" and (200 <= status < 300 or status in (400, 405, 501)):
-            raise _not_caldav(url, status, reason)
-        if making and status == 409:
-            raise NotFound(f"cannot make {url} ({said}): the folder it goes in does not exist")
-        raise CalDavProblem(f"the server answered {method} {url} with {said}")
-
-    def write(
-        self,
-        method: str,
-        href: str,
-        what: str,
-        done: int,
-        data: bytes | None,
-        preconditions: Mapping[str, str],
-    ) -> None:
-        """PUT or DELETE one resource; 412 means someone else changed it meanwhile."""
-        headers = dict(preconditions)
-        if data is not None:
-            headers["Content-Type"] = "text/calendar; charset=utf-8"
-        status, reason, _ = self.request(method, href, data, headers)
-        if status in (200, 201, 204) or (method == "DELETE" and status == 404):
-            return
-        sent = f"{done} change{'s' if done != 1 else ''} had been sent before it"
-        if status == 412:
-            raise Conflict(
-                f"{what} changed on the server while publishing ({status} {reason}), so it was "
-                f"not overwritten; {sent}: run the command again to publish against the "
-                "current state"
-            )
-        try:
-            self.check(status, reason, method, href, expected=())
-        except CalDavProblem as exc:
-            raise CalDavProblem(f"{exc} (publishing {what}; {sent})") from None

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from refocus_cli.core.calendar import SessionChoice, first_and_last_year, parse_alarms
+from refocus_cli.core.calendar import UID_DOMAIN, SessionChoice, first_and_last_year, parse_alarms
 from refocus_cli.core.programme import clean_email
 from refocus_cli.core.vocabulary import SessionStatus
-from refocus_cli.render.caldav import Published
+from refocus_cli.render.caldav_sync import Options, Published
 from refocus_cli.services import manual as manual_service
 from refocus_cli.store import calendar
 from refocus_cli.store.database import Store
@@ -96,10 +96,19 @@ def publish_caldav(
     *,
     alarms: Sequence[timedelta] = (),
     manual: Path | None = None,
+    options: Options | None = None,
+    confirm: Callable[[Published], bool] = lambda _plan: False,
 ) -> Published:
     """Make the calendar on the server hold the chosen sessions, one event each, with
-    these reminders, sending only what changed. Only the database is read."""
-    from refocus_cli.render import caldav
+    these reminders, sending only what changed (see render/caldav_sync.py).
+
+    `confirm` is asked before more than DELETE_UNASKED deletions. What each write left
+    on the server is stored, even when the publish stops half-way, so that the next
+    run knows refocus's own writes from edits made on the server; a dry run stores
+    nothing and sends nothing but reads.
+    """
+    from refocus_cli.render import caldav, caldav_sync
+    from refocus_cli.store import calendar_sync
 
     curriculum = manual_service.curriculum(store, manual)
     chosen = calendar.calendar_sessions(store, curriculum, choice.kind, choice.ref)
@@ -107,5 +116,27 @@ def publish_caldav(
     events = caldav.session_events(
         chosen, programme["timezone"], programme["name"], store.today(), alarms=alarms
     )
-    target = caldav.Target(server.url, server.calendar, server.user, server.password)
-    return caldav.publish(target, events)
+    target = caldav_sync.Target(
+        server.url,
+        server.calendar,
+        server.user,
+        server.password,
+        programme["uuid"],
+        {f"{uuid}@{UID_DOMAIN}": id_ for uuid, id_ in calendar.session_uuids(store).items()},
+    )
+    options = options or Options()
+    outcome = Published(caldav_sync.collection_url(target), dry_run=options.dry_run)
+    synced = {
+        w.uid: caldav_sync.Synced(w.uid, w.href, w.etag, w.sequence, w.digest)
+        for w in calendar_sync.written_events(store, outcome.calendar)
+    }
+    try:
+        caldav_sync.publish(target, events, synced, options, confirm, outcome)
+    finally:
+        if not options.dry_run and (outcome.written or outcome.removed):
+            written = [
+                calendar_sync.WrittenEvent(s.uid, s.href, s.etag, s.sequence, s.digest)
+                for s in outcome.written
+            ]
+            calendar_sync.record_writes(store, outcome.calendar, written, outcome.removed)
+    return outcome

@@ -59,6 +59,11 @@ def _selected_ids(store: Store, choice: str, ref: str) -> list[int]:
     raise ValueError(choice)
 
 
+def session_uuids(store: Store) -> dict[str, int]:
+    """Every session's id by its UUID."""
+    return dict(store.db.execute("SELECT uuid, id FROM session"))
+
+
 def staff_session_ids(store: Store, ref: str, curriculum: Curriculum) -> list[int]:
     """The sessions a member of staff is expected at: their teams' while they were in
     them (managers-only and clinical ones only if they are, and only their own group
