@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sqlite3
@@ -12,6 +13,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from conftest import refocus_executable
 
 DATA = Path(__file__).parent / "data"
@@ -181,3 +183,93 @@ def test_database_files_are_private_whatever_the_umask(cli, tmp_path):
     finally:
         os.umask(old)
     assert modes == {path.name: "0o600" for path in made}
+
+
+@pytest.fixture
+def full_disk(tmp_path):
+    """A tiny tmpfs, filled up: a real full disk. Skipped where mounting is not allowed."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(disk)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (not root): the file-size-limit test stands in")
+
+    def fill() -> None:
+        with contextlib.suppress(OSError), open(disk / "filler", "ab", buffering=0) as filler:
+            while True:
+                filler.write(b"\0" * 4096)
+
+    try:
+        yield disk, fill
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], capture_output=True)
+
+
+def test_a_backup_to_a_full_disk_names_the_backup_not_the_database(programme, env_setup, full_disk):
+    disk, fill = full_disk
+    programme("staff", "add", "Ann Lee", "--team", "North CMHT")
+    fill()
+    before = dump(env_setup)
+    result = programme("db", "backup", str(disk / "backup.db"))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: cannot write the backup {disk / 'backup.db'}: ")
+    assert "the disk it is on is full" in result.stderr
+    assert str(env_setup) not in result.stderr
+    assert sorted(os.listdir(disk)) == ["filler"]  # no half-written backup
+    assert dump(env_setup) == before and programme("db", "check").exit_code == 0
+
+
+def test_a_write_to_a_database_on_a_full_disk_names_the_database(programme, env_setup, full_disk):
+    disk, fill = full_disk
+    db = disk / "refocus.db"
+    assert programme("db", "backup", str(db)).exit_code == 0
+    holder = sqlite3.connect(db)  # keeps the log files in being while the disk fills
+    holder.execute("PRAGMA journal_mode = WAL")
+    holder.execute("SELECT count(*) FROM team").fetchone()
+    try:
+        fill()
+        roster = env_setup.parent / "roster.csv"
+        roster.write_text(
+            "name,team,email\n"
+            + "".join(f"Person {n},North CMHT,p{n}@nhs.example\n" for n in range(2000))
+        )
+        result = programme("staff", "import", str(roster), "--db", str(db))
+    finally:
+        holder.close()
+    assert result.exit_code == 1, result
+    assert result.stderr.startswith(f"Error: the disk holding the database {db} is full")
+    (disk / "filler").unlink()
+    assert programme("staff", "list", "--json", "--db", str(db)).json() == []
+
+
+# Writes past this size fail as they would on a full disk (RLIMIT_FSIZE, in a process
+# of its own); SIGXFSZ is ignored so the write returns an error instead of killing it.
+SIZE_LIMITED = r"""
+import resource, signal, sys
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (int(sys.argv[1]), int(sys.argv[1])))
+from refocus_cli.cli.app import main
+sys.argv = ["refocus", *sys.argv[2:]]
+main()
+"""
+
+
+def test_a_backup_that_cannot_be_written_whole_names_the_backup(programme, env_setup, tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("name,team\n" + "".join(f"Person {n},North CMHT\n" for n in range(500)))
+    assert programme("staff", "import", str(roster)).exit_code == 0
+    size = env_setup.stat().st_size
+    target = tmp_path / "limited" / "backup.db"
+    target.parent.mkdir()
+    done = subprocess.run(
+        [sys.executable, "-c", SIZE_LIMITED, str(size // 2), "db", "backup", str(target)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.startswith(f"Error: cannot write the backup {target}: "), done.stderr
+    assert "no backup was made" in done.stderr and "Traceback" not in done.stderr
+    assert os.listdir(target.parent) == []

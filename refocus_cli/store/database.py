@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, tzinfo
 from pathlib import Path
 from typing import Any
+from urllib.request import pathname2url
 
 from sqlite_utils import Database
 
@@ -33,10 +34,14 @@ class Store:
     # The change (one command) the audit entries written through this store belong to;
     # store.audit gives it a number at the first entry.
     change_id: int | None = None
+    # Why the file was opened read-only (it or its folder cannot be written), if it was.
+    read_only: str | None = None
 
     @contextlib.contextmanager
     def write(self) -> Iterator[None]:
         """One short write transaction (nested calls become savepoints)."""
+        if self.read_only:
+            raise read_only_problem(self.path, self.read_only)
         if self.db.conn.in_transaction:
             with self.db.atomic():
                 yield
@@ -87,8 +92,10 @@ class Store:
         self.db.close()
 
 
-def _connect(path: Path) -> Database:
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+def _connect(path: Path, uri: str | None = None) -> Database:
+    conn = sqlite3.connect(
+        uri or str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, uri=bool(uri)
+    )
     db = Database(conn)
     db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     db.execute("PRAGMA foreign_keys = ON")
@@ -132,8 +139,66 @@ def _check_version(db: Database, path: Path) -> None:
         )
 
 
+def read_only_reason(path: Path) -> str | None:
+    """Why the database at `path` cannot be written, or None if it can."""
+    try:
+        if os.statvfs(path).f_flag & os.ST_RDONLY:
+            return "it is on a read-only file system"
+    except OSError:
+        return None
+    if not os.access(path, os.W_OK):
+        return "the file is not writable"
+    # SQLite writes its log and shared-memory files beside the database.
+    if not os.access(path.parent, os.W_OK):
+        return f"its folder {path.parent} is not writable"
+    return None
+
+
+def read_only_problem(path: Path, reason: str) -> DatabaseProblem:
+    """The error for a write to a database that cannot be written."""
+    return DatabaseProblem(
+        f"the database {path} is read-only ({reason}); nothing was changed: copy it "
+        "somewhere writable or fix its permissions"
+    )
+
+
+def _open_read_only(path: Path, clock: Clock, actor: str, reason: str) -> Store:
+    """Open a database that cannot be written, for reading: it must need no upgrade."""
+    where = pathname2url(str(path.absolute()))
+    log = Path(f"{path}-wal")
+    db = _connect(path, f"file:{where}?mode=ro")
+    try:
+        try:
+            db.execute("PRAGMA schema_version").fetchone()
+        except sqlite3.OperationalError:
+            # In a folder it cannot write, SQLite cannot make the shared-memory file a
+            # WAL database needs. With no log holding changes, the file alone is the
+            # whole database, and reading it as immutable needs neither.
+            if log.exists() and log.stat().st_size > 0:
+                raise
+            db.close()
+            db = _connect(path, f"file:{where}?immutable=1")
+        _check_version(db, path)
+        pending = [migration.name for migration in migrations.pending(db)]
+    except BaseException:
+        db.close()
+        raise
+    if pending:
+        db.close()
+        raise DatabaseProblem(
+            f"the database {path} is read-only ({reason}) and was made by an older version "
+            "of refocus, so it needs an upgrade first: copy it somewhere writable or fix "
+            "its permissions"
+        )
+    db.execute("PRAGMA query_only = ON")
+    return Store(db=db, path=path, clock=clock, actor=actor, read_only=reason)
+
+
 def open_store(path: Path, clock: Clock, actor: str, *, create: bool = False) -> Store:
-    """Open (or with `create`, make) the database at `path`, applying pending migrations."""
+    """Open (or with `create`, make) the database at `path`, applying pending migrations.
+
+    A database that cannot be written is opened read-only when it needs no upgrade:
+    commands that only read work; writing raises a clear error."""
     if path.is_dir():
         raise DatabaseProblem(f"{path} is a directory: give --db the path of a database file")
     if not create and not path.exists():
@@ -141,6 +206,12 @@ def open_store(path: Path, clock: Clock, actor: str, *, create: bool = False) ->
             f"no refocus database at {path}: create one with `refocus init NAME`, "
             "or point --db or REFOCUS_DB at an existing one"
         )
+    reason = None if create else read_only_reason(path)
+    if reason:
+        try:
+            return _open_read_only(path, clock, actor, reason)
+        except sqlite3.DatabaseError as exc:
+            raise explain_database_error(exc, path) from None
     db = None
     try:
         if create:
@@ -173,8 +244,11 @@ def explain_database_error(exc: sqlite3.DatabaseError, path: Path) -> DatabasePr
     """A plain-words error for a SQLite failure."""
     text = str(exc)
     if "readonly" in text or "read-only" in text:
+        return read_only_problem(path, read_only_reason(path) or text)
+    if "full" in text:
         return DatabaseProblem(
-            f"{path} is read-only: refocus needs to write to it; check its permissions"
+            f"the disk holding the database {path} is full ({text}); nothing was changed: "
+            "free some space and run the command again"
         )
     if "not a database" in text or "malformed" in text or "corrupt" in text:
         return DatabaseProblem(
