@@ -19,6 +19,7 @@ from refocus_cli.cli import (
     database,
     demo,
     documents,
+    evaluate,
     manual,
     measure,
     outcomes,
@@ -105,8 +106,10 @@ app.command("schedule")(schedule.schedule)
 app.command("replan")(schedule.replan)
 app.command("catchup")(catchup.catchup)
 app.command("attend")(attendance.attend)
+app.command("evaluate")(evaluate.evaluate)
 app.command("progress")(reports.progress)
 reports.report_app.command("outcomes")(outcomes.report_outcomes)
+reports.report_app.command("evaluations")(evaluate.report_evaluations)
 app.add_typer(reports.report_app, name="report")
 reports.export_app.command("ics")(calendars.export_ics)
 app.add_typer(reports.export_app, name="export")

@@ -118,7 +118,13 @@ class _Lined(Fields):
 
     def __init__(self, label: str, lines: tuple[int, dict[str, int]], where: str, table: Any):
         self.label = label
+        self.where = where
         self.header, self.field_lines = lines
+        unknown = [name for name in table if name not in MEASURE_FIELDS]
+        if isinstance(table, dict) and unknown:
+            raise self.fail(
+                unknown[0], f"is not a known field: use only {', '.join(MEASURE_FIELDS)}"
+            )
         super().__init__(f"{label}:{self.header}", where, table, MEASURE_FIELDS)
 
     def fail(self, field: str, complaint: str) -> ManualProblem:

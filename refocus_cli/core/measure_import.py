@@ -124,6 +124,15 @@ def _check(
             f"it has: {', '.join(table.headers) or 'nothing'}"
         )
         return result
+    if isinstance(shape, _TeamRow):
+        used = {who, *values}
+        extra = [h for i, h in enumerate(table.headers) if i not in used and h.strip()]
+        if extra:
+            result.problems.append(
+                f"column {extra[0]!r} is not read: a service-user measure is recorded as each "
+                "team's n and mean only, so that no service user is ever named; remove it"
+            )
+            return result
     if not table.rows:
         result.problems.append("has no rows under its header")
     seen: dict[int, int] = {}

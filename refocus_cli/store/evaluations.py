@@ -1,0 +1,105 @@
+"""Returned evaluation forms: the only SQL about them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from refocus_cli.core.documents import EVALUATION_ITEMS, EVALUATION_QUESTIONS
+from refocus_cli.core.evaluations import Form, ReturnedForm
+from refocus_cli.store import audit
+from refocus_cli.store.database import Store
+
+ITEM_KEYS = tuple(key for key, _ in EVALUATION_ITEMS)
+
+
+def _form(number: int, ratings: str, will_do: str, better: str) -> Form:
+    given = json.loads(ratings)
+    return Form(number, tuple(given.get(key) for key in ITEM_KEYS), (will_do, better))
+
+
+def _row(session_id: int, form: Form, actor: str, now: str) -> tuple[Any, ...]:
+    ratings = json.dumps(dict(zip(ITEM_KEYS, form.ratings, strict=True)))
+    will_do, better = form.answers
+    return (session_id, form.number, ratings, will_do, better, actor, now)
+
+
+def forms_of(store: Store, session_id: int) -> dict[int, Form]:
+    """The forms recorded for a session, by number."""
+    return {
+        row[0]: _form(*row)
+        for row in store.db.execute(
+            "SELECT form, ratings, will_do, better FROM evaluation_form WHERE session_id = ?",
+            [session_id],
+        )
+    }
+
+
+def write_forms(
+    store: Store,
+    session_id: int,
+    source: str,
+    added: Sequence[Form],
+    replaced: Sequence[tuple[Form, Form]],
+) -> None:
+    """Insert new forms and replace changed ones, with one audit entry naming the forms
+    changed and what they said before (inside the caller's write transaction)."""
+    now, actor = store.now(), store.actor
+    forms: Iterable[Form] = [*added, *(new for _, new in replaced)]
+    store.db.conn.executemany(
+        "INSERT OR REPLACE INTO evaluation_form "
+        "(session_id, form, ratings, will_do, better, recorded_by, recorded_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [_row(session_id, form, actor, now) for form in forms],
+    )
+    audit.record(
+        store,
+        "evaluate",
+        "session",
+        session_id,
+        {"replaced": [_audited(old) for old, _ in replaced]} if replaced else None,
+        {
+            "file": source,
+            "added": [f.number for f in added],
+            "changed": [n.number for _, n in replaced],
+        },
+    )
+
+
+def _audited(form: Form) -> dict[str, Any]:
+    keys = tuple(key for key, _ in EVALUATION_QUESTIONS)
+    return {
+        "form": form.number,
+        "ratings": dict(zip(ITEM_KEYS, form.ratings, strict=True)),
+        **dict(zip(keys, form.answers, strict=True)),
+    }
+
+
+def returned(store: Store, stage: str | None, trainer_id: int | None) -> list[ReturnedForm]:
+    """Every form recorded, with its session, for a stage or a trainer's sessions."""
+    clauses: list[str] = []
+    params: list[str | int] = []
+    if stage is not None:
+        clauses.append("s.stage = ?")
+        params.append(stage)
+    if trainer_id is not None:
+        clauses.append("s.id IN (SELECT session_id FROM session_trainer WHERE trainer_id = ?)")
+        params.append(trainer_id)
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    tz = store.tz()
+    found = []
+    for session_id, module, stage_key, start, number, ratings, will_do, better in store.db.execute(
+        "SELECT s.id, s.module, s.stage, s.start_utc, f.form, f.ratings, f.will_do, f.better "
+        f"FROM evaluation_form f JOIN session s ON s.id = f.session_id {where} "
+        "ORDER BY s.start_utc, s.id, f.form",
+        params,
+    ):
+        day = datetime.fromisoformat(start).astimezone(tz).date().isoformat()
+        found.append(
+            ReturnedForm(
+                session_id, module, stage_key, day, _form(number, ratings, will_do, better)
+            )
+        )
+    return found
