@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import tzinfo
 from typing import Annotated, Any
 
 import typer
@@ -10,6 +11,7 @@ import typer
 from refocus_cli.cli.options import DEFAULT_DB, CsvOpt, DbOpt, JsonOpt
 from refocus_cli.cli.output import emit, message
 from refocus_cli.core.dates import parse_date
+from refocus_cli.core.display import show_moment
 from refocus_cli.core.errors import InvalidInput
 from refocus_cli.services.context import opened
 
@@ -72,6 +74,7 @@ def audit(
             since=parse_date(since, "--since") if since is not None else None,
             limit=limit or None,
         )
+        tz = store.tz()
     entries = [entry.as_record() for entry in found.entries]
     if as_csv:
         for entry in entries:
@@ -80,7 +83,7 @@ def audit(
                     "" if entry[key] is None else json.dumps(entry[key], ensure_ascii=False)
                 )
     elif not as_json:
-        readable(entries)
+        readable(entries, tz)
     columns = CSV_COLUMNS if as_csv else AUDIT_COLUMNS
     emit(entries, columns, as_json=as_json, as_csv=as_csv, empty="No audit entries to show.")
     if len(entries) < found.total:
@@ -89,8 +92,9 @@ def audit(
         )
 
 
-def readable(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Entries with a short local `when` for tables."""
+def readable(entries: list[dict[str, Any]], tz: tzinfo | None = None) -> list[dict[str, Any]]:
+    """Entries with `when` for people: the day with its weekday and the time, in the
+    programme's time zone `tz` (else as recorded, in UTC)."""
     for entry in entries:
-        entry["when"] = entry["at"][:16].replace("T", " ")
+        entry["when"] = show_moment(entry["at"], tz)
     return entries

@@ -74,7 +74,14 @@ def catchup(
     nobody = "Nobody has missed training their team has had."
     if booked and not as_csv:
         nobody = "Everyone who missed training is booked on a catch-up session (below)."
-    emit(missed, MISSED_COLUMNS, as_csv=as_csv, title="Staff who missed training", empty=nobody)
+    emit(
+        missed,
+        MISSED_COLUMNS,
+        as_csv=as_csv,
+        title="Staff who missed training",
+        empty=nobody,
+        optional=("team", "stage"),
+    )
     if as_csv:
         return
     if booked:

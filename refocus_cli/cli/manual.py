@@ -101,7 +101,12 @@ def list_modules(
         ],
         title="Stages, in rollout order",
     )
-    emit([_display(module) for module in curriculum.modules], LIST_COLUMNS, title="Modules")
+    emit(
+        [_display(module) for module in curriculum.modules],
+        LIST_COLUMNS,
+        title="Modules",
+        optional=("stage", "co_delivered", "strategy"),
+    )
     hours = curriculum.working_hours
     message(
         f"Working hours {hours.day_start:%H:%M}–{hours.day_end:%H:%M}. "

@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, Any
 
 from refocus_cli.core.exports import Columns, csv_lines, plain
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.table import Table
 
 
 def _console(stderr: bool = False) -> Console:
@@ -43,23 +44,123 @@ def print_csv(rows: Sequence[dict[str, Any]], columns: Columns) -> None:
 
 
 LONG_TABLE = 300  # rows above which a plain text table replaces rich's boxed one
+# Columns whose cells are never wrapped or cut: what people type back (ids, keys) and
+# dates. Names and free text wrap instead, at spaces, or fold; nothing gets an ellipsis.
+KEY_COLUMNS = frozenset(
+    {
+        "id",
+        "session",
+        "when",
+        "start",
+        "end",
+        "date",
+        "day",
+        "on",
+        "from",
+        "to",
+        "first",
+        "last",
+        "module",
+        "key",
+        "stage",
+        "status",
+        "created",
+        "joined",
+        "left",
+        "since",
+    }
+)
 
 
-def print_table(rows: Sequence[dict[str, Any]], columns: Columns, title: str | None = None) -> None:
-    """A table for people: rich's boxes for a screenful, plain aligned text for long ones
-    (rich lays out every cell and would take seconds over thousands of rows)."""
-    if len(rows) > LONG_TABLE:
+def on_terminal() -> bool:
+    """Whether standard output is a terminal (else tables print as plain aligned text)."""
+    return sys.stdout.isatty()
+
+
+def print_table(
+    rows: Sequence[dict[str, Any]],
+    columns: Columns,
+    title: str | None = None,
+    *,
+    keep: Collection[str] = KEY_COLUMNS,
+    optional: Sequence[str] = (),
+) -> None:
+    """A table for people.
+
+    On a terminal: fitted to its width, where the columns named in `keep` are never
+    wrapped or cut and the others wrap at spaces (names, free text); the columns in
+    `optional` are left out, last first, while the table cannot fit. Piped, or over a few
+    hundred rows (rich lays out every cell and would take seconds over thousands): plain
+    aligned text at full width, every column, nothing cut."""
+    if len(rows) > LONG_TABLE or not on_terminal():
         _print_plain_table(rows, columns, title)
         return
+    console = _console()
+    cells = [[str(plain(row.get(key))) for key, _ in columns] for row in rows]
+    shown = list(range(len(columns)))
+    widths = _fitted(cells, columns, shown, keep, console.width)
+    for dropped in reversed(optional):
+        if widths is not None:
+            break
+        shown = [i for i in shown if columns[i][0] != dropped]
+        widths = _fitted(cells, columns, shown, keep, console.width)
+    console.print(_rich_table(cells, columns, shown, widths, title))
+
+
+GUTTER = 2  # characters between two columns of the table below
+
+
+def _fitted(
+    cells: list[list[str]], columns: Columns, shown: list[int], keep: Collection[str], room: int
+) -> list[int] | None:
+    """Widths for the `shown` columns within `room` characters: kept columns whole, the
+    others at least their longest word, sharing what is left by how much they hold;
+    None when they cannot fit."""
+    from rich.cells import cell_len
+
+    natural, least = [], []
+    for i in shown:
+        key, header = columns[i]
+        lines = [line for cell in [header, *(row[i] for row in cells)] for line in cell.split("\n")]
+        natural.append(max(cell_len(line) for line in lines))
+        words = [word for line in lines for word in line.split()] or [""]
+        least.append(natural[-1] if key in keep else max(cell_len(word) for word in words))
+    room -= GUTTER * (len(shown) - 1)
+    if sum(natural) <= room:
+        return natural
+    if sum(least) > room:
+        return None
+    spare, wants = room - sum(least), [n - m for n, m in zip(natural, least, strict=True)]
+    return [m + spare * want // sum(wants) for m, want in zip(least, wants, strict=True)]
+
+
+def _rich_table(
+    cells: list[list[str]],
+    columns: Columns,
+    shown: list[int],
+    widths: list[int] | None,
+    title: str | None,
+) -> Table:
+    """The rich table of the `shown` columns at `widths` (None: rich's own best effort)."""
+    from rich import box
     from rich.markup import escape
     from rich.table import Table
 
-    table = Table(title=title, title_justify="left", header_style="bold")
-    for _, header in columns:
-        table.add_column(header)
-    for row in rows:
-        table.add_row(*(escape(str(plain(row.get(key)))) for key, _ in columns))
-    _console().print(table)
+    table = Table(
+        title=title,
+        title_justify="left",
+        header_style="bold",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        collapse_padding=True,
+    )
+    for place, i in enumerate(shown):
+        width = widths[place] if widths else None
+        table.add_column(columns[i][1], width=width, overflow="fold")
+    for row in cells:
+        table.add_row(*(escape(row[i]) for i in shown))
+    return table
 
 
 def _print_plain_table(rows: Sequence[dict[str, Any]], columns: Columns, title: str | None) -> None:
@@ -83,8 +184,10 @@ def emit(
     as_csv: bool = False,
     title: str | None = None,
     empty: str = "Nothing to show.",
+    keep: Collection[str] = KEY_COLUMNS,
+    optional: Sequence[str] = (),
 ) -> None:
-    """Print a list of records in the format asked for."""
+    """Print a list of records in the format asked for (`keep`, `optional`: `print_table`)."""
     if as_json:
         print_json(list(rows))
     elif as_csv:
@@ -92,7 +195,7 @@ def emit(
     elif not rows:
         message(empty)
     else:
-        print_table(rows, columns, title)
+        print_table(rows, columns, title, keep=keep, optional=optional)
 
 
 def print_record(record: dict[str, Any], fields: Columns) -> None:

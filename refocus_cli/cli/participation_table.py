@@ -8,6 +8,7 @@ import textwrap
 from typing import TYPE_CHECKING
 
 from refocus_cli.cli.output import message, print_table
+from refocus_cli.core.display import show_day
 
 if TYPE_CHECKING:
     from refocus_cli.core.measure_participation import ParticipationView, TeamScoreRow
@@ -84,8 +85,9 @@ def _print_people(view: ParticipationView) -> None:
             *_strategy_columns(view),
             ("score", "Score"),
         ],
-        title=f"Participation as of {view.as_of.isoformat()} "
+        title=f"Participation as of {show_day(view.as_of)} "
         "(✓ engaged, ✗ did not, – does not apply)",
+        optional=("left_on",),
     )
 
 

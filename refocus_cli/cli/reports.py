@@ -9,6 +9,8 @@ import typer
 
 from refocus_cli.cli.options import DEFAULT_DB, CsvOpt, DbOpt, JsonOpt, ManualOpt
 from refocus_cli.cli.output import message, print_csv, print_json, print_table
+from refocus_cli.cli.participation_table import say
+from refocus_cli.core.display import show_day
 from refocus_cli.core.exports import EXPORTS
 from refocus_cli.core.measure_split import DEFAULT_TIE_RULE, TieRule
 from refocus_cli.core.vocabulary import TeamStatus
@@ -115,15 +117,20 @@ def _print_progress(view: ProgressView) -> None:
     print_table(
         [_progress_row(team) for team in view.teams],
         columns,
-        title=f"Progress as of {view.as_of.isoformat()}",
+        title=f"Progress as of {show_day(view.as_of)}",
     )
     risky = [team for team in view.teams if team.flags]
     if risky:
         print("\nTeams at risk:")
         for team in risky:
-            print(f"  {team.name}: " + "; ".join(team.flags))
-    print(
-        "\natt: share of expected staff who came to held sessions; reach: share of the team's "
+            say(f"{team.name}: " + "; ".join(team.flags), indent="  ")
+    print()
+    say(
+        "held/planned counts sessions: a team split into groups has one per group "
+        "(`report milestones` counts planned activities instead)."
+    )
+    say(
+        "att: share of expected staff who came to held sessions; reach: share of the team's "
         "staff keeping up with the stage so far. See `refocus report participation` for the "
         "method."
     )
@@ -196,6 +203,8 @@ MILESTONE_COLUMNS = [
     ("planned", "Planned"),
     ("proportion", "Share delivered"),
 ]
+# People see what was delivered as "11 of 22 (50%)", so the table fits 80 columns.
+MILESTONE_TABLE = [*MILESTONE_COLUMNS[:5], ("delivered", "Delivered")]
 
 
 @report_app.command("milestones")
@@ -226,12 +235,21 @@ def milestones(
     else:
         print_table(
             [
-                {**m, "proportion": _pct(m["proportion"]), "completed": m["completed"] or "-"}
+                {
+                    **m,
+                    "completed": m["completed"] or "–",
+                    "delivered": f"{m['delivered']} of {m['planned']} ({_pct(m['proportion'])})",
+                }
                 for m in records
             ],
-            MILESTONE_COLUMNS,
-            title=f"Milestones as of {view.as_of.isoformat()} (in the manner of the Stages of "
+            MILESTONE_TABLE,
+            title=f"Milestones as of {show_day(view.as_of)} (in the manner of the Stages of "
             "Implementation Completion)",
+        )
+        print()
+        say(
+            "Delivered counts planned activities: one per module and session number, "
+            "however many groups a team is split into (`progress` counts sessions instead)."
         )
 
 

@@ -7,12 +7,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from refocus_cli.cli.options import DEFAULT_DB, CsvOpt, DbOpt, JsonOpt, ManualOpt
+from refocus_cli.cli import output
 from refocus_cli.cli.output import emit, message, print_json, print_record, print_table
+from refocus_cli.core.display import show_day, show_moment, show_span
 from refocus_cli.core.programme import clean_text
-from refocus_cli.core.vocabulary import SessionKind
+from refocus_cli.core.vocabulary import ATTENDED, SessionKind
 from refocus_cli.services.context import opened
 
 if TYPE_CHECKING:
+    from refocus_cli.services.context import Store
     from refocus_cli.services.session_changes import SessionChange
     from refocus_cli.services.sessions import SessionRecord
 
@@ -21,6 +24,8 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
+# `--csv` keeps every field; people get the time with its weekday, and on a narrow
+# terminal the venue, then the trainers, make room for the dates, ids and module keys.
 SESSION_COLUMNS = [
     ("id", "Id"),
     ("start", "Start"),
@@ -32,18 +37,27 @@ SESSION_COLUMNS = [
     ("venue", "Venue"),
     ("status", "Status"),
 ]
+TABLE_COLUMNS = [
+    ("id", "Id"),
+    ("when", "When"),
+    ("module", "Module"),
+    ("teams", "Teams"),
+    ("trainers", "Trainers"),
+    ("venue", "Venue"),
+    ("status", "Status"),
+]
 IdArg = Annotated[str, typer.Argument(help="Session id (see `refocus sessions`).")]
 ReasonOpt = Annotated[str, typer.Option("--reason", help="Why, for the audit log.")]
 
 
 def _short(records: list[SessionRecord]) -> list[dict[str, Any]]:
-    """Rows for a table: the start without seconds or offset, the end as a time of day, and
-    catch-up sessions marked as such."""
+    """Rows for people: the day and the times (on two lines on a terminal, where the
+    column is narrow), and catch-up sessions marked as such."""
+    joint = "\n" if output.on_terminal() else ", "
     return [
         {
             **record.as_json(),
-            "start": record.start[:16].replace("T", " "),
-            "end": record.end[11:16],
+            "when": show_span(record.start, record.end).replace(", ", joint, 1),
             "module": f"{record.module} (catch-up)"
             if record.kind == SessionKind.CATCH_UP
             else record.module,
@@ -81,56 +95,110 @@ def sessions(
         )
     emit(
         [record.as_json() for record in records] if as_json or as_csv else _short(records),
-        SESSION_COLUMNS,
+        SESSION_COLUMNS if as_json or as_csv else TABLE_COLUMNS,
         as_json=as_json,
         as_csv=as_csv,
+        optional=("trainers", "venue"),
         empty="No sessions match: plan some with `refocus schedule COHORT`.",
     )
 
 
 @app.command("show")
-def show(session: IdArg, db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
-    """Show one session in full."""
+def show(
+    session: IdArg,
+    verbose: Annotated[
+        bool,
+        typer.Option("--verbose", "-v", help="Also its UUID, calendar sequence and group number."),
+    ] = False,
+    manual: ManualOpt = None,
+    db: DbOpt = DEFAULT_DB,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show one session: what, when, where, who, and its register."""
+    from refocus_cli.services import manual as manual_service
     from refocus_cli.services import sessions as session_service
 
     with opened(db) as store:
-        record = session_service.session_detail(store, session).as_json()
-    if as_json:
-        print_json(record)
-        return
-    print_record(
-        record,
-        [
-            ("id", "Session"),
+        detail = session_service.session_detail(store, session)
+        if as_json:
+            print_json(detail.as_json())
+            return
+        module = manual_service.curriculum(store, manual).module(detail.record.module)
+        tz = store.tz()
+        split = _groups_of_team(store, detail.record)
+    record = detail.record
+    attended = sum(1 for mark in detail.attendance if mark.status in ATTENDED)
+    fields = {
+        "title": f"{module.title} ({record.module})",
+        "when": show_span(record.start, record.end),
+        "where": record.venue or "no venue booked",
+        "teams": record.teams,
+        "group": f"group {split.index(record.group) + 1} of {len(split)}" if split else None,
+        "trainers": record.trainers or "none yet",
+        "status": record.status,
+        "expected": record.expected,
+        "attended": attended if detail.attendance else "no register recorded",
+        "cohort": record.cohort,
+        "note": record.note,
+        "id": record.id,
+        "uuid": record.uuid,
+        "sequence": record.sequence,
+        "group_no": record.group,
+        "occurrence": record.occurrence,
+    }
+    labels = [
+        ("title", f"Session {record.id}"),
+        ("when", "When"),
+        ("where", "Where"),
+        ("teams", "Team" if len(record.teams) == 1 else "Teams"),
+        *([("group", "Group")] if split else []),
+        ("trainers", "Trainers"),
+        ("status", "Status"),
+        ("expected", "Expected"),
+        ("attended", "Attended"),
+        ("cohort", "Cohort"),
+        *([("note", "Note")] if record.note else []),
+    ]
+    if verbose:
+        labels += [
+            ("occurrence", "Session of module"),
+            ("group_no", "Group number"),
             ("uuid", "UUID"),
-            ("cohort", "Cohort"),
-            ("stage", "Stage"),
-            ("module", "Module"),
-            ("occurrence", "Session no."),
-            ("group", "Group"),
-            ("start", "Start"),
-            ("end", "End"),
-            ("teams", "Teams"),
-            ("trainers", "Trainers"),
-            ("venue", "Venue"),
-            ("expected", "Expected"),
-            ("status", "Status"),
-            ("sequence", "Sequence"),
-            ("note", "Note"),
-        ],
-    )
-    if record["attendance"]:
+            ("sequence", "Calendar sequence"),
+        ]
+    print_record(fields, labels)
+    if detail.attendance:
         print_table(
-            record["attendance"],
+            [
+                {**mark.as_json(), "recorded_at": show_moment(mark.recorded_at, tz)}
+                for mark in detail.attendance
+            ],
             [
                 ("name", "Name"),
                 ("visitor", "Visitor"),
                 ("status", "Status"),
                 ("recorded_by", "Recorded by"),
-                ("recorded_at", "Recorded at"),
+                ("recorded_at", "Recorded"),
             ],
             title="Attendance",
         )
+
+
+def _groups_of_team(store: Store, record: SessionRecord) -> list[int]:
+    """The group numbers the session's team is split into for this module session, in
+    order, or nothing when the team meets as one (a shared session is never split)."""
+    from refocus_cli.services import sessions as session_service
+
+    if len(record.teams) != 1 or record.kind == SessionKind.CATCH_UP:
+        return []
+    groups = sorted(
+        other.group
+        for other in session_service.find_sessions(store, team=record.teams[0])
+        if (other.module, other.occurrence, other.cohort, other.teams)
+        == (record.module, record.occurrence, record.cohort, record.teams)
+        and other.kind == record.kind
+    )
+    return groups if len(groups) > 1 else []
 
 
 @app.command("move")
@@ -153,7 +221,9 @@ def move(
     if as_json:
         print_json(record.as_json())
     else:
-        message(f"Moved session {record.id} to {record.start} (sequence {record.sequence}).")
+        message(
+            f"Moved session {record.id} ({record.module}) to {show_span(record.start, record.end)}."
+        )
 
 
 @app.command("cancel")
@@ -190,10 +260,12 @@ def cancel(
         print_json(done.as_json())
         return
     record = done.record
-    message(f"Cancelled session {record.id} ({record.module}, {record.start}).")
+    message(
+        f"Cancelled session {record.id} ({record.module}, {show_span(record.start, record.end)})."
+    )
     if done.unavailable:
         message(
-            f"Recorded {' and '.join(done.unavailable)} as unavailable on {record.start[:10]}: "
+            f"Recorded {' and '.join(done.unavailable)} as unavailable on {show_day(record.start)}: "
             "`replan` gives the session to another trainer, on the same day if one is free."
         )
     if record.kind == SessionKind.CATCH_UP:
@@ -241,6 +313,6 @@ def _told(done: SessionChange, as_json: bool) -> None:
         return
     record = done.record
     message(
-        f"Session {record.id} ({record.module}, {record.start[:16].replace('T', ' ')}): "
-        f"{'; '.join(done.changes)} (sequence {record.sequence})."
+        f"Session {record.id} ({record.module}, {show_span(record.start, record.end)}): "
+        f"{'; '.join(done.changes)}."
     )

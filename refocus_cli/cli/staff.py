@@ -195,7 +195,12 @@ def list_staff(
     if as_json or as_csv:
         emit([p.as_record() for p in people], CSV_COLUMNS, as_json=as_json, as_csv=as_csv)
         return
-    emit([_row(person) for person in people], STAFF_COLUMNS, empty="No staff to show.")
+    emit(
+        [_row(person) for person in people],
+        STAFF_COLUMNS,
+        empty="No staff to show.",
+        optional=("scheduled", "left_on", "role", "clinical", "manager", "email"),
+    )
 
 
 def _row(person: StaffMember) -> dict[str, Any]:

@@ -28,6 +28,8 @@ TEAM_COLUMNS = [
     ("merged_into", "Merged into"),
     ("scheduled", "Scheduled"),
 ]
+# On a narrow terminal these make room, the last first (`--csv` and `--json` keep them).
+NARROW_TEAM_DROPS = ("site", "scheduled", "merged_into", "kind")
 TeamArg = Annotated[str, typer.Argument(help="Team id or name.")]
 ViewOnOpt = Annotated[
     str | None,
@@ -80,6 +82,7 @@ def list_teams(
         as_json=as_json,
         as_csv=as_csv,
         empty="No teams yet: add one with `refocus team add NAME`.",
+        optional=NARROW_TEAM_DROPS,
     )
 
 

@@ -83,6 +83,7 @@ def list_trainers(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False, as_csv: CsvO
         as_json=as_json,
         as_csv=as_csv,
         empty="No trainers yet: add one with `refocus trainer add NAME`.",
+        optional=("email",),
     )
 
 

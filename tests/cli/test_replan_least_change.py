@@ -16,6 +16,8 @@ import pytest
 from database_rows import every_row, last_audit, sequences
 from three_teams import day_of, ok, plan_three_teams, standing
 
+from refocus_cli.core.display import show_day
+
 
 @pytest.fixture
 def planned(cli, from_template):
@@ -55,7 +57,7 @@ def test_a_trainer_cancelled_as_unavailable_is_replaced_by_another_on_the_same_d
         planned, "session", "cancel", str(target["id"]), "--reason", "trainer ill",
         "--trainer-unavailable",
     )  # fmt: skip
-    assert f"Recorded {ill} as unavailable on {day_of(target)}" in done.stderr
+    assert f"Recorded {ill} as unavailable on {show_day(day_of(target))}" in done.stderr
     leave = last_audit(env_setup, "unavailable")
     assert leave["new"]["reason"] == f"unavailable for session {target['id']}"
     assert leave["new"]["from"] == leave["new"]["to"] == day_of(target).isoformat()

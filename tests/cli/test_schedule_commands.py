@@ -360,7 +360,10 @@ def test_session_show(planned):
     assert shown.pop("attendance") == []  # nothing recorded yet
     assert shown == first
     table = ok(planned, "session", "show", str(first["id"])).stdout
-    assert first["uuid"] in table and "recovery-workshop" in table and LIVED in table
+    assert "recovery-workshop" in table and LIVED in table and "Mon 11 Jan 2027, 09:30" in table
+    assert first["uuid"] not in table and "Sequence" not in table  # for programs: --json
+    verbose = ok(planned, "session", "show", str(first["id"]), "--verbose").stdout
+    assert first["uuid"] in verbose and "Calendar sequence" in verbose
     assert_refused(planned("session", "show", "9999"), "no session with id 9999")
     assert_refused(planned("session", "show", "first"), "not an id")
 
@@ -605,7 +608,7 @@ def test_sessions_csv_and_table(planned):
     assert len(lines) == len(sessions) + 1
     assert lines[1].startswith(f"{sessions[0]['id']},{sessions[0]['start']},")
     table = ok(planned, "sessions", "--team", "East CMHT").stdout
-    assert "East CMHT" in table and "2027-01-11 09:30" in table
+    assert "East CMHT" in table and "Mon 11 Jan 2027, 09:30–16:30" in table
     empty = ok(planned, "sessions", "--from", "2031-01-01")
     assert empty.stdout == "" and "No sessions match" in empty.stderr
 

@@ -1,0 +1,48 @@
+"""Dates and times as people read them: local, with the weekday ("Tue 24 Feb 2027, 10:00").
+
+Every message and table that shows a day or a time to a person goes through here, so
+the whole tool speaks one way. Programs get ISO-8601 (`--json`, `--csv`) instead. The
+names are English and fixed, not the machine's locale, so output is the same everywhere.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, tzinfo
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _aware(moment: datetime | str, tz: tzinfo | None) -> datetime:
+    """`moment` (aware, or ISO-8601 with an offset) in `tz`, or in its own offset without one."""
+    value = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+    if value.tzinfo is None:
+        raise ValueError(f"a time shown to people needs its offset: {moment!r}")
+    return value.astimezone(tz) if tz is not None else value
+
+
+def show_day(day: date | datetime | str) -> str:
+    """A day with its weekday: "Tue 24 Feb 2027" (a datetime shows its own date)."""
+    value = date.fromisoformat(day[:10]) if isinstance(day, str) else day
+    return f"{WEEKDAYS[value.weekday()]} {value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def show_moment(moment: datetime | str, tz: tzinfo | None = None) -> str:
+    """A moment in the programme's time zone `tz`: "Tue 24 Feb 2027, 10:00"."""
+    local = _aware(moment, tz)
+    return f"{show_day(local)}, {local:%H:%M}"
+
+
+def show_span(start: datetime | str, end: datetime | str, tz: tzinfo | None = None) -> str:
+    """A session's time: "Tue 24 Feb 2027, 10:00–13:30", with both days if it ends on another."""
+    first, last = _aware(start, tz), _aware(end, tz)
+    if first.date() == last.date():
+        return f"{show_moment(first)}–{last:%H:%M}"
+    return f"{show_moment(first)} – {show_moment(last)}"
+
+
+def show_period(first: date | str, last: date | str) -> str:
+    """A run of days: "Mon 2 Aug 2027 to Fri 13 Aug 2027", or the one day."""
+    if str(first) == str(last):
+        return show_day(first)
+    return f"{show_day(first)} to {show_day(last)}"
