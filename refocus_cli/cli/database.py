@@ -66,9 +66,14 @@ def migrate(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
 @app.command("backup")
 def backup(file: FileArg, db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
     """Copy the database safely, even while others are writing to it."""
+    from refocus_cli.render.files import check_output, is_standard_output, make_folder
     from refocus_cli.services.maintenance import back_up
 
+    if is_standard_output(file):
+        raise InvalidInput("a backup is a database file: give the path to write it to")
+    check_output(file)
     with opened(db) as store:
+        make_folder(file.parent)  # `db backup backups/2027-07-01.db` makes backups/
         made = back_up(store, file)
     if as_json:
         print_json(made.as_record())

@@ -82,25 +82,19 @@ def make_folder(folder: Path) -> None:
         ) from None
 
 
-def write_output(path: Path, content: str | bytes) -> None:
-    """Write to standard output for `-`, else a whole file or nothing."""
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    if not is_standard_output(path):
-        write_atomically(path, data)
-        return
-    sys.stdout.flush()
-    sys.stdout.buffer.write(data)
-    sys.stdout.buffer.flush()
-
-
 def write_atomically(path: Path, content: str | bytes) -> None:
     """Write a whole file or nothing: a temporary file beside it, then a rename (which
-    replaces a symbolic link at `path` rather than the file it points to)."""
+    replaces a symbolic link at `path` rather than the file it points to). `-` writes
+    to standard output instead (as bytes, so a PDF arrives whole)."""
     import tempfile
 
-    check_output(path)
+    data = content.encode("utf-8") if isinstance(content, str) else content
     if is_standard_output(path):
-        raise InvalidInput("standard output (-) cannot be written here: give -o FILE")
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    check_output(path)
     directory = _folder(path)
     make_folder(directory)
     try:
@@ -110,7 +104,6 @@ def write_atomically(path: Path, content: str | bytes) -> None:
             f"cannot write in the folder {directory}: {exc.strerror}; choose another -o"
         ) from None
     try:
-        data = content.encode("utf-8") if isinstance(content, str) else content
         with os.fdopen(handle, "wb") as out:
             out.write(data)
         os.replace(temp, path)

@@ -44,7 +44,7 @@ def write_handout(
     """Write a module's participant handout (headed with a session's details if one is
     named) as PDF or HTML, to `output` (`-` for standard output) or MODULE.pdf|.html."""
     from refocus_cli.render.documents import render
-    from refocus_cli.render.files import check_output, write_output
+    from refocus_cli.render.files import check_output, write_atomically
 
     fmt = fmt.strip().lower()
     if fmt not in FORMATS:
@@ -63,7 +63,7 @@ def write_handout(
             )
     target = output or Path(f"{view.module['module']}.{fmt}")
     check_output(target)
-    write_output(target, render("handout.typ.j2", view, fmt, templates))
+    write_atomically(target, render("handout.typ.j2", view, fmt, templates))
     return Handout(view.module["module"], view.module["title"], target)
 
 
@@ -101,7 +101,7 @@ def write_pack(
     recorded as attending and, when `need_people`, handouts or a register for a session
     nobody is expected at."""
     from refocus_cli.render.documents import render
-    from refocus_cli.render.files import check_output, write_output
+    from refocus_cli.render.files import check_output, write_atomically
 
     if output is not None:
         check_output(output, binary=True)
@@ -115,7 +115,7 @@ def write_pack(
         )
     target = output or Path(f"pack-{session_id}.pdf")
     check_output(target)
-    write_output(target, render("pack.typ.j2", view, "pdf", templates))
+    write_atomically(target, render("pack.typ.j2", view, "pdf", templates))
     return Pack(
         session_id,
         target,
