@@ -14,6 +14,7 @@ from refocus_cli.core.display import show_day
 from refocus_cli.core.exports import EXPORTS
 from refocus_cli.core.measure_split import DEFAULT_TIE_RULE, TieRule
 from refocus_cli.core.vocabulary import TeamStatus
+from refocus_cli.render.files import check_output, is_standard_output, where
 from refocus_cli.services.context import opened
 
 if TYPE_CHECKING:
@@ -255,7 +256,9 @@ def milestones(
 
 @report_app.command("html")
 def html(
-    output: Annotated[Path, typer.Option("-o", "--output", help="HTML file to write.")],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="HTML file to write, or - for standard output.")
+    ] = Path("-"),
     cohort: CohortArg = None,
     cohort_option: CohortOpt = None,
     on: AsOfOpt = None,
@@ -270,6 +273,7 @@ def html(
     from refocus_cli.services import reports
 
     comparing = reports.Comparing(ties, include_unfinished, supervision_reflection)
+    check_output(output)
     with opened(db) as store:
         report = reports.write_html(
             store,
@@ -279,12 +283,13 @@ def html(
             manual=manual,
             comparing=comparing,
         )
-    message(f"Wrote {output} ({len(report.progress.teams)} teams).")
+    message(f"Wrote {where(output)} ({len(report.progress.teams)} teams).")
 
 
 WhatArg = Annotated[str, typer.Argument(help=f"What to export: {', '.join(EXPORTS)}.")]
 OutOpt = Annotated[
-    Path | None, typer.Option("-o", "--output", help="File to write [default: standard output].")
+    Path | None,
+    typer.Option("-o", "--output", help="File to write, or - [default: standard output]."),
 ]
 
 
@@ -293,11 +298,13 @@ def _export(
 ) -> None:
     from refocus_cli.services import reports
 
+    if output is not None:
+        check_output(output)
     with opened(db) as store:
         done = reports.export(store, what, fmt, output, on=on, manual=manual)
     if output is None:
         print(done.text, end="")
-    else:
+    elif not is_standard_output(output):
         message(f"Wrote {done.rows} {what} rows to {output}.")
 
 
