@@ -11,6 +11,7 @@ import typer
 
 from refocus_cli.cli.options import DEFAULT_DB, DbOpt, JsonOpt, ManualOpt
 from refocus_cli.cli.output import message, print_json
+from refocus_cli.core.display import show_moment
 from refocus_cli.core.errors import InvalidInput
 from refocus_cli.core.marks import Overrides, Replacement
 from refocus_cli.core.vocabulary import AttendanceStatus
@@ -273,7 +274,7 @@ def _walk(session: SessionRegister, request: Request, named: frozenset[int]) -> 
     from refocus_cli.services.attendance import Said
 
     message(
-        f"Session {session.id}: {session.module} on {session.start[:16].replace('T', ' ')} "
+        f"Session {session.id}: {session.module} on {show_moment(session.start)} "
         f"({', '.join(session.teams) or 'catch-up'}); {len(session.expected)} expected."
     )
     message(

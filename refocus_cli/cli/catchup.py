@@ -9,6 +9,7 @@ import typer
 
 from refocus_cli.cli.options import DEFAULT_DB, CsvOpt, DbOpt, JsonOpt, ManualOpt
 from refocus_cli.cli.output import emit, message, print_json, print_table
+from refocus_cli.core.display import show_moment
 from refocus_cli.services.context import opened
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ MISSED_COLUMNS = [
     ("module", "Module"),
     ("reason", "Why"),
 ]
-BOOKED_COLUMNS = [
+BOOKED_COLUMNS = [  # "start" is shown to people as "Tue 2 Mar 2027, 10:00"
     ("staff_id", "Id"),
     ("name", "Name"),
     ("team", "Team"),
@@ -85,7 +86,14 @@ def catchup(
     if as_csv:
         return
     if booked:
-        print_table(booked, BOOKED_COLUMNS, title="Booked on catch-up sessions")
+        print_table(
+            [
+                {**row, "start": show_moment(b.start)}
+                for row, b in zip(booked, result.booked, strict=True)
+            ],
+            BOOKED_COLUMNS,
+            title="Booked on catch-up sessions",
+        )
     if result.scheduled:
         message(
             f"Planned {len(result.scheduled)} catch-up sessions for {len(result.missed)} missed "

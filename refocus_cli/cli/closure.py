@@ -10,6 +10,7 @@ import typer
 from refocus_cli.cli.options import DEFAULT_DB, CsvOpt, DbOpt, JsonOpt
 from refocus_cli.cli.output import emit, message, print_json
 from refocus_cli.core.dates import parse_date
+from refocus_cli.core.display import show_period
 from refocus_cli.core.errors import InvalidInput
 from refocus_cli.core.programme import clean_text
 from refocus_cli.services.context import opened
@@ -36,7 +37,7 @@ def _days(day: str | None, start: str | None, to: str | None) -> tuple[date, dat
 
 
 def _span(first: date, last: date) -> str:
-    return str(first) + (f" to {last}" if last != first else "")
+    return show_period(first, last)
 
 
 @app.command("add")

@@ -9,6 +9,7 @@ import typer
 from refocus_cli.cli.options import DEFAULT_DB, CsvOpt, DbOpt, JsonOpt, OnOpt
 from refocus_cli.cli.output import emit, message, print_json, print_record
 from refocus_cli.core.dates import parse_date
+from refocus_cli.core.display import show_day
 from refocus_cli.core.programme import clean_name
 from refocus_cli.services.context import effective_date, opened
 
@@ -143,4 +144,6 @@ def remove_team(
     if result.sessions_left:
         parts.append(f"{result.sessions_left} shared sessions go on without it")
     sessions = "; ".join(parts) if parts else "no sessions to change"
-    message(f"Took {result.team} out of cohort {result.cohort} from {result.on}: {sessions}.")
+    message(
+        f"Took {result.team} out of cohort {result.cohort} from {show_day(result.on)}: {sessions}."
+    )

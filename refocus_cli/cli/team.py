@@ -9,6 +9,7 @@ import typer
 from refocus_cli.cli.options import DEFAULT_DB, CsvOpt, DbOpt, JsonOpt, OnOpt
 from refocus_cli.cli.output import emit, message, print_json, print_record
 from refocus_cli.core.dates import parse_date
+from refocus_cli.core.display import show_day
 from refocus_cli.core.programme import clean_name, clean_text
 from refocus_cli.services.context import effective_date, opened
 
@@ -182,7 +183,7 @@ def merge(
         print_json(result.as_record())
     else:
         message(
-            f"Merged {result.merged} into {result.into} on {result.on}: "
+            f"Merged {result.merged} into {result.into} on {show_day(result.on)}: "
             f"{result.staff_moved} staff moved."
             + _sessions_note(result.sessions_cancelled, result.sessions_left)
             + (_UNTIL_THEN if later else "")
@@ -204,7 +205,7 @@ def disband(
         print_json(result.as_record())
     else:
         message(
-            f"Disbanded {result.disbanded} on {result.on}: {result.staff_released} "
+            f"Disbanded {result.disbanded} on {show_day(result.on)}: {result.staff_released} "
             "staff have no team from then; give them one with `refocus staff move`."
             + _sessions_note(result.sessions_cancelled, result.sessions_left)
             + (_UNTIL_THEN if later else "")

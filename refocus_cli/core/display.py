@@ -14,11 +14,14 @@ MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 
 
 def _aware(moment: datetime | str, tz: tzinfo | None) -> datetime:
-    """`moment` (aware, or ISO-8601 with an offset) in `tz`, or in its own offset without one."""
+    """`moment` (a datetime or ISO-8601) in `tz`; without `tz`, as given (its own offset,
+    or a wall-clock time already local)."""
     value = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+    if tz is None:
+        return value
     if value.tzinfo is None:
-        raise ValueError(f"a time shown to people needs its offset: {moment!r}")
-    return value.astimezone(tz) if tz is not None else value
+        raise ValueError(f"a time to show in a time zone needs its offset: {moment!r}")
+    return value.astimezone(tz)
 
 
 def show_day(day: date | datetime | str) -> str:
