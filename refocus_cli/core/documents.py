@@ -203,6 +203,11 @@ class DocumentView:
         return list(range(low, high + 1))
 
 
+def _no_room(module: Module) -> str:
+    """Where a session with no room booked takes place, in words."""
+    return "the team's base" if module.venue == "team-base" else "room to be confirmed"
+
+
 def long_date(moment: datetime) -> str:
     """A date as printed on a pack, e.g. Tuesday 12 January 2027."""
     return f"{moment:%A} {moment.day} {moment:%B %Y}"
@@ -249,7 +254,7 @@ def document_view(
             date=long_date(start),
             start=f"{start:%H:%M}",
             end=f"{end:%H:%M}",
-            venue=session.get("venue") or "the team's base",
+            venue=session.get("venue") or _no_room(module),
             teams=list(session.get("teams") or []),
             trainers=list(session.get("trainers") or []),
             cohort=session.get("cohort") or "",
