@@ -17,6 +17,7 @@ from refocus_cli.core.programme import clean_email, clean_name, clean_text
 from refocus_cli.services.context import opened
 
 if TYPE_CHECKING:
+    from refocus_cli.core.mentions import Mention
     from refocus_cli.services.staff_profile import StaffProfile
 
 PersonArg = Annotated[str, typer.Argument(help="Staff id, email or unique name.")]
@@ -196,6 +197,14 @@ def export(person: PersonArg, db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) 
 def forget(
     person: PersonArg,
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+    scrub_mentions: Annotated[
+        bool,
+        typer.Option(
+            "--scrub-mentions",
+            help="Also replace their name or email in other records (notes, other people's "
+            'roles, venue names, reasons, actor names) with "[removed]".',
+        ),
+    ] = False,
     db: DbOpt = DEFAULT_DB,
     as_json: JsonOpt = False,
 ) -> None:
@@ -207,8 +216,16 @@ def forget(
         found = find_member(store, person)
         who = f"{found.name} (id {found.id})"
         if not yes:
+            if sys.stdin.isatty() and not scrub_mentions:
+                ahead = data_protection.forget(store, str(found.id), preview=True)
+                _list_mentions(
+                    ahead.mentions,
+                    "would still name them (their name or email, whatever the case or "
+                    "accents); answer no and add --scrub-mentions to replace them with "
+                    "[removed] too",
+                )
             _confirm_forgetting(who)
-        result = data_protection.forget(store, str(found.id))
+        result = data_protection.forget(store, str(found.id), scrub_mentions=scrub_mentions)
     if as_json:
         print_json(result.as_record())
         return
@@ -218,12 +235,31 @@ def forget(
         f"{_count(result.audit_entries_erased, 'audit entry', 'audit entries')} and "
         f"{_count(result.notes_erased, 'note')} cleaned."
     )
+    if result.mentions_scrubbed:
+        message(
+            f"{_count(result.mentions_scrubbed, 'mention')} of them in other records "
+            "replaced by [removed]."
+        )
+    _list_mentions(
+        result.mentions,
+        "still name them (their name or email, whatever the case or accents) and were "
+        "left as they are: edit them by hand, as refocus no longer knows the name",
+    )
     if result.log_still_open:
         message(
             "Another program has the database open: the erased details leave its "
             f"write-ahead log ({db}-wal) when that program closes."
         )
     message("Backups made before now still hold them: replace or destroy those copies.")
+
+
+def _list_mentions(mentions: list[Mention], what: str) -> None:
+    """Where other records name the person, for someone to judge (stderr: not data)."""
+    if not mentions:
+        return
+    message(f"{_count(len(mentions), 'place')} in other records {what}:")
+    for mention in mentions:
+        message(f"  {mention.table}.{mention.column} row {mention.row_id}: {mention.excerpt}")
 
 
 def _confirm_forgetting(who: str) -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from refocus_cli.core.errors import Conflict
+from refocus_cli.core.mentions import Mention
 from refocus_cli.services import audit as audit_log
 from refocus_cli.services.staff import StaffMember
 from refocus_cli.store import personal_data, sessions, staff
@@ -66,6 +67,11 @@ class Forgotten:
     notes_erased: int
     # Another program had the file open, so its write-ahead log still holds the details.
     log_still_open: bool
+    # Where other records still name them (left as they are), and how many such
+    # mentions were replaced by "[removed]".
+    mentions: list[Mention] = field(default_factory=list)
+    mentions_scrubbed: int = 0
+    preview: bool = False
 
     def as_record(self) -> dict[str, Any]:
         """The outcome as printed with --json."""
@@ -77,16 +83,23 @@ class Forgotten:
             "audit_entries_erased": self.audit_entries_erased,
             "notes_erased": self.notes_erased,
             "log_still_open": self.log_still_open,
+            "mentions": [asdict(mention) for mention in self.mentions],
+            "mentions_scrubbed": self.mentions_scrubbed,
         }
 
 
-def forget(store: Store, person_ref: str) -> Forgotten:
+def forget(
+    store: Store, person_ref: str, *, scrub_mentions: bool = False, preview: bool = False
+) -> Forgotten:
     """Erase a person's identity everywhere, keeping an anonymous record so counts stay.
 
     The name becomes a placeholder, the email goes, the role keeps only whether it is
     clinical; the clinical flag itself, memberships and marks stay (none identifies
-    anyone, and the measures need them). Then the file is rewritten so that freed pages
-    keep no copy of what was erased.
+    anyone, and the measures need them). Every other text in the database is then
+    searched for their name or email (ignoring case and accents): the mentions found are
+    listed, or with `scrub_mentions` replaced by "[removed]" in the same transaction.
+    Then the file is rewritten so that freed pages keep no copy of what was erased.
+    With `preview`, nothing is kept: the result says what forgetting would do.
     """
     person = staff.find_staff(store, person_ref)
     staff_id = person["id"]
@@ -96,7 +109,9 @@ def forget(store: Store, person_ref: str) -> Forgotten:
     placeholder = f"Forgotten person {staff_id}"
     role = "" if person["clinical"] else "administrative"
     words = [word for word in (person["name"], person["email"]) if word]
-    erased = personal_data.erase(store, staff_id, words, placeholder, role)
+    erased = personal_data.erase(
+        store, staff_id, words, placeholder, role, scrub_mentions=scrub_mentions, preview=preview
+    )
     memberships, attendance = personal_data.kept(store, staff_id)
     return Forgotten(
         id=staff_id,
@@ -105,5 +120,8 @@ def forget(store: Store, person_ref: str) -> Forgotten:
         attendance=attendance,
         audit_entries_erased=erased.audit_entries,
         notes_erased=erased.notes,
-        log_still_open=personal_data.rewrite_file(store),
+        log_still_open=False if preview else personal_data.rewrite_file(store),
+        mentions=erased.mentions,
+        mentions_scrubbed=erased.scrubbed,
+        preview=preview,
     )

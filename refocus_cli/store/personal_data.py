@@ -7,11 +7,21 @@ What to keep and what to put in a forgotten person's place is decided in
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import sqlite3
+from dataclasses import dataclass, field
 from typing import Any
 
+from refocus_cli.core.errors import Conflict
+from refocus_cli.core.mentions import (
+    Mention,
+    excerpt,
+    mention_pattern,
+    mention_spans,
+    without_mentions,
+)
 from refocus_cli.store import audit
 from refocus_cli.store.database import Store
+from refocus_cli.store.migrations import migrations
 
 # Free text where a person may be named: why a session moved, a closure, a trainer's leave.
 FREE_TEXT = (("session", "note"), ("closure", "reason"), ("trainer_unavailable", "reason"))
@@ -62,15 +72,52 @@ def forgotten_at(store: Store, staff_id: int) -> str | None:
 
 @dataclass(frozen=True)
 class Erased:
-    """How many audit entries and free-text notes an erasure rewrote."""
+    """How many audit entries and free-text notes an erasure rewrote; the mentions of the
+    person left in other records (`mentions`), or replaced by "[removed]" (`scrubbed`)."""
 
     audit_entries: int
     notes: int
+    mentions: list[Mention] = field(default_factory=list)
+    scrubbed: int = 0
 
 
-def erase(store: Store, staff_id: int, words: list[str], placeholder: str, role: str) -> Erased:
+class _Preview(Exception):
+    """Carries what an erasure would do out of the transaction that is rolled back."""
+
+    def __init__(self, erased: Erased) -> None:
+        self.erased = erased
+
+
+def erase(
+    store: Store,
+    staff_id: int,
+    words: list[str],
+    placeholder: str,
+    role: str,
+    *,
+    scrub_mentions: bool = False,
+    preview: bool = False,
+) -> Erased:
     """Replace a person's name and email (`words`) with `placeholder` everywhere, their
-    role with `role`, and drop their email; one transaction, audited."""
+    role with `role`, and drop their email; one transaction, audited. Then look through
+    every other text in the database for their name or email (ignoring case and accents)
+    and, with `scrub_mentions`, replace each with "[removed]" in the same transaction.
+    With `preview`, roll it all back and say what it would have done."""
+    try:
+        return _erase(store, staff_id, words, placeholder, role, scrub_mentions, preview)
+    except _Preview as done:
+        return done.erased
+
+
+def _erase(
+    store: Store,
+    staff_id: int,
+    words: list[str],
+    placeholder: str,
+    role: str,
+    scrub_mentions: bool,
+    preview: bool,
+) -> Erased:
     # Overwrite freed pages, so the erased text does not linger in the file's free space.
     store.db.execute("PRAGMA secure_delete = ON")
     with store.write():
@@ -91,7 +138,73 @@ def erase(store: Store, staff_id: int, words: list[str], placeholder: str, role:
                     "UPDATE attendance SET recorded_by = ? WHERE recorded_by = ?",
                     [placeholder, recorder],
                 )
-    return Erased(entries, notes)
+        found = mentions(store, words)
+        scrubbed = _scrub(store, words, found) if scrub_mentions else 0
+        erased = Erased(entries, notes, [] if scrub_mentions else found, scrubbed)
+        if preview:
+            raise _Preview(erased)
+    return erased
+
+
+def _text_columns(store: Store) -> list[tuple[str, str]]:
+    tables = [
+        row[0]
+        for row in store.db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' "
+            "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name != ? ORDER BY name",
+            [migrations.migrations_table],
+        )
+    ]
+    return [
+        (table, row[1])
+        for table in tables
+        for row in store.db.execute(f"PRAGMA table_info([{table}])")
+    ]
+
+
+def mentions(store: Store, words: list[str]) -> list[Mention]:
+    """Every place in the database's text, in any table, that names `words` (a name, an
+    email) as whole words, ignoring case and accents."""
+    pattern = mention_pattern(words)
+    if pattern is None:
+        return []
+    found = []
+    for table, column in _text_columns(store):
+        values = store.db.execute(
+            f"SELECT DISTINCT [{column}] FROM [{table}] WHERE typeof([{column}]) = 'text'"
+        ).fetchall()
+        for (value,) in values:
+            spans = mention_spans(value, pattern)
+            if not spans:
+                continue
+            for (row_id,) in store.db.execute(
+                f"SELECT rowid FROM [{table}] WHERE [{column}] = ? ORDER BY rowid", [value]
+            ):
+                found.append(Mention(table, column, row_id, excerpt(value, spans[0])))
+    return sorted(found, key=lambda mention: (mention.table, mention.row_id, mention.column))
+
+
+def _scrub(store: Store, words: list[str], found: list[Mention]) -> int:
+    pattern = mention_pattern(words)
+    if pattern is None:
+        return 0
+    for mention in found:
+        table, column = f"[{mention.table}]", f"[{mention.column}]"
+        (text,) = store.db.execute(
+            f"SELECT {column} FROM {table} WHERE rowid = ?", [mention.row_id]
+        ).fetchone()
+        scrubbed = without_mentions(text, mention_spans(text, pattern))
+        try:
+            store.db.execute(
+                f"UPDATE {table} SET {column} = ? WHERE rowid = ?", [scrubbed, mention.row_id]
+            )
+        except sqlite3.IntegrityError:
+            raise Conflict(
+                f"{mention.table}.{mention.column} of row {mention.row_id} cannot become "
+                f"'{scrubbed}': another row already reads so; rename one of them by hand "
+                "and forget the person again (nothing was erased)"
+            ) from None
+    return len(found)
 
 
 def _scrub_free_text(store: Store, pattern: re.Pattern[str], placeholder: str) -> int:
