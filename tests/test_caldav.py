@@ -492,10 +492,10 @@ def test_a_publish_stopped_at_its_deadline_is_completed_by_the_next(
     started = time.monotonic()
     error = _fails(
         cli, "publish", "caldav", dav.home, "--calendar", calendar_name, *dav.login,
-        "--timeout", "1",
+        "--deadline", "1",
     )  # fmt: skip
     assert time.monotonic() - started < 1.5
-    assert "did not finish answering within 1 s (--timeout)" in error
+    assert "the publish did not finish within 1 s (--deadline): run it again" in error
     sent = int(error.split(" change")[-2].rsplit("; ", 1)[1])  # "...; 3 changes had been sent"
     assert sent <= 3 and len(dav.events(folder)) == sent
     stored = sqlite3.connect(env_setup).execute("SELECT count(*) FROM caldav_event").fetchone()
@@ -587,7 +587,7 @@ def test_slow_and_endless_answers_stop_at_the_limits(scheduled, hostile, cli, en
     error = _fails(cli, "publish", "caldav", trickle, "--timeout", "0.8")
     assert 0.8 <= time.monotonic() - started < 2
     assert "did not finish answering within 0.8 s (--timeout)" in error
-    assert "give a longer --timeout" in error
+    assert "or give a longer --timeout" in error
 
     flood = hostile("flood")
     started = time.monotonic()
@@ -667,6 +667,7 @@ def test_bad_servers_and_passwords_get_one_error_line(scheduled, radicale, stub,
     )
     assert "is not a server address" in _fails(cli, "publish", "caldav", "ftp://example.org/")
     assert "--timeout" in cli("publish", "caldav", home, "--timeout", "0").stderr
+    assert "--deadline" in cli("publish", "caldav", home, "--deadline", "0").stderr
     assert _dump(env_setup, leave_out="nothing") == before
 
 

@@ -112,10 +112,12 @@ def publish_caldav(
     ] = False,
     timeout: Annotated[
         float,
-        typer.Option(
-            "--timeout", min=0.1, help="Seconds the whole publish may take (each request too)."
-        ),
+        typer.Option("--timeout", min=0.1, help="Seconds any one request may take, in full."),
     ] = 60.0,
+    deadline: Annotated[
+        float,
+        typer.Option("--deadline", min=0.1, help="Seconds the whole publish may take."),
+    ] = 3600.0,
     manual: ManualOpt = None,
     db: DbOpt = DEFAULT_DB,
     as_json: JsonOpt = False,
@@ -139,7 +141,7 @@ def publish_caldav(
         message(f"Warning: {url} is not https: the password for {user} travels unencrypted.")
     alarms = parse_alarms(alarm)
     server = calendars.Server(url, calendar_name, user, password)
-    options = Options(dry_run, overwrite, timeout)
+    options = Options(dry_run, overwrite, timeout, deadline)
     with opened(db) as store:
         outcome = calendars.publish_caldav(
             store, server, choice, alarms=alarms, manual=manual, options=options,

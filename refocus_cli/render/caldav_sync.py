@@ -1,6 +1,6 @@
 """Publishing sessions to a CalDAV server: what to change, and changing it.
 
-A publish (RFC 4791 over one http.client connection, within one deadline):
+A publish (RFC 4791 over one http.client connection, within its deadlines):
 
 1. PROPFIND (Depth 0) the calendar: `URL/NAME/` with --calendar NAME, else URL itself.
    Missing with --calendar, it is made (MKCALENDAR, or the extended MKCOL of RFC 5689)
@@ -133,11 +133,13 @@ class Published:
 
 @dataclass(frozen=True)
 class Options:
-    """How to publish: a dry run, overwriting edits made on the server, the deadline."""
+    """How to publish: a dry run, overwriting edits made on the server, and the time
+    each request and the whole publish may take (see render/webdav.py)."""
 
     dry_run: bool = False
     overwrite: bool = False
     timeout: float = webdav.DEFAULT_TIMEOUT_SECONDS
+    deadline: float = webdav.DEFAULT_DEADLINE_SECONDS
 
 
 def publish(
@@ -157,7 +159,7 @@ def publish(
 
     from refocus_cli.render.caldav_read import held_events
 
-    deadline = webdav.Deadline(options.timeout)
+    deadline = webdav.Deadline(options.deadline, options.timeout)
     with Server(outcome.calendar, target.user, target.password, deadline) as server:
         held: list[Held] = []
         if _calendar_exists(server, target, outcome.calendar):

@@ -3,10 +3,12 @@ a deadline and a size limit, and every network or server failure turned into a
 CalDavProblem that says what to check. `render/caldav_sync.py` decides what to send;
 this module sends it.
 
-Limits: a publish has one deadline (`--timeout`, default 60 s) that every request must
-finish within, however slowly a server sends its answer (a watchdog closes the socket
-at the deadline, so a server trickling a byte now and then cannot hold it open), and no
-answer may be longer than MAX_RESPONSE_BYTES (read in chunks; reading stops there).
+Limits: every request must be answered in full within `--timeout` (default 60 s),
+however slowly a server sends its answer (a watchdog closes the socket at the deadline,
+so a server trickling a byte now and then cannot hold it open); the whole publish must
+end within `--deadline` (default an hour: a first publish of a trust's 800 sessions to
+a local Radicale took over a minute); and no answer may be longer than
+MAX_RESPONSE_BYTES (read in chunks; reading stops there).
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ if TYPE_CHECKING:
 
     from refocus_cli.render.webdav_connection import Server
 
-DEFAULT_TIMEOUT_SECONDS = 60.0
+DEFAULT_TIMEOUT_SECONDS = 60.0  # each request (refocus defaults)
+DEFAULT_DEADLINE_SECONDS = 3600.0  # the whole publish
 # No honest answer comes near this: the largest, a national programme's calendar listing
 # with ETags, is a few MB; a calendar-multiget batch of events is well under 1 MB.
 MAX_RESPONSE_BYTES = 50 * 1024 * 1024
@@ -44,9 +47,11 @@ class CalDavProblem(RefocusError):
 
 @dataclass
 class Deadline:
-    """When a publish must be done by: `seconds` from when it starts (or restarts)."""
+    """When a publish must be done by (`seconds` from when it starts or restarts), and
+    how long any one request may take (`request_seconds`)."""
 
-    seconds: float = DEFAULT_TIMEOUT_SECONDS
+    seconds: float = DEFAULT_DEADLINE_SECONDS
+    request_seconds: float = DEFAULT_TIMEOUT_SECONDS
     ends_at: float = field(init=False)
 
     def __post_init__(self) -> None:
@@ -57,8 +62,12 @@ class Deadline:
         self.ends_at = time.monotonic() + self.seconds
 
     def remaining(self) -> float:
-        """Seconds left, never below zero."""
+        """Seconds left for the whole publish, never below zero."""
         return max(0.0, self.ends_at - time.monotonic())
+
+    def for_request(self) -> float:
+        """Seconds the next request may take."""
+        return min(self.remaining(), self.request_seconds)
 
 
 def calendar_home(url: str) -> str:

@@ -53,7 +53,7 @@ class Server:
             if self.parts.scheme == "https"
             else http.client.HTTPConnection
         )
-        self.connection = kind(self.host, self.parts.port, timeout=self.deadline.seconds)
+        self.connection = kind(self.host, self.parts.port, timeout=self.deadline.request_seconds)
         return self
 
     def __exit__(self, *_exc: object) -> None:
@@ -103,10 +103,15 @@ class Server:
             raise self._unreachable(exc) from None
 
     def _too_late(self) -> CalDavProblem:
+        if not self.deadline.remaining():
+            return CalDavProblem(
+                f"the publish did not finish within {self.deadline.seconds:g} s (--deadline): "
+                "run it again to carry on where it stopped, or give a longer --deadline"
+            )
         return CalDavProblem(
-            f"{self.address} did not finish answering within {self.deadline.seconds:g} s "
-            "(--timeout): check the address, your network (or VPN) and that the server is "
-            "running; for a large calendar on a slow server give a longer --timeout"
+            f"{self.address} did not finish answering within {self.deadline.request_seconds:g} "
+            "s (--timeout): check the address, your network (or VPN) and that the server is "
+            "running, or give a longer --timeout"
         )
 
     def _unreachable(self, exc: Exception) -> CalDavProblem:
@@ -143,7 +148,7 @@ class Server:
         self, method: str, path: str, body: bytes | None, headers: dict[str, str]
     ) -> tuple[int, str, bytes]:
         connection = self._connected()
-        remaining = self.deadline.remaining()
+        remaining = self.deadline.for_request()
         if not remaining:
             raise TimeoutError
         connection.timeout = remaining
