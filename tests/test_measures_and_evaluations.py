@@ -405,3 +405,33 @@ def test_forms_for_sessions_that_cannot_have_them_are_refused(db, tmp_path):
     assert "was cancelled" in refused(db, "evaluate", str(north), "--from", path)
     assert "--stage 'nope'" in refused(db, "report", "evaluations", "--stage", "nope")
     assert "no trainer" in refused(db, "report", "evaluations", "--trainer", "Nobody")
+
+
+# -- the demo ---------------------------------------------------------------------------------
+
+
+def test_the_demo_fills_windows_scores_and_forms(tmp_path):
+    db = tmp_path / "demo.db"
+    done = ok(db, "demo", "--out", str(tmp_path / "files"), now="2027-01-06T12:00:00+00:00")
+    assert "refocus report outcomes" in done.stderr and "report evaluations" in done.stderr
+    cohorts = rows(db, "SELECT count(*) FROM cohort")[0][0]
+    assert rows(db, "SELECT kind, count(*) FROM measure_window GROUP BY kind") == [
+        ("baseline", cohorts), ("follow-up", cohorts)
+    ]  # fmt: skip
+    # Every team with sessions has a QPR baseline and follow-up; every score in range.
+    teams = rows(db, "SELECT count(DISTINCT team_id) FROM session_team")[0][0]
+    assert rows(db, "SELECT measure, window_kind, count(*) FROM team_score "
+                    "GROUP BY measure, window_kind ORDER BY 1, 2") == [  # fmt: skip
+        ("qpr-interpersonal", "baseline", teams), ("qpr-interpersonal", "follow-up", teams),
+        ("qpr-total", "baseline", teams), ("qpr-total", "follow-up", teams),
+    ]  # fmt: skip
+    assert rows(db, "SELECT count(*) FROM team_score WHERE mean < 0 OR mean > 60") == [(0,)]
+    staff = rows(db, "SELECT count(*), min(score) >= 1, max(score) <= 5 FROM staff_score")
+    assert staff[0][0] > 0 and staff[0][1:] == (1, 1)
+    assert rows(db, "SELECT count(*) > 0 FROM evaluation_form") == [(1,)]
+    report = json.loads(
+        ok(db, "report", "outcomes", "--include-unfinished", "--json",
+           now="2027-01-06T12:00:00+00:00").stdout
+    )  # fmt: skip
+    assert all(m["teams"] for m in report["measures"])
+    assert report["stayers_rule"].endswith("computed over them")

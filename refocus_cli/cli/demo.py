@@ -74,5 +74,10 @@ def _tour(built: Demo, db: Path) -> None:
         f'  refocus staff list --team "{first_team}"{db_flag}',
         f"  refocus catchup{db_flag}                   who missed training and why",
         f"  refocus attend ID --all-present --except NAME{db_flag}   record a register",
+        f"  refocus report outcomes --include-unfinished{db_flag}   baseline against "
+        "follow-up, high against low implementation (the demo's scores are simulated, "
+        "follow-ups included, so the report has something to show)",
+        f"  refocus report evaluations --stage workshop{db_flag}   what the returned "
+        "evaluation forms say",
     ]
     message("\n".join(lines))

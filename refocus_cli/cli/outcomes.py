@@ -70,6 +70,7 @@ def report_outcomes(
 def _number(value: float | None, signed: bool = False) -> str:
     if value is None:
         return "-"
+    value = value + 0.0 if round(value, 2) else 0.0  # no "-0.00"
     return f"{value:+.2f}" if signed else f"{value:.2f}"
 
 
@@ -94,7 +95,7 @@ def _summary(result: MeasureOutcome) -> list[str]:
     for group in result.groups:
         spread = "" if group.sd_change is None else f", SD {group.sd_change:.2f}"
         lines.append(
-            f"  {group.level}: {group.teams} teams, mean change "
+            f"  {group.level}: {group.teams} team{'' if group.teams == 1 else 's'}, mean change "
             f"{_number(group.mean_change, signed=True)}{spread}"
         )
     diff = result.difference

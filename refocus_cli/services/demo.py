@@ -78,6 +78,7 @@ class Demo:
 def _write(store: Store, setup: DemoSetup) -> DemoCounts:
     """The programme, its plans (made when it started, with the teams as they were), the
     turnover since and registers for the sessions already past, in one transaction."""
+    from refocus_cli.services.outcomes import fill_demo
     from refocus_cli.services.planning import plan_cohort
     from refocus_cli.store import sessions
 
@@ -93,6 +94,7 @@ def _write(store: Store, setup: DemoSetup) -> DemoCounts:
         marks, held = demo_store.simulate_registers(
             store, setup.curriculum, setup.today, setup.seed
         )
+        fill_demo(store, setup.seed, setup.today)
     return DemoCounts(
         sessions=planned,
         teams=len(plan.teams),

@@ -3,6 +3,7 @@ the high- and low-implementation teams compared."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from refocus_cli.core.outcomes import OutcomesView, outcomes_view
@@ -35,3 +36,17 @@ def outcomes_report(
         outcomes.all_team_scores(store),
         comparing.ties,
     )
+
+
+def fill_demo(store: Store, seed: int, today: date) -> None:
+    """The demo's simulated outcomes, inside its write transaction: each cohort's default
+    windows, a baseline and a follow-up for every team (QPR) and every stayer (staff
+    recovery-promotion behaviour), and returned forms for held training sessions."""
+    from refocus_cli.core import demo_outcomes
+    from refocus_cli.store import evaluations
+
+    windows = demo_outcomes.windows(outcomes.demo_spans(store))
+    scores = demo_outcomes.scores(outcomes.demo_teams(store, today), seed)
+    outcomes.write_demo(store, windows, scores)
+    forms = demo_outcomes.forms(evaluations.attended_at_training(store), seed)
+    evaluations.write_demo_forms(store, forms)

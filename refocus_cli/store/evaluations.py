@@ -7,8 +7,10 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
+from refocus_cli.core.demo_outcomes import TRAINING_STAGES
 from refocus_cli.core.documents import EVALUATION_ITEMS, EVALUATION_QUESTIONS
 from refocus_cli.core.evaluations import Form, ReturnedForm
+from refocus_cli.core.vocabulary import ATTENDED
 from refocus_cli.store import audit
 from refocus_cli.store.database import Store
 
@@ -103,3 +105,29 @@ def returned(store: Store, stage: str | None, trainer_id: int | None) -> list[Re
             )
         )
     return found
+
+
+def attended_at_training(store: Store) -> dict[int, int]:
+    """Held training sessions (workshop, working practices, coaching): how many came."""
+    attended = sorted(ATTENDED)
+    return dict(
+        store.db.execute(
+            "SELECT a.session_id, count(*) FROM attendance a "
+            "JOIN session s ON s.id = a.session_id WHERE s.status = 'held' "
+            f"AND s.stage IN ({', '.join('?' * len(TRAINING_STAGES))}) "
+            f"AND a.status IN ({', '.join('?' * len(attended))}) GROUP BY a.session_id",
+            [*TRAINING_STAGES, *attended],
+        ).fetchall()
+    )
+
+
+def write_demo_forms(store: Store, forms: Sequence[tuple[int, Form]]) -> None:
+    """The demo's returned forms, in one statement (inside its transaction)."""
+    now = store.now()
+    store.db.conn.executemany(
+        "INSERT INTO evaluation_form "
+        "(session_id, form, ratings, will_do, better, recorded_by, recorded_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [_row(session_id, form, "demo", now) for session_id, form in forms],
+    )
+    audit.record(store, "demo", "evaluation", None, None, {"forms": len(forms)})

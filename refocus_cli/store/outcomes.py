@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from refocus_cli.core.demo_outcomes import CohortSpan, SimulatedScores, TeamFacts
 from refocus_cli.core.measure_defs import Window, WindowKind
+from refocus_cli.core.vocabulary import ATTENDED
 from refocus_cli.store import audit
 from refocus_cli.store.database import Store
 from refocus_cli.store.lookup import new_uuid
@@ -242,3 +244,85 @@ def all_team_scores(store: Store) -> dict[str, dict[WindowKind, dict[int, tuple[
     ):
         found.setdefault(measure, {}).setdefault(kinds[window], {})[team_id] = (n, mean)
     return found
+
+
+# -- the demo's simulated outcomes ------------------------------------------------------
+
+
+def demo_spans(store: Store) -> list[CohortSpan]:
+    """Each cohort with planned sessions: the day of its first, and of its last session
+    of support for practice change (else its last), for its default windows."""
+    return [
+        CohortSpan(cohort_id, name, date.fromisoformat(first[:10]), date.fromisoformat(last[:10]))
+        for cohort_id, name, first, last in store.db.execute(
+            "SELECT c.id, c.name, min(s.start_utc), "
+            "coalesce(max(CASE WHEN s.stage = 'practice-change' THEN s.start_utc END), "
+            "max(s.start_utc)) "
+            "FROM session s JOIN cohort c ON c.id = s.cohort_id GROUP BY c.id ORDER BY c.id"
+        )
+    ]
+
+
+def demo_teams(store: Store, today: date) -> list[TeamFacts]:
+    """Each team with sessions: its share of expected places taken so far, and its
+    stayers (on the team from its first session to `today` without a break)."""
+    first_days = dict(
+        store.db.execute(
+            "SELECT st.team_id, substr(min(s.start_utc), 1, 10) FROM session_team st "
+            "JOIN session s ON s.id = st.session_id GROUP BY st.team_id"
+        ).fetchall()
+    )
+    shares = dict(
+        store.db.execute(
+            "SELECT st.team_id, avg(a.status IN (?, ?, ?)) "
+            "FROM attendance a JOIN session_team st ON st.session_id = a.session_id "
+            "WHERE a.staff_id IS NOT NULL GROUP BY st.team_id",
+            sorted(ATTENDED),
+        ).fetchall()
+    )
+    stayers: dict[int, list[int]] = {team_id: [] for team_id in first_days}
+    for staff_id, team_id, start, end in store.db.execute(
+        "SELECT staff_id, team_id, start_date, end_date FROM membership"
+    ):
+        first = first_days.get(team_id)
+        if first is not None and start <= first and (end is None or end > today.isoformat()):
+            stayers[team_id].append(staff_id)
+    return [
+        TeamFacts(team_id, shares.get(team_id) or 0.0, tuple(sorted(stayers[team_id])))
+        for team_id in sorted(first_days)
+    ]
+
+
+def write_demo(store: Store, windows: Sequence[Window], scores: SimulatedScores) -> None:
+    """The demo's windows and scores in a few bulk statements (inside its transaction)."""
+    now = store.now()
+    store.db.conn.executemany(
+        "INSERT INTO measure_window (uuid, kind, cohort_id, start_date, end_date, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (new_uuid(), str(w.kind), w.cohort_id, w.start.isoformat(), w.end.isoformat(), now)
+            for w in windows
+        ],
+    )
+    store.db.conn.executemany(
+        "INSERT INTO team_score (measure, window_kind, team_id, n, mean, recorded_by, "
+        "recorded_at) VALUES (?, ?, ?, ?, ?, 'demo', ?)",
+        [(m, w, *row, now) for (m, w), rows in scores.team.items() for row in rows],
+    )
+    store.db.conn.executemany(
+        "INSERT INTO staff_score (measure, window_kind, staff_id, score, recorded_by, "
+        "recorded_at) VALUES (?, ?, ?, ?, 'demo', ?)",
+        [(m, w, *row, now) for (m, w), rows in scores.staff.items() for row in rows],
+    )
+    audit.record(
+        store,
+        "demo",
+        "score",
+        None,
+        None,
+        {
+            "windows": len(windows),
+            "team_results": sum(len(rows) for rows in scores.team.values()),
+            "staff_scores": sum(len(rows) for rows in scores.staff.values()),
+        },
+    )
