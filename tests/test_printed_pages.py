@@ -192,6 +192,7 @@ def test_every_shipped_module_handout_is_one_page(module, cli, tmp_path):
     [
         (["--logo", "TEXT"], "not a PNG, JPEG or SVG"),
         (["--logo", "BIG"], "is over 1024 KB"),
+        (["--logo", "DAMAGED"], "cannot be drawn"),
         (["--logo", "MISSING"], "no such file"),
         (["--logo", "PNG", "--no-logo"], "contradict"),
         (["--signatory", "Jo Bloggs"], "give the name and the role"),
@@ -205,6 +206,8 @@ def test_bad_branding_is_one_error_line_and_changes_nothing(cli, tmp_path, args,
     files["TEXT"].write_text("not a picture", encoding="utf-8")
     files["BIG"].write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(MAX_LOGO_BYTES))
     files["PNG"].write_bytes(_png())
+    files["DAMAGED"] = tmp_path / "damaged.png"
+    files["DAMAGED"].write_bytes(_png()[:40])
     done = cli("programme", "set", *[str(files.get(a, a)) for a in args])
     assert done.exit_code == 1, done.stdout
     assert done.stderr.startswith("Error: ") and words in done.stderr, done.stderr

@@ -116,11 +116,24 @@ def set_programme(
 
 
 def _read_logo(path: Path | None) -> Logo | None:
+    """The logo file, checked by its first bytes and then drawn once by the document
+    engine, so a damaged picture is refused now rather than when certificates print."""
     if path is None:
         return None
     from refocus_cli.readers.images import read_logo
+    from refocus_cli.render.documents import TemplateProblem, compile_pdf
 
-    return read_logo(path)
+    logo = read_logo(path)
+    try:
+        compile_pdf(
+            f'#image("{logo.file_name()}", width: 2cm)', files={logo.file_name(): logo.data}
+        )
+    except TemplateProblem:
+        raise InvalidInput(
+            f"--logo {path} looks like a {logo.kind.upper()} file but cannot be drawn "
+            "(damaged or incomplete): save it again and retry"
+        ) from None
+    return logo
 
 
 def _logo_change(
