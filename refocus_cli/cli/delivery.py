@@ -42,7 +42,7 @@ REPORT_COLUMNS = [
     ("as_planned", "As planned"),
     ("co_delivered", "Co-delivered"),
     ("fully_covered", "All parts"),
-    ("not_said", "Not recorded"),
+    ("not_said", "Who: not said"),
 ]
 
 
@@ -140,7 +140,7 @@ def _report_rows(report: DeliveryReport, *, numbers: bool) -> list[dict[str, Any
             "fully_covered": share(tally.fully_covered, tally.coverage_recorded),
         }
         record: dict[str, Any] = {
-            "stage": report.stage_titles.get(row.stage, row.stage) if not numbers else row.stage,
+            "stage": row.stage,
             "team": "All teams" if row.team_id is None else report.team_names.get(row.team_id),
             "held": tally.held,
             "not_said": tally.held - tally.delivery_recorded,

@@ -133,3 +133,18 @@ def delivery_report(store: Store, manual: Path | None = None) -> DeliveryReport:
         {stage.key: stage.title for stage in curriculum.stages},
         delivery_store.team_names(store),
     )
+
+
+def fill_demo(store: Store, curriculum: Curriculum, seed: int) -> int:
+    """Delivery records for every held session of the demo, simulated; how many."""
+    from refocus_cli.core.demo_delivery import HeldForDemo, simulate_delivery
+
+    held = [
+        HeldForDemo(session.id, session.module, session.planned)
+        for session in delivery_store.held_sessions(store)
+    ]
+    parts = {module.key: _parts(curriculum, module.key) for module in curriculum.modules}
+    named, _ = delivery_store.trainers(store)
+    records = simulate_delivery(held, parts, named, seed)
+    delivery_store.write_many(store, records)
+    return len(records)
