@@ -78,6 +78,7 @@ class Demo:
 def _write(store: Store, setup: DemoSetup) -> DemoCounts:
     """The programme, its plans (made when it started, with the teams as they were), the
     turnover since and registers for the sessions already past, in one transaction."""
+    from refocus_cli.services.delivery import fill_demo as fill_delivery
     from refocus_cli.services.outcomes import fill_demo
     from refocus_cli.services.planning import plan_cohort
     from refocus_cli.store import sessions
@@ -95,6 +96,7 @@ def _write(store: Store, setup: DemoSetup) -> DemoCounts:
             store, setup.curriculum, setup.today, setup.seed
         )
         fill_demo(store, setup.seed, setup.today)
+        fill_delivery(store, setup.curriculum, setup.seed)
     return DemoCounts(
         sessions=planned,
         teams=len(plan.teams),
