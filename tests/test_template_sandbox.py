@@ -25,7 +25,8 @@ HTML_ATTACKS = {
     "mro": ("{{ view.__class__.__mro__ }}", 1, "unsafe"),
     "huge-output": (
         "{% for i in range(100000) %}{% for j in range(100000) %}"
-        "xxxxxxxxxxxxxxxxxxxx{% endfor %}{% endfor %}",
+        + "x" * 200
+        + "{% endfor %}{% endfor %}",
         1,
         "output is over",
     ),
@@ -211,3 +212,20 @@ def test_the_shipped_templates_render_under_the_same_limits(programme, tmp_path)
         done = programme("handout", "strengths", "--format", fmt, "-o", str(out))
         assert done.exit_code == 0, done.stderr
         assert out.stat().st_size > 1000
+
+
+def test_typst_code_in_a_custom_template_meets_a_deadline(programme, custom, tmp_path, monkeypatch):
+    from refocus_cli.render import documents
+
+    monkeypatch.setattr(documents, "TYPST_SECONDS", 2)
+    out = tmp_path / "out.pdf"
+    started = time.monotonic()
+    done = _typst(programme, custom, out, "#for i in range(100000) { for j in range(100000) { } }")
+    _refused(done, "", None, "took over 2 seconds", out, started)
+
+
+def test_typst_code_in_a_custom_template_meets_a_memory_cap(programme, custom, tmp_path):
+    out = tmp_path / "out.pdf"
+    started = time.monotonic()
+    done = _typst(programme, custom, out, "#let many = range(400000000)\n#many.len()")
+    _refused(done, "", None, "stopped typesetting", out, started)

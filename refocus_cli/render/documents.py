@@ -18,6 +18,7 @@ import stat
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import NoReturn
 
 from refocus_cli.core.documents import DocumentView, typst_string, typst_text
 from refocus_cli.core.errors import InvalidInput
@@ -89,14 +90,24 @@ def _read_picture(path: Path, name: str) -> bytes:
     return data
 
 
+def _offline_environment() -> dict[str, str]:
+    """The environment with Typst's package downloads pointed at a proxy that never
+    answers."""
+    environment = {k: v for k, v in os.environ.items() if k not in ("NO_PROXY", "no_proxy")}
+    return environment | dict.fromkeys(PROXY_VARIABLES, NO_NETWORK)
+
+
 @contextlib.contextmanager
 def _offline() -> Iterator[None]:
-    """Typst's package downloads pointed at a proxy that never answers, while it runs."""
-    saved = {name: os.environ.get(name) for name in (*PROXY_VARIABLES, "NO_PROXY", "no_proxy")}
-    for name in PROXY_VARIABLES:
-        os.environ[name] = NO_NETWORK
-    for name in ("NO_PROXY", "no_proxy"):
-        os.environ.pop(name, None)
+    """This process offline for Typst (see `_offline_environment`) while it compiles."""
+    changed = (*PROXY_VARIABLES, "NO_PROXY", "no_proxy")
+    saved = {name: os.environ.get(name) for name in changed}
+    offline = _offline_environment()
+    for name in changed:
+        if name in offline:
+            os.environ[name] = offline[name]
+        else:
+            os.environ.pop(name, None)
     try:
         yield
     finally:
@@ -107,11 +118,66 @@ def _offline() -> Iterator[None]:
                 os.environ[name] = value
 
 
+# A custom template is typeset in a child process, so that its own Typst code (a loop
+# that never ends, a huge string) meets a deadline and a memory cap (refocus defaults).
+TYPST_SECONDS = 60
+TYPST_MEMORY = 2 << 30  # bytes of address space
+TYPESET = """
+import sys, typst
+try:
+    pdf = typst.compile(sys.argv[1], root=sys.argv[2], ignore_system_fonts=True,
+                        package_path=sys.argv[3], package_cache_path=sys.argv[3])
+except typst.TypstError as exc:
+    sys.stderr.write(str(exc))
+    sys.exit(3)
+sys.stdout.buffer.write(pdf)
+"""
+
+
+def _cap_memory() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (TYPST_MEMORY, TYPST_MEMORY))
+
+
+def _typeset_apart(main: Path, root: Path, packages: Path) -> bytes:
+    import subprocess
+    import sys
+
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", TYPESET, str(main), str(root), str(packages)],
+            capture_output=True,
+            timeout=TYPST_SECONDS,
+            env=_offline_environment(),
+            preexec_fn=_cap_memory if sys.platform == "linux" else None,
+        )
+    except subprocess.TimeoutExpired:
+        raise TemplateProblem(
+            f"Typst took over {TYPST_SECONDS} seconds to typeset your template: "
+            "look for a loop in its Typst code that does not end"
+        ) from None
+    if done.returncode == 3:
+        _cannot_typeset(done.stderr.decode("utf-8", "replace"))
+    if done.returncode != 0:
+        raise TemplateProblem(
+            "Typst stopped typesetting your template (it needed more than "
+            f"{TYPST_MEMORY >> 30} GiB of memory, or failed): check its Typst code"
+        )
+    return done.stdout
+
+
+def _cannot_typeset(message: str) -> NoReturn:
+    first = message.strip().splitlines()[0] if message.strip() else "unknown error"
+    raise TemplateProblem(f"the template produced a document Typst cannot typeset: {first}")
+
+
 def compile_pdf(
     source: str, custom: Path | None = None, files: Mapping[str, bytes] | None = None
 ) -> bytes:
     """Typst source to PDF bytes, with the engine's own fonts only; `files` (the
-    programme's logo, from the database) are put beside it for the source to read."""
+    programme's logo, from the database) are put beside it for the source to read. With
+    `custom` templates it runs in a child process with a deadline and a memory cap."""
     import typst
 
     pictures = _pictures(custom) if custom is not None else {}
@@ -123,6 +189,8 @@ def compile_pdf(
             (root / Path(name).name).write_bytes(data)
         main = root / "main.typ"
         main.write_text(source, encoding="utf-8")
+        if custom is not None:
+            return _typeset_apart(main, root, no_packages)
         try:
             with _offline():
                 return typst.compile(
@@ -133,10 +201,7 @@ def compile_pdf(
                     package_cache_path=str(no_packages),
                 )
         except typst.TypstError as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else "unknown error"
-            raise TemplateProblem(
-                f"the template produced a document Typst cannot typeset: {first}"
-            ) from None
+            _cannot_typeset(str(exc))
 
 
 def render(name: str, view: DocumentView, fmt: str, custom: Path | None = None) -> bytes:

@@ -33,7 +33,7 @@ from refocus_cli.render.limits import memory_limit, time_limit
 MAX_ITEMS = 100_000  # a range, a repeated list, any number given to a call or filter
 MAX_TEXT = 20_000_000  # characters in any one value, and in the whole output
 MAX_INT_BITS = 100_000  # an integer's size (about 30,000 digits)
-MAX_LOOPS = 10_000_000  # times round all loops of one render together
+MAX_LOOPS = 1_000_000  # times round all loops of one render (the national report: 14,000)
 MAX_DEPTH = 50  # macros calling macros
 MAX_TEMPLATE_BYTES = 1_000_000  # one template file
 SECONDS = 20.0  # wall-clock time for one render
