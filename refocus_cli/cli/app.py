@@ -20,6 +20,7 @@ from refocus_cli.cli import (
     demo,
     documents,
     evaluate,
+    feeds,
     manual,
     measure,
     outcomes,
@@ -115,6 +116,7 @@ reports.export_app.command("ics")(calendars.export_ics)
 app.add_typer(reports.export_app, name="export")
 calendars.publish_app.command("caldav")(calendars.publish_caldav)
 app.add_typer(calendars.publish_app, name="publish")
+app.add_typer(feeds.app, name="feeds")
 app.command("handout")(documents.handout)
 app.command("pack")(documents.pack)
 app.command("sessions")(sessions.sessions)

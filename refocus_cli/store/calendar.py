@@ -108,23 +108,25 @@ def calendar_sessions(
         )
         if not ids:
             return []
-    where = ""
+    where = links = ""
     if ids is not None:
         store.db.execute("CREATE TEMP TABLE IF NOT EXISTS chosen (id INTEGER PRIMARY KEY)")
         store.db.execute("DELETE FROM chosen")
         store.db.conn.executemany("INSERT OR IGNORE INTO chosen VALUES (?)", [(i,) for i in ids])
         where = " WHERE s.id IN (SELECT id FROM chosen)"
+        links = " WHERE st.session_id IN (SELECT id FROM chosen)"
     rows = store.rows(SELECT + where + " ORDER BY s.start_utc, s.id")
     teams: dict[int, list[str]] = defaultdict(list)
     for session_id, name in store.db.execute(
-        "SELECT st.session_id, t.name FROM session_team st JOIN team t ON t.id = st.team_id "
-        "ORDER BY t.name COLLATE NOCASE"
+        "SELECT st.session_id, t.name FROM session_team st JOIN team t ON t.id = st.team_id"
+        + links
+        + " ORDER BY t.name COLLATE NOCASE"
     ):
         teams[session_id].append(name)
     trainers: dict[int, list[Person]] = defaultdict(list)
     for session_id, name, email, role in store.db.execute(
         "SELECT st.session_id, t.name, t.email, st.role FROM session_trainer st "
-        "JOIN trainer t ON t.id = st.trainer_id ORDER BY st.role, t.name"
+        "JOIN trainer t ON t.id = st.trainer_id" + links + " ORDER BY st.role, t.name"
     ):
         trainers[session_id].append(Person(name, email, role))
     titles = {m.key: m.title for m in curriculum.modules}

@@ -1,0 +1,291 @@
+"""Subscribed calendar feeds: one per trainer, team, member of staff and cohort, each under
+an unguessable token, written to a folder or served live.
+
+A feed's ETag is made without rendering it: from its token, the newest audit entry's
+number (store.feeds.change_stamp: it rises with every change refocus makes), today's
+date (the time-zone rules a feed carries cover the years around today) and refocus's
+version. So a conditional request for an unchanged feed is answered 304 after three
+indexed lookups, and any change makes every feed's ETag new (a feed then renders once
+per poll until it is cached again).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from refocus_cli.core.errors import InvalidInput, NotFound
+from refocus_cli.store import feeds as feed_store
+from refocus_cli.store.database import Store
+from refocus_cli.store.feeds import FeedRow
+
+if TYPE_CHECKING:
+    from refocus_cli.core.curriculum import Curriculum
+
+TOKEN_BYTES = 24  # 32 URL-safe characters: 192 random bits
+FEED_PATH = "/feeds/{token}.ics"
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A feed as `feeds list` shows it."""
+
+    token: str
+    kind: str
+    owner: str
+    path: str
+    created_at: str
+    revoked_at: str | None
+
+    def as_record(self) -> dict[str, str | None]:
+        """The feed as `--json` prints it."""
+        return {
+            "token": self.token,
+            "kind": self.kind,
+            "owner": self.owner,
+            "path": self.path,
+            "created": self.created_at,
+            "revoked": self.revoked_at,
+        }
+
+
+@dataclass(frozen=True)
+class Built:
+    """What `feeds build` did: feeds written, tokens made, revoked files removed."""
+
+    folder: Path
+    written: int
+    made: int
+    removed: int
+
+
+def new_token() -> str:
+    """An unguessable feed token."""
+    import secrets
+
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def _shown(row: FeedRow) -> Feed:
+    return Feed(
+        row.token,
+        row.kind,
+        row.owner,
+        FEED_PATH.format(token=row.token),
+        row.created_at,
+        row.revoked_at,
+    )
+
+
+def list_feeds(store: Store, *, revoked: bool = False) -> list[Feed]:
+    """Every active feed (and with `revoked`, the revoked ones)."""
+    return [_shown(row) for row in feed_store.feeds(store, revoked=revoked)]
+
+
+def make_feeds(store: Store) -> int:
+    """Give everyone still in the programme (and every cohort) a feed; how many were made."""
+    return feed_store.add_missing(store, new_token)
+
+
+def build_feeds(store: Store, folder: Path, manual: Path | None = None) -> Built:
+    """Write every active feed to `folder` as TOKEN.ics (making missing feeds first), and
+    remove the files of revoked ones; for any web server or share to serve."""
+    from refocus_cli.render.files import write_atomically
+    from refocus_cli.services import manual as manual_service
+
+    if folder.exists() and not folder.is_dir():
+        raise InvalidInput(f"{folder} is not a folder: give feeds build a folder to write to")
+    made = make_feeds(store)
+    folder.mkdir(parents=True, exist_ok=True)
+    curriculum = manual_service.curriculum(store, manual)
+    rows = feed_store.feeds(store, revoked=True)
+    written = removed = 0
+    for row in rows:
+        path = folder / f"{row.token}.ics"
+        if row.revoked_at is None:
+            write_atomically(path, feed_document(store, row, curriculum))
+            written += 1
+        elif path.exists():
+            path.unlink()
+            removed += 1
+    return Built(folder, written, made, removed)
+
+
+def feed_document(store: Store, row: FeedRow, curriculum: Curriculum) -> bytes:
+    """The feed's calendar: the owner's sessions (as `export ics` chooses them)."""
+    from refocus_cli.core.calendar import first_and_last_year
+    from refocus_cli.render.feeds import feed_ics
+    from refocus_cli.store import calendar
+
+    sessions = calendar.calendar_sessions(store, curriculum, row.kind, str(row.owner_id))
+    programme = store.programme()
+    stamps = [session.modified for session in sessions]
+    stamp = max(stamps) if stamps else datetime.fromisoformat(programme["created_at"])
+    return feed_ics(
+        sessions,
+        programme["timezone"],
+        name=f"{programme['name']} - {row.owner}",
+        years=first_and_last_year(sessions, store.today()),
+        stamp=stamp,
+    )
+
+
+def revoke(store: Store, token: str | None, kind: str | None, ref: str | None) -> list[Feed]:
+    """Revoke a feed by its token, or every active feed of one owner; those revoked."""
+    rows = _chosen(store, token, kind, ref)
+    feed_store.revoke(store, [row.id for row in rows])
+    return [_shown(row) for row in rows]
+
+
+def rotate(store: Store, token: str | None, kind: str | None, ref: str | None) -> list[Feed]:
+    """Replace a feed's token with a new one (the old one stops); the new feeds."""
+    rows = _chosen(store, token, kind, ref)
+    with store.write():
+        feed_store.revoke(store, [row.id for row in rows])
+        for row in rows:
+            feed_store.add_feed(store, row.kind, row.owner_id, new_token())
+    fresh = {(r.kind, r.owner_id): r for r in feed_store.feeds(store)}
+    return [_shown(fresh[row.kind, row.owner_id]) for row in rows]
+
+
+def _chosen(store: Store, token: str | None, kind: str | None, ref: str | None) -> list[FeedRow]:
+    if (token is None) == (kind is None):
+        raise InvalidInput(
+            "name the feed by its token, or its owner with one of --trainer, --team, "
+            "--staff or --cohort"
+        )
+    if token is not None:
+        row = feed_store.active_feed(store, token.strip())
+        if row is None:
+            raise NotFound(f"no active feed has the token {token!r}: see `refocus feeds list`")
+        return [row]
+    assert kind is not None and ref is not None
+    owner_id = _owner_id(store, kind, ref)
+    rows = feed_store.owner_feeds(store, kind, owner_id)
+    if not rows:
+        raise NotFound(f"{ref} has no active feed: `refocus feeds build` makes one")
+    return rows
+
+
+def _owner_id(store: Store, kind: str, ref: str) -> int:
+    from refocus_cli.store.cohorts import find_cohort
+    from refocus_cli.store.staff import find_staff
+    from refocus_cli.store.teams import find_team
+    from refocus_cli.store.trainers import find_trainer
+
+    finders = {
+        "trainer": find_trainer,
+        "team": find_team,
+        "staff": find_staff,
+        "cohort": find_cohort,
+    }
+    return int(finders[kind](store, ref)["id"])
+
+
+@dataclass(frozen=True)
+class Document:
+    """A served feed: its ETag and its bytes (plain and gzipped)."""
+
+    etag: str
+    body: bytes
+    gzipped: bytes
+
+
+class LiveFeeds:
+    """Feeds read live from the database for a server: each serving thread has its own
+    connection; rendered feeds are kept (gzipped) while their ETag holds."""
+
+    CACHE_BYTES = 64 * 1024 * 1024
+
+    def __init__(self, path: Path, manual: Path | None = None) -> None:
+        from collections import OrderedDict
+
+        self.path = path
+        self.manual = manual
+        self.local = threading.local()
+        self.lock = threading.Lock()
+        self.cache: OrderedDict[str, Document] = OrderedDict()
+        self.cached_bytes = 0
+        self.curriculum: tuple[int, Curriculum] | None = None
+
+    def _store(self) -> Store:
+        store: Store | None = getattr(self.local, "store", None)
+        if store is None:
+            from refocus_cli.services.context import actor, system_clock
+            from refocus_cli.store.database import open_store
+
+            store = open_store(self.path, system_clock, actor())
+            self.local.store = store
+        return store
+
+    def release(self) -> None:
+        """Close this thread's connection (a serving thread ends)."""
+        store = getattr(self.local, "store", None)
+        if store is not None:
+            store.close()
+            self.local.store = None
+
+    def etag(self, token: str) -> str | None:
+        """The feed's current ETag (quoted), or None for an unknown or revoked token."""
+        found = self._current(token)
+        return None if found is None else found[1]
+
+    def _current(self, token: str) -> tuple[FeedRow, str, int] | None:
+        """The active feed a token opens, its ETag and the change stamp it was made from."""
+        import hashlib
+
+        from refocus_cli import __version__
+
+        store = self._store()
+        row = feed_store.active_feed(store, token)
+        if row is None:
+            return None
+        changed = feed_store.change_stamp(store)
+        stamp = f"{token}|{changed}|{store.today()}|{__version__}"
+        return row, '"' + hashlib.sha256(stamp.encode()).hexdigest()[:32] + '"', changed
+
+    def document(self, token: str) -> Document | None:
+        """The feed as it is now, or None for an unknown or revoked token."""
+        import gzip
+
+        found = self._current(token)
+        if found is None:
+            return None
+        row, etag, changed = found
+        with self.lock:
+            cached = self.cache.get(token)
+            if cached is not None and cached.etag == etag:
+                self.cache.move_to_end(token)
+                return cached
+        store = self._store()
+        store._programme = None  # read again: the programme may have changed since
+        body = feed_document(store, row, self._curriculum(store, changed))
+        made = Document(etag, body, gzip.compress(body, compresslevel=6, mtime=0))
+        self._keep(token, made)
+        return made
+
+    def _curriculum(self, store: Store, changed: int) -> Curriculum:
+        """The curriculum with the programme's overrides, read once per change."""
+        from refocus_cli.services import manual as manual_service
+
+        with self.lock:
+            if self.curriculum is not None and self.curriculum[0] == changed:
+                return self.curriculum[1]
+        curriculum = manual_service.curriculum(store, self.manual)
+        with self.lock:
+            self.curriculum = (changed, curriculum)
+        return curriculum
+
+    def _keep(self, token: str, made: Document) -> None:
+        with self.lock:
+            old = self.cache.pop(token, None)
+            if old is not None:
+                self.cached_bytes -= len(old.body) + len(old.gzipped)
+            self.cache[token] = made
+            self.cached_bytes += len(made.body) + len(made.gzipped)
+            while self.cached_bytes > self.CACHE_BYTES and self.cache:
+                _, dropped = self.cache.popitem(last=False)
+                self.cached_bytes -= len(dropped.body) + len(dropped.gzipped)

@@ -1,0 +1,109 @@
+"""Calendar feed tokens: one active, unguessable token per trainer, team, member of staff
+and cohort, revocable; and the cheap stamp a served feed's ETag is made from."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from refocus_cli.store.database import Store
+
+KINDS = ("trainer", "team", "staff", "cohort")
+# Who gets a feed when feeds are made: people and teams still in the programme.
+ELIGIBLE = {
+    "trainer": "SELECT id FROM trainer WHERE removed_on IS NULL",
+    "team": "SELECT id FROM team WHERE status = 'active'",
+    "staff": "SELECT id FROM staff WHERE left_on IS NULL",
+    "cohort": "SELECT id FROM cohort WHERE true",
+}
+SELECT = """
+SELECT f.id, f.token, f.kind, coalesce(f.trainer_id, f.team_id, f.staff_id, f.cohort_id),
+       coalesce(tr.name, te.name, st.name, co.name), f.created_at, f.revoked_at
+FROM feed f
+LEFT JOIN trainer tr ON tr.id = f.trainer_id LEFT JOIN team te ON te.id = f.team_id
+LEFT JOIN staff st ON st.id = f.staff_id LEFT JOIN cohort co ON co.id = f.cohort_id
+"""
+
+
+@dataclass(frozen=True)
+class FeedRow:
+    """One feed token: whose sessions it gives, since when, and whether it is revoked."""
+
+    id: int
+    token: str
+    kind: str
+    owner_id: int
+    owner: str
+    created_at: str
+    revoked_at: str | None
+
+
+def add_missing(store: Store, new_token: Callable[[], str]) -> int:
+    """Give every eligible trainer, team, member of staff and cohort without an active
+    feed a new token; how many were made."""
+    rows = []
+    now = store.now()
+    for kind in KINDS:
+        column = f"{kind}_id"
+        for (owner_id,) in store.db.execute(
+            f"{ELIGIBLE[kind]} AND id NOT IN (SELECT {column} FROM feed "
+            f"WHERE {column} IS NOT NULL AND revoked_at IS NULL) ORDER BY id"
+        ):
+            rows.append((new_token(), kind, owner_id, now))
+    with store.write():
+        for token, kind, owner_id, created in rows:
+            store.db.execute(
+                f"INSERT INTO feed (token, kind, {kind}_id, created_at) VALUES (?, ?, ?, ?)",
+                [token, kind, owner_id, created],
+            )
+    return len(rows)
+
+
+def feeds(store: Store, *, revoked: bool = False) -> list[FeedRow]:
+    """Every active feed (and with `revoked`, the revoked ones too), by kind and owner."""
+    where = "" if revoked else " WHERE f.revoked_at IS NULL"
+    order = " ORDER BY f.kind, 5 COLLATE NOCASE, f.revoked_at IS NOT NULL, f.id"
+    return [FeedRow(*row) for row in store.db.execute(SELECT + where + order)]
+
+
+def active_feed(store: Store, token: str) -> FeedRow | None:
+    """The feed a token opens, unless it is revoked or unknown."""
+    row = store.db.execute(SELECT + " WHERE f.token = ? AND f.revoked_at IS NULL", [token])
+    found = row.fetchone()
+    return FeedRow(*found) if found else None
+
+
+def owner_feeds(store: Store, kind: str, owner_id: int) -> list[FeedRow]:
+    """The active feeds of one trainer, team, member of staff or cohort."""
+    return [
+        FeedRow(*row)
+        for row in store.db.execute(
+            SELECT + f" WHERE f.{kind}_id = ? AND f.revoked_at IS NULL", [owner_id]
+        )
+    ]
+
+
+def revoke(store: Store, feed_ids: list[int]) -> None:
+    """Stop these feeds for good."""
+    now = store.now()
+    with store.write():
+        store.db.conn.executemany(
+            "UPDATE feed SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+            [(now, feed_id) for feed_id in feed_ids],
+        )
+
+
+def add_feed(store: Store, kind: str, owner_id: int, token: str) -> None:
+    """A new active token for one owner."""
+    with store.write():
+        store.db.execute(
+            f"INSERT INTO feed (token, kind, {kind}_id, created_at) VALUES (?, ?, ?, ?)",
+            [token, kind, owner_id, store.now()],
+        )
+
+
+def change_stamp(store: Store) -> int:
+    """The newest audit entry's number: every change refocus makes to sessions, people,
+    teams, venues or the programme is audited and audit entries are never removed, so
+    this rises with every change that can alter a feed, and only then."""
+    return int(store.db.execute("SELECT coalesce(max(id), 0) FROM audit").fetchone()[0])

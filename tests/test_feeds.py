@@ -1,0 +1,225 @@
+"""Subscribed calendar feeds: `refocus feeds build|list|revoke|rotate|serve`.
+
+Feeds are read back with icalendar and compared with what `sessions --json` and
+`export ics` say for the same trainer, team, person and cohort. The server runs in a
+thread of the test on a free port, built exactly as `feeds serve` builds it; one test
+runs the installed command itself.
+"""
+
+from __future__ import annotations
+
+import gzip
+import http.client
+import json
+import signal
+import socket
+import subprocess
+import threading
+from datetime import UTC, datetime, timedelta
+
+import icalendar
+import pytest
+from conftest import refocus_executable, two_team_rollout
+
+
+@pytest.fixture
+def rollout(cli, from_template, tmp_path_factory):
+    """Two teams of three, two trainers, cohort W1 planned; `ok` runs a command that must work."""
+    folder = tmp_path_factory.mktemp("feeds-roster")
+    from_template("feeds-two-teams", lambda: two_team_rollout(cli, folder, 3, "Feeds Trust"))
+
+    def ok(*args: str):
+        done = cli(*args)
+        assert done.exit_code == 0, (args, done.stderr)
+        return done
+
+    return ok
+
+
+@pytest.fixture
+def served(rollout, env_setup):
+    """The feeds served live from this test's database, as `feeds serve` serves them."""
+    from refocus_cli.render import feed_server
+    from refocus_cli.services import feeds
+
+    rollout("feeds", "build", "built")  # makes the tokens
+    server = feed_server.start("127.0.0.1", 0, feeds.LiveFeeds(env_setup))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server.server_port
+    server.shutdown()
+    server.server_close()
+
+
+def _feeds(ok) -> dict[tuple[str, str], dict]:
+    return {(f["kind"], f["owner"]): f for f in json.loads(ok("feeds", "list", "--json").stdout)}
+
+
+def _get(port: int, path: str, method: str = "GET", **headers: str):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request(method, path, headers=headers)
+        answer = connection.getresponse()
+        return answer.status, {k.lower(): v for k, v in answer.getheaders()}, answer.read()
+    finally:
+        connection.close()
+
+
+def _events(data: bytes) -> dict[str, tuple[datetime, datetime]]:
+    calendar = icalendar.Calendar.from_ical(data)
+    assert str(calendar["method"]) == "PUBLISH"
+    found = {}
+    for event in calendar.walk("VEVENT"):
+        assert "attendee" not in event and "organizer" not in event  # RFC 5546 PUBLISH
+        start, end = (event.decoded(k).astimezone(UTC) for k in ("dtstart", "dtend"))
+        found[str(event["uid"])] = (start, end)
+    return found
+
+
+def _expected(ok, *filters: str) -> dict[str, tuple[datetime, datetime]]:
+    sessions = json.loads(ok("sessions", *filters, "--json").stdout)
+    return {
+        f"{s['uuid']}@refocus.invalid": (
+            datetime.fromisoformat(s["start"]).astimezone(UTC),
+            datetime.fromisoformat(s["end"]).astimezone(UTC),
+        )
+        for s in sessions
+        if s["status"] != "cancelled"
+    }
+
+
+def test_build_writes_a_feed_per_trainer_team_person_and_cohort(rollout, tmp_path):
+    rollout("session", "cancel", str(json.loads(rollout("sessions", "--json").stdout)[-1]["id"]))
+    built = rollout("feeds", "build", "out").stderr
+    feeds = _feeds(rollout)
+    assert "Wrote 11 feeds" in built and "(11 new, 0 revoked removed)" in built
+    assert sorted({kind for kind, _ in feeds}) == ["cohort", "staff", "team", "trainer"]
+    assert len(feeds) == 2 + 2 + 6 + 1
+    files = {path.name for path in (tmp_path / "out").iterdir()}
+    assert files == {f"{feed['token']}.ics" for feed in feeds.values()}
+    tokens = [feed["token"] for feed in feeds.values()]
+    assert len(set(tokens)) == len(tokens) and all(len(token) >= 32 for token in tokens)
+
+    def read(kind: str, owner: str) -> dict:
+        return _events((tmp_path / "out" / f"{feeds[kind, owner]['token']}.ics").read_bytes())
+
+    assert read("trainer", "Tess Trainer") == _expected(rollout, "--trainer", "Tess Trainer")
+    assert read("team", "South CMHT") == _expected(rollout, "--team", "South CMHT")
+    assert read("cohort", "W1") == _expected(rollout, "--cohort", "W1")
+    rollout("export", "ics", "--staff", "North 0001", "-o", "north.ics")
+    assert read("staff", "North 0001") == {
+        uid: times
+        for uid, times in _events((tmp_path / "north.ics").read_bytes()).items()
+        if uid in _expected(rollout)  # the export keeps cancelled sessions, marked
+    }
+
+    again = rollout("feeds", "build", "out").stderr
+    assert "Wrote 11 feeds" in again and "(0 new, 0 revoked removed)" in again
+    assert _feeds(rollout) == feeds
+    revoked = rollout("feeds", "revoke", "--team", "South CMHT").stderr
+    assert (
+        f"Revoked the feed of team South CMHT (/feeds/{feeds['team', 'South CMHT']['token']}"
+        in (revoked)
+    )
+    rebuilt = rollout("feeds", "build", "out").stderr
+    assert "(1 new, 1 revoked removed)" in rebuilt
+    assert not (tmp_path / "out" / f"{feeds['team', 'South CMHT']['token']}.ics").exists()
+    listed = json.loads(rollout("feeds", "list", "--revoked", "--json").stdout)
+    assert len(listed) == 12 and sum(feed["revoked"] is not None for feed in listed) == 1
+    full = rollout("feeds", "list", "--base-url", "https://cal.example.org/", "--json").stdout
+    assert all(f["path"].startswith("https://cal.example.org/feeds/") for f in json.loads(full))
+
+
+def test_served_feeds_are_current_conditional_and_compressed(rollout, served):
+    port, feeds = served, _feeds(rollout)
+    path = f"/feeds/{feeds['trainer', 'Len Lived']['token']}.ics"
+    status, headers, body = _get(port, path)
+    assert status == 200 and headers["content-type"] == "text/calendar; charset=utf-8"
+    assert "max-age" in headers["cache-control"] and headers["vary"] == "Accept-Encoding"
+    assert _events(body) == _expected(rollout, "--trainer", "Len Lived")
+    etag = headers["etag"]
+
+    status, again, nothing = _get(port, path, **{"If-None-Match": etag})
+    assert (status, again["etag"], nothing) == (304, etag, b"")
+    status, head, nothing = _get(port, path, "HEAD")
+    assert (status, head["etag"], head["content-length"], nothing) == (
+        200, etag, str(len(body)), b"",
+    )  # fmt: skip
+    status, zipped, packed = _get(port, path, **{"Accept-Encoding": "gzip, deflate"})
+    assert status == 200 and zipped["content-encoding"] == "gzip"
+    assert gzip.decompress(packed) == body and len(packed) < len(body) / 3
+    assert _get(port, path, **{"If-None-Match": f"W/{zipped['etag']}"})[0] == 304
+
+    session = json.loads(rollout("sessions", "--trainer", "Len Lived", "--json").stdout)[-1]
+    moved_to = datetime.fromisoformat(session["start"]) + timedelta(days=7)
+    rollout("session", "move", str(session["id"]), "--to", f"{moved_to:%Y-%m-%d %H:%M}")
+    status, changed, body = _get(port, path, **{"If-None-Match": etag})
+    assert status == 200 and changed["etag"] != etag
+    uid = f"{session['uuid']}@refocus.invalid"
+    assert _events(body)[uid][0] == moved_to.astimezone(UTC)
+    assert _events(body) == _expected(rollout, "--trainer", "Len Lived")
+
+    team = f"/feeds/{feeds['team', 'North CMHT']['token']}.ics"
+    assert _events(_get(port, team)[2]) == _expected(rollout, "--team", "North CMHT")
+    person = f"/feeds/{feeds['staff', 'South 0002']['token']}.ics"
+    assert set(_events(_get(port, person)[2])) <= set(_expected(rollout, "--team", "South CMHT"))
+
+
+def test_revoked_and_unknown_feeds_look_the_same_and_nothing_is_writable(rollout, served):
+    port, feeds = served, _feeds(rollout)
+    token = feeds["staff", "North 0000"]["token"]
+    assert _get(port, f"/feeds/{token}.ics")[0] == 200
+    rotated = rollout("feeds", "rotate", token).stderr
+    assert "The feed of staff North 0000 is now at /feeds/" in rotated
+    fresh = _feeds(rollout)["staff", "North 0000"]["token"]
+    assert fresh != token and _get(port, f"/feeds/{fresh}.ics")[0] == 200
+    gone = _get(port, f"/feeds/{token}.ics")
+    unknown = _get(port, "/feeds/" + "A" * 32 + ".ics")
+    assert gone[0] == unknown[0] == 404 and gone[2] == unknown[2]
+    assert _get(port, "/")[0] == _get(port, "/feeds/../refocus.db")[0] == 404
+    assert _get(port, f"/feeds/{fresh}.ics", "POST")[0] == 405
+    assert _get(port, f"/feeds/{fresh}.ics", "DELETE")[1]["allow"] == "GET, HEAD"
+    assert "refocus" == _get(port, "/")[1]["server"]
+
+
+def test_the_serve_command_serves_until_interrupted(rollout, env_setup):
+    rollout("feeds", "build", "built")
+    token = _feeds(rollout)["cohort", "W1"]["token"]
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [refocus_executable(), "feeds", "serve", "--port", str(port), "--db", str(env_setup)],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = server.stderr.readline()
+        assert f"Serving 11 feeds (0 new) at http://127.0.0.1:{port}/feeds/" in line
+        status, _, body = _get(port, f"/feeds/{token}.ics")
+        assert status == 200 and _events(body) == _expected(rollout, "--cohort", "W1")
+    finally:
+        server.send_signal(signal.SIGINT)
+        _, rest = server.communicate(timeout=10)
+    assert server.returncode == 0 and "Stopped." in rest
+
+
+def test_bad_feed_requests_get_one_error_line(rollout, cli, tmp_path, served):
+    rollout("feeds", "list")
+    (tmp_path / "a-file").write_text("")
+    cases = [
+        (("feeds", "revoke"), "name the feed by its token, or its owner"),
+        (("feeds", "revoke", "nope"), "no active feed has the token 'nope'"),
+        (("feeds", "revoke", "x", "--team", "North CMHT"), "name the feed by its token, or"),
+        (("feeds", "revoke", "--team", "North CMHT", "--staff", "North 0000"), "name one owner"),
+        (("feeds", "rotate", "--trainer", "Nobody Here"), "Nobody Here"),
+        (("feeds", "build", "a-file"), "a-file is not a folder"),
+        (("feeds", "serve", "--port", str(served)), f"cannot serve on 127.0.0.1:{served}"),
+    ]
+    for args, expected in cases:
+        done = cli(*args)
+        assert done.exit_code == 1, (args, done.stderr)
+        lines = done.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("Error: ") and expected in lines[0], (
+            args,
+            done.stderr,
+        )
