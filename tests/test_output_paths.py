@@ -165,3 +165,26 @@ def test_packs_for_a_stage_need_a_folder(rollout, tmp_path):
     (tmp_path / "file").write_text("x")
     done = rollout("pack", "--cohort", "W1", "--stage", "workshop", "-o", str(tmp_path / "file"))
     _refused(done, "is not a folder")
+
+
+def test_a_pdf_is_not_poured_onto_a_terminal(rollout, monkeypatch):
+    from types import SimpleNamespace
+
+    from refocus_cli.render import files
+
+    class Terminal:
+        buffer = io.BytesIO()
+
+        def isatty(self) -> bool:
+            return True
+
+        def flush(self) -> None:
+            pass
+
+    terminal = Terminal()
+    monkeypatch.setattr(files, "sys", SimpleNamespace(stdout=terminal))
+    for args in (["handout", "strengths", "-o", "-"], ["pack", "1", "-o", "-"]):
+        _refused(rollout(*args), "standard output is a terminal: redirect it (> FILE)")
+    assert terminal.buffer.getvalue() == b""
+    done = rollout("handout", "strengths", "--format", "html", "-o", "-")
+    assert done.exit_code == 0 and b"<html" in terminal.buffer.getvalue().lower()

@@ -206,6 +206,22 @@ def test_a_render_past_its_deadline_is_stopped(programme, custom, tmp_path, monk
     assert time.monotonic() - started < 3
 
 
+def test_big_numbers_are_fine_as_data(programme, custom, tmp_path):
+    (custom / "handout.html.j2").write_text(
+        '{{ "{:,}".format(123456789) }} {{ "%d"|format(987654321) }} {{ 2**64 }} '
+        "{{ 123456789 * 1000 }} {{ [1, 2] * 3 }} {{ range(5)|list }}",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.html"
+    done = programme(
+        "handout", "strengths", "--format", "html", "--templates", str(custom), "-o", str(out)
+    )
+    assert done.exit_code == 0, done.stderr
+    assert out.read_text(encoding="utf-8") == (
+        "123,456,789 987654321 18446744073709551616 123456789000 [1, 2, 1, 2, 1, 2] [0, 1, 2, 3, 4]"
+    )
+
+
 def test_the_shipped_templates_render_under_the_same_limits(programme, tmp_path):
     for fmt in ("html", "pdf"):
         out = tmp_path / f"strengths.{fmt}"

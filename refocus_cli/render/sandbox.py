@@ -194,10 +194,12 @@ def _guarded_filter(function: Callable[..., Any]) -> Callable[..., Any]:
 
     def guarded(*args: Any, **kwargs: Any) -> Any:
         value_at = 1 if passes else 0
-        for argument in (*args[value_at + 1 :], *kwargs.values()):
-            _check_number(argument)
-        if len(args) > value_at and isinstance(args[value_at], str) and function is _format:
-            _check_format(args[value_at])
+        if function is _format:  # numbers are data to format: the widths are checked
+            if len(args) > value_at and isinstance(args[value_at], str):
+                _check_format(args[value_at])
+        else:
+            for argument in (*args[value_at + 1 :], *kwargs.values()):
+                _check_number(argument)
         return _check_value(function(*args, **kwargs))
 
     guarded.__dict__.update(getattr(function, "__dict__", {}))  # keeps pass_context marks
@@ -249,6 +251,14 @@ def _guard_concat(node: Any) -> Any:
     return node
 
 
+def _is_str_format(function: Any) -> bool:
+    """Whether this is a str.format the sandbox wrapped (see `wrap_str_format`)."""
+    wrapped = getattr(function, "__wrapped__", None)
+    return isinstance(getattr(wrapped, "__self__", None), str) and getattr(
+        wrapped, "__name__", ""
+    ) in ("format", "format_map")
+
+
 class LimitedEnvironment(SandboxedEnvironment):
     """Jinja's sandbox with the limits above; undefined variables are errors."""
 
@@ -273,8 +283,9 @@ class LimitedEnvironment(SandboxedEnvironment):
 
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
         __self.budget.tick()
-        for argument in (*args, *kwargs.values()):
-            _check_number(argument)
+        if not _is_str_format(__obj):  # numbers to format are data: widths are checked
+            for argument in (*args, *kwargs.values()):
+                _check_number(argument)
         if not isinstance(__obj, Macro):
             return _check_value(super().call(__context, __obj, *args, **kwargs))
         __self.budget.depth += 1
