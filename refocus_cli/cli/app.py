@@ -21,6 +21,7 @@ from refocus_cli.cli import (
     documents,
     evaluate,
     feeds,
+    invite,
     manual,
     measure,
     outcomes,
@@ -116,6 +117,7 @@ reports.export_app.command("ics")(calendars.export_ics)
 app.add_typer(reports.export_app, name="export")
 calendars.publish_app.command("caldav")(calendars.publish_caldav)
 app.add_typer(calendars.publish_app, name="publish")
+app.command("invite")(invite.invite)
 app.add_typer(feeds.app, name="feeds")
 app.command("handout")(documents.handout)
 app.command("pack")(documents.pack)

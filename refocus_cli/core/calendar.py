@@ -147,13 +147,15 @@ def description(session: CalendarSession, organiser: Person | None = None) -> st
     if session.what_to_bring:
         lines += ["", "Please bring:", *session.what_to_bring]
     if organiser is not None and organiser.email:
-        named = "" if organiser.name == organiser.email.split("@")[0] else f"{organiser.name}, "
-        lines += ["", f"Organised by {named}{organiser.email}."]
+        who = "" if organiser.name == organiser.email.split("@")[0] else f"{organiser.name}, "
+        lines += ["", f"Organised by {who}{organiser.email}."]
     return "\n".join(lines).strip("\n")
 
 
-def organiser(session: CalendarSession, fallback: str | None) -> Person | None:
+def organiser(session: CalendarSession, fallback: str | Person | None) -> Person | None:
     """Who the event is from: the coordinator given, else the lead trainer with an email."""
+    if isinstance(fallback, Person):
+        return fallback
     if fallback:
         return Person(fallback.split("@")[0], fallback, "organiser")
     lead = next((t for t in session.trainers if t.email), None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -35,6 +36,12 @@ def _timezone(tz_name: str, first_year: int, last_year: int) -> Timezone:
             part.add("rrule", vRecur(rule))
         zone.add_component(part)
     return zone
+
+
+@functools.lru_cache(maxsize=16)
+def _timezone_text(tz_name: str, first_year: int, last_year: int) -> bytes:
+    """The VTIMEZONE as written, made once for the many invitations of a run."""
+    return bytes(_timezone(tz_name, first_year, last_year).to_ical())
 
 
 # Events are written directly rather than through icalendar's object model: for a
@@ -106,11 +113,13 @@ def event_lines(
     *,
     stamp: datetime,
     alarms: Sequence[timedelta] = (),
-    organiser: str | None = None,
+    organiser: str | cal.Person | None = None,
     scheduling: Sequence[str] = (),
+    status: bool = True,
 ) -> list[str]:
     """The content lines of one VEVENT (unfolded); `scheduling` adds an invitation's
-    ORGANIZER and ATTENDEE lines, which only iTIP messages carry (render/itip.py)."""
+    ORGANIZER and ATTENDEE lines, which only iTIP messages carry (render/itip.py), and
+    `status` off leaves STATUS out (a CANCEL that uninvites one person, RFC 5546 3.2.5)."""
     cancelled = session.status == SessionStatus.CANCELLED
     lines = [
         "BEGIN:VEVENT",
@@ -129,7 +138,8 @@ def event_lines(
     lead = cal.organiser(session, organiser)
     lines.append(f"DESCRIPTION:{_text(cal.description(session, lead))}")
     lines.append(f"CATEGORIES:REFOCUS,{_text(session.stage)}")
-    lines.append(f"STATUS:{'CANCELLED' if cancelled else 'CONFIRMED'}")
+    if status:
+        lines.append(f"STATUS:{'CANCELLED' if cancelled else 'CONFIRMED'}")
     lines.append(f"TRANSP:{'TRANSPARENT' if cancelled else 'OPAQUE'}")
     lines.extend(scheduling)
     if not cancelled:
@@ -152,12 +162,15 @@ def render_ics(
     name: str,
     years: tuple[int, int],
     alarms: Sequence[timedelta] = (),
-    organiser: str | None = None,
+    organiser: str | cal.Person | None = None,
     drop_cancelled: bool = False,
     now: datetime | None = None,
     method: str | None = "PUBLISH",
+    scheduling: Sequence[str] = (),
+    status: bool = True,
 ) -> bytes:
-    """A whole calendar; method=None for a CalDAV resource, which must not carry one."""
+    """A whole calendar; method=None for a CalDAV resource, which must not carry one.
+    `scheduling` and `status` are for an iTIP message of one session (render/itip.py)."""
     stamp = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     head = [
         "BEGIN:VCALENDAR",
@@ -170,7 +183,7 @@ def render_ics(
         head.append(f"METHOD:{method}")
     head += [f"X-WR-CALNAME:{_text(name)}", f"X-WR-TIMEZONE:{tz_name}"]
     out = [fold(line) for line in head]
-    out.append(_timezone(tz_name, *years).to_ical())
+    out.append(_timezone_text(tz_name, *years))
     for session in sessions:
         if drop_cancelled and session.status == SessionStatus.CANCELLED:
             continue
@@ -180,6 +193,8 @@ def render_ics(
             stamp=stamp,
             alarms=alarms,
             organiser=organiser,
+            scheduling=scheduling,
+            status=status,
         )
         out.extend(fold(line) for line in lines)
     out.append(fold("END:VCALENDAR"))

@@ -74,6 +74,7 @@ CANNOT = {
     "remove": "a removed record is gone with its id and calendar links: add it again",
     "demo": "the demo fills a new database: make another with `refocus demo`",
     "import": "a bulk import of teams records how many, not which",
+    "send": "an email cannot be unsent: put the session right and run `refocus invite` again",
 }
 
 

@@ -37,6 +37,12 @@ CREATE INDEX feed_by_trainer ON feed(trainer_id);
 CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"
     ON "_sqlite_migrations" ("migration_set", "name");
 
+-- index invitation_by_person
+CREATE INDEX invitation_by_person ON invitation(person_kind, person_id);
+
+-- index invitation_by_session
+CREATE INDEX invitation_by_session ON invitation(session_id, person_kind, person_id);
+
 -- index measure_window_by_cohort
 CREATE INDEX measure_window_by_cohort ON measure_window(cohort_id);
 
@@ -170,6 +176,22 @@ CREATE TABLE feed (
            + (cohort_id IS NOT NULL) = 1)
 );
 
+-- table invitation
+CREATE TABLE invitation (
+    id INTEGER PRIMARY KEY,
+    session_id INTEGER NOT NULL,
+    uid TEXT NOT NULL,
+    start_utc TEXT NOT NULL,
+    person_kind TEXT NOT NULL CHECK (person_kind IN ('staff', 'trainer')),
+    person_id INTEGER NOT NULL,
+    recipient TEXT NOT NULL,
+    method TEXT NOT NULL CHECK (method IN ('REQUEST', 'CANCEL')),
+    sequence INTEGER NOT NULL CHECK (sequence >= 0),
+    session_sequence INTEGER NOT NULL,
+    message_id TEXT NOT NULL,
+    sent_at TEXT NOT NULL
+);
+
 -- table measure_window
 CREATE TABLE measure_window (
     id INTEGER PRIMARY KEY,
@@ -243,6 +265,20 @@ CREATE TABLE session_cohort (
     session_id INTEGER NOT NULL REFERENCES session(id) ON DELETE CASCADE,
     cohort_id INTEGER NOT NULL REFERENCES cohort(id) ON DELETE CASCADE,
     PRIMARY KEY (session_id, cohort_id)
+);
+
+-- table session_deliverer
+CREATE TABLE session_deliverer (
+    session_id INTEGER NOT NULL REFERENCES session_delivery(session_id) ON DELETE CASCADE,
+    trainer_id INTEGER NOT NULL REFERENCES trainer(id),
+    PRIMARY KEY (session_id, trainer_id)
+);
+
+-- table session_delivery
+CREATE TABLE session_delivery (
+    session_id INTEGER PRIMARY KEY REFERENCES session(id) ON DELETE CASCADE,
+    covered TEXT,
+    recorded_at TEXT NOT NULL
 );
 
 -- table session_invitee
@@ -352,4 +388,15 @@ CREATE TABLE venue (
     site TEXT NOT NULL DEFAULT '',
     capacity INTEGER NOT NULL CHECK (capacity > 0)
 , removed_on TEXT);
+
+-- trigger invitation_forgets_staff
+CREATE TRIGGER invitation_forgets_staff AFTER UPDATE OF email ON staff WHEN NEW.email IS NULL
+BEGIN UPDATE invitation SET recipient = ''
+    WHERE person_kind = 'staff' AND person_id = NEW.id; END;
+
+-- trigger invitation_forgets_trainer
+CREATE TRIGGER invitation_forgets_trainer AFTER UPDATE OF email ON trainer
+WHEN NEW.email IS NULL
+BEGIN UPDATE invitation SET recipient = ''
+    WHERE person_kind = 'trainer' AND person_id = NEW.id; END;
 
