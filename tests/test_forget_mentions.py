@@ -153,3 +153,24 @@ def test_on_a_terminal_the_mentions_are_shown_before_the_question(mentioned):
     assert said.index("staff.role row 2") < said.index("Erase Zoë Adams (id 1) for good?")
     assert "Nothing was erased" in said
     assert len(_named(mentioned)) > 6  # nothing changed, her own record included
+
+
+def test_a_namesake_keeps_their_own_name(cli, mentioned):
+    assert cli("staff", "add", NAME, "--team", "South CMHT", "--role", "nurse").exit_code == 0
+    assert cli("trainer", "add", "zoe adams").exit_code == 0
+    assert cli("staff", "add", "Zoë Adams-Lee", "--team", "South CMHT").exit_code == 0
+    result = cli("staff", "forget", "1", "--yes", "--scrub-mentions", "--json")
+    assert result.exit_code == 0, result
+    assert result.json()["namesakes"] == 2
+    people = {p["id"]: p["name"] for p in cli("staff", "list", "--json").json()}
+    assert people[1] == "Forgotten person 1" and people[4] == NAME
+    assert people[5] == "Zoë Adams-Lee"  # a hyphen makes another name
+    assert [t["name"] for t in cli("trainer", "list", "--json").json()] == [
+        "Ruth Evans",
+        "zoe adams",
+    ]
+    about_her_namesake = cli("audit", "--staff", "4", "--json").json()
+    assert about_her_namesake[0]["new"]["name"] == NAME
+    said = cli("staff", "forget", "4", "--yes")
+    assert said.exit_code == 0
+    assert "1 other person on record is also called Zoë Adams: their own" in said.stderr

@@ -245,6 +245,12 @@ def forget(
         "still name them (their name or email, whatever the case or accents) and were "
         "left as they are: edit them by hand, as refocus no longer knows the name",
     )
+    if result.namesakes:
+        message(
+            f"{_count(result.namesakes, 'other person', 'other people')} on record "
+            f"{'is' if result.namesakes == 1 else 'are'} also called {found.name}: their own "
+            "records were kept and left out of the search."
+        )
     if result.log_still_open:
         message(
             "Another program has the database open: the erased details leave its "

@@ -55,11 +55,16 @@ def mention_pattern(words: Iterable[str]) -> re.Pattern[str] | None:
     alternatives = "|".join(
         re.escape(form).replace(r"\ ", r"\s+") for form in sorted(forms, key=len, reverse=True)
     )
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+    # A hyphen joins a name to more of it (Lee-Smith is not Lee); an apostrophe does not.
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
 
 
 def mention_spans(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
     """Where in `text` the pattern's words are mentioned, as (start, end) of `text`."""
+    if text.isascii():
+        # The common case, kept fast: without accents, folding only lowers the case and
+        # keeps every character where it was.
+        return [(match.start(), match.end()) for match in pattern.finditer(text.lower())]
     folded, origin = _folded(text)
     return [
         (origin[match.start()], origin[match.end() - 1] + 1)

@@ -71,6 +71,8 @@ class Forgotten:
     # mentions were replaced by "[removed]".
     mentions: list[Mention] = field(default_factory=list)
     mentions_scrubbed: int = 0
+    # Other people on record with the same name: their own records were not searched.
+    namesakes: int = 0
     preview: bool = False
 
     def as_record(self) -> dict[str, Any]:
@@ -85,6 +87,7 @@ class Forgotten:
             "log_still_open": self.log_still_open,
             "mentions": [asdict(mention) for mention in self.mentions],
             "mentions_scrubbed": self.mentions_scrubbed,
+            "namesakes": self.namesakes,
         }
 
 
@@ -123,5 +126,6 @@ def forget(
         log_still_open=False if preview else personal_data.rewrite_file(store),
         mentions=erased.mentions,
         mentions_scrubbed=erased.scrubbed,
+        namesakes=erased.namesakes,
         preview=preview,
     )

@@ -19,6 +19,7 @@ from refocus_cli.core.mentions import (
     mention_spans,
     without_mentions,
 )
+from refocus_cli.core.people import folded
 from refocus_cli.store import audit
 from refocus_cli.store.database import Store
 from refocus_cli.store.migrations import migrations
@@ -73,12 +74,15 @@ def forgotten_at(store: Store, staff_id: int) -> str | None:
 @dataclass(frozen=True)
 class Erased:
     """How many audit entries and free-text notes an erasure rewrote; the mentions of the
-    person left in other records (`mentions`), or replaced by "[removed]" (`scrubbed`)."""
+    person left in other records (`mentions`), or replaced by "[removed]" (`scrubbed`); how
+    many other people share their name (`namesakes`)."""
 
     audit_entries: int
     notes: int
     mentions: list[Mention] = field(default_factory=list)
     scrubbed: int = 0
+    # Other people on record with the same name, whose own records were not searched.
+    namesakes: int = 0
 
 
 class _Preview(Exception):
@@ -138,9 +142,16 @@ def _erase(
                     "UPDATE attendance SET recorded_by = ? WHERE recorded_by = ?",
                     [placeholder, recorder],
                 )
-        found = mentions(store, words)
+        others = namesakes(store, words, staff_id)
+        found = mentions(store, words, others)
         scrubbed = _scrub(store, words, found) if scrub_mentions else 0
-        erased = Erased(entries, notes, [] if scrub_mentions else found, scrubbed)
+        erased = Erased(
+            entries,
+            notes,
+            [] if scrub_mentions else found,
+            scrubbed,
+            len(others["staff"]) + len(others["trainer"]),
+        )
         if preview:
             raise _Preview(erased)
     return erased
@@ -162,14 +173,47 @@ def _text_columns(store: Store) -> list[tuple[str, str]]:
     ]
 
 
-def mentions(store: Store, words: list[str]) -> list[Mention]:
+def namesakes(store: Store, words: list[str], staff_id: int) -> dict[str, set[int]]:
+    """Other people on record called by one of `words` (staff and trainers, by table), and
+    the audit entries about those staff: their own words, not mentions of the person."""
+    wanted = {folded(word) for word in words if word}
+    found: dict[str, set[int]] = {"staff": set(), "trainer": set()}
+    for table in found:
+        for row in store.db.execute(f"SELECT id, name, email FROM {table}"):
+            if (table, row[0]) != ("staff", staff_id) and {
+                folded(row[1] or ""),
+                folded(row[2] or ""),
+            } & wanted:
+                found[table].add(row[0])
+    if found["staff"]:
+        marks = ", ".join("?" * len(found["staff"]))
+        found["audit"] = {
+            row[0]
+            for row in store.db.execute(
+                "SELECT id FROM audit WHERE entity IN ('staff', 'membership') "
+                f"AND entity_id IN ({marks})",
+                sorted(found["staff"]),
+            )
+        }
+    return found
+
+
+# Columns where a namesake's row holds their own identity, not a mention.
+IDENTITY = {("staff", "name"), ("staff", "email"), ("trainer", "name"), ("trainer", "email")}
+
+
+def mentions(store: Store, words: list[str], others: dict[str, set[int]]) -> list[Mention]:
     """Every place in the database's text, in any table, that names `words` (a name, an
-    email) as whole words, ignoring case and accents."""
+    email) as whole words, ignoring case and accents; leaving out what belongs to the
+    namesakes in `others` (their names and emails, the audit entries about them)."""
     pattern = mention_pattern(words)
     if pattern is None:
         return []
     found = []
     for table, column in _text_columns(store):
+        skipped = (
+            others.get(table, set()) if table == "audit" or (table, column) in IDENTITY else set()
+        )
         values = store.db.execute(
             f"SELECT DISTINCT [{column}] FROM [{table}] WHERE typeof([{column}]) = 'text'"
         ).fetchall()
@@ -180,7 +224,8 @@ def mentions(store: Store, words: list[str]) -> list[Mention]:
             for (row_id,) in store.db.execute(
                 f"SELECT rowid FROM [{table}] WHERE [{column}] = ? ORDER BY rowid", [value]
             ):
-                found.append(Mention(table, column, row_id, excerpt(value, spans[0])))
+                if row_id not in skipped:
+                    found.append(Mention(table, column, row_id, excerpt(value, spans[0])))
     return sorted(found, key=lambda mention: (mention.table, mention.row_id, mention.column))
 
 
