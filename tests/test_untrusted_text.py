@@ -86,9 +86,13 @@ REGISTER_NAMES = {
         "name,status,visitor\nNia North,present,\n\x1b[2Jguest,present,yes\n",
         "row 3: visitor name contains control characters",
     ),
-    "100 KB visitor": (
+    "5,000-character visitor": (
+        f"name,status,visitor\n{'A' * 5000},present,yes\n",
+        "row 2: visitor name is 5,000 characters long: keep it under the limit of 200",
+    ),
+    "100 KB visitor (past the reader's cell limit)": (
         f"name,status,visitor\n{LONG_NAME},present,yes\n",
-        "row 2: visitor name is 100,000 characters long: keep it under the limit of 200",
+        "Error: register.csv row 2 has a cell over 10,000 characters long",
     ),
     "override in a staff name": (
         "name,status\nNia\u202eNorth,present\n",

@@ -9,6 +9,35 @@ from dataclasses import dataclass
 
 from refocus_cli.core.errors import InvalidInput
 
+# The most a file of rows may hold (readers/sheets.py documents these with the limits on
+# workbooks): refocus defaults, well above the largest honest file, a national register
+# of about 300,000 rows, and below what would exhaust memory.
+MOST_ROWS = 1_000_000  # rows as a spreadsheet shows them, blank ones and the header included
+MOST_COLUMNS = 100
+LONGEST_CELL = 10_000  # characters
+
+
+def check_row_size(source: str, row: int, cells: list[str]) -> None:
+    """Refuse a row past MOST_ROWS, wider than MOST_COLUMNS or with a cell over LONGEST_CELL."""
+    if row > MOST_ROWS:
+        raise InvalidInput(
+            f"{source} has more than {MOST_ROWS:,} rows: split it into smaller files"
+        )
+    if len(cells) > MOST_COLUMNS:
+        raise InvalidInput(
+            f"{source} row {row} has {len(cells):,} columns, more than {MOST_COLUMNS}: "
+            "keep only the columns refocus reads"
+        )
+    if cells and max(map(len, cells)) > LONGEST_CELL:
+        raise _cell_too_long(source, row)
+
+
+def _cell_too_long(source: str, row: int) -> InvalidInput:
+    return InvalidInput(
+        f"{source} row {row} has a cell over {LONGEST_CELL:,} characters long: "
+        "shorten it or remove that column"
+    )
+
 
 @dataclass
 class Table:
@@ -95,6 +124,7 @@ def parse_csv(data: bytes, source: str) -> Table:
     row_number = 0
     try:
         for row_number, cells in enumerate(reader, start=1):
+            check_row_size(source, row_number, cells)
             cleaned = list(map(str.strip, cells))
             if any(cleaned):
                 if headers is None:
@@ -102,6 +132,8 @@ def parse_csv(data: bytes, source: str) -> Table:
                 else:
                     rows.append((row_number, cleaned))
     except csv.Error as exc:
+        if "field limit" in str(exc):  # a cell far longer than LONGEST_CELL
+            raise _cell_too_long(source, row_number + 1) from None
         raise InvalidInput(f"{source} row {row_number + 1}: {exc}; fix the quoting") from None
     # The csv module reads an unclosed quote to the end of the file as one cell,
     # which would silently swallow every row after it.

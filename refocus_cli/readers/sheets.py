@@ -1,4 +1,23 @@
-"""Read a spreadsheet a user gives us, CSV or Excel, into a `Table`."""
+"""Read a spreadsheet a user gives us, CSV or Excel, into a `Table`.
+
+Rosters and registers come from people and systems refocus does not control, so every
+file is held to limits sized well above the largest honest one (a national register of
+about 300,000 rows; a trust's roster of a few thousand staff; refocus defaults) and far
+below what would exhaust memory. A file past a limit is refused before it is read, or as
+soon as the excess shows, with an `Error:` naming the limit:
+
+- any file: a regular file of at most 100 MB;
+- CSV and Excel: at most 1,000,000 rows (blank rows and the header count, as a
+  spreadsheet numbers them), 100 columns and 10,000 characters a cell
+  (`core.tabular.MOST_ROWS`, `MOST_COLUMNS`, `LONGEST_CELL`);
+- Excel (.xlsx, .xlsm), checked from the zip before openpyxl opens it
+  (`readers.workbook_check`): at most 1,000 files inside, 500 MB unpacked in all, no
+  file over 1 MB unpacking to more than 200 times its packed size (Excel's XML packs 5 to
+  20 times), 2,000,000 shared strings, and a sheet dimension (`<dimension ref>`) and
+  row numbers within the row and column limits.
+
+Each cell's text is then checked by the roster or register reading it (core/text.py).
+"""
 
 from __future__ import annotations
 
@@ -9,9 +28,11 @@ from pathlib import Path
 from typing import Any
 
 from refocus_cli.core.errors import InvalidInput
-from refocus_cli.core.tabular import Table, parse_csv
+from refocus_cli.core.tabular import Table, check_row_size, parse_csv
+from refocus_cli.readers.workbook_check import check_workbook
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+MOST_FILE_BYTES = 100_000_000
 
 
 def _readable(path: Path) -> None:
@@ -19,6 +40,26 @@ def _readable(path: Path) -> None:
         raise InvalidInput(f"{path} is a directory: give a .csv or .xlsx file")
     if not path.exists():
         raise InvalidInput(f"no file at {path}: check the path")
+    if not path.is_file():  # a device or pipe could be read for ever
+        raise InvalidInput(f"{path} is not a regular file: give a .csv or .xlsx file")
+    if path.stat().st_size > MOST_FILE_BYTES:
+        raise _too_big(path)
+
+
+def _too_big(path: Path) -> InvalidInput:
+    return InvalidInput(
+        f"{path} is over {MOST_FILE_BYTES / 1e6:,.0f} MB, more than any roster or register: "
+        "split it into smaller files"
+    )
+
+
+def _read_bytes(path: Path) -> bytes:
+    """The file's bytes, never more than the limit (a file may grow, or say it is empty)."""
+    with path.open("rb") as handle:
+        data = handle.read(MOST_FILE_BYTES + 1)
+    if len(data) > MOST_FILE_BYTES:
+        raise _too_big(path)
+    return data
 
 
 def read_table(path: Path) -> Table:
@@ -30,7 +71,7 @@ def read_table(path: Path) -> Table:
             return _read_excel(path)
         if suffix == ".xls":
             raise InvalidInput(f"{path} is an old .xls workbook: save it as .xlsx or .csv")
-        return parse_csv(path.read_bytes(), path.name)
+        return parse_csv(_read_bytes(path), path.name)
     except OSError as exc:  # permission denied, a device that cannot be read, ...
         raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
 
@@ -55,11 +96,16 @@ def _read_excel(path: Path) -> Table:
     # zip member as BadZipFile, zlib.error or EOFError, an unknown compression or
     # zip version as NotImplementedError, an encrypted member as RuntimeError.
     try:
+        check_workbook(path)
         workbook = load_workbook(path, read_only=True, data_only=True)
         try:
             if not workbook.worksheets:
                 raise ValueError("it has no sheets")
-            return _first_sheet(path.name, workbook.worksheets[0])
+            sheet = workbook.worksheets[0]
+            # Read the rows there are: a dimension saying fewer would drop the rest, one
+            # saying more would pad every row out to it.
+            sheet.reset_dimensions()
+            return _first_sheet(path.name, sheet)
         finally:
             workbook.close()
     except (
@@ -83,6 +129,7 @@ def _first_sheet(source: str, sheet: Any) -> Table:
     rows: list[tuple[int, list[str]]] = []
     for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
         cells = [_cell_text(value) for value in values]
+        check_row_size(source, number, cells)
         if not any(cells):
             continue
         if headers is None:
