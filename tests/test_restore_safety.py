@@ -283,3 +283,41 @@ def test_check_reports_what_refocus_does_not_define(cli, live):
     plain = cli("db", "check")
     assert "problem: trigger zz_copy: refocus does not define it" in plain.stderr
     assert plain.stderr.strip().splitlines()[-1].startswith("Error: ")
+
+
+def test_a_backup_in_a_folder_that_cannot_be_written_is_read_as_it_is(cli, live, tmp_path):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    backup = shared / "wal-mode.db"
+    shutil.copy(tmp_path / "backups" / "good.db", backup)
+    conn = sqlite3.connect(backup)
+    conn.execute("PRAGMA journal_mode = WAL")  # as a copy of a live database would be
+    conn.close()
+    done = subprocess.run(["chattr", "+i", str(shared)], capture_output=True)
+    if done.returncode != 0:
+        shared.chmod(0o500)
+    try:
+        restored = cli("db", "restore", str(backup), "--yes")
+    finally:
+        subprocess.run(["chattr", "-i", str(shared)], capture_output=True)
+        shared.chmod(0o700)
+    assert restored.exit_code == 0, restored
+    assert [p["name"] for p in cli("staff", "list", "--json").json()] == ["Ann Lee"]
+
+
+def test_restore_refuses_paths_that_are_not_files(cli, live, tmp_path):
+    good = str(tmp_path / "backups" / "good.db")
+    cases = [
+        ([str(tmp_path / "no" / "such.db")], "no file at"),
+        ([str(tmp_path / "backups")], "is not a regular file"),
+        (["/dev/null"], "is not a regular file"),
+        ([good, "--db", str(tmp_path / "backups")], "is not a database file"),
+        ([good, "--db", str(tmp_path / "nowhere" / "x.db")], "does not exist"),
+        ([str(live)], "the same file"),
+    ]
+    before = state(live)
+    for args, words in cases:
+        result = cli("db", "restore", *args, "--yes")
+        assert result.exit_code == 1 and result.stderr.startswith("Error: "), (args, result)
+        assert words in result.stderr, (args, result.stderr)
+    assert state(live) == before

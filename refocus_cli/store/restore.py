@@ -41,7 +41,20 @@ class Contents:
 
 def open_read_only(path: Path) -> sqlite3.Connection:
     """A connection that cannot write to `path`, nor run functions its schema names."""
-    conn = sqlite3.connect(f"file:{pathname2url(str(path.absolute()))}?mode=ro", uri=True)
+    where = f"file:{pathname2url(str(path.absolute()))}"
+    conn = sqlite3.connect(f"{where}?mode=ro", uri=True)
+    try:
+        conn.execute("PRAGMA schema_version").fetchone()
+    except sqlite3.OperationalError:
+        # A WAL-mode file in a folder that cannot be written: with no log beside it holding
+        # changes, the file alone is the whole database, read as immutable.
+        log = Path(f"{path}-wal")
+        if log.exists() and log.stat().st_size > 0:
+            raise
+        conn.close()
+        conn = sqlite3.connect(f"{where}?immutable=1", uri=True)
+    except sqlite3.DatabaseError:
+        pass  # not a database: the checks that follow say so
     conn.execute("PRAGMA trusted_schema = OFF")
     conn.execute("PRAGMA query_only = ON")
     return conn
