@@ -39,7 +39,8 @@ STRATEGY_TITLES: dict[str, str] = {
 }
 
 # Holiday regions: the four UK nations, keyed as users type them, with the
-# subdivision code the `holidays` package uses for each.
+# subdivision code the `holidays` package uses for each. Any other country or
+# subdivision is stored as its code (core/workdays.py, holiday_region).
 REGIONS: dict[str, str] = {
     "england": "ENG",
     "wales": "WLS",
@@ -51,14 +52,6 @@ DEFAULT_TIMEZONE = "Europe/London"
 DEFAULT_REGION = "england"
 
 TEAM_STATUSES: tuple[str, ...] = tuple(TeamStatus)
-
-
-def region_key(text: str) -> str:
-    """A holiday region as stored: england, wales, scotland or northern-ireland."""
-    key = text.strip().lower().replace(" ", "-").replace("_", "-")
-    if key not in REGIONS:
-        raise InvalidInput(f"unknown region {text!r}: use one of {', '.join(REGIONS)}")
-    return key
 
 
 def stage_keys(text: str) -> list[str]:
