@@ -236,3 +236,20 @@ def test_the_table_names_the_method_and_the_interval(copy):
     )
     assert "Welch's t interval" in done.stdout
     assert "too few" in done.stderr
+
+
+def test_the_steering_group_page_charts_the_outcomes(copy):
+    prog, day, folder = copy
+    _import(prog, folder, "staff-recovery-promotion", "follow-up", STAFF_FOLLOW_UP, day)
+    page = folder / "report.html"
+    prog.ok("report", "html", "-o", str(page), "--include-unfinished", "--on", day, now=at(day))
+    html = page.read_text()
+    section = html[html.index('<section aria-labelledby="outcomes">') :]
+    section = section[: section.index("</section>")]
+    # One panel per measure with scores, each team a dot, the interval of the hand
+    # computation: 3 ± 4.3027 × √2 for the QPR total, 0.5 ± 4.3027 × √0.125 for staff.
+    assert section.count("<svg") == 2
+    assert section.count("<circle") == 2 * (4 + 1)  # four teams and the difference
+    assert "high − low: <strong>+3.00</strong> (95 % interval -3.08 to +9.08, Welch)" in section
+    assert "(95 % interval -1.02 to +2.02, Welch)" in section
+    assert "Too few teams to read much into: 2 high, 2 low" in section

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from refocus_cli.core.bulk import without_gc
 from refocus_cli.core.measure_defs import MeasureDef, MeasureLevel
 from refocus_cli.core.people import Directory, did_you_mean
 from refocus_cli.core.tabular import Table
@@ -59,6 +60,7 @@ def _number(text: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
+@without_gc
 def check_scores(
     table: Table,
     measure: MeasureDef,

@@ -22,6 +22,7 @@ from refocus_cli.core.measure_records import (
     SteeringReport,
     TeamProgressRow,
 )
+from refocus_cli.core.outcomes import OutcomesView
 from refocus_cli.core.programme import STAGE_TITLES, STAGES
 from refocus_cli.core.vocabulary import TeamStatus
 from refocus_cli.render.timeline import MONTHS, STAGE_COLOURS, Layout, timeline
@@ -38,8 +39,9 @@ STRATEGY_SHORT = {  # column headings: the full titles are in core/programme.py
 FOLD_TEAMS = 60  # longer per-team tables start folded, so the charts stay near each other
 
 
-def render_report(report: SteeringReport) -> str:
-    """The whole page, as HTML text."""
+def render_report(report: SteeringReport, outcomes: OutcomesView | None = None) -> str:
+    """The whole page, as HTML text; with `outcomes`, its outcomes section too."""
+    from refocus_cli.render.outcomes_chart import outcomes_chart
     from refocus_cli.render.sandbox import environment as limited_environment
     from refocus_cli.render.sandbox import render
     from refocus_cli.resources import templates_dir
@@ -50,7 +52,9 @@ def render_report(report: SteeringReport) -> str:
     environment.filters["pct"] = percent
     environment.filters["score"] = score_percent
     environment.filters["thousands"] = "{:,}".format
-    return render(environment, "report.html.j2", **report_view(report))
+    return render(
+        environment, "report.html.j2", **report_view(report), outcomes=outcomes_chart(outcomes)
+    )
 
 
 def percent(value: float | None) -> str:

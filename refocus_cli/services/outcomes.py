@@ -6,6 +6,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from refocus_cli.core.measure_defs import Measures
+from refocus_cli.core.measure_participation import ParticipationView
+from refocus_cli.core.measure_split import TieRule
 from refocus_cli.core.outcomes import OutcomesView, outcomes_view
 from refocus_cli.services import measures as measures_service
 from refocus_cli.services import reports
@@ -29,12 +32,16 @@ def outcomes_report(
     report (as of the day teams are compared on: --on, else the follow-up date)."""
     defined = measures_service.measures(manual)
     view = reports.participation(store, on=on, cohort=cohort, manual=manual, comparing=comparing)
+    return outcomes_of(store, view, comparing.ties, defined)
+
+
+def outcomes_of(
+    store: Store, view: ParticipationView, ties: TieRule, defined: Measures
+) -> OutcomesView:
+    """The outcomes over a participation report already made (the steering-group page
+    has one)."""
     return outcomes_view(
-        defined,
-        view,
-        outcomes.all_staff_scores(store),
-        outcomes.all_team_scores(store),
-        comparing.ties,
+        defined, view, outcomes.all_staff_scores(store), outcomes.all_team_scores(store), ties
     )
 
 

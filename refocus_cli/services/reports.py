@@ -155,9 +155,13 @@ def write_html(
     """Write the steering-group page to `output`; returns what it shows."""
     from refocus_cli.render.files import write_atomically
     from refocus_cli.render.report import render_report
+    from refocus_cli.services import measures as measures_service
+    from refocus_cli.services.outcomes import outcomes_of
 
     report = steering_report(store, on=on, cohort=cohort, manual=manual, comparing=comparing)
-    write_atomically(output, render_report(report))
+    defined = measures_service.measures(manual)
+    outcomes = outcomes_of(store, report.participation, comparing.ties, defined)
+    write_atomically(output, render_report(report, outcomes))
     return report
 
 
