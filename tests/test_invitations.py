@@ -252,13 +252,13 @@ def test_everyone_gets_their_own_invitations_and_a_second_run_sends_nothing(run,
 
 
 def test_a_move_updates_only_its_people_and_a_cancel_cancels(run, smtp, cli):
-    assert run("invite").exit_code == 0
+    assert run("invite", "--team", OTHER).exit_code == 0
     first = {(s["to"], s["uid"]): s for s in map(_check, smtp[0].take())}
     session = _sessions(cli, "--team", OTHER)[-1]  # its last team reflection: a week later
     later = datetime.fromisoformat(session["start"]) + timedelta(days=7)
     moved = run("session", "move", str(session["id"]), "--to", f"{later:%Y-%m-%d %H:%M}")
     assert moved.exit_code == 0, moved.stderr
-    assert run("invite").exit_code == 0
+    assert run("invite", "--team", OTHER).exit_code == 0
     updates = [_check(m) for m in smtp[0].take()]
     uid = f"{session['uuid']}@refocus.invalid"
     assert {u["uid"] for u in updates} == {uid}
@@ -268,14 +268,14 @@ def test_a_move_updates_only_its_people_and_a_cancel_cancels(run, smtp, cli):
         assert update["sequence"] == first[(update["to"], uid)]["sequence"] + 1
 
     assert run("session", "cancel", str(session["id"]), "--reason", "room flooded").exit_code == 0
-    assert run("invite").exit_code == 0
+    assert run("invite", "--team", OTHER).exit_code == 0
     cancels = [_check(m) for m in smtp[0].take()]
     assert {(c["to"], c["method"], c["status"]) for c in cancels} == {
         ("hari@nhs.example", "CANCEL", "CANCELLED"),
         ("ruth@nhs.example", "CANCEL", "CANCELLED"),
     }
     assert all(c["sequence"] >= u["sequence"] for c in cancels for u in updates)
-    assert run("invite").exit_code == 0 and smtp[0].take() == []
+    assert run("invite", "--team", OTHER).exit_code == 0 and smtp[0].take() == []
 
 
 def test_someone_who_leaves_gets_cancellations_for_their_future_sessions(run, smtp, cli):
@@ -283,7 +283,7 @@ def test_someone_who_leaves_gets_cancellations_for_their_future_sessions(run, sm
     invited = [_check(m) for m in smtp[0].take()]
     assert {i["to"] for i in invited} == {"tom@nhs.example"}  # --staff: only that person
     assert run("staff", "leave", "Tom Price", "--on", "2027-04-30").exit_code == 0
-    assert run("invite").exit_code == 0
+    assert run("invite", "--team", TEAM).exit_code == 0
     sent = [_check(m) for m in smtp[0].take()]
     tom = [s for s in sent if s["to"] == "tom@nhs.example"]
     assert tom and {t["method"] for t in tom} == {"CANCEL"}
@@ -350,3 +350,13 @@ def test_without_from_nothing_is_sent(cli, run, smtp, env_setup: Path):
     done = cli("invite", "--smtp-host", "127.0.0.1", "--smtp-port", str(smtp[1]))
     assert done.exit_code == 1 and "--from" in done.stderr
     assert smtp[0].take() == []
+
+
+def test_forgetting_someone_erases_the_addresses_they_were_sent_to(run, smtp, env_setup):
+    assert run("invite", "--team", TEAM).exit_code == 0
+    assert "tom@nhs.example" in {_check(m)["to"] for m in smtp[0].take()}
+    assert run("staff", "forget", "tom@nhs.example", "--yes").exit_code == 0
+    for path in (env_setup, Path(f"{env_setup}-wal")):
+        assert not path.exists() or b"tom@nhs.example" not in path.read_bytes()
+    assert run("invite", "--team", TEAM).exit_code == 0
+    assert smtp[0].take() == []  # no address left to send his cancellations to
