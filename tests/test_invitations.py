@@ -229,7 +229,7 @@ def test_everyone_gets_their_own_invitations_and_a_second_run_sends_nothing(run,
     assert {s["rsvp"] for s in sent} == {"FALSE"}
     addresses = {s["to"] for s in sent}
     assert addresses == {e for _, _, e in STAFF if e} | {"ruth@nhs.example", "dai@nhs.example"}
-    assert "Una Noemail" in done.stderr and "No email for 1 people" in done.stderr
+    assert "Una Noemail" in done.stderr and "No email for 1 person" in done.stderr
     # One message per person and session: each session's UID once per person.
     assert len({(s["to"], s["uid"]) for s in sent}) == len(sent)
     siobhan = [s for s in sent if s["to"] == "siobhan@nhs.example"]

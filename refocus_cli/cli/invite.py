@@ -12,6 +12,7 @@ from refocus_cli.cli.calendars import AllOpt, CohortOpt, StaffOpt, TeamOpt, Trai
 from refocus_cli.cli.options import DEFAULT_DB, DbOpt, JsonOpt, ManualOpt
 from refocus_cli.cli.output import message, print_json, print_table
 from refocus_cli.core.calendar import choose_sessions
+from refocus_cli.core.display import show_moment
 from refocus_cli.core.errors import InvalidInput
 from refocus_cli.services.context import opened
 
@@ -25,6 +26,7 @@ COLUMNS = [
     ("session", "Session"),
     ("start", "Starts"),
     ("what", "Message"),
+    ("sequence", "Seq"),
 ]
 
 
@@ -140,30 +142,36 @@ def _show(run: InviteRun) -> None:
     words = {"REQUEST": "invitation", "CANCEL": "cancellation"}
     rows = [
         {
-            "to": f"{m.to} <{m.email}>",
-            "session": f"{m.session_id}: {m.session}",
-            "start": m.start[:16].replace("T", " "),
-            "what": ("update" if m.update else words[m.method]) + f" (sequence {m.sequence})",
+            "to": m.email,
+            "session": m.session_id,
+            "start": show_moment(m.start),
+            "what": "update" if m.update else words[m.method],
+            "sequence": m.sequence,
         }
         for m in run.messages
     ]
     if rows:
         print_table(rows, COLUMNS)
     invitations = sum(1 for m in run.messages if m.method == "REQUEST")
-    counts = (
-        f"{invitations} invitations or updates, {len(run.messages) - invitations} cancellations"
+    total, cancellations = len(run.messages), len(run.messages) - invitations
+    counts = f"{_count(invitations, 'invitation or update', 'invitations or updates')}, " + _count(
+        cancellations, "cancellation", "cancellations"
     )
     if run.dry_run:
-        message(f"Dry run: would send {len(run.messages)} messages ({counts}); nothing sent.")
+        message(f"Dry run: would send {_count(total, 'message', 'messages')} ({counts}).")
     elif run.messages:
-        message(f"Sent {len(run.messages)} messages ({counts}); each is recorded.")
+        message(f"Sent {_count(total, 'message', 'messages')} ({counts}); each is recorded.")
     else:
         message("Nothing to send: every calendar already has the latest version.")
     for refused, why in run.refused:
         message(f"Warning: the server refused {refused.email} ({why}); not recorded as sent.")
     if run.without_email:
+        people = _count(len(run.without_email), "person", "people")
         message(
-            f"No email for {len(run.without_email)} people, so no invitation: "
-            + ", ".join(run.without_email)
-            + " (add one with `refocus staff edit P --email …` or `refocus trainer edit`)."
+            f"No email for {people}, so no invitation: {', '.join(run.without_email)} (add "
+            "one with `refocus staff edit NAME --email …` or `refocus trainer edit`)."
         )
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"

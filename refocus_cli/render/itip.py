@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from refocus_cli.core import calendar as cal
+from refocus_cli.core.display import show_span
 from refocus_cli.core.itip import Attendee, Method, Outgoing, Sender
 from refocus_cli.core.vocabulary import SessionStatus
 from refocus_cli.render.calendar import address, render_ics
@@ -36,15 +37,13 @@ class Letter:
     opening: str
     title: str
     when: str
-    where: str | None
-    details: tuple[str, ...]
+    details: tuple[str, ...]  # the calendar event's description: who, venue, what to bring
     sender: str
 
 
 def when(session: cal.CalendarSession) -> str:
     """A session's day and hours as people read them: "Tue 2 Mar 2027, 09:30–16:30"."""
-    start, end = session.start, session.end
-    return f"{start:%a} {start.day} {start:%b %Y}, {start:%H:%M}–{end:%H:%M}"
+    return show_span(session.start, session.end)
 
 
 def itip_object(
@@ -102,7 +101,6 @@ def letter(session: cal.CalendarSession, message: Outgoing, sender: Sender) -> L
         opening=opening,
         title=cal.summary(session),
         when=when(session),
-        where=cal.location(session),
         details=lines,
         sender=sender.name,
     )
