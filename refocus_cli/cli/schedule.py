@@ -15,6 +15,11 @@ if TYPE_CHECKING:
     from refocus_cli.services.planning import CohortPlan, CohortRepair
 
 STAGE_MARKS = {"workshop": "W", "working-practices": "P", "coaching": "C", "practice-change": "R"}
+# Why each default measurement window falls where it does, as `schedule` says it.
+WINDOW_WHY = {
+    "baseline": "the month before the first session: the trial measured about a month before",
+    "follow-up": "the month after the last reflection session: a refocus default",
+}
 LONG_PLAN = 150  # sessions; longer plans are summarised by stage instead of listed
 
 
@@ -85,7 +90,7 @@ def schedule(
     for window in result.windows:
         message(
             f"{'Would add' if dry_run else 'Added'} a {window.kind} window {window.start} to "
-            f"{window.end} (refocus measure window list)."
+            f"{window.end} ({WINDOW_WHY[window.kind]}; see `refocus measure window list`)."
         )
     finish = result.plan.finish()
     verb = "Would store" if dry_run else "Stored"
@@ -135,21 +140,31 @@ def print_timeline(result: CohortPlan) -> None:
     """One line per team, one character per week: which stage it is in."""
     if not result.plan.sessions:
         return
-    first = result.plan.start - timedelta(days=result.plan.start.weekday())
-    last = max(planned.day for planned in result.plan.sessions)
+    # The measurement windows added with the plan are milestones on a line of their own.
+    windows = [(w.start, w.end, "b" if w.kind == "baseline" else "f") for w in result.windows]
+    start = min([result.plan.start, *(begin for begin, _, _ in windows)])
+    first = start - timedelta(days=start.weekday())
+    last = max([*(planned.day for planned in result.plan.sessions), *(e for _, e, _ in windows)])
     weeks = (last - first).days // 7 + 1
     lines: dict[int, list[str]] = {team_id: ["·"] * weeks for team_id in result.teams}
     for planned in result.plan.sessions:
         week = (planned.start.date() - first).days // 7
         for team_id in planned.team_ids:
             lines[team_id][week] = STAGE_MARKS.get(planned.stage, "?")
-    width = max(len(name) for name in result.teams.values())
+    measures = [" "] * weeks
+    for begin, end, mark in windows:
+        for week in range((begin - first).days // 7, (end - first).days // 7 + 1):
+            measures[week] = mark
+    width = max(len(name) for name in [*result.teams.values(), "Measures"])
     message(
         f"{'Week of':<{width}}  {first.isoformat()} (one character a week; "
-        "W workshop, P working practices, C coaching, R reflection)"
+        "W workshop, P working practices, C coaching, R reflection"
+        + ("; b baseline, f follow-up measurement window)" if windows else ")")
     )
     for team_id, name in result.teams.items():
         message(f"{name:<{width}}  {''.join(lines[team_id])}")
+    if windows:
+        message(f"{'Measures':<{width}}  {''.join(measures).rstrip()}")
 
 
 def replan(

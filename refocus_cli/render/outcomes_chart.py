@@ -18,7 +18,7 @@ GROUP_COLOURS = {"high": "#0072B2", "low": "#E69F00"}  # Okabe–Ito: safe for c
 def _span(result: MeasureOutcome) -> float:
     """Half the width of the change axis: every change and interval bound fits, rounded
     up to a readable number."""
-    values = [abs(c) for t in result.teams if (c := t.change) is not None]
+    values = [abs(c) for t in result.teams if (c := t.change) is not None and t.implementation]
     diff = result.difference
     if diff is not None:
         values += [abs(v) for v in (diff.estimate, diff.low, diff.high) if v is not None]
