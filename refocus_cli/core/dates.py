@@ -14,27 +14,46 @@ Clock = Callable[[], datetime]
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
+# Every date people give refocus lies in these years (a refocus default): a rollout runs
+# for years, not centuries, and dates far off (0001-01-01, 9999-12-31) only overflow the
+# arithmetic of plans, timelines and time zones.
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2100, 12, 31)
+
+
+def in_range(day: date, what: str = "date") -> date:
+    """`day`, if it lies in the years refocus accepts (2000–2100), else a clear refusal."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise InvalidInput(
+            f"{what} {day.isoformat()} is outside the years {FIRST_DAY.year}–{LAST_DAY.year} "
+            f"that refocus accepts: give a date from {FIRST_DAY} to {LAST_DAY}"
+        )
+    return day
+
 
 def parse_date(text: str, what: str = "date") -> date:
-    """An ISO date such as 2027-03-02."""
+    """An ISO date such as 2027-03-02, in the years 2000–2100."""
     value = text.strip()
     if _ISO_DATE.match(value):
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             pass
+        else:
+            return in_range(day, what)
     raise InvalidInput(f"{what} {text!r} is not a valid date: use YYYY-MM-DD, e.g. 2027-03-02")
 
 
-def parse_sheet_date(text: str) -> date:
-    """A date from a spreadsheet: ISO (2027-03-02) or UK day-first (02/03/2027)."""
+def parse_sheet_date(text: str, what: str = "date") -> date:
+    """A date from a spreadsheet: ISO (2027-03-02) or UK day-first (02/03/2027), in the
+    years 2000–2100 (InvalidInput outside them; ValueError for what is not a date)."""
     value = text.strip()
     if _ISO_DATE.match(value):
-        return date.fromisoformat(value)
+        return in_range(date.fromisoformat(value), what)
     match = _UK_DATE.match(value)
     if match:
         day, month, year = (int(part) for part in match.groups())
-        return date(year, month, day)
+        return in_range(date(year, month, day), what)
     raise ValueError(value)
 
 
@@ -70,7 +89,7 @@ def parse_datetime(text: str, what: str = "time") -> datetime:
     match = _DATETIME.match(text.strip())
     if match:
         try:
-            day = date.fromisoformat(match.group(1))
+            day = in_range(date.fromisoformat(match.group(1)), what)
             moment = datetime(
                 day.year, day.month, day.day, int(match.group(2)), int(match.group(3))
             )

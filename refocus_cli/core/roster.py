@@ -324,7 +324,10 @@ class _RowReader:
 
     def _start(self, text: str, problems: list[str]) -> date:
         try:
-            return parse_sheet_date(text)
+            return parse_sheet_date(text, "start date")
+        except InvalidInput as exc:
+            problems.append(str(exc))
+            return self.default_start
         except ValueError:
             problems.append(f"start date {text!r} is not a date: use YYYY-MM-DD or DD/MM/YYYY")
             return self.default_start

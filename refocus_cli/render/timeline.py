@@ -140,12 +140,12 @@ def timeline(
     def x(day: date) -> float:
         return round(left + (day - start).days * scale, 1)
 
-    step = next(n for n in (1, 2, 3, 6, 12) if n * 30 * scale >= 48)
+    step = next((n for n in (1, 2, 3, 6, 12, 24, 60, 120) if n * 30 * scale >= 48), 240)
     ticks = [
         {
             "x": x(month),
             "month": MONTHS[month.month - 1] if i % step == 0 else "",
-            "year": str(month.year) if month.month == 1 or i == 0 else "",
+            "year": str(month.year) if month.month == 1 and i % step < 12 or i == 0 else "",
         }
         for i, month in enumerate(months)
     ]

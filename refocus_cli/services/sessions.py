@@ -178,9 +178,10 @@ def move(
             raise Conflict(
                 f"{start:%Y-%m-%d %H:%M} is in the past: a session can only move to a later time"
             )
-        old_start = datetime.fromisoformat(current["start"]).replace(tzinfo=None)
-        old_end = datetime.fromisoformat(current["end"]).replace(tzinfo=None)
-        end = start + (old_end - old_start)
+        # The session keeps its length in elapsed time, across a change of the clocks too.
+        length = datetime.fromisoformat(current["end"]) - datetime.fromisoformat(current["start"])
+        end_moment = (moment + length).astimezone(tz)
+        end = end_moment.replace(tzinfo=None)
         (booked,) = session_store.booked(store, "WHERE s.id = ?", [current["id"]])
         moved = replace(booked, start=start, end=end)
         problems = clashes(moved, session_store.others_in_diary(store, current["id"]), context)
@@ -195,7 +196,8 @@ def move(
                 f"cannot move session {current['id']} to {start:%Y-%m-%d %H:%M}: "
                 + "; ".join(problems)
             )
-        session_store.write_move(store, current, start, end, reason)
+        # Aware times, so a start in a repeated hour keeps the offset it was given.
+        session_store.write_move(store, current, moment.astimezone(tz), end_moment, reason)
     return session(store, str(current["id"]))
 
 
