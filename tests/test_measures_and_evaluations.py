@@ -115,6 +115,18 @@ def test_schedule_without_windows_and_a_dry_run_write_none(tmp_path):
     assert rows(db, "SELECT count(*) FROM measure_window") == [(0,)]
 
 
+def test_the_diary_shows_windows_as_milestones_not_sessions(db):
+    table = ok(db, "sessions", "--cohort", "WAVE1", "--to", "2027-01-31").stdout
+    lines = table.splitlines()
+    first = next(i for i, line in enumerate(lines) if "milestone" in line)
+    assert "Fri 11 Dec 2026 to Sun 10 Jan 2027" in lines[first] and "baseline" in lines[first]
+    assert "recovery-workshop" in lines[first + 1]  # the window opens before the first session
+    assert "follow-up window" not in table  # --to leaves it out
+    assert all(s["status"] != "milestone" for s in json.loads(ok(db, "sessions", "--json").stdout))
+    assert "milestone" not in ok(db, "sessions", "--trainer", "Tess Trainer").stdout
+    assert "milestone" in ok(db, "sessions", "--team", "North").stdout
+
+
 def test_windows_are_added_listed_and_removed(db):
     ok(db, "measure", "window", "add", "baseline", "--from", "2026-11-01", "--to", "2026-11-30")
     # Another cohort's window (here WAVE1's) may overlap a programme-wide one.

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from refocus_cli.cli.options import DEFAULT_DB, CsvOpt, DbOpt, JsonOpt, ManualOpt
 from refocus_cli.cli import output
+from refocus_cli.cli.options import DEFAULT_DB, CsvOpt, DbOpt, JsonOpt, ManualOpt
 from refocus_cli.cli.output import emit, message, print_json, print_record, print_table
 from refocus_cli.core.display import show_day, show_moment, show_span
 from refocus_cli.core.programme import clean_text
@@ -79,8 +79,10 @@ def sessions(
     as_csv: CsvOpt = False,
 ) -> None:
     """List sessions, in time order, with filters."""
+    from refocus_cli.cli.milestones import with_milestones
     from refocus_cli.core.dates import parse_date
     from refocus_cli.core.errors import InvalidInput
+    from refocus_cli.services import measures
     from refocus_cli.services import sessions as session_service
 
     # An empty value (an unset shell variable) is refused, not read as "no filter".
@@ -93,8 +95,18 @@ def sessions(
         records = session_service.find_sessions(
             store, cohort=cohort, team=team, trainer=trainer, since=first, until=last
         )
+        # Measurement windows are milestones in people's table, not sessions.
+        windows = (
+            []
+            if as_json or as_csv or not records
+            else measures.milestones(
+                store, cohort=cohort, team=team, trainer=trainer, since=first, until=last
+            )
+        )
     emit(
-        [record.as_json() for record in records] if as_json or as_csv else _short(records),
+        [record.as_json() for record in records]
+        if as_json or as_csv
+        else with_milestones(_short(records), windows),
         SESSION_COLUMNS if as_json or as_csv else TABLE_COLUMNS,
         as_json=as_json,
         as_csv=as_csv,

@@ -4,6 +4,7 @@ in, importing scores and listing them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -211,3 +212,33 @@ def listing(
 
         team_id = find_team(store, team)["id"]
     return outcomes.score_listing(store, key, kind, team_id)
+
+
+def milestones(
+    store: Store,
+    *,
+    cohort: str | None = None,
+    team: str | None = None,
+    trainer: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> list[Window]:
+    """The windows a diary filtered like `refocus sessions` shows as milestones: those
+    of the cohort (or the team's cohorts) and the programme-wide ones, meeting the dates;
+    none in a trainer's diary (a window is not a session they deliver)."""
+    if trainer is not None:
+        return []
+    cohorts: set[int] | None = None
+    if cohort is not None:
+        cohorts = {_cohort(store, cohort)[0] or 0}
+    elif team is not None:
+        from refocus_cli.store.teams import find_team
+
+        cohorts = outcomes.cohorts_of_team(store, find_team(store, team)["id"])
+    return [
+        w
+        for w in outcomes.windows(store)
+        if (cohorts is None or w.cohort_id is None or w.cohort_id in cohorts)
+        and (since is None or w.end >= since)
+        and (until is None or w.start <= until)
+    ]

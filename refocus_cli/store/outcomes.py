@@ -326,3 +326,13 @@ def write_demo(store: Store, windows: Sequence[Window], scores: SimulatedScores)
             "staff_scores": sum(len(rows) for rows in scores.staff.values()),
         },
     )
+
+
+def cohorts_of_team(store: Store, team_id: int) -> set[int]:
+    """The ids of the cohorts a team is (or was) in."""
+    return {
+        row[0]
+        for row in store.db.execute(
+            "SELECT cohort_id FROM cohort_team WHERE team_id = ?", [team_id]
+        )
+    }
