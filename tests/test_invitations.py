@@ -7,6 +7,9 @@ icalendar, and checked against the iTIP rules (RFC 5546 3.2.2 REQUEST, 3.2.5 CAN
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import functools
 import json
 import socket
 from collections.abc import Callable
@@ -133,6 +136,36 @@ def run(built, cli, env_setup, smtp) -> Callable:
     return go
 
 
+@functools.cache
+def _libical() -> ctypes.CDLL | None:
+    """libical (Debian: apt-get install libical3), whose iTIP restriction check is the
+    one the issue ran; None where it is not installed."""
+    name = ctypes.util.find_library("ical")
+    if name is None:
+        return None
+    lib = ctypes.CDLL(name)
+    lib.icalparser_parse_string.restype = ctypes.c_void_p
+    lib.icalparser_parse_string.argtypes = [ctypes.c_char_p]
+    lib.icalrestriction_check.argtypes = [ctypes.c_void_p]
+    lib.icalcomponent_as_ical_string.argtypes = [ctypes.c_void_p]
+    lib.icalcomponent_as_ical_string.restype = ctypes.c_char_p
+    lib.icalcomponent_free.argtypes = [ctypes.c_void_p]
+    return lib
+
+
+def _libical_faults(data: bytes) -> list[str]:
+    """What libical's iTIP restriction check says is wrong with an iCalendar object (it
+    adds an X-LIC-ERROR property for each fault); nothing where libical is missing."""
+    lib = _libical()
+    if lib is None:
+        return []
+    component = lib.icalparser_parse_string(data)
+    lib.icalrestriction_check(component)
+    text = lib.icalcomponent_as_ical_string(component).decode()
+    lib.icalcomponent_free(component)
+    return [line for line in text.replace("\r\n ", "").splitlines() if "X-LIC-ERROR" in line]
+
+
 def _calendar(message: EmailMessage) -> Calendar:
     part = next(p for p in message.walk() if p.get_content_type() == "text/calendar")
     return Calendar.from_ical(part.get_content())
@@ -192,6 +225,7 @@ def _check(message: EmailMessage) -> dict:
     assert part.get_param("method") == method and part.get_content_charset() == "utf-8"
     broken = [rule for rule, holds in _itip_rules(calendar) if not holds]
     assert not broken, broken
+    assert not _libical_faults(part.get_content().encode())
     event = calendar.walk("VEVENT")[0]
     (attendee,) = _attendees(event)  # only the person it is sent to
     to = message["To"].addresses[0]
@@ -360,3 +394,23 @@ def test_forgetting_someone_erases_the_addresses_they_were_sent_to(run, smtp, en
         assert not path.exists() or b"tom@nhs.example" not in path.read_bytes()
     assert run("invite", "--team", TEAM).exit_code == 0
     assert smtp[0].take() == []  # no address left to send his cancellations to
+
+
+def test_libical_passes_invitations_and_calendar_files_and_fails_the_old_ones(run, smtp, tmp_path):
+    if _libical() is None:
+        pytest.skip("libical is not installed (Debian and Ubuntu: apt-get install libical3)")
+    # The checker itself: a PUBLISH naming attendees, as --with-attendees wrote it, fails.
+    old = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//x//EN\r\nMETHOD:PUBLISH\r\n"
+        "BEGIN:VEVENT\r\nUID:1@x\r\nDTSTAMP:20270101T000000Z\r\nDTSTART:20270104T100000Z\r\n"
+        "SUMMARY:x\r\nORGANIZER:mailto:co@nhs.example\r\nATTENDEE:mailto:tom@nhs.example\r\n"
+        "END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    assert any("ATTENDEE" in fault for fault in _libical_faults(old.encode()))
+    assert run("export", "ics", "--all", "-o", str(tmp_path / "all.ics")).exit_code == 0
+    # libical also wants an ORGANIZER in every PUBLISH (RFC 5546 3.2.1), which RFC 5545
+    # 3.8.4.3 forbids in events that are not group-scheduled; files follow RFC 5545.
+    faults = _libical_faults((tmp_path / "all.ics").read_bytes())
+    assert not [fault for fault in faults if "ORGANIZER property" not in fault], faults
+    assert run("invite", "--team", OTHER).exit_code == 0
+    assert [_check(m) for m in smtp[0].take()]  # each one checked by libical too
