@@ -117,7 +117,7 @@ def add_team(
     else:
         message(
             f"Added {', '.join(added.added)} to cohort {added.cohort}: "
-            f"run `refocus replan {added.cohort}` to plan them."
+            f"run `refocus replan --cohort {added.cohort}` to plan them."
         )
 
 

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from refocus_cli.cli.options import DEFAULT_DB, CsvOpt, DbOpt, JsonOpt, ManualOpt
+from refocus_cli.cli.options import (
+    DEFAULT_DB,
+    CohortArg,
+    CohortOpt,
+    CsvOpt,
+    DbOpt,
+    JsonOpt,
+    ManualOpt,
+    note_positional_cohort,
+    pick_cohort,
+)
 from refocus_cli.cli.output import message, print_csv, print_json, print_table
 from refocus_cli.cli.participation_table import say
 from refocus_cli.core.display import show_day
@@ -19,6 +30,7 @@ from refocus_cli.services.context import opened
 
 if TYPE_CHECKING:
     from refocus_cli.core.measure_records import ProgressView, StageRow, TeamProgressRow
+    from refocus_cli.services.export_filters import ExportFilter
 
 report_app = typer.Typer(help="Implementation reports: participation, milestones, HTML.")
 export_app = typer.Typer(help="Export sessions, attendance, staff, teams and reports.")
@@ -26,13 +38,6 @@ export_app = typer.Typer(help="Export sessions, attendance, staff, teams and rep
 AsOfOpt = Annotated[
     str | None,
     typer.Option("--on", help="Report as of this date, YYYY-MM-DD [default: today]."),
-]
-CohortArg = Annotated[
-    str | None, typer.Argument(help="Only this cohort (id or name).", show_default=False)
-]
-CohortOpt = Annotated[
-    str | None,
-    typer.Option("--cohort", help="Only this cohort (id or name), as the argument does."),
 ]
 SplitOnOpt = Annotated[
     str | None,
@@ -66,16 +71,6 @@ UnfinishedOpt = Annotated[
         "warned when they are at different stages).",
     ),
 ]
-
-
-def _cohort(positional: str | None, option: str | None) -> str | None:
-    """The cohort named by the argument or by --cohort (the same one if both)."""
-    if positional is not None and option is not None and positional != option:
-        raise typer.BadParameter(
-            f"names cohort {option!r} but the argument names {positional!r}: give one",
-            param_hint="--cohort",
-        )
-    return option if option is not None else positional
 
 
 def _pct(value: float | None) -> str:
@@ -150,7 +145,9 @@ def progress(
     from refocus_cli.services import reports
 
     with opened(db) as store:
-        view = reports.progress(store, on=on, cohort=_cohort(cohort, cohort_option), manual=manual)
+        view = reports.progress(
+            store, on=on, cohort=pick_cohort(cohort, cohort_option), manual=manual
+        )
     if as_json:
         print_json(view.as_record())
     elif as_csv:
@@ -160,6 +157,7 @@ def progress(
         message("No teams to report on: add teams and schedule a cohort first.")
     else:
         _print_progress(view)
+    note_positional_cohort(cohort, cohort_option, "progress")
 
 
 @report_app.command("participation")
@@ -184,7 +182,11 @@ def participation(
     comparing = reports.Comparing(ties, include_unfinished, supervision_reflection)
     with opened(db) as store:
         view = reports.participation(
-            store, on=on, cohort=_cohort(cohort, cohort_option), manual=manual, comparing=comparing
+            store,
+            on=on,
+            cohort=pick_cohort(cohort, cohort_option),
+            manual=manual,
+            comparing=comparing,
         )
     if as_json:
         print_json(view.as_record())
@@ -192,6 +194,7 @@ def participation(
         print_csv([person.table_row() for person in view.staff], PARTICIPANT_COLUMNS)
     else:
         print_participation(view)
+    note_positional_cohort(cohort, cohort_option, "report participation")
 
 
 MILESTONE_COLUMNS = [
@@ -223,8 +226,12 @@ def milestones(
 
     with opened(db) as store:
         view = reports.milestones(
-            store, on=on, cohort=_cohort(cohort, cohort_option), manual=manual
+            store,
+            on=on,
+            cohort=pick_cohort(cohort, cohort_option),
+            manual=manual,
         )
+    note_positional_cohort(cohort, cohort_option, "report milestones")
     if as_json:
         print_json(view.as_record())
         return
@@ -279,11 +286,12 @@ def html(
             store,
             output,
             on=on,
-            cohort=_cohort(cohort, cohort_option),
+            cohort=pick_cohort(cohort, cohort_option),
             manual=manual,
             comparing=comparing,
         )
     message(f"Wrote {where(output)} ({len(report.progress.teams)} teams).")
+    note_positional_cohort(cohort, cohort_option, "report html")
 
 
 WhatArg = Annotated[str, typer.Argument(help=f"What to export: {', '.join(EXPORTS)}.")]
@@ -293,15 +301,53 @@ OutOpt = Annotated[
 ]
 
 
+TeamOpt = Annotated[str | None, typer.Option("--team", help="Only this team (id or name).")]
+FromOpt = Annotated[
+    str | None,
+    typer.Option("--from", help="Sessions and attendance from this date, YYYY-MM-DD."),
+]
+ToOpt = Annotated[
+    str | None, typer.Option("--to", help="Sessions and attendance to this date, YYYY-MM-DD.")
+]
+
+
+@dataclass(frozen=True)
+class _Narrowed:
+    """The filters of an export, as typed."""
+
+    cohort: str | None
+    team: str | None
+    since: str | None
+    until: str | None
+
+    def parsed(self) -> ExportFilter:
+        from refocus_cli.core.dates import parse_date
+        from refocus_cli.services.export_filters import ExportFilter
+
+        return ExportFilter(
+            self.cohort,
+            self.team,
+            parse_date(self.since, "--from") if self.since is not None else None,
+            parse_date(self.until, "--to") if self.until is not None else None,
+        )
+
+
 def _export(
-    fmt: str, what: str, output: Path | None, manual: Path | None, on: str | None, db: Path
+    fmt: str,
+    what: str,
+    output: Path | None,
+    manual: Path | None,
+    on: str | None,
+    db: Path,
+    narrowed: _Narrowed,
 ) -> None:
     from refocus_cli.services import reports
 
     if output is not None:
         check_output(output)
+    chosen = narrowed.parsed()
     with opened(db) as store:
-        done = reports.export(store, what, fmt, output, on=on, manual=manual)
+        done = reports.export(store, what, fmt, output, on=on, manual=manual, chosen=chosen)
     if output is None:
         print(done.text, end="")
     elif not is_standard_output(output):
@@ -312,21 +358,29 @@ def _export(
 def export_csv(
     what: WhatArg,
     output: OutOpt = None,
+    cohort: CohortOpt = None,
+    team: TeamOpt = None,
+    since: FromOpt = None,
+    until: ToOpt = None,
     on: AsOfOpt = None,
     manual: ManualOpt = None,
     db: DbOpt = DEFAULT_DB,
 ) -> None:
     """Export as CSV; cells starting =, +, - or @ are neutralised for spreadsheets."""
-    _export("csv", what, output, manual, on, db)
+    _export("csv", what, output, manual, on, db, _Narrowed(cohort, team, since, until))
 
 
 @export_app.command("json")
 def export_json(
     what: WhatArg,
     output: OutOpt = None,
+    cohort: CohortOpt = None,
+    team: TeamOpt = None,
+    since: FromOpt = None,
+    until: ToOpt = None,
     on: AsOfOpt = None,
     manual: ManualOpt = None,
     db: DbOpt = DEFAULT_DB,
 ) -> None:
     """Export as JSON (a list of records with stable keys)."""
-    _export("json", what, output, manual, on, db)
+    _export("json", what, output, manual, on, db, _Narrowed(cohort, team, since, until))

@@ -7,7 +7,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from refocus_cli.cli.options import DEFAULT_DB, DbOpt, JsonOpt, ManualOpt
+from refocus_cli.cli.options import (
+    DEFAULT_DB,
+    CohortArg,
+    CohortOpt,
+    DbOpt,
+    JsonOpt,
+    ManualOpt,
+    note_positional_cohort,
+    pick_cohort,
+)
 from refocus_cli.cli.output import emit, message, print_json
 from refocus_cli.services.context import opened
 
@@ -24,7 +33,8 @@ LONG_PLAN = 150  # sessions; longer plans are summarised by stage instead of lis
 
 
 def schedule(
-    cohort: Annotated[str, typer.Argument(help="Cohort id or name.")],
+    cohort: CohortArg = None,
+    cohort_option: CohortOpt = None,
     start: Annotated[
         str | None, typer.Option("--start", help="First day to plan from [default: today].")
     ] = None,
@@ -50,8 +60,14 @@ def schedule(
     first = parse_date(start, "--start") if start is not None else None
     with opened(db) as store:
         result = planning.schedule(
-            store, cohort, first, manual, dry_run=dry_run, windows=not no_windows
+            store,
+            pick_cohort(cohort, cohort_option, required=True),
+            first,
+            manual,
+            dry_run=dry_run,
+            windows=not no_windows,
         )
+    note_positional_cohort(cohort, cohort_option, "schedule")
     rows = plan_rows(result)
     if as_json:
         print_json(
@@ -99,7 +115,7 @@ def schedule(
         f"{result.plan.start} to {finish}."
     )
     if dry_run:
-        message(f"Nothing was written. Run `refocus schedule {result.cohort}` to keep it.")
+        message(f"Nothing was written. Run `refocus schedule --cohort {result.cohort}` to keep it.")
 
 
 def plan_rows(result: CohortPlan) -> list[dict[str, Any]]:
@@ -168,7 +184,8 @@ def print_timeline(result: CohortPlan) -> None:
 
 
 def replan(
-    cohort: Annotated[str, typer.Argument(help="Cohort id or name.")],
+    cohort: CohortArg = None,
+    cohort_option: CohortOpt = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would move without storing it.")
     ] = False,
@@ -180,7 +197,13 @@ def replan(
     from refocus_cli.services import planning
 
     with opened(db) as store:
-        repair = planning.replan(store, cohort, manual, dry_run=dry_run)
+        repair = planning.replan(
+            store,
+            pick_cohort(cohort, cohort_option, required=True),
+            manual,
+            dry_run=dry_run,
+        )
+    note_positional_cohort(cohort, cohort_option, "replan")
     rows = repair_rows(repair)
     if as_json:
         print_json({"cohort": repair.cohort, "dry_run": dry_run, "changes": rows})

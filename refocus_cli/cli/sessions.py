@@ -111,7 +111,7 @@ def sessions(
         as_json=as_json,
         as_csv=as_csv,
         optional=("trainers", "venue"),
-        empty="No sessions match: plan some with `refocus schedule COHORT`.",
+        empty="No sessions match: plan some with `refocus schedule --cohort COHORT`.",
     )
 
 
@@ -277,13 +277,14 @@ def cancel(
     )
     if done.unavailable:
         message(
-            f"Recorded {' and '.join(done.unavailable)} as unavailable on {show_day(record.start)}: "
-            "`replan` gives the session to another trainer, on the same day if one is free."
+            f"Recorded {' and '.join(done.unavailable)} as unavailable on "
+            f"{show_day(record.start)}: `replan` gives the session to another trainer, "
+            "on the same day if one is free."
         )
     if record.kind == SessionKind.CATCH_UP:
         message("Its people are waiting again: plan another with `refocus catchup --schedule`.")
     else:
-        message(f"Repair the plan with `refocus replan {record.cohort}`.")
+        message(f"Repair the plan with `refocus replan --cohort {record.cohort}`.")
 
 
 @app.command("assign")

@@ -32,6 +32,7 @@ from refocus_cli.core.programme import STRATEGIES
 from refocus_cli.core.vocabulary import Strategy
 from refocus_cli.services import manual as manual_service
 from refocus_cli.services.context import effective_date
+from refocus_cli.services.export_filters import ExportFilter, kept
 from refocus_cli.store import measures
 from refocus_cli.store.database import Store
 
@@ -175,16 +176,18 @@ class Export:
 
 
 def _export_rows(
-    store: Store, what: str, on: str | None, manual: Path | None
+    store: Store, what: str, on: str | None, manual: Path | None, cohort: str | None
 ) -> list[dict[str, Any]]:
     if what not in EXPORTS:
         raise InvalidInput(f"cannot export {what!r}: choose one of {', '.join(EXPORTS)}")
     if what == "participation":
-        return [row.table_row() for row in participation(store, on=on, manual=manual).staff]
+        view = participation(store, on=on, cohort=cohort, manual=manual)
+        return [row.table_row() for row in view.staff]
     if what == "progress":
-        return progress(store, on=on, manual=manual).flat()
+        return progress(store, on=on, cohort=cohort, manual=manual).flat()
     if what == "milestones":
-        return [m.as_record() for m in milestones(store, on=on, manual=manual).milestones]
+        view = milestones(store, on=on, cohort=cohort, manual=manual)
+        return [m.as_record() for m in view.milestones]
     # --on and --manual shape only the report exports, but a bad one is refused for all.
     effective_date(store, on)
     manual_service.curriculum(store, manual)
@@ -213,14 +216,16 @@ def export(
     *,
     on: str | None = None,
     manual: Path | None = None,
+    chosen: ExportFilter | None = None,
 ) -> Export:
-    """Sessions, attendance, staff, teams or a report as CSV or JSON text, written to
-    `output` when one is given."""
+    """Sessions, attendance, staff, teams or a report as CSV or JSON text, narrowed to
+    the rows `chosen` keeps, written to `output` when one is given."""
     from refocus_cli.render.sheets import csv_text
 
     if fmt not in EXPORT_FORMATS:
         raise InvalidInput(f"cannot export as {fmt!r}: choose one of {', '.join(EXPORT_FORMATS)}")
-    rows = _export_rows(store, what, on, manual)
+    chosen = chosen or ExportFilter()
+    rows = kept(store, what, _export_rows(store, what, on, manual, chosen.cohort), chosen)
     if fmt == "csv":
         text = csv_text(rows, [(key, key) for key in (rows[0] if rows else {})])
     else:

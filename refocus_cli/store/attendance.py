@@ -276,14 +276,25 @@ def marks_of(store: Store, session_id: int) -> list[dict[str, Any]]:
     )
 
 
+# The team a person was in on the session's day (a visitor has none).
+_TEAM_THEN = (
+    "(SELECT t.name FROM membership m JOIN team t ON t.id = m.team_id "
+    "WHERE m.staff_id = a.staff_id AND m.start_date <= substr(s.start_utc, 1, 10) "
+    "AND (m.end_date IS NULL OR m.end_date > substr(s.start_utc, 1, 10)) "
+    "ORDER BY m.start_date DESC LIMIT 1) AS team"
+)
+
+
 def export_rows(store: Store) -> list[dict[str, Any]]:
-    """Every attendance mark with its session and person, for `refocus export`."""
+    """Every attendance mark with its session, stage, person and the person's team on the
+    day, for `refocus export`."""
     tz = store.tz()
     rows = store.rows(
         "SELECT a.session_id, s.start_utc, s.stage, s.module, s.occurrence, a.staff_id, "
-        "coalesce(p.name, a.visitor) AS name, a.visitor IS NOT NULL AS visitor, a.status, "
-        "a.recorded_by, a.recorded_at FROM attendance a JOIN session s ON s.id = a.session_id "
-        "LEFT JOIN staff p ON p.id = a.staff_id ORDER BY s.start_utc, a.session_id, name"
+        f"coalesce(p.name, a.visitor) AS name, a.visitor IS NOT NULL AS visitor, {_TEAM_THEN}, "
+        "a.status, a.recorded_by, a.recorded_at FROM attendance a "
+        "JOIN session s ON s.id = a.session_id LEFT JOIN staff p ON p.id = a.staff_id "
+        "ORDER BY s.start_utc, a.session_id, name"
     )
     for row in rows:
         row["start"] = sessions.to_local(row.pop("start_utc"), tz).isoformat()

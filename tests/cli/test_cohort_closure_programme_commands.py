@@ -21,7 +21,7 @@ def planned(programme):
         ("trainer", "add", "Len Lived", "--lived-experience", "--stages", STAGES),
         ("cohort", "create", "W1", "--team", "North CMHT", "--team", "South CMHT"),
         ("cohort", "create", "W2", "--team", "East CMHT"),
-        ("schedule", "W1"),
+        ("schedule", "--cohort", "W1"),
     ):
         done = programme(*args)
         assert done.exit_code == 0, (args, done)
@@ -39,7 +39,7 @@ def _refused(cli, db, *args, words, code=1):
 def test_cohort_add_team_adds_and_says_to_replan(planned, env_setup):
     added = planned("cohort", "add-team", "W1", "West CMHT")
     assert added.exit_code == 0, added
-    assert "run `refocus replan W1` to plan them" in added.stderr
+    assert "run `refocus replan --cohort W1` to plan them" in added.stderr
     shown = planned("cohort", "show", "W1", "--json").json()
     assert [t["name"] for t in shown["team_list"]] == ["North CMHT", "South CMHT", "West CMHT"]
     assert last_audit(env_setup, "add-teams")["new"] == {"teams": ["West CMHT"]}
@@ -98,7 +98,7 @@ def test_cohort_remove_team_releases_its_sessions_as_a_disband_does(planned, env
     }
     shown = planned("cohort", "show", "W1", "--on", "2027-02-01", "--json").json()
     assert [t["name"] for t in shown["team_list"]] == ["South CMHT"]
-    replanned = planned("replan", "W1", "--json")  # nothing comes back for the leaver
+    replanned = planned("replan", "--cohort", "W1", "--json")  # nothing comes back for the leaver
     assert replanned.exit_code == 0, replanned
     assert query(env_setup, "SELECT count(*) FROM session_team st JOIN session s ON "
                  "s.id = st.session_id WHERE st.team_id = 1 AND s.status = 'scheduled' "

@@ -20,7 +20,7 @@ def _plan(cli) -> None:
     cli("trainer", "add", "Dai Morgan", "--lived-experience", "--stages", "workshop,coaching")
     cli("venue", "add", "North Room", "--capacity", "20", "--site", "North")
     cli("cohort", "create", "WAVE1", "--team", "North CMHT", "--team", "South CMHT")
-    assert cli("schedule", "WAVE1").exit_code == 0
+    assert cli("schedule", "--cohort", "WAVE1").exit_code == 0
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def _start(session) -> datetime:
 
 def test_nothing_to_repair(planned):
     before = _sessions(planned)
-    result = planned("replan", "WAVE1")
+    result = planned("replan", "--cohort", "WAVE1")
     assert result.exit_code == 0 and "Nothing to repair" in result.stderr
     assert _sessions(planned) == before
 
@@ -50,10 +50,10 @@ def test_a_cancelled_session_is_replaced_later_and_only_its_team_moves(planned):
     workshop = next(s for s in before.values() if s["module"] == "recovery-workshop")
     team = workshop["teams"][0]
     assert planned("session", "cancel", str(workshop["id"]), "--reason", "snow").exit_code == 0
-    dry = planned("replan", "WAVE1", "--dry-run", "--json")
+    dry = planned("replan", "--cohort", "WAVE1", "--dry-run", "--json")
     assert dry.exit_code == 0
     assert _sessions(planned) == {**before, workshop["id"]: _sessions(planned)[workshop["id"]]}
-    result = planned("replan", "WAVE1", "--json")
+    result = planned("replan", "--cohort", "WAVE1", "--json")
     assert result.json()["changes"] == dry.json()["changes"]
     after = _sessions(planned)
     added = [s for i, s in after.items() if i not in before]
@@ -72,7 +72,7 @@ def test_a_cancelled_session_is_replaced_later_and_only_its_team_moves(planned):
     # The repaired team still does its stages in order: nothing before the new workshop.
     mine = [s for s in after.values() if team in s["teams"] and s["status"] != "cancelled"]
     assert min(mine, key=_start)["module"] == "recovery-workshop"
-    assert planned("replan", "WAVE1").stderr.startswith("Nothing to repair")
+    assert planned("replan", "--cohort", "WAVE1").stderr.startswith("Nothing to repair")
 
 
 def test_new_unavailability_moves_the_trainers_sessions_and_held_ones_stay(planned, env_setup):
@@ -86,7 +86,7 @@ def test_new_unavailability_moves_the_trainers_sessions_and_held_ones_stay(plann
     lead = first["trainers"][0]
     day = _start(first).date().isoformat()
     planned("trainer", "unavailable", lead, "--from", day, "--to", day)
-    result = planned("replan", "WAVE1", "--json")
+    result = planned("replan", "--cohort", "WAVE1", "--json")
     assert result.exit_code == 0, result
     moved_ids = {change["id"] for change in result.json()["changes"]}
     assert first["id"] in moved_ids and held["id"] not in moved_ids
@@ -106,8 +106,8 @@ def test_new_unavailability_moves_the_trainers_sessions_and_held_ones_stay(plann
 
 
 def test_replan_bad_input(planned):
-    assert planned("replan", "NOPE").exit_code == 1
+    assert planned("replan", "--cohort", "NOPE").exit_code == 1
     planned("team", "add", "East CMHT")
     planned("cohort", "create", "WAVE2", "--team", "East CMHT")
-    unplanned = planned("replan", "WAVE2")
+    unplanned = planned("replan", "--cohort", "WAVE2")
     assert unplanned.exit_code == 1 and "no plan yet" in unplanned.stderr

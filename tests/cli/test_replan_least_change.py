@@ -61,7 +61,7 @@ def test_a_trainer_cancelled_as_unavailable_is_replaced_by_another_on_the_same_d
     leave = last_audit(env_setup, "unavailable")
     assert leave["new"]["reason"] == f"unavailable for session {target['id']}"
     assert leave["new"]["from"] == leave["new"]["to"] == day_of(target).isoformat()
-    result = ok(planned, "replan", "WAVE1", "--json").json()
+    result = ok(planned, "replan", "--cohort", "WAVE1", "--json").json()
     (change,) = result["changes"]
     assert change["new"] and change["replaces"] == target["id"] and change["id"] not in before
     assert change["from"] == change["to"] == target["start"][:16].replace("T", " ")
@@ -117,7 +117,7 @@ def test_a_weeks_leave_swaps_trainers_on_the_same_dates_and_moves_nothing_else(p
     assert ruth, "Ruth teaches that week"
     ok(planned, "trainer", "unavailable", "Ruth Evans", "--from", str(monday), "--to", str(friday))
     sequence = sequences(env_setup)
-    changes = ok(planned, "replan", "WAVE1", "--json").json()["changes"]
+    changes = ok(planned, "replan", "--cohort", "WAVE1", "--json").json()["changes"]
     assert sorted(c["id"] for c in changes) == sorted(s["id"] for s in ruth)
     after = _sessions(planned)
     for change in changes:
@@ -127,7 +127,7 @@ def test_a_weeks_leave_swaps_trainers_on_the_same_dates_and_moves_nothing_else(p
     unchanged = {i for i in before if i not in {c["id"] for c in changes}}
     assert all(after[i] == before[i] for i in unchanged)
     # The table tells each change as from → to, with the session's id.
-    table = ok(planned, "replan", "WAVE1", "--dry-run")
+    table = ok(planned, "replan", "--cohort", "WAVE1", "--dry-run")
     assert "Nothing to repair" in table.stderr
 
 
@@ -135,11 +135,11 @@ def test_the_repair_table_names_each_change_from_and_to(planned):
     before = _sessions(planned)
     target = _single_trainer_session(before, date(2027, 1, 18))
     ok(planned, "session", "cancel", str(target["id"]), "--reason", "snow")
-    table = ok(planned, "replan", "WAVE1", "--dry-run")
+    table = ok(planned, "replan", "--cohort", "WAVE1", "--dry-run")
     assert f"(new, for {target['id']})" in table.stdout
     assert "→" in table.stdout and "cancelled" in table.stdout
     assert "Would change 0 sessions" in table.stderr and "add 1" in table.stderr
-    dry = ok(planned, "replan", "WAVE1", "--dry-run", "--json").json()["changes"]
+    dry = ok(planned, "replan", "--cohort", "WAVE1", "--dry-run", "--json").json()["changes"]
     (change,) = dry
     assert change["changed"] == ["new", "date"] and change["to"] > change["from"]
     # Put back within its week, after the day it was called off; the next module stays.
@@ -147,7 +147,7 @@ def test_the_repair_table_names_each_change_from_and_to(planned):
     assert (
         day_of(target) < moved_to <= day_of(target) + timedelta(days=6 - day_of(target).weekday())
     )
-    stored = ok(planned, "replan", "WAVE1", "--json").json()["changes"]
+    stored = ok(planned, "replan", "--cohort", "WAVE1", "--json").json()["changes"]
     assert stored == dry, "a dry run names the ids the new sessions will get"
 
 
@@ -156,7 +156,7 @@ def test_a_team_added_to_a_cohort_is_planned_and_nothing_else_changes(planned):
     ok(planned, "staff", "add", "Manager West", "--team", "West CMHT", "--manager")
     ok(planned, "cohort", "add-team", "WAVE1", "West CMHT")
     before = _sessions(planned)
-    changes = ok(planned, "replan", "WAVE1", "--json").json()["changes"]
+    changes = ok(planned, "replan", "--cohort", "WAVE1", "--json").json()["changes"]
     assert changes and all(c["new"] and c["teams"] == ["West CMHT"] for c in changes)
     assert all(c["why"] == "new in the cohort" and c["replaces"] is None for c in changes)
     after = _sessions(planned)
@@ -166,4 +166,4 @@ def test_a_team_added_to_a_cohort_is_planned_and_nothing_else_changes(planned):
         "workshop", "working-practices", "coaching", "practice-change"
     }  # fmt: skip
     assert min(west, key=lambda s: s["start"])["module"] == "recovery-workshop"
-    assert ok(planned, "replan", "WAVE1").stderr.startswith("Nothing to repair")
+    assert ok(planned, "replan", "--cohort", "WAVE1").stderr.startswith("Nothing to repair")

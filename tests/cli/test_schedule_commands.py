@@ -76,7 +76,7 @@ def planned(cli, from_template):
 
     def build() -> None:
         set_up_rollout(cli)
-        ok(cli, "schedule", "WAVE1")
+        ok(cli, "schedule", "--cohort", "WAVE1")
 
     from_template("schedule-planned", build)
     return cli
@@ -125,7 +125,7 @@ def working(day: date) -> bool:
 
 
 def test_schedule_stores_a_plan_that_keeps_every_rule(rollout):
-    done = ok(rollout, "schedule", "WAVE1", "--start", "2027-03-22")
+    done = ok(rollout, "schedule", "--cohort", "WAVE1", "--start", "2027-03-22")
     sessions = diary(rollout)
     assert len(sessions) > 20
     assert f"Stored {len(sessions)} sessions for 3 teams" in done.stderr
@@ -177,7 +177,7 @@ def test_schedule_stores_a_plan_that_keeps_every_rule(rollout):
 
 def test_schedule_avoids_easter(rollout):
     """Planned from the week before Easter, the first stage-2 session would be Easter Monday."""
-    ok(rollout, "schedule", "WAVE1", "--start", "2027-03-22")
+    ok(rollout, "schedule", "--cohort", "WAVE1", "--start", "2027-03-22")
     sessions = diary(rollout)
     workshops = [day_of(s) for s in sessions if s["stage"] == "workshop"]
     assert min(workshops) == date(2027, 3, 22)
@@ -187,16 +187,16 @@ def test_schedule_avoids_easter(rollout):
 
 
 def test_dry_run_shows_the_plan_and_stores_nothing(rollout):
-    shown = ok(rollout, "schedule", "WAVE1", "--dry-run")
+    shown = ok(rollout, "schedule", "--cohort", "WAVE1", "--dry-run")
     assert "Plan for WAVE1" in shown.stdout and "recovery-workshop" in shown.stdout
     assert "Would store" in shown.stderr and "Nothing was written" in shown.stderr
     assert diary(rollout) == []
-    as_json = ok(rollout, "schedule", "WAVE1", "--dry-run", "--json").json()
+    as_json = ok(rollout, "schedule", "--cohort", "WAVE1", "--dry-run", "--json").json()
     assert as_json["dry_run"] is True and as_json["cohort"] == "WAVE1"
     assert diary(rollout) == []
 
     # What the dry run showed is exactly what a real run stores.
-    ok(rollout, "schedule", "WAVE1")
+    ok(rollout, "schedule", "--cohort", "WAVE1")
     stored = diary(rollout)
     assert [
         (r["date"], r["time"], r["module"], sorted(r["teams"]), r["trainers"], r["venue"])
@@ -219,7 +219,7 @@ def test_the_plan_is_deterministic(cli, tmp_path, monkeypatch):
     for name in ("first.db", "second.db"):
         monkeypatch.setenv("REFOCUS_DB", str(tmp_path / name))
         set_up_rollout(cli)
-        ok(cli, "schedule", "WAVE1")
+        ok(cli, "schedule", "--cohort", "WAVE1")
         plans.append([{k: v for k, v in s.items() if k not in ("id", "uuid")} for s in diary(cli)])
     assert plans[0] and plans[0] == plans[1]
     first, second = (
@@ -230,7 +230,7 @@ def test_the_plan_is_deterministic(cli, tmp_path, monkeypatch):
 
 
 def test_timeline_on_stderr_one_line_per_team(rollout):
-    done = ok(rollout, "schedule", "WAVE1")
+    done = ok(rollout, "schedule", "--cohort", "WAVE1")
     lines = done.stderr.splitlines()
     assert any(line.startswith("Week of") for line in lines)
     for team in TEAMS:
@@ -242,12 +242,14 @@ def test_timeline_on_stderr_one_line_per_team(rollout):
 
 
 def test_start_on_a_bank_holiday_or_weekend_moves_to_the_next_working_day(rollout):
-    weekend = ok(rollout, "schedule", "WAVE1", "--start", "2027-02-06", "--dry-run", "--json")
+    weekend = ok(
+        rollout, "schedule", "--cohort", "WAVE1", "--start", "2027-02-06", "--dry-run", "--json"
+    )
     plan = weekend.json()
     assert plan["notes"][0] == "2027-02-06 is not a working day; the plan starts on 2027-02-08"
     assert plan["sessions"][0]["date"] == "2027-02-08"
 
-    holiday = ok(rollout, "schedule", "WAVE1", "--start", "2027-03-26")
+    holiday = ok(rollout, "schedule", "--cohort", "WAVE1", "--start", "2027-03-26")
     assert "Note: 2027-03-26 is not a working day; the plan starts on 2027-03-30" in (
         holiday.stderr
     )
@@ -255,7 +257,7 @@ def test_start_on_a_bank_holiday_or_weekend_moves_to_the_next_working_day(rollou
 
 
 def test_closure_dates_and_unavailability_are_respected(rollout):
-    before = ok(rollout, "schedule", "WAVE1", "--dry-run", "--json").json()["sessions"]
+    before = ok(rollout, "schedule", "--cohort", "WAVE1", "--dry-run", "--json").json()["sessions"]
     assert [r["date"] for r in before[:3]] == ["2027-01-11", "2027-01-12", "2027-01-13"]
     assert any("Ruth Evans" in r["trainers"] for r in before if r["date"] < "2027-02-06")
 
@@ -271,7 +273,7 @@ def test_closure_dates_and_unavailability_are_respected(rollout):
         "--to",
         "2027-02-05",
     )
-    ok(rollout, "schedule", "WAVE1")
+    ok(rollout, "schedule", "--cohort", "WAVE1")
     sessions = diary(rollout)
     days = {day_of(s) for s in sessions}
     assert not days & {date(2027, 1, 11), date(2027, 1, 12), date(2027, 1, 13)}
@@ -286,20 +288,20 @@ def test_closure_dates_and_unavailability_are_respected(rollout):
 
 
 def test_unknown_cohort_is_refused(rollout):
-    assert_refused(rollout("schedule", "WAVE9"), "no cohort", "WAVE9")
+    assert_refused(rollout("schedule", "--cohort", "WAVE9"), "no cohort", "WAVE9")
     assert diary(rollout) == []
 
 
 def test_cohort_with_only_disbanded_teams_is_refused(rollout):
     for team in TEAMS:
         ok(rollout, "team", "disband", team)
-    assert_refused(rollout("schedule", "WAVE1"), "no active teams")
+    assert_refused(rollout("schedule", "--cohort", "WAVE1"), "no active teams")
     assert diary(rollout) == []
 
 
 def test_disbanded_team_is_left_out_of_the_plan(rollout):
     ok(rollout, "team", "disband", "East CMHT")
-    ok(rollout, "schedule", "WAVE1")
+    ok(rollout, "schedule", "--cohort", "WAVE1")
     teams = {team for s in diary(rollout) for team in s["teams"]}
     assert teams == {"North CMHT", "South CMHT"}
 
@@ -323,21 +325,21 @@ def test_disbanded_team_is_left_out_of_the_plan(rollout):
 )
 def test_missing_trainers_are_refused(cli, trainers, words):
     set_up_rollout(cli, trainers=trainers)
-    assert_refused(cli("schedule", "WAVE1"), *words)
+    assert_refused(cli("schedule", "--cohort", "WAVE1"), *words)
     assert diary(cli) == []
 
 
 def test_start_in_the_past_is_refused(rollout):
-    assert_refused(rollout("schedule", "WAVE1", "--start", "2027-01-01"), "in the past")
-    assert_refused(rollout("schedule", "WAVE1", "--start", "1 Feb"), "not a valid date")
+    assert_refused(rollout("schedule", "--cohort", "WAVE1", "--start", "2027-01-01"), "in the past")
+    assert_refused(rollout("schedule", "--cohort", "WAVE1", "--start", "1 Feb"), "not a valid date")
     assert diary(rollout) == []
 
 
 def test_scheduling_a_cohort_twice_is_refused(planned):
     stored = diary(planned)
     assert stored
-    assert_refused(planned("schedule", "WAVE1"), "already has", "replan WAVE1")
-    assert_refused(planned("schedule", "WAVE1", "--dry-run"), "already has")
+    assert_refused(planned("schedule", "--cohort", "WAVE1"), "already has", "replan WAVE1")
+    assert_refused(planned("schedule", "--cohort", "WAVE1", "--dry-run"), "already has")
     assert diary(planned) == stored
 
 
@@ -345,7 +347,9 @@ def test_an_impossible_plan_names_what_binds(cli):
     """Ruth is the only lead trainer; away for longer than the three-year horizon."""
     set_up_rollout(cli, trainers=(TRAINERS[0], TRAINERS[2]))
     ok(cli, "trainer", "unavailable", "Ruth Evans", "--from", "2027-01-04", "--to", "2030-02-01")
-    error = assert_refused(cli("schedule", "WAVE1"), "no valid plan", "recovery-workshop")
+    error = assert_refused(
+        cli("schedule", "--cohort", "WAVE1"), "no valid plan", "recovery-workshop"
+    )
     assert "a lived-experience and a lead trainer who delivers workshop" in error
     assert "unavailability" in error
     assert diary(cli) == []
@@ -589,7 +593,7 @@ def set_up_wave2(cli) -> None:
     ok(cli, "team", "add", "West CMHT", "--site", "West")
     ok(cli, "staff", "add", "West Manager", "--team", "West CMHT", "--manager")
     ok(cli, "cohort", "create", "WAVE2", "--team", "West CMHT")
-    ok(cli, "schedule", "WAVE2")
+    ok(cli, "schedule", "--cohort", "WAVE2")
 
 
 def test_a_second_cohort_works_around_the_first(planned):
@@ -630,7 +634,7 @@ def test_installed_refocus_schedules_and_lists_sessions(cli, sh):
         ("cohort", "create", "WAVE1", "--team", "North CMHT", "--team", "South CMHT"),
     ]:
         ok(cli, *args)  # set up in-process; the installed command takes it from here
-    scheduled = sh("schedule", "WAVE1")
+    scheduled = sh("schedule", "--cohort", "WAVE1")
     assert scheduled.returncode == 0, scheduled.stderr
     assert "Stored" in scheduled.stderr and "Traceback" not in scheduled.stderr
     listed = sh("sessions", "--json")
@@ -640,7 +644,7 @@ def test_installed_refocus_schedules_and_lists_sessions(cli, sh):
     assert {t for s in sessions for t in s["teams"]} == {"North CMHT", "South CMHT"}
     assert {s["stage"] for s in sessions} == set(STAGES)
     assert sessions[0]["start"] == "2027-01-11T09:30:00+00:00"
-    again = sh("schedule", "WAVE1")
+    again = sh("schedule", "--cohort", "WAVE1")
     assert again.returncode == 1 and again.stderr.startswith("Error: ")
     assert "Traceback" not in again.stderr
 

@@ -116,7 +116,7 @@ def test_restore_undoes_a_cancellation(planned, env_setup):
     )  # fmt: skip
     entry = last_audit(env_setup, "restore")
     assert (entry["old"], entry["new"]) == ({"status": "cancelled"}, {"status": "scheduled"})
-    assert ok(planned, "replan", "WAVE1").stderr.startswith("Nothing to repair")
+    assert ok(planned, "replan", "--cohort", "WAVE1").stderr.startswith("Nothing to repair")
 
 
 def test_restore_takes_back_the_leave_cancelling_as_unavailable_recorded(planned):
@@ -136,7 +136,7 @@ def test_restore_refuses_when_its_place_is_taken_or_gone(planned, env_setup, mon
 
     refused("5", words="session 5 is scheduled, not cancelled: nothing to restore")
     ok(planned, "session", "cancel", "5", "--reason", "snow")
-    replaced = ok(planned, "replan", "WAVE1", "--json").json()["changes"][0]["id"]
+    replaced = ok(planned, "replan", "--cohort", "WAVE1", "--json").json()["changes"][0]["id"]
     refused("5", words=f"session {replaced} (")
     refused("5", words=f"now stands in for session 5: cancel {replaced} first")
     # Its slot taken: with the replacement cancelled, strengths moved into its morning.
