@@ -1,4 +1,4 @@
-"""Backups, restores and health checks of the database file."""
+"""Backups and health checks of the database file (restores: `store/restore.py`)."""
 
 from __future__ import annotations
 
