@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -54,7 +54,9 @@ def add_window(store: Store, window: Window) -> int:
         ],
     )
     window_id = int(cursor.lastrowid or 0)
-    audit.record(store, "add", "measure_window", window_id, None, _audited(window))
+    audit.record(
+        store, "add", "measure_window", window_id, None, _audited(replace(window, id=window_id))
+    )
     return window_id
 
 
