@@ -56,12 +56,13 @@ def applied_migrations(conn: sqlite3.Connection) -> list[str]:
 
 
 def _objects(conn: sqlite3.Connection) -> dict[tuple[str, str], str]:
-    # SQLite's own objects (autoindexes, sqlite_sequence, sqlite_stat1) follow from the
-    # tables' definitions or from ANALYZE; every other object is compared.
+    # Statistics tables come from ANALYZE (or PRAGMA optimize) and only guide the query
+    # planner; every other object, SQLite's own autoindexes included, is compared.
     return {
         (kind, name): " ".join((sql or "").split())
         for kind, name, sql in conn.execute(
-            "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+            "SELECT type, name, sql FROM sqlite_master "
+            "WHERE name NOT LIKE 'sqlite\\_stat%' ESCAPE '\\'"
         )
     }
 
