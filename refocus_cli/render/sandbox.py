@@ -109,13 +109,14 @@ class _Budget:
     """What one render has used so far."""
 
     def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
         self.deadline = time.monotonic() + seconds
         self.loops = 0
         self.depth = 0
 
     def tick(self) -> None:
         if time.monotonic() > self.deadline:
-            raise _Refused(f"the template took longer than {SECONDS:g} seconds")
+            raise _Refused(f"the template took longer than {self.seconds:g} seconds")
 
 
 def _size(value: Any) -> int | None:
@@ -144,7 +145,7 @@ def _check_format(text: str) -> None:
         if "*" in spec or spec.count("{") > 1:
             raise _Refused("a format with computed widths is not allowed in a template")
         for number in re.findall(r"\d+", spec):
-            _check_number(int(number[:9]) if len(number) < 9 else MAX_ITEMS + 1)
+            _check_number(int(number) if len(number) < 9 else MAX_ITEMS + 1)
 
 
 def _repeat_size(left: Any, right: Any) -> int | None:
@@ -188,8 +189,8 @@ def _check_value_size(size: int, text: bool) -> None:
 
 
 def _guarded_filter(function: Callable[..., Any]) -> Callable[..., Any]:
-    """A filter that ticks the clock, refuses huge numbers as arguments (the value it
-    filters may be any size) and refuses a result over the limits."""
+    """A filter that refuses huge numbers as arguments (the value it filters may be any
+    size; for `format`, only the field widths are limited) and a result over the limits."""
     passes = getattr(function, "jinja_pass_arg", None) is not None
 
     def guarded(*args: Any, **kwargs: Any) -> Any:
@@ -332,7 +333,7 @@ def render(env: LimitedEnvironment, name: str, **context: Any) -> str:
     except jinja2.TemplateSyntaxError as exc:
         where = _name(env, exc.filename) or exc.name or name
         raise TemplateProblem(f"{where}:{exc.lineno}: {exc.message}") from None
-    except (Exception, RecursionError, MemoryError) as exc:
+    except Exception as exc:  # a recursion or memory error too: each is named
         raise TemplateProblem(f"{_where(env, exc, name)}: {_describe(exc)}") from None
     return "".join(pieces)
 
