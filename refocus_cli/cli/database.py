@@ -102,9 +102,8 @@ def restore(
     upgraded = (
         f", upgraded from schema {restored.plan.upgraded_from}" if restored.plan.migrated else ""
     )
-    message(
-        f"Restored {db} from {file}: {counts['team']} teams, {counts['staff']} staff{upgraded}."
-    )
+    teams = f"{counts['team']} team{'' if counts['team'] == 1 else 's'}"
+    message(f"Restored {db} from {file}: {teams}, {counts['staff']} staff{upgraded}.")
     if restored.kept:
         message(f"The database it replaced is kept, private, as {restored.kept}.")
 
