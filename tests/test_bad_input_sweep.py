@@ -174,6 +174,7 @@ VALID = {
     ("closure remove", "day"): "2027-12-24",
     ("cohort add-team", "teams"): "West CMHT",
     ("programme set", "notice_days"): "5",
+    ("feeds serve", "port"): "0",  # any free port (with --check it only tries)
 }
 # Optional values a command needs to do anything at all.
 NEEDED = {
@@ -190,8 +191,10 @@ NEEDED = {
     ("closure add", "day"),
     ("closure remove", "day"),
     ("session assign", "venue"),
+    ("feeds serve", "port"),
 }
 FLAGS = {("staff", "forget"): ["--yes"], ("undo",): ["--yes"], ("db", "restore"): ["--yes"]}
+FLAGS[("feeds", "serve")] = ["--check"]  # serving would never return
 # Commands that make a new database: their valid call names a fresh file.
 CREATES = {("init",), ("demo",)}
 # Parameters that are never spoiled: on/off flags, and confirmation.

@@ -204,7 +204,6 @@ def test_the_serve_command_serves_until_interrupted(rollout, env_setup):
 
 
 def test_bad_feed_requests_get_one_error_line(rollout, cli, tmp_path, served):
-    rollout("feeds", "list")
     (tmp_path / "a-file").write_text("")
     cases = [
         (("feeds", "revoke"), "name the feed by its token, or its owner"),
@@ -214,7 +213,16 @@ def test_bad_feed_requests_get_one_error_line(rollout, cli, tmp_path, served):
         (("feeds", "rotate", "--trainer", "Nobody Here"), "Nobody Here"),
         (("feeds", "build", "a-file"), "a-file is not a folder"),
         (("feeds", "serve", "--port", str(served)), f"cannot serve on 127.0.0.1:{served}"),
+        (("feeds", "serve", "--host", "", "--check"), "--host needs an address"),
+        (("feeds", "serve", "--host", "no.such.host.invalid", "--check"), "cannot serve on"),
+        (("feeds", "list", "--base-url", "calendars"), "--base-url 'calendars' is not a web"),
+        (("feeds", "list", "--base-url", "https://x.org/\x1b[31m"), "--base-url"),
+        (("feeds", "build", "/proc/refocus-feeds"), "cannot make the folder /proc/refocus-feeds"),
     ]
+    checked = cli("feeds", "serve", "--port", "0", "--check")
+    assert checked.exit_code == 0 and "Ready to serve 11 feeds at http://127.0.0.1:" in (
+        checked.stderr
+    )
     for args, expected in cases:
         done = cli(*args)
         assert done.exit_code == 1, (args, done.stderr)

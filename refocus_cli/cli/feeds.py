@@ -29,11 +29,13 @@ COLUMNS = [("kind", "For"), ("owner", "Name"), ("path", "Path"), ("created", "Ma
 
 @app.command("build")
 def build(
-    folder: Annotated[Path, typer.Argument(help="Folder to write the feeds (TOKEN.ics) to.")],
+    out: Annotated[
+        Path, typer.Argument(metavar="DIR", help="Folder to write the feeds (TOKEN.ics) to.")
+    ],
     manual: ManualOpt = None,
     db: DbOpt = DEFAULT_DB,
 ) -> None:
-    """Write one .ics feed per trainer, team, member of staff and cohort into FOLDER.
+    """Write one .ics feed per trainer, team, member of staff and cohort into DIR.
 
     Each file is named by the feed's unguessable token; feeds are made for anyone
     without one, and files of revoked feeds are removed. `refocus feeds serve` serves
@@ -42,7 +44,7 @@ def build(
     from refocus_cli.services import feeds
 
     with opened(db) as store:
-        built = feeds.build_feeds(store, folder, manual)
+        built = feeds.build_feeds(store, out, manual)
     message(
         f"Wrote {built.written} feeds to {built.folder} ({built.made} new, "
         f"{built.removed} revoked removed). `refocus feeds list` shows whose each is."
@@ -64,13 +66,8 @@ def list_feeds(
     from refocus_cli.services import feeds
 
     with opened(db) as store:
-        found = feeds.list_feeds(store, revoked=revoked)
-    rows = []
-    for feed in found:
-        record = feed.as_record()
-        if base_url:
-            record["path"] = base_url.rstrip("/") + feed.path
-        rows.append(record)
+        found = feeds.list_feeds(store, revoked=revoked, base_url=base_url)
+    rows = [feed.as_record() for feed in found]
     columns = COLUMNS + ([("revoked", "Revoked")] if revoked else [])
     emit(
         rows,
@@ -153,6 +150,12 @@ def rotate(
 def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port.")] = 8080,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check", help="Check it could serve (database, curriculum, port), then stop."
+        ),
+    ] = False,
     manual: ManualOpt = None,
     db: DbOpt = DEFAULT_DB,
 ) -> None:
@@ -165,16 +168,16 @@ def serve(
     from refocus_cli.render import feed_server
     from refocus_cli.services import feeds
 
-    with opened(db) as store:
-        made = feeds.make_feeds(store)
-        count = len(feeds.list_feeds(store))
     live = feeds.LiveFeeds(db, manual)
     server = feed_server.start(host, port, live)
-    message(
-        f"Serving {count} feeds ({made} new) at http://{host}:{server.server_port}/feeds/"
-        "TOKEN.ics; stop with Ctrl-C."
-    )
     try:
+        with opened(db) as store:
+            ready = feeds.ready_to_serve(store, manual, make=not check)
+        address = f"http://{host}:{server.server_port}/feeds/TOKEN.ics"
+        if check:
+            message(f"Ready to serve {ready.count} feeds at {address} (--check: not started).")
+            return
+        message(f"Serving {ready.count} feeds ({ready.made} new) at {address}; stop with Ctrl-C.")
         server.serve_forever()
     except KeyboardInterrupt:
         message("Stopped.")

@@ -15,7 +15,7 @@ import re
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Protocol
 
-from refocus_cli.core.errors import RefocusError
+from refocus_cli.core.errors import InvalidInput, RefocusError
 
 FEED = re.compile(r"^/feeds/([A-Za-z0-9_-]{16,128})\.ics$")
 CACHE_CONTROL = "private, max-age=300, must-revalidate"
@@ -58,12 +58,17 @@ class FeedServer(ThreadingHTTPServer):
 
 def start(host: str, port: int, feeds: Feeds) -> FeedServer:
     """A server listening on host:port (port 0: any free one); run it with serve_forever."""
+    from refocus_cli.core.text import clean_text
+
+    if not clean_text(host, "--host"):
+        raise InvalidInput("--host needs an address, e.g. 127.0.0.1 (0.0.0.0: every one)")
     try:
         return FeedServer((host, port), feeds)
-    except OSError as exc:
+    except (OSError, UnicodeError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
         raise RefocusError(
-            f"cannot serve on {host}:{port} ({exc.strerror or exc}): choose another --port, "
-            "or check --host names this machine"
+            f"cannot serve on {host}:{port} ({reason}): choose another --port, "
+            "or check that --host names this machine"
         ) from None
 
 

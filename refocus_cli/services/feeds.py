@@ -80,14 +80,59 @@ def _shown(row: FeedRow) -> Feed:
     )
 
 
-def list_feeds(store: Store, *, revoked: bool = False) -> list[Feed]:
-    """Every active feed (and with `revoked`, the revoked ones)."""
-    return [_shown(row) for row in feed_store.feeds(store, revoked=revoked)]
+def list_feeds(store: Store, *, revoked: bool = False, base_url: str | None = None) -> list[Feed]:
+    """Every active feed (and with `revoked`, the revoked ones); with `base_url` (the
+    address the server is reached at), each path is a full address."""
+    from dataclasses import replace
+
+    shown = [_shown(row) for row in feed_store.feeds(store, revoked=revoked)]
+    if base_url is None:
+        return shown
+    base = _base_url(base_url)
+    return [replace(feed, path=base + feed.path) for feed in shown]
+
+
+def _base_url(text: str) -> str:
+    """A checked --base-url, without a final slash."""
+    from urllib.parse import urlsplit
+
+    from refocus_cli.core.text import clean_text
+
+    url = clean_text(text, "--base-url")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a port out of range
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InvalidInput(
+            f"--base-url {text!r} is not a web address: give the one people reach the feeds "
+            "at, e.g. https://calendars.example.nhs.uk"
+        )
+    return url.rstrip("/")
 
 
 def make_feeds(store: Store) -> int:
     """Give everyone still in the programme (and every cohort) a feed; how many were made."""
     return feed_store.add_missing(store, new_token)
+
+
+@dataclass(frozen=True)
+class Ready:
+    """What a server about to start will serve: how many feeds, how many just made."""
+
+    count: int
+    made: int
+
+
+def ready_to_serve(store: Store, manual: Path | None = None, *, make: bool = True) -> Ready:
+    """Check the curriculum reads (feeds are rendered with it) and, with `make`, give a
+    feed to anyone without one; how many feeds there are to serve."""
+    from refocus_cli.services import manual as manual_service
+
+    manual_service.curriculum(store, manual)
+    made = make_feeds(store) if make else 0
+    return Ready(len(feed_store.feeds(store)), made)
 
 
 def build_feeds(store: Store, folder: Path, manual: Path | None = None) -> Built:
@@ -96,11 +141,9 @@ def build_feeds(store: Store, folder: Path, manual: Path | None = None) -> Built
     from refocus_cli.render.files import write_atomically
     from refocus_cli.services import manual as manual_service
 
-    if folder.exists() and not folder.is_dir():
-        raise InvalidInput(f"{folder} is not a folder: give feeds build a folder to write to")
-    made = make_feeds(store)
-    folder.mkdir(parents=True, exist_ok=True)
+    _writable_folder(folder)
     curriculum = manual_service.curriculum(store, manual)
+    made = make_feeds(store)
     rows = feed_store.feeds(store, revoked=True)
     written = removed = 0
     for row in rows:
@@ -112,6 +155,23 @@ def build_feeds(store: Store, folder: Path, manual: Path | None = None) -> Built
             path.unlink()
             removed += 1
     return Built(folder, written, made, removed)
+
+
+def _writable_folder(folder: Path) -> None:
+    """Make the folder if missing; refuse, before anything is written, one that is not
+    a folder or cannot be written to."""
+    import os
+
+    if folder.exists() and not folder.is_dir():
+        raise InvalidInput(f"{folder} is not a folder: give feeds build a folder to write to")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InvalidInput(
+            f"cannot make the folder {folder} ({exc.strerror}): choose another"
+        ) from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise InvalidInput(f"cannot write to {folder}: choose a folder you may write to")
 
 
 def feed_document(store: Store, row: FeedRow, curriculum: Curriculum) -> bytes:
