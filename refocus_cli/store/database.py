@@ -175,7 +175,11 @@ def _open_read_only(path: Path, clock: Clock, actor: str, reason: str) -> Store:
             # WAL database needs. With no log holding changes, the file alone is the
             # whole database, and reading it as immutable needs neither.
             if log.exists() and log.stat().st_size > 0:
-                raise
+                raise DatabaseProblem(
+                    f"the database {path} is read-only ({reason}) and its write-ahead log "
+                    f"{log.name} holds changes not yet in the file, which only a writer can "
+                    "fold in: copy both files somewhere writable, or fix the permissions"
+                ) from None
             db.close()
             db = _connect(path, f"file:{where}?immutable=1")
         _check_version(db, path)

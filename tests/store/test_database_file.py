@@ -140,3 +140,24 @@ def test_a_read_only_database_that_needs_an_upgrade_says_so(cli, locked, tmp_pat
     assert result.exit_code == 1
     assert f"the database {db} is read-only (the file is not writable)" in result.stderr
     assert "needs an upgrade first" in result.stderr
+
+
+def test_a_read_only_folder_with_a_log_still_holding_changes_says_so(programme, locked, tmp_path):
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    db = folder / "refocus.db"
+    assert programme("db", "backup", str(db)).exit_code == 0
+    writer = sqlite3.connect(db, isolation_level=None)
+    writer.execute("PRAGMA journal_mode = WAL")
+    writer.execute("PRAGMA wal_autocheckpoint = 0")
+    writer.execute("INSERT INTO venue (uuid, name, capacity) VALUES ('v', 'In The Log', 5)")
+    shutil.copy(db, tmp_path / "copy.db")
+    shutil.copy(f"{db}-wal", tmp_path / "copy.db-wal")
+    writer.close()  # folds the log in; put the crashed state back
+    for suffix in ("", "-wal"):
+        shutil.copy(tmp_path / f"copy.db{suffix}", f"{db}{suffix}")
+    Path(f"{db}-shm").unlink(missing_ok=True)
+    locked(folder)
+    result = programme("venue", "list", "--db", str(db))
+    assert result.exit_code == 1
+    assert "holds changes not yet in the file" in result.stderr
