@@ -290,7 +290,9 @@ def html(
             manual=manual,
             comparing=comparing,
         )
-    message(f"Wrote {where(output)} ({len(report.progress.teams)} teams).")
+    message(
+        f"Wrote the steering-group page to {where(output)} ({len(report.progress.teams)} teams)."
+    )
     note_positional_cohort(cohort, cohort_option, "report html")
 
 
