@@ -4,15 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from refocus_cli.cli.options import DEFAULT_DB, CsvOpt, DbOpt, JsonOpt, ManualOpt
+from refocus_cli.cli.options import DEFAULT_DB, CohortOpt, CsvOpt, DbOpt, JsonOpt, ManualOpt
 from refocus_cli.cli.output import message, print_csv, print_json, print_table
-from refocus_cli.cli.reports import (
-    CohortOpt,
-    SplitOnOpt,
-    SupervisionOpt,
-    TiesOpt,
-    UnfinishedOpt,
-)
+from refocus_cli.cli.reports import SplitOnOpt, SupervisionOpt, TiesOpt, UnfinishedOpt
 from refocus_cli.core.measure_split import DEFAULT_TIE_RULE
 from refocus_cli.services.context import opened
 
