@@ -273,3 +273,22 @@ def test_a_backup_that_cannot_be_written_whole_names_the_backup(programme, env_s
     assert done.stderr.startswith(f"Error: cannot write the backup {target}: "), done.stderr
     assert "no backup was made" in done.stderr and "Traceback" not in done.stderr
     assert os.listdir(target.parent) == []
+
+
+def test_a_restore_onto_a_full_disk_changes_nothing(programme, env_setup, full_disk, tmp_path):
+    disk, fill = full_disk
+    db = disk / "refocus.db"
+    assert programme("db", "backup", str(db)).exit_code == 0
+    roster = tmp_path / "roster.csv"
+    roster.write_text("name,team\n" + "".join(f"Person {n},North CMHT\n" for n in range(300)))
+    assert programme("staff", "import", str(roster)).exit_code == 0
+    bigger = tmp_path / "bigger.db"
+    assert programme("db", "backup", str(bigger)).exit_code == 0
+    fill()
+    before = dump(db)
+    result = programme("db", "restore", str(bigger), "--db", str(db), "--yes")
+    assert result.exit_code == 1, result
+    assert result.stderr.startswith(f"Error: cannot make the restored copy in {disk}: ")
+    assert "the disk it is on is full" in result.stderr and "nothing was changed" in result.stderr
+    assert sorted(os.listdir(disk)) == ["filler", "refocus.db"]
+    assert dump(db) == before

@@ -153,6 +153,13 @@ def copy_for_restore(source: Path, target: Path) -> tuple[Path, Contents]:
     try:
         _fill(source, copy)
         held = _migrate_and_check(copy, source, target)
+    except sqlite3.OperationalError as exc:
+        # Reading the backup was checked already: what fails now is writing the copy.
+        discard(copy)
+        raise DatabaseProblem(
+            f"cannot make the restored copy in {target.parent}: {disk_words(exc)}; "
+            "nothing was changed"
+        ) from None
     except BaseException:
         discard(copy)
         raise
@@ -164,10 +171,6 @@ def _fill(source: Path, copy: Path) -> None:
     writer = sqlite3.connect(str(copy))
     try:
         reader.backup(writer)
-    except sqlite3.DatabaseError as exc:
-        raise DatabaseProblem(
-            f"cannot write the restored copy {copy}: {disk_words(exc)}; nothing was changed"
-        ) from None
     finally:
         writer.close()
         reader.close()
@@ -180,7 +183,7 @@ def _migrate_and_check(copy: Path, source: Path, target: Path) -> Contents:
         conn.execute("PRAGMA trusted_schema = OFF")
         try:
             migrations.apply(Database(conn))
-        except sqlite3.DatabaseError as exc:
+        except sqlite3.IntegrityError as exc:
             raise _refused(source, target, [f"it cannot be brought up to date ({exc})"]) from None
         problems = _problems(conn, list(NAMES), orphans=True)
         if problems:
