@@ -188,3 +188,11 @@ def test_a_pdf_is_not_poured_onto_a_terminal(rollout, monkeypatch):
     assert terminal.buffer.getvalue() == b""
     done = rollout("handout", "strengths", "--format", "html", "-o", "-")
     assert done.exit_code == 0 and b"<html" in terminal.buffer.getvalue().lower()
+
+
+@pytest.mark.parametrize("writer", sorted(FILE_WRITERS))
+def test_a_bad_output_is_refused_before_the_database_is_opened(cli, tmp_path, writer):
+    os.mkfifo(tmp_path / "pipe")
+    done = cli(*_args(writer, tmp_path / "pipe"), "--db", str(tmp_path / "none" / "x.db"))
+    _refused(done, NOT_REGULAR)
+    assert not (tmp_path / "none").exists()

@@ -10,7 +10,7 @@ import typer
 from refocus_cli.cli.options import DEFAULT_DB, DbOpt, ManualOpt
 from refocus_cli.cli.output import message
 from refocus_cli.core.errors import InvalidInput
-from refocus_cli.render.files import where
+from refocus_cli.render.files import check_output, where
 from refocus_cli.services.context import opened
 
 TemplatesOpt = Annotated[
@@ -43,6 +43,8 @@ def handout(
     """The participant handout for a module: aims, key messages, activities, reflection."""
     from refocus_cli.services import documents
 
+    if output is not None:  # before the database is even opened
+        check_output(output, binary=fmt.strip().lower() == "pdf")
     with opened(db) as store:
         written = documents.write_handout(
             store,
@@ -95,6 +97,8 @@ def pack(
     if session is not None and cohort is not None:
         raise InvalidInput("give a session id or --cohort with --stage, not both")
     if session is not None:
+        if output is not None:
+            check_output(output, binary=True)
         with opened(db) as store:
             pack = documents.write_pack(
                 store, session, parts=parts, output=output, templates=templates, manual=manual
