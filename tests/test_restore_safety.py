@@ -138,6 +138,20 @@ def test_a_backup_with_extra_tables_or_changed_columns_is_refused(cli, live, tmp
     )
     widened = spoiled(good, "widened", "ALTER TABLE venue ADD COLUMN secret TEXT")
     refused(cli, live, widened, "table venue differs", "extra column secret")
+    # Same columns, but capacity no longer checked: the definitions are compared whole.
+    conn = sqlite3.connect(good)
+    (venue,) = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'venue'").fetchone()
+    conn.close()
+    assert "CHECK (capacity > 0)" in venue
+    unchecked = spoiled(
+        good,
+        "unchecked",
+        venue.replace("CHECK (capacity > 0)", "").replace("venue", "venue_new", 1),
+        "INSERT INTO venue_new SELECT * FROM venue",
+        "DROP TABLE venue",
+        "ALTER TABLE venue_new RENAME TO venue",
+    )
+    refused(cli, live, unchecked, "table venue differs", "types, defaults or constraints differ")
 
 
 def test_a_backup_from_a_newer_version_is_refused(cli, live, tmp_path):
