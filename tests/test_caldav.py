@@ -419,10 +419,17 @@ def test_an_edit_made_on_the_server_is_left_alone_unless_overwrite(scheduled, da
     assert _publish(scheduled, dav, calendar_name)["unchanged"] == len(dav.events(folder))
 
 
+@pytest.fixture(scope="module")
+def neighbour(tmp_path_factory):
+    """A second programme, built once; tests get a copy."""
+    return _build(tmp_path_factory.mktemp("other") / "other.db", "Neighbouring Trust", "2027-02-01")
+
+
 def test_two_programmes_share_a_calendar_and_delete_only_their_own(
-    scheduled, dav, calendar_name, built, tmp_path
+    scheduled, dav, calendar_name, neighbour, tmp_path
 ):
-    other = _build(tmp_path / "other.db", "Neighbouring Trust", "2027-02-01")
+    other = tmp_path / "other.db"
+    copy_database(neighbour, other)
     folder = dav.folder(calendar_name)
     ours = _publish(scheduled, dav, calendar_name)
     theirs = _publish(scheduled, dav, calendar_name, db=other)

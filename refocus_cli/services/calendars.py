@@ -133,10 +133,12 @@ def publish_caldav(
     try:
         caldav_sync.publish(target, events, synced, options, confirm, outcome)
     finally:
-        if not options.dry_run and (outcome.written or outcome.removed):
+        # only what changed: an unchanged event known from the last publish is as stored
+        changed = [s for s in outcome.written if synced.get(s.uid) != s]
+        if not options.dry_run and (changed or outcome.removed):
             written = [
                 calendar_sync.WrittenEvent(s.uid, s.href, s.etag, s.sequence, s.digest)
-                for s in outcome.written
+                for s in changed
             ]
             calendar_sync.record_writes(store, outcome.calendar, written, outcome.removed)
     return outcome
