@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import _command, two_team_rollout
+from conftest import _command, refocus_executable, two_team_rollout
 from pypdf import PdfReader
 
 OUT = "@out"
@@ -196,3 +196,17 @@ def test_a_bad_output_is_refused_before_the_database_is_opened(cli, tmp_path, wr
     done = cli(*_args(writer, tmp_path / "pipe"), "--db", str(tmp_path / "none" / "x.db"))
     _refused(done, NOT_REGULAR)
     assert not (tmp_path / "none").exists()
+
+
+def test_the_installed_command_pipes_a_whole_pdf(rollout, env_setup):
+    """A real process: the PDF's bytes reach the pipe untouched by any text encoding."""
+    done = subprocess.run(
+        [refocus_executable(), "pack", "1", "--only", "cover", "-o", "-"],
+        capture_output=True,
+        env={**os.environ, "REFOCUS_DB": str(env_setup)},
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(b"%PDF-") and done.stdout.rstrip().endswith(b"%%EOF")
+    assert len(PdfReader(io.BytesIO(done.stdout)).pages) == 1
+    assert b"standard output" in done.stderr
