@@ -731,3 +731,37 @@ def test_each_resource_is_what_rendering_its_session_alone_gives(scheduled, env_
     assert [event.ics for event in events] == alone
     assert len({session.modified for session in chosen}) > 1
     assert sum(event.cancelled for event in events) == 1
+
+
+def test_many_deletions_are_confirmed_on_a_terminal(scheduled, radicale, calendar_name, env_setup):
+    import os
+
+    from conftest import refocus_executable
+
+    everything = _publish(scheduled, radicale, calendar_name)
+    command = [
+        refocus_executable(), "publish", "caldav", radicale.home, "--calendar", calendar_name,
+        "--user", USER, "--trainer", "Dai Morgan", "--db", str(env_setup),
+    ]  # fmt: skip
+    env = {**os.environ, "REFOCUS_CALDAV_PASSWORD": PASSWORD}
+
+    def answer(reply: bytes) -> subprocess.CompletedProcess:
+        terminal, typist = os.openpty()  # standard input is a terminal; the answer is typed
+        try:
+            os.write(typist, reply)
+            return subprocess.run(
+                command, stdin=terminal, capture_output=True, text=True, env=env, timeout=60
+            )
+        finally:
+            os.close(terminal)
+            os.close(typist)
+
+    declined = answer(b"n\n")
+    assert declined.returncode == 1 and "Delete these" in declined.stderr
+    assert "  would delete session " in declined.stderr
+    assert "nothing was published" in declined.stderr
+    assert len(radicale.events(radicale.folder(calendar_name))) == len(everything["created"])
+    accepted = answer(b"y\n")
+    assert accepted.returncode == 0, accepted.stderr
+    assert " removed" in accepted.stderr
+    assert len(radicale.events(radicale.folder(calendar_name))) < len(everything["created"]) - 5
