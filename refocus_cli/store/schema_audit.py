@@ -6,6 +6,7 @@ migrations, up to the same point, into an in-memory database.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sqlite3
 from collections.abc import Iterable
@@ -75,8 +76,9 @@ def _expected(applied: tuple[str, ...]) -> sqlite3.Connection:
     migrations.ensure_migrations_table(db)
     for name in NAMES:
         if name in applied:
-            with db.atomic():
-                steps[name].fn(db)
+            step = steps[name]
+            with db.atomic() if step.transactional else contextlib.nullcontext():
+                step.fn(db)
     return conn
 
 
