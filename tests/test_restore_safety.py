@@ -233,7 +233,7 @@ def test_an_older_backup_is_upgraded_as_a_copy(cli, live):
     restored = cli("db", "restore", str(DATA / "first_release.db"), "--yes", "--json")
     assert restored.exit_code == 0, restored
     record = restored.json()
-    assert record["upgraded_from"] == "m001_initial" and record["migrated"] == NAMES[1:]
+    assert record["backup_schema"] == "m001_initial" and record["migrated"] == NAMES[1:]
     assert record["ok"] is True and record["foreign"] == [] and record["drift"] == []
     assert Path(record["kept"]).exists()
     assert sqlite3.connect(DATA / "first_release.db").execute(

@@ -100,7 +100,7 @@ def restore(
         return
     counts = restored.report.counts
     upgraded = (
-        f", upgraded from schema {restored.plan.upgraded_from}" if restored.plan.migrated else ""
+        f", upgraded from schema {restored.plan.backup_schema}" if restored.plan.migrated else ""
     )
     teams = f"{counts['team']} team{'' if counts['team'] == 1 else 's'}"
     message(f"Restored {db} from {file}: {teams}, {counts['staff']} staff{upgraded}.")

@@ -102,7 +102,7 @@ class RestorePlan:
     target: Path
     replacing: Contents | None
     restoring: Contents
-    upgraded_from: str
+    backup_schema: str
     migrated: list[str]
 
 
@@ -120,7 +120,7 @@ class Restored:
             "restored": str(self.plan.source),
             "database": str(self.plan.target),
             "kept": str(self.kept) if self.kept else None,
-            "upgraded_from": self.plan.upgraded_from,
+            "backup_schema": self.plan.backup_schema,
             "migrated": self.plan.migrated,
             **self.report.as_record(),
         }
@@ -150,7 +150,7 @@ def restore(source: Path, target: Path, confirm: Callable[[RestorePlan], bool]) 
             target=target,
             replacing=restoring.contents(target),
             restoring=held,
-            upgraded_from=applied[-1],
+            backup_schema=applied[-1],
             migrated=[name for name in NAMES if name not in applied],
         )
         if not confirm(plan):
