@@ -14,6 +14,7 @@ import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import accumulate
 
 from refocus_cli.core.documents import EVALUATION_ITEMS, EVALUATION_SCALE
 from refocus_cli.core.evaluations import Form
@@ -105,15 +106,14 @@ def forms(attended: Mapping[int, int], seed: int) -> list[tuple[int, Form]]:
     rng = random.Random(f"forms-{seed}")
     low, high = EVALUATION_SCALE
     points = list(range(low, high + 1))
-    weights = [1, 2, 8, 20, 16][: len(points)]
+    running = list(accumulate([1, 2, 8, 20, 16][: len(points)]))  # mostly 4s and 5s
+    items = len(EVALUATION_ITEMS)
     found = []
     for session_id in sorted(attended):
         returned = sum(1 for _ in range(attended[session_id]) if rng.random() < FORM_RETURN)
         for number in range(1, returned + 1):
-            ratings = tuple(
-                None if rng.random() < 0.03 else rng.choices(points, weights)[0]
-                for _ in EVALUATION_ITEMS
-            )
+            given = rng.choices(points, cum_weights=running, k=items)
+            ratings = tuple(None if rng.random() < 0.03 else rating for rating in given)
             will_do = rng.choice(COMMENTS_WILL_DO) if rng.random() < 0.25 else ""
             better = rng.choice(COMMENTS_BETTER) if rng.random() < 0.15 else ""
             found.append((session_id, Form(number, ratings, (will_do, better))))
