@@ -9,6 +9,7 @@ import typer
 
 from refocus_cli.cli.options import DEFAULT_DB, CsvOpt, DbOpt, JsonOpt, ManualOpt
 from refocus_cli.cli.output import emit, message, print_json
+from refocus_cli.core.display import show_day
 from refocus_cli.core.errors import InvalidInput
 from refocus_cli.services.context import opened
 
@@ -68,6 +69,11 @@ def list_feeds(
     with opened(db) as store:
         found = feeds.list_feeds(store, revoked=revoked, base_url=base_url)
     rows = [feed.as_record() for feed in found]
+    if not (as_json or as_csv):  # people read days with their weekday
+        for row in rows:
+            for key in ("created", "revoked"):
+                day = row[key]
+                row[key] = show_day(day) if day else None
     columns = COLUMNS + ([("revoked", "Revoked")] if revoked else [])
     emit(
         rows,

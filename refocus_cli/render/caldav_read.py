@@ -95,16 +95,7 @@ def _read(server: Server, collection: str, paths: list[str]) -> list[Held]:
                 digest=fields[caldav.HASH_PROPERTY],
                 programme=fields[caldav.PROGRAMME_PROPERTY],
                 summary=fields["SUMMARY"] or "",
-                start=_when(fields["DTSTART"] or ""),
+                start=fields["DTSTART"] or "",
             )
         )
     return events
-
-
-def _when(value: str) -> str:
-    """A DTSTART value (20270302T100000) as people read it (2027-03-02 10:00)."""
-    day, _, time = value.partition("T")
-    if len(day) != 8 or not day.isdigit():
-        return value
-    shown = f"{day[:4]}-{day[4:6]}-{day[6:]}"
-    return shown + (f" {time[:2]}:{time[2:4]}" if len(time) >= 4 else "")

@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from refocus_cli.core.display import show_moment
 from refocus_cli.core.errors import Conflict, InvalidInput, NotFound
 from refocus_cli.render import caldav, webdav
 from refocus_cli.render.webdav_connection import Server
@@ -76,7 +77,7 @@ class Held:
     digest: str | None
     programme: str | None
     summary: str
-    start: str
+    start: str  # DTSTART's value (20270302T100000), which sorts in time order
     edited: bool = False
 
 
@@ -243,7 +244,7 @@ def _plan(
     for event in events:
         data, digest = caldav.marked(event.ics, programme)
         there = by_uid.get(event.uid)
-        when = f"{event.start:%Y-%m-%d %H:%M}"
+        when = show_moment(event.start)
         if there is None:
             href = folder + quote(event.resource)
             outcome.changes.append(
@@ -281,12 +282,23 @@ def _plan(
         if there.uid in chosen or there.programme != programme:
             continue
         session = target.session_ids.get(there.uid)
+        when = _when(there.start)
         change = Change(
-            "delete", there.uid, there.href, session, there.summary, there.start, etag=there.etag
+            "delete", there.uid, there.href, session, there.summary, when, etag=there.etag
         )
         (outcome.left_alone if there.edited and not options.overwrite else outcome.changes).append(
             change
         )
+
+
+def _when(value: str) -> str:
+    """A DTSTART value (20270302T100000, local to its TZID) as people read it."""
+    from datetime import datetime
+
+    try:
+        return show_moment(datetime.strptime(value[:15], "%Y%m%dT%H%M%S"))
+    except ValueError:
+        return value
 
 
 def _send(server: Server, outcome: Published) -> None:
