@@ -184,6 +184,11 @@ def serve(
             message(f"Ready to serve {ready.count} feeds at {address} (--check: not started).")
             return
         message(f"Serving {ready.count} feeds ({ready.made} new) at {address}; stop with Ctrl-C.")
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            message(
+                "Warning: plain HTTP reachable from other machines: feed addresses travel "
+                "unencrypted; serve on 127.0.0.1 behind a reverse proxy with TLS (see README)."
+            )
         server.serve_forever()
     except KeyboardInterrupt:
         message("Stopped.")
