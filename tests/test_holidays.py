@@ -77,6 +77,6 @@ def test_an_unknown_region_lists_close_matches_and_makes_no_database(
     cli, env_setup, typed, suggested
 ):
     done = cli("init", "Programme", "--region", typed)
-    assert done.exit_code == 1 and done.stderr.startswith("Error: unknown holiday region")
+    assert done.exit_code == 1 and done.stderr.startswith("Error: unknown region")
     assert suggested in done.stderr and "Traceback" not in done.stderr
     assert not env_setup.exists()

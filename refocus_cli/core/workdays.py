@@ -76,10 +76,10 @@ def holiday_region(text: str) -> str:
         return key
     hint = ", ".join(_close_regions(key, known))
     raise InvalidInput(
-        f"unknown holiday region {text!r}: "
+        f"unknown region {text!r}: "
         + (f"did you mean {hint}? " if hint else "")
-        + "Use a country code or name (ie, ireland), a country and subdivision "
-        "(au-nsw, us-ny, gb-eng) or england, wales, scotland, northern-ireland"
+        + "For its public holidays use a country code or name (ie, ireland), a country and "
+        "subdivision (au-nsw, us-ny, gb-eng) or england, wales, scotland, northern-ireland"
     )
 
 
