@@ -19,8 +19,9 @@ from refocus_cli.core.measure_defs import (
     overlapping,
     window_kind,
 )
-from refocus_cli.core.measure_import import check_scores
+from refocus_cli.core.measure_import import CheckedScores, check_scores
 from refocus_cli.core.people import Candidate, Directory
+from refocus_cli.core.tabular import Table
 from refocus_cli.readers.measures import load_measures
 from refocus_cli.store import outcomes
 from refocus_cli.store.database import Store
@@ -175,8 +176,8 @@ def import_scores(
 
 
 def _checked(
-    store: Store, table: Any, measure: MeasureDef, kind: WindowKind, cohort_id: int | None
-) -> Any:
+    store: Store, table: Table, measure: MeasureDef, kind: WindowKind, cohort_id: int | None
+) -> CheckedScores:
     from refocus_cli.store.registers import staff_candidates
 
     allowed = None
