@@ -182,8 +182,8 @@ PROVENANCE: tuple[Provenance, ...] = (
 STAYERS_RULE = (
     "Stayers are the staff on a team without a break from its first session to the date "
     "teams are compared on: those who did not move team, as in the trial. The trial also "
-    "required baseline and follow-up data; refocus records no outcome measures yet, so "
-    "that half of the rule is not applied."
+    "required baseline and follow-up data: this report does not apply that half of the "
+    "rule; `refocus report outcomes` does, once staff-level scores are recorded, and says so."
 )
 
 
