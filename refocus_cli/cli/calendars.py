@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from refocus_cli.cli.options import DEFAULT_DB, DbOpt, JsonOpt, ManualOpt
-from refocus_cli.cli.output import message, print_json
+from refocus_cli.cli.output import message, print_json, print_table
 from refocus_cli.core.calendar import choose_sessions
 from refocus_cli.core.errors import InvalidInput
 from refocus_cli.render.files import check_output, where
@@ -192,8 +192,19 @@ def _report(outcome: Published) -> None:
             f"{created}, update {updated} and delete {deleted} events ({outcome.unchanged} "
             "unchanged):"
         )
-        for action in ("create", "update", "delete"):
-            _list_changes(outcome, action, action)
+        rows = [
+            {
+                "action": change.action,
+                "session": change.session_id,
+                "when": change.start,
+                "event": change.summary,
+            }
+            for action in ("create", "update", "delete")
+            for change in outcome.planned(action)
+        ]
+        if rows:
+            columns = [("action", "Would"), ("session", "Session"), ("when", "When")]
+            print_table(rows, [*columns, ("event", "Event")], keep={"action", "session", "when"})
     else:
         message(
             f"Published to {outcome.calendar}: {created} created, {updated} updated, "
