@@ -39,11 +39,25 @@ MIN_RUNS = 5
 MEASURE = "staff-recovery-promotion"
 
 
+def distinct_in_team(rows: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """The roster with a number after a name already used in the same team (compared as
+    refocus compares names), which a roster import would question (one person twice?)."""
+    from refocus_cli.core.people import folded
+
+    seen: dict[tuple[str, str], int] = {}
+    distinct = []
+    for name, team, *rest in rows:
+        key = (folded(name), team)
+        count = seen[key] = seen.get(key, 0) + 1
+        distinct.append((name if count == 1 else f"{name} {count}", team, *rest))
+    return distinct
+
+
 def prepare(refocus: str, folder: Path, seed: int) -> tuple[Path, Path]:
     """The database with staff and a baseline window, and the scores file."""
     rng = random.Random(seed)
     teams = team_names(rng)
-    rows = roster_rows(rng, teams)
+    rows = distinct_in_team(roster_rows(rng, teams))
     roster = folder / "roster.csv"
     write_csv(roster, rows)
     template = build_template(refocus, folder, teams)
