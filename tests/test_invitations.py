@@ -12,6 +12,7 @@ import ctypes.util
 import functools
 import json
 import socket
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from email import message_from_bytes, policy
@@ -70,6 +71,26 @@ def smtp():
     from aiosmtpd.controller import Controller
 
     inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    yield inbox, controller.port
+    controller.stop()
+
+
+class FailsThird(Inbox):
+    """Takes two messages, then answers the third with a temporary failure."""
+
+    async def handle_DATA(self, server, session, envelope):
+        if len(self.envelopes) == 2:
+            return "451 4.3.0 try again later"
+        return await super().handle_DATA(server, session, envelope)
+
+
+@pytest.fixture(scope="module")
+def failing_smtp():
+    from aiosmtpd.controller import Controller
+
+    inbox = FailsThird()
     controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
     controller.start()
     yield inbox, controller.port
@@ -414,3 +435,28 @@ def test_libical_passes_invitations_and_calendar_files_and_fails_the_old_ones(ru
     assert not [fault for fault in faults if "ORGANIZER property" not in fault], faults
     assert run("invite", "--team", OTHER).exit_code == 0
     assert [_check(m) for m in smtp[0].take()]  # each one checked by libical too
+
+
+def test_a_run_that_stops_half_way_keeps_what_was_sent_and_the_next_sends_the_rest(
+    run, smtp, failing_smtp
+):
+    planned = json.loads(run("invite", "--team", OTHER, "--dry-run", "--json").stdout)["messages"]
+    done = run("invite", "--team", OTHER, port=failing_smtp[1])
+    assert done.exit_code == 1 and done.stderr.startswith("Error: ")
+    assert f"stopped after 2 of {len(planned)} messages" in done.stderr and "451" in done.stderr
+    first = [_check(m) for m in failing_smtp[0].take()]
+    left = json.loads(run("invite", "--team", OTHER, "--dry-run", "--json").stdout)["messages"]
+    assert len(first) == 2 and len(left) == len(planned) - 2
+    assert run("invite", "--team", OTHER).exit_code == 0
+    rest = [_check(m) for m in smtp[0].take()]
+    assert {(m["to"], m["uid"]) for m in first + rest} == {
+        (m["email"], m["uid"]) for m in planned
+    } and len(first + rest) == len(planned)
+
+
+def test_the_rate_spaces_messages_out(run, smtp):
+    started = time.monotonic()
+    assert run("invite", "--trainer", "Dai Morgan", "--rate", "600").exit_code == 0
+    sent = smtp[0].take()
+    assert len(sent) >= 2
+    assert time.monotonic() - started >= (len(sent) - 1) * 60 / 600  # 600 a minute: 0.1 s apart

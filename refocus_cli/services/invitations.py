@@ -52,6 +52,7 @@ class Message:
     to: str
     email: str
     session_id: int
+    uid: str
     session: str
     start: str
     method: str
@@ -63,6 +64,7 @@ class Message:
             "to": self.to,
             "email": self.email,
             "session": self.session_id,
+            "uid": self.uid,
             "title": self.session,
             "start": self.start,
             "method": self.method,
@@ -105,6 +107,7 @@ class Planned:
             to=message.attendee.name,
             email=message.recipient,
             session_id=self.session.id,
+            uid=message.uid,
             session=summary(self.session),
             start=self.session.start.isoformat(),
             method=str(message.method),
