@@ -131,6 +131,7 @@ def test_export_gives_everything_held_on_a_person(cli, rollout):
         "memberships",
         "attendance",
         "catch_up_invitations",
+        "invitation_emails",
         "audit",
         "exported_at",
     }

@@ -409,7 +409,14 @@ def test_without_from_nothing_is_sent(cli, run, smtp, env_setup: Path):
 
 def test_forgetting_someone_erases_the_addresses_they_were_sent_to(run, smtp, env_setup):
     assert run("invite", "--team", TEAM).exit_code == 0
-    assert "tom@nhs.example" in {_check(m)["to"] for m in smtp[0].take()}
+    sent = [
+        _check(m) for m in smtp[0].take() if m["To"].addresses[0].addr_spec == "tom@nhs.example"
+    ]
+    held = run("staff", "export", "Tom Price", "--json").json()["invitation_emails"]
+    assert [(e["uid"], e["method"], e["sequence"], e["recipient"]) for e in held] == [
+        (s["uid"], s["method"], s["sequence"], s["to"]) for s in sent
+    ]
+    assert "Invitation emails sent to them" in run("staff", "export", "Tom Price").stdout
     assert run("staff", "forget", "tom@nhs.example", "--yes").exit_code == 0
     for path in (env_setup, Path(f"{env_setup}-wal")):
         assert not path.exists() or b"tom@nhs.example" not in path.read_bytes()

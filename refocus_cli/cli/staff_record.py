@@ -59,6 +59,14 @@ INVITATION_COLUMNS = [
     ("module", "Module"),
     ("status", "Session status"),
 ]
+EMAIL_COLUMNS = [
+    ("session_id", "Session"),
+    ("start", "Start"),
+    ("method", "Message"),
+    ("sequence", "Sequence"),
+    ("recipient", "Sent to"),
+    ("sent_at", "Sent (UTC)"),
+]
 
 
 def show(
@@ -183,6 +191,7 @@ def export(person: PersonArg, db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) 
         ("Team memberships", "memberships", MEMBERSHIP_COLUMNS),
         ("Attendance", "attendance", ATTENDANCE_COLUMNS),
         ("Catch-up invitations", "catch_up_invitations", INVITATION_COLUMNS),
+        ("Invitation emails sent to them", "invitation_emails", EMAIL_COLUMNS),
         ("Audit log entries about them", "audit", AUDIT_COLUMNS),
     ]
     for title, key, columns in sections:

@@ -9,7 +9,7 @@ from refocus_cli.core.errors import Conflict
 from refocus_cli.core.mentions import Mention
 from refocus_cli.services import audit as audit_log
 from refocus_cli.services.staff import StaffMember
-from refocus_cli.store import personal_data, sessions, staff
+from refocus_cli.store import invitations, personal_data, sessions, staff
 from refocus_cli.store.database import Store
 
 
@@ -24,6 +24,7 @@ class SubjectAccess:
     catch_up_invitations: list[dict[str, Any]]
     audit: list[dict[str, Any]]
     exported_at: str
+    invitation_emails: list[dict[str, Any]] = field(default_factory=list)
 
     def as_record(self) -> dict[str, Any]:
         """The export as printed with --json."""
@@ -32,6 +33,7 @@ class SubjectAccess:
             "memberships": self.memberships,
             "attendance": self.attendance,
             "catch_up_invitations": self.catch_up_invitations,
+            "invitation_emails": self.invitation_emails,
             "audit": self.audit,
             "exported_at": self.exported_at,
         }
@@ -42,7 +44,8 @@ def subject_access(store: Store, person_ref: str) -> SubjectAccess:
     person = staff.find_staff(store, person_ref)
     held = personal_data.held_on(store, person["id"])
     tz = store.tz()
-    for row in held.attendance + held.invitations:
+    emails = invitations.sent_to(store, "staff", person["id"])
+    for row in held.attendance + held.invitations + emails:
         row["start"] = sessions.to_local(row["start"], tz).isoformat()
     return SubjectAccess(
         person=StaffMember.from_record(staff.public(person)),
@@ -52,6 +55,7 @@ def subject_access(store: Store, person_ref: str) -> SubjectAccess:
         catch_up_invitations=held.invitations,
         audit=[entry.as_record() for entry in audit_log.about_staff(store, person)],
         exported_at=store.clock().astimezone(tz).isoformat(),
+        invitation_emails=emails,
     )
 
 

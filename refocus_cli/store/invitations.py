@@ -37,6 +37,16 @@ def person_name(store: Store, kind: str, person: int) -> str:
     return str(row["name"]) if row else ""
 
 
+def sent_to(store: Store, kind: str, person: int) -> list[dict[str, Any]]:
+    """Every invitation email a person was sent, oldest first (for a subject access
+    export); session starts and times sent as stored (UTC)."""
+    return store.rows(
+        "SELECT session_id, uid, start_utc AS start, method, sequence, recipient, sent_at "
+        "FROM invitation WHERE person_kind = ? AND person_id = ? ORDER BY id",
+        [kind, person],
+    )
+
+
 def attendees(store: Store, curriculum: Curriculum, session: CalendarSession) -> list[Attendee]:
     """Everyone a session's invitation is for: its trainers, then the staff expected at
     it (its teams' staff in its audience on the day, its group where a team is split, or
