@@ -6,7 +6,7 @@ from pathlib import Path
 
 from refocus_cli.core.manual_fields import problem
 from refocus_cli.core.measure_defs import Measures, build_measures
-from refocus_cli.readers.manual import manual_folder, read_toml
+from refocus_cli.readers.manual import load_curriculum, manual_folder, read_toml
 
 FILE = "measures.toml"
 
@@ -17,8 +17,12 @@ def load_measures(directory: Path | None = None) -> Measures:
     a programme that copied only the curriculum keeps the measures refocus ships."""
     folder = manual_folder(directory)
     path = folder / FILE
+    if not folder.is_dir():
+        raise problem(str(folder), "", "is not a folder holding curriculum.toml")
     if not path.is_file():
         from refocus_cli.resources import manual_dir
+
+        load_curriculum(folder)  # the folder must still be a manual that can be read
 
         folder = Path(manual_dir())
         path = folder / FILE

@@ -20,7 +20,7 @@ from refocus_cli.core.measure_defs import (
     window_kind,
 )
 from refocus_cli.core.measure_import import CheckedScores, check_scores
-from refocus_cli.core.people import Candidate, Directory
+from refocus_cli.core.people import Candidate, Directory, record_id
 from refocus_cli.core.tabular import Table
 from refocus_cli.readers.measures import load_measures
 from refocus_cli.store import outcomes
@@ -87,7 +87,7 @@ def windows(store: Store) -> list[Window]:
 def remove_window(store: Store, window_id: str) -> Window:
     """Remove a window by its id; scores recorded stay (they belong to the kind)."""
     with store.write():
-        wanted = int(window_id) if window_id.isdigit() else None
+        wanted = record_id(window_id.strip())
         found = next((w for w in outcomes.windows(store) if w.id == wanted), None)
         if found is None:
             raise NotFound(f"no window with id {window_id!r}: see `refocus measure window list`")
@@ -205,7 +205,8 @@ def listing(
     manual: Path | None = None,
 ) -> list[dict[str, Any]]:
     """Recorded scores, filtered by measure, window and team."""
-    key = measures(manual).get(measure).key if measure is not None else None
+    defined = measures(manual)  # a bad --manual is refused, filtered or not
+    key = defined.get(measure).key if measure is not None else None
     kind = window_kind(window) if window is not None else None
     team_id = None
     if team is not None:
