@@ -220,17 +220,23 @@ def invite(
 ) -> InviteRun:
     """Send (or, with dry_run, only list) the messages the chosen sessions need, over one
     SMTP connection; each is recorded and audited as soon as the server accepts it."""
+    sending = None if options.dry_run else _sending(options, smtp)  # checked before work
     planned, missing = plan(store, choice, manual)
-    if options.dry_run or not planned:
+    if sending is None or not planned:
         told = tuple(p.told() for p in planned)
         return InviteRun(told, (), tuple(missing), options.dry_run)
+    return _send(store, planned, missing, *sending, options.rsvp)
+
+
+def _sending(options: InviteOptions, smtp: SmtpSettings | None) -> tuple[Sender, SmtpSettings]:
+    """Who sends and through which server, both needed unless it is a dry run."""
     if options.sender is None:
         raise InvalidInput(
             "say who the invitations come from: --from ADDRESS (or $REFOCUS_SMTP_FROM)"
         )
     if smtp is None:
         raise InvalidInput("say which SMTP server sends the invitations: --smtp-host HOST")
-    return _send(store, planned, missing, options.sender, options.rsvp, smtp)
+    return options.sender, smtp
 
 
 def _send(
@@ -238,8 +244,8 @@ def _send(
     planned: list[Planned],
     missing: list[str],
     sender: Sender,
-    rsvp: bool,
     smtp: SmtpSettings,
+    rsvp: bool,
 ) -> InviteRun:
     from refocus_cli.render.itip import email_message, itip_object
     from refocus_cli.render.smtp import Mailer, RecipientRefused, SendingStopped
