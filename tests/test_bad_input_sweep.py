@@ -175,6 +175,7 @@ VALID = {
     ("cohort add-team", "teams"): "West CMHT",
     ("programme set", "notice_days"): "5",
     ("feeds serve", "port"): "0",  # any free port (with --check it only tries)
+    ("feeds build", "out"): "@fresh_out",
 }
 # Optional values a command needs to do anything at all.
 NEEDED = {
@@ -192,6 +193,9 @@ NEEDED = {
     ("closure remove", "day"),
     ("session assign", "venue"),
     ("feeds serve", "port"),
+    ("feeds build", "out"),
+    ("feeds revoke", "trainer"),
+    ("feeds rotate", "trainer"),
 }
 FLAGS = {("staff", "forget"): ["--yes"], ("undo",): ["--yes"], ("db", "restore"): ["--yes"]}
 FLAGS[("feeds", "serve")] = ["--check"]  # serving would never return

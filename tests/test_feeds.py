@@ -120,6 +120,8 @@ def test_build_writes_a_feed_per_trainer_team_person_and_cohort(rollout, tmp_pat
         f"Revoked the feed of team South CMHT (/feeds/{feeds['team', 'South CMHT']['token']}"
         in (revoked)
     )
+    twice = rollout("feeds", "revoke", "--team", "South CMHT").stderr
+    assert "Nothing to revoke: team South CMHT has no active feed." in twice
     rebuilt = rollout("feeds", "build", "out").stderr
     assert "(1 new, 1 revoked removed)" in rebuilt
     assert not (tmp_path / "out" / f"{feeds['team', 'South CMHT']['token']}.ics").exists()

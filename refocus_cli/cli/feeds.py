@@ -127,6 +127,8 @@ def revoke(
         return
     for feed in done:
         message(f"Revoked the feed of {feed.kind} {feed.owner} ({feed.path}).")
+    if not done:
+        message(f"Nothing to revoke: {kind} {ref} has no active feed.")
 
 
 @app.command("rotate")
@@ -139,7 +141,10 @@ def rotate(
     db: DbOpt = DEFAULT_DB,
     as_json: JsonOpt = False,
 ) -> None:
-    """Give a feed a new address (say, when it was shared too widely); the old one stops."""
+    """Give a feed a new address (say, when it was shared too widely); the old one stops.
+
+    Named by its owner, one without a feed gets one.
+    """
     from refocus_cli.services import feeds
 
     kind, ref = _owner(trainer, team, staff, cohort)

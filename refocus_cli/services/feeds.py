@@ -194,24 +194,30 @@ def feed_document(store: Store, row: FeedRow, curriculum: Curriculum) -> bytes:
 
 
 def revoke(store: Store, token: str | None, kind: str | None, ref: str | None) -> list[Feed]:
-    """Revoke a feed by its token, or every active feed of one owner; those revoked."""
-    rows = _chosen(store, token, kind, ref)
+    """Revoke a feed by its token, or every active feed of one owner (none: nothing to
+    do); those revoked."""
+    rows, _owner = _chosen(store, token, kind, ref)
     feed_store.revoke(store, [row.id for row in rows])
     return [_shown(row) for row in rows]
 
 
 def rotate(store: Store, token: str | None, kind: str | None, ref: str | None) -> list[Feed]:
-    """Replace a feed's token with a new one (the old one stops); the new feeds."""
-    rows = _chosen(store, token, kind, ref)
+    """Replace a feed's token with a new one (the old one stops), or give an owner
+    without a feed its first; the new feeds."""
+    rows, owner = _chosen(store, token, kind, ref)
+    owners = [(row.kind, row.owner_id) for row in rows] or ([owner] if owner else [])
     with store.write():
         feed_store.revoke(store, [row.id for row in rows])
-        for row in rows:
-            feed_store.add_feed(store, row.kind, row.owner_id, new_token())
+        for owner_kind, owner_id in owners:
+            feed_store.add_feed(store, owner_kind, owner_id, new_token())
     fresh = {(r.kind, r.owner_id): r for r in feed_store.feeds(store)}
-    return [_shown(fresh[row.kind, row.owner_id]) for row in rows]
+    return [_shown(fresh[key]) for key in owners]
 
 
-def _chosen(store: Store, token: str | None, kind: str | None, ref: str | None) -> list[FeedRow]:
+def _chosen(
+    store: Store, token: str | None, kind: str | None, ref: str | None
+) -> tuple[list[FeedRow], tuple[str, int] | None]:
+    """The active feeds named (by token, or by owner), and the owner named, if one was."""
     if (token is None) == (kind is None):
         raise InvalidInput(
             "name the feed by its token, or its owner with one of --trainer, --team, "
@@ -221,13 +227,10 @@ def _chosen(store: Store, token: str | None, kind: str | None, ref: str | None) 
         row = feed_store.active_feed(store, token.strip())
         if row is None:
             raise NotFound(f"no active feed has the token {token!r}: see `refocus feeds list`")
-        return [row]
+        return [row], None
     assert kind is not None and ref is not None
     owner_id = _owner_id(store, kind, ref)
-    rows = feed_store.owner_feeds(store, kind, owner_id)
-    if not rows:
-        raise NotFound(f"{ref} has no active feed: `refocus feeds build` makes one")
-    return rows
+    return feed_store.owner_feeds(store, kind, owner_id), (kind, owner_id)
 
 
 def _owner_id(store: Store, kind: str, ref: str) -> int:
