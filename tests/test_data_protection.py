@@ -132,6 +132,7 @@ def test_export_gives_everything_held_on_a_person(cli, rollout):
         "attendance",
         "catch_up_invitations",
         "invitation_emails",
+        "outcome_scores",
         "audit",
         "exported_at",
     }

@@ -189,6 +189,16 @@ def test_staff_scores_import_by_id_email_or_name_idempotently(db, tmp_path):
                                                          ("Bob Roe", 2.5)}  # fmt: skip
 
 
+def test_a_persons_scores_are_in_their_subject_access_export(db, tmp_path):
+    path = write(tmp_path, "s.csv", "person,score\nCy Dee,4.5\n")
+    ok(db, "measure", "import", path, "--measure", "staff-recovery-promotion", "--window",
+       "baseline")  # fmt: skip
+    held = json.loads(ok(db, "staff", "export", "Cy Dee", "--json").stdout)
+    assert [(s["measure"], s["window"], s["score"]) for s in held["outcome_scores"]] == [
+        ("staff-recovery-promotion", "baseline", 4.5)
+    ]
+
+
 def test_team_results_import_from_excel(db, tmp_path):
     from openpyxl import Workbook
 

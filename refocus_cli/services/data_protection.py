@@ -9,7 +9,7 @@ from refocus_cli.core.errors import Conflict
 from refocus_cli.core.mentions import Mention
 from refocus_cli.services import audit as audit_log
 from refocus_cli.services.staff import StaffMember
-from refocus_cli.store import invitations, personal_data, sessions, staff
+from refocus_cli.store import invitations, outcomes, personal_data, sessions, staff
 from refocus_cli.store.database import Store
 
 
@@ -25,6 +25,7 @@ class SubjectAccess:
     audit: list[dict[str, Any]]
     exported_at: str
     invitation_emails: list[dict[str, Any]] = field(default_factory=list)
+    outcome_scores: list[dict[str, Any]] = field(default_factory=list)
 
     def as_record(self) -> dict[str, Any]:
         """The export as printed with --json."""
@@ -34,6 +35,7 @@ class SubjectAccess:
             "attendance": self.attendance,
             "catch_up_invitations": self.catch_up_invitations,
             "invitation_emails": self.invitation_emails,
+            "outcome_scores": self.outcome_scores,
             "audit": self.audit,
             "exported_at": self.exported_at,
         }
@@ -56,6 +58,7 @@ def subject_access(store: Store, person_ref: str) -> SubjectAccess:
         audit=[entry.as_record() for entry in audit_log.about_staff(store, person)],
         exported_at=store.clock().astimezone(tz).isoformat(),
         invitation_emails=emails,
+        outcome_scores=outcomes.scores_of(store, person["id"]),
     )
 
 

@@ -338,3 +338,12 @@ def cohorts_of_team(store: Store, team_id: int) -> set[int]:
             "SELECT cohort_id FROM cohort_team WHERE team_id = ?", [team_id]
         )
     }
+
+
+def scores_of(store: Store, staff_id: int) -> list[dict[str, Any]]:
+    """One person's staff-level scores, for a subject access request."""
+    return store.rows(
+        "SELECT measure, window_kind AS window, score, recorded_by, recorded_at "
+        "FROM staff_score WHERE staff_id = ? ORDER BY measure, window_kind DESC",
+        [staff_id],
+    )
