@@ -91,7 +91,7 @@ def test_build_writes_a_feed_per_trainer_team_person_and_cohort(rollout, tmp_pat
     rollout("session", "cancel", str(json.loads(rollout("sessions", "--json").stdout)[-1]["id"]))
     built = rollout("feeds", "build", "out").stderr
     feeds = _feeds(rollout)
-    assert "Wrote 11 feeds" in built and "(11 new, 0 revoked removed)" in built
+    assert "Wrote 11 feeds" in built and "(11 new; 0 revoked" in built
     assert sorted({kind for kind, _ in feeds}) == ["cohort", "staff", "team", "trainer"]
     assert len(feeds) == 2 + 2 + 6 + 1
     files = {path.name for path in (tmp_path / "out").iterdir()}
@@ -113,7 +113,7 @@ def test_build_writes_a_feed_per_trainer_team_person_and_cohort(rollout, tmp_pat
     }
 
     again = rollout("feeds", "build", "out").stderr
-    assert "Wrote 11 feeds" in again and "(0 new, 0 revoked removed)" in again
+    assert "Wrote 11 feeds" in again and "(0 new; 0 revoked" in again
     assert _feeds(rollout) == feeds
     revoked = rollout("feeds", "revoke", "--team", "South CMHT").stderr
     assert (
@@ -123,10 +123,14 @@ def test_build_writes_a_feed_per_trainer_team_person_and_cohort(rollout, tmp_pat
     twice = rollout("feeds", "revoke", "--team", "South CMHT").stderr
     assert "Nothing to revoke: team South CMHT has no active feed." in twice
     rebuilt = rollout("feeds", "build", "out").stderr
-    assert "(1 new, 1 revoked removed)" in rebuilt
+    assert "(1 new; 0 revoked of people and teams who left; 1 files of revoked" in rebuilt
     assert not (tmp_path / "out" / f"{feeds['team', 'South CMHT']['token']}.ics").exists()
+    rollout("staff", "leave", "North 0002", "--on", "2027-01-04")  # today: gone from today
+    left = rollout("feeds", "build", "out").stderr
+    assert "Wrote 10 feeds" in left and "(0 new; 1 revoked of people and teams who left" in left
+    assert not (tmp_path / "out" / f"{feeds['staff', 'North 0002']['token']}.ics").exists()
     listed = json.loads(rollout("feeds", "list", "--revoked", "--json").stdout)
-    assert len(listed) == 12 and sum(feed["revoked"] is not None for feed in listed) == 1
+    assert len(listed) == 12 and sum(feed["revoked"] is not None for feed in listed) == 2
     full = rollout("feeds", "list", "--base-url", "https://cal.example.org/", "--json").stdout
     assert all(f["path"].startswith("https://cal.example.org/feeds/") for f in json.loads(full))
 
@@ -196,7 +200,8 @@ def test_the_serve_command_serves_until_interrupted(rollout, env_setup):
     )
     try:
         line = server.stderr.readline()
-        assert f"Serving 11 feeds (0 new) at http://127.0.0.1:{port}/feeds/" in line
+        assert "Serving 11 feeds (0 new, 0 revoked of people and teams who left) at " in line
+        assert f"http://127.0.0.1:{port}/feeds/" in line
         status, _, body = _get(port, f"/feeds/{token}.ics")
         assert status == 200 and _events(body) == _expected(rollout, "--cohort", "W1")
     finally:

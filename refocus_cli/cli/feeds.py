@@ -47,8 +47,9 @@ def build(
     with opened(db) as store:
         built = feeds.build_feeds(store, out, manual)
     message(
-        f"Wrote {built.written} feeds to {built.folder} ({built.made} new, "
-        f"{built.removed} revoked removed). `refocus feeds list` shows whose each is."
+        f"Wrote {built.written} feeds to {built.folder} ({built.made} new; {built.revoked} "
+        f"revoked of people and teams who left; {built.removed} files of revoked feeds "
+        "removed). `refocus feeds list` shows whose each is."
     )
 
 
@@ -188,7 +189,10 @@ def serve(
         if check:
             message(f"Ready to serve {ready.count} feeds at {address} (--check: not started).")
             return
-        message(f"Serving {ready.count} feeds ({ready.made} new) at {address}; stop with Ctrl-C.")
+        message(
+            f"Serving {ready.count} feeds ({ready.made} new, {ready.revoked} revoked of people "
+            f"and teams who left) at {address}; stop with Ctrl-C."
+        )
         if host not in ("127.0.0.1", "localhost", "::1"):
             message(
                 "Warning: plain HTTP reachable from other machines: feed addresses travel "

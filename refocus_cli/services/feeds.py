@@ -54,11 +54,13 @@ class Feed:
 
 @dataclass(frozen=True)
 class Built:
-    """What `feeds build` did: feeds written, tokens made, revoked files removed."""
+    """What `feeds build` did: feeds written, feeds made and revoked (of those who left),
+    files of revoked feeds removed."""
 
     folder: Path
     written: int
     made: int
+    revoked: int
     removed: int
 
 
@@ -112,17 +114,20 @@ def _base_url(text: str) -> str:
     return url.rstrip("/")
 
 
-def make_feeds(store: Store) -> int:
-    """Give everyone still in the programme (and every cohort) a feed; how many were made."""
-    return feed_store.add_missing(store, new_token)
+def make_feeds(store: Store) -> tuple[int, int]:
+    """Give everyone still in the programme (and every cohort) a feed, and revoke those
+    of people and teams who have left; (made, revoked)."""
+    return feed_store.refresh(store, new_token)
 
 
 @dataclass(frozen=True)
 class Ready:
-    """What a server about to start will serve: how many feeds, how many just made."""
+    """What a server about to start will serve: how many feeds, how many were just made
+    and revoked (of those who left)."""
 
     count: int
     made: int
+    revoked: int
 
 
 def ready_to_serve(store: Store, manual: Path | None = None, *, make: bool = True) -> Ready:
@@ -131,8 +136,8 @@ def ready_to_serve(store: Store, manual: Path | None = None, *, make: bool = Tru
     from refocus_cli.services import manual as manual_service
 
     manual_service.curriculum(store, manual)
-    made = make_feeds(store) if make else 0
-    return Ready(len(feed_store.feeds(store)), made)
+    made, revoked = make_feeds(store) if make else (0, 0)
+    return Ready(len(feed_store.feeds(store)), made, revoked)
 
 
 def build_feeds(store: Store, folder: Path, manual: Path | None = None) -> Built:
@@ -143,7 +148,7 @@ def build_feeds(store: Store, folder: Path, manual: Path | None = None) -> Built
 
     _writable_folder(folder)
     curriculum = manual_service.curriculum(store, manual)
-    made = make_feeds(store)
+    made, revoked = make_feeds(store)
     rows = feed_store.feeds(store, revoked=True)
     written = removed = 0
     for row in rows:
@@ -154,7 +159,7 @@ def build_feeds(store: Store, folder: Path, manual: Path | None = None) -> Built
         elif path.exists():
             path.unlink()
             removed += 1
-    return Built(folder, written, made, removed)
+    return Built(folder, written, made, revoked, removed)
 
 
 def _writable_folder(folder: Path) -> None:

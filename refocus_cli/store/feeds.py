@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from refocus_cli.store.database import Store
 
 KINDS = ("trainer", "team", "staff", "cohort")
-# Who gets a feed when feeds are made: people and teams still in the programme.
+# Who has a feed: people and teams still in the programme today (:today), every cohort.
 ELIGIBLE = {
-    "trainer": "SELECT id FROM trainer WHERE removed_on IS NULL",
-    "team": "SELECT id FROM team WHERE status = 'active'",
-    "staff": "SELECT id FROM staff WHERE left_on IS NULL",
+    "trainer": "SELECT id FROM trainer WHERE (removed_on IS NULL OR removed_on > :today)",
+    "team": "SELECT id FROM team WHERE (status = 'active' OR ended_on > :today)",
+    "staff": "SELECT id FROM staff WHERE (left_on IS NULL OR left_on > :today)",
     "cohort": "SELECT id FROM cohort WHERE true",
 }
 SELECT = """
@@ -38,25 +38,31 @@ class FeedRow:
     revoked_at: str | None
 
 
-def add_missing(store: Store, new_token: Callable[[], str]) -> int:
+def refresh(store: Store, new_token: Callable[[], str]) -> tuple[int, int]:
     """Give every eligible trainer, team, member of staff and cohort without an active
-    feed a new token; how many were made."""
-    rows = []
-    now = store.now()
-    for kind in KINDS:
-        column = f"{kind}_id"
-        for (owner_id,) in store.db.execute(
-            f"{ELIGIBLE[kind]} AND id NOT IN (SELECT {column} FROM feed "
-            f"WHERE {column} IS NOT NULL AND revoked_at IS NULL) ORDER BY id"
-        ):
-            rows.append((new_token(), kind, owner_id, now))
+    feed a new token, and revoke the feeds of those who have left (a trainer retired, a
+    team ended, a member of staff gone), in one transaction; (made, revoked)."""
+    today = {"today": store.today().isoformat(), "now": store.now()}
+    made = revoked = 0
     with store.write():
-        for token, kind, owner_id, created in rows:
-            store.db.execute(
-                f"INSERT INTO feed (token, kind, {kind}_id, created_at) VALUES (?, ?, ?, ?)",
-                [token, kind, owner_id, created],
+        for kind in KINDS:
+            column = f"{kind}_id"
+            revoked += store.db.execute(
+                f"UPDATE feed SET revoked_at = :now WHERE revoked_at IS NULL AND {column} "
+                f"IS NOT NULL AND {column} NOT IN ({ELIGIBLE[kind]})",
+                today,
+            ).rowcount
+            owners = store.db.execute(
+                f"{ELIGIBLE[kind]} AND id NOT IN (SELECT {column} FROM feed "
+                f"WHERE {column} IS NOT NULL AND revoked_at IS NULL) ORDER BY id",
+                today,
+            ).fetchall()
+            store.db.conn.executemany(
+                f"INSERT INTO feed (token, kind, {column}, created_at) VALUES (?, ?, ?, ?)",
+                [(new_token(), kind, owner_id, today["now"]) for (owner_id,) in owners],
             )
-    return len(rows)
+            made += len(owners)
+    return made, revoked
 
 
 def feeds(store: Store, *, revoked: bool = False) -> list[FeedRow]:
