@@ -157,7 +157,7 @@ def edit_staff(
     clinical: bool | None = None,
 ) -> Edited:
     """Correct a person's name, email, role, manager flag or clinical flag; recording the
-    clinical flag makes it no longer a guess. Calendars naming them are updated."""
+    clinical flag makes it no longer a guess."""
     asked = wanted(
         {"name": name, "email": email, "role": role, "manager": manager, "clinical": clinical},
         "a member of staff",
@@ -171,20 +171,11 @@ def edit_staff(
         if clinical is not None and before["clinical_guessed"]:
             asked["clinical_guessed"] = False
         found = changes(before, asked)
-        shown = {"name", "email", "manager", "clinical"}  # what calendar attendees depend on
-        touched = any(change.field in shown for change in found)
-        sessions = [row["id"] for row in edits.staff_sessions_ahead(store, person["id"])]
+        # No calendar names staff (attendees travel only in invitations, `refocus invite`,
+        # which follow who is expected): no session's SEQUENCE moves.
         if found:
-            edits.write(
-                store, "staff", person["id"], found, STAFF_FIELDS, sessions if touched else []
-            )
-        return Edited(
-            "staff",
-            person["id"],
-            asked.get("name", person["name"]),
-            found,
-            tuple(sessions) if touched and found else (),
-        )
+            edits.write(store, "staff", person["id"], found, STAFF_FIELDS)
+        return Edited("staff", person["id"], asked.get("name", person["name"]), found)
 
 
 def move_staff(store: Store, person_ref: str, team_ref: str, on: date) -> StaffMember:

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from refocus_cli.core.edits import FieldChange, audit_pair
-from refocus_cli.core.vocabulary import SessionKind, SessionStatus
+from refocus_cli.core.vocabulary import SessionStatus
 from refocus_cli.store import audit
 from refocus_cli.store.database import Store
 
@@ -81,17 +81,3 @@ def trainer_sessions_ahead(store: Store, trainer_id: int) -> list[dict[str, Any]
 def venue_sessions_ahead(store: Store, venue_id: int) -> list[dict[str, Any]]:
     """The scheduled sessions at a venue from now on, with their expected head-counts."""
     return _ahead(store, "", "s.venue_id = :venue", {"venue": venue_id})
-
-
-def staff_sessions_ahead(store: Store, staff_id: int) -> list[dict[str, Any]]:
-    """Sessions from now on whose calendars may name a person: their teams' planned
-    sessions while they are in them, and catch-ups they are invited to."""
-    return _ahead(
-        store,
-        "LEFT JOIN session_team st ON st.session_id = s.id "
-        "LEFT JOIN membership m ON m.team_id = st.team_id AND m.staff_id = :person "
-        "LEFT JOIN session_invitee i ON i.session_id = s.id AND i.staff_id = :person",
-        "(i.staff_id IS NOT NULL OR (s.kind = :planned AND m.id IS NOT NULL "
-        "AND s.start_utc >= m.start_date AND (m.end_date IS NULL OR s.start_utc < m.end_date)))",
-        {"person": staff_id, "planned": SessionKind.PLANNED},
-    )
