@@ -88,6 +88,7 @@ def test_a_good_csv_imports_every_person(programme, tmp_path):
         "emails_added": 0,
         "clinical_set": 0,
         "teams_created": 0,
+        "duplicate_names": [],
     }
     assert staff_rows(programme) == GOOD_STAFF
 
@@ -421,6 +422,7 @@ def test_dry_run_reports_and_writes_nothing(programme, tmp_path):
         "would_set_clinical": 0,
         "teams_created": 0,
         "would_create_teams": ["Hillview EIP"],
+        "duplicate_names": [],
     }
     assert snapshot(programme) == before
 
@@ -558,3 +560,34 @@ def test_rosters_naming_merged_or_disbanded_teams_say_what_became_of_them(progra
         assert "row 3: team 'East CMHT' was disbanded on 2027-01-04" in result.stderr
         assert "UNIQUE" not in result.stderr
     assert programme("staff", "list", "--all", "--json").json() == []
+
+
+TWICE = "name,team\nAnn Lee,North CMHT\nBo Gray,North CMHT\nann  lee,North CMHT\n"
+
+
+def test_a_name_twice_in_one_team_is_refused_unless_allowed(programme, tmp_path):
+    roster = write(tmp_path, "roster.csv", TWICE)
+    before = snapshot(programme)
+    assert_refused(
+        programme("staff", "import", roster),
+        "row 4: North CMHT already has someone called ann lee (row 2): if they are two "
+        "people, import with --allow-duplicate-names; if one, remove the row",
+    )
+    assert snapshot(programme) == before
+    allowed = programme("staff", "import", roster, "--allow-duplicate-names", "--json")
+    assert allowed.exit_code == 0, allowed
+    warning = (
+        "row 4: ann lee (North CMHT) was imported as a different person from the ann lee "
+        "in North CMHT (row 2); name them by id or email from now on"
+    )
+    assert allowed.json()["added"] == 3 and allowed.json()["duplicate_names"] == [warning]
+    assert allowed.stderr.strip() == f"Warning: {warning}"
+    assert [row[0] for row in staff_rows(programme)] == ["Ann Lee", "ann lee", "Bo Gray"]
+
+
+def test_the_same_roster_again_finds_no_duplicates(programme, tmp_path):
+    roster = write(tmp_path, "roster.csv", GOOD_CSV)
+    assert programme("staff", "import", roster).exit_code == 0
+    again = programme("staff", "import", roster, "--json")
+    assert again.exit_code == 0, again
+    assert (again.json()["added"], again.json()["duplicate_names"]) == (0, [])

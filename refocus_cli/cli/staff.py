@@ -118,6 +118,14 @@ def import_roster(
         str | None,
         typer.Option("--start", help="Start date for rows without one [default: today]."),
     ] = None,
+    allow_duplicate_names: Annotated[
+        bool,
+        typer.Option(
+            "--allow-duplicate-names",
+            help="Import people whose name is taken in their team (or, without emails, in "
+            "another team) as different people; each is warned about.",
+        ),
+    ] = False,
     db: DbOpt = DEFAULT_DB,
     as_json: JsonOpt = False,
 ) -> None:
@@ -129,8 +137,15 @@ def import_roster(
     with opened(db) as store:
         default_start = parse_date(start, "--start") if start is not None else None
         result = roster.import_roster(
-            store, table, default_start, create_teams=create_teams, dry_run=dry_run
+            store,
+            table,
+            default_start,
+            create_teams=create_teams,
+            dry_run=dry_run,
+            allow_duplicate_names=allow_duplicate_names,
         )
+    for duplicate in result.plan.duplicate_names:
+        message(f"Warning: {duplicate}")
     if as_json:
         print_json(result.as_record())
     elif dry_run:

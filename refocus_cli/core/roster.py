@@ -11,6 +11,7 @@ from datetime import date
 
 from refocus_cli.core.dates import parse_sheet_date
 from refocus_cli.core.errors import FileProblems, InvalidInput
+from refocus_cli.core.roster_names import duplicate_names
 
 # The shapes of a checked roster live in roster_plan; these names stay importable from here.
 from refocus_cli.core.roster_plan import ClinicalToSet, EmailToAdd
@@ -90,12 +91,15 @@ def check_roster(
     on_record: RosterContext,
     default_start: date,
     create_teams: bool = False,
+    allow_duplicate_names: bool = False,
 ) -> RosterPlan:
     """Validate every row of a roster; raise FileProblems listing them all, or return the plan.
 
     A row that names, with an email, the only person of that name and team on record
     without one gives them that email instead of adding a second record for them. A row
     that says whether someone on record is clinical records it where their flag is a guess.
+    A person added under a name already taken is refused (core/roster_names.py says when)
+    unless `allow_duplicate_names`; the plan then lists them, for a warning.
     """
     reader = _RowReader(_columns_of(table), on_record, default_start, create_teams)
     plan = RosterPlan()
@@ -121,6 +125,10 @@ def check_roster(
     if problems:
         raise FileProblems(table.source, problems)
     plan.new_teams.extend(sorted(reader.new_teams.values()))
+    duplicates = duplicate_names(plan, on_record)
+    if duplicates and not allow_duplicate_names:
+        raise FileProblems(table.source, [duplicate.problem() for duplicate in duplicates])
+    plan.duplicate_names.extend(duplicate.warning() for duplicate in duplicates)
     return plan
 
 

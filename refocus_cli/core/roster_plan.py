@@ -126,3 +126,5 @@ class RosterPlan:
     new_teams: list[str] = field(default_factory=list)
     emails_added: list[EmailToAdd] = field(default_factory=list)
     clinical_set: list[ClinicalToSet] = field(default_factory=list)
+    # Imported with --allow-duplicate-names: the names that would otherwise refuse it.
+    duplicate_names: list[str] = field(default_factory=list)

@@ -66,6 +66,7 @@ class RosterImport:
                 "clinical_set": self.clinical_set,
                 "teams_created": self.teams_created,
             }
+        counts["duplicate_names"] = self.plan.duplicate_names
         return {"source": self.source, "dry_run": self.dry_run, **counts}
 
 
@@ -76,11 +77,18 @@ def import_roster(
     *,
     create_teams: bool = False,
     dry_run: bool = False,
+    allow_duplicate_names: bool = False,
 ) -> RosterImport:
     """Check every row of `table` against what is on record, then (unless `dry_run`) write
-    it in one transaction. Rows without a start date start on `start` (default today)."""
+    it in one transaction. Rows without a start date start on `start` (default today).
+    A name given twice in one team, or in two teams without emails, refuses the import
+    unless `allow_duplicate_names` (see core/roster_names.py)."""
     plan = check_roster(
-        table, staff.roster_context(store), start if start else store.today(), create_teams
+        table,
+        staff.roster_context(store),
+        start if start else store.today(),
+        create_teams,
+        allow_duplicate_names,
     )
     if not dry_run:
         staff.import_roster(store, plan, table.source)

@@ -59,7 +59,15 @@ def test_an_email_goes_to_the_one_person_on_record_without_one():
 
 
 def test_two_people_of_one_name_without_email_get_a_new_record_not_a_guess():
-    plan = _check(["Cy Dee", "North CMHT", "cy@nhs.example"])
+    # A third Cy Dee in North CMHT is a duplicate name, imported only when allowed.
+    with pytest.raises(FileProblems) as raised:
+        _check(["Cy Dee", "North CMHT", "cy@nhs.example"])
+    assert raised.value.problems == [
+        "row 2: North CMHT already has someone called Cy Dee (id 9 on record): "
+        "if they are two people, import with --allow-duplicate-names; if one, remove the row"
+    ]
+    table = Table("roster.csv", HEADERS, [(2, ["Cy Dee", "North CMHT", "cy@nhs.example"])])
+    plan = check_roster(table, ON_RECORD, START, allow_duplicate_names=True)
     assert plan.emails_added == [] and [e.email for e in plan.to_add] == ["cy@nhs.example"]
 
 

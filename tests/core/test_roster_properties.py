@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from refocus_cli.core.errors import FileProblems, InvalidInput
+from refocus_cli.core.people import folded
 from refocus_cli.core.roster import (
     COLUMNS,
     FALSE_WORDS,
@@ -54,7 +55,7 @@ tlds = st.sampled_from(["org", "uk", "example", "nhs"])
 teams = st.sampled_from(TEAMS)
 team_spacing = st.sampled_from([" ", "  "])
 manager_words = st.sampled_from(sorted(TRUE_WORDS | FALSE_WORDS))
-start_dates = st.none() | st.dates(min_value=date(1990, 1, 1), max_value=date(2099, 12, 31))
+start_dates = st.none() | st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31))
 
 
 @st.composite
@@ -75,9 +76,8 @@ def headers_for(draw, column: str) -> str:
 
 
 @st.composite
-def person(draw, index: int) -> dict:
+def person(draw, index: int, typed_name: str) -> dict:
     """One valid row's values, as typed in the sheet, and what check_roster should make of them."""
-    typed_name = draw(names)
     team = draw(teams)
     typed_team = draw(cased(team)).replace(" ", draw(team_spacing))
     email = None
@@ -127,7 +127,12 @@ def rosters(draw, all_columns: bool = False, min_rows: int = 1) -> tuple[Table, 
     optional = OPTIONAL if all_columns else draw(st.lists(st.sampled_from(OPTIONAL), unique=True))
     columns = draw(st.permutations(["name", "team", "notes", *optional]))
     headers = ["Notes" if column == "notes" else draw(headers_for(column)) for column in columns]
-    people = [draw(person(index)) for index in range(draw(st.integers(min_rows, 8)))]
+    # A valid roster names each person once (two of one name are refused without
+    # --allow-duplicate-names: tests/core/test_roster_names.py).
+    typed_names = draw(
+        st.lists(names, min_size=min_rows, max_size=8, unique_by=lambda name: folded(tidy(name)))
+    )
+    people = [draw(person(index, name)) for index, name in enumerate(typed_names)]
     gaps = draw(st.lists(st.integers(1, 3), min_size=len(people), max_size=len(people)))
     rows, expected, row_number = [], [], 1
     for someone, gap in zip(people, gaps, strict=True):
@@ -199,6 +204,8 @@ DEFECTS = {
     "impossible date": ("start", "31/02/2026", "is not a date"),
     "month 13": ("start", "2026-13-01", "is not a date"),
     "words for a date": ("start", "next Monday", "is not a date"),
+    "start before 2000": ("start", "31/12/1999", "is outside the years 2000–2100"),
+    "escape in a role": ("role", "\x1b[2Jnurse", "role contains control characters"),
     "manager maybe": ("manager", "maybe", "is not yes or no"),
     "role too long": ("role", "r" * 201, "role is 201 characters long"),
     "email on record": ("email", "taken@example.org", "already belongs to Someone Else (id 99)"),
