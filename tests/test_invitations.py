@@ -32,6 +32,7 @@ STAFF = [
     ("Tom Price", TEAM, "tom@nhs.example"),
     ("Una Noemail", TEAM, None),
     ("Hari Patel", OTHER, "hari@nhs.example"),
+    ("Dara <O'Neill> & Co", OTHER, "dara@nhs.example"),  # markup stays text
 ]
 STAGES = "workshop,working-practices,coaching,practice-change"
 
@@ -265,6 +266,7 @@ def _check(message: EmailMessage) -> dict:
         "rsvp": attendee.params.get("RSVP"),
         "subject": str(message["Subject"]),
         "text": message.get_body(("plain",)).get_content(),
+        "html": message.get_body(("html",)).get_content(),
     }
 
 
@@ -292,6 +294,9 @@ def test_everyone_gets_their_own_invitations_and_a_second_run_sends_nothing(run,
     assert siobhan[0]["subject"].startswith("Invitation: REFOCUS ")
     assert "Dear Siobhán Ní Bhriain," in siobhan[0]["text"]
     assert "refocus attend" not in siobhan[0]["text"] and "`" not in siobhan[0]["text"]
+    dara = next(s for s in sent if s["to"] == "dara@nhs.example")
+    assert dara["name"] == "Dara <O'Neill> & Co"  # the header quotes it
+    assert "Dear Dara &lt;O&#39;Neill&gt; &amp; Co," in dara["html"]
     team_sessions = [s for s in _sessions(cli, "--team", TEAM) if s["status"] == "scheduled"]
     assert len(siobhan) == len([s for s in team_sessions if s["module"] != "manager-reflection"])
 
@@ -317,7 +322,11 @@ def test_a_move_updates_only_its_people_and_a_cancel_cancels(run, smtp, cli):
     updates = [_check(m) for m in smtp[0].take()]
     uid = f"{session['uuid']}@refocus.invalid"
     assert {u["uid"] for u in updates} == {uid}
-    assert {u["to"] for u in updates} == {"hari@nhs.example", "ruth@nhs.example"}
+    assert {u["to"] for u in updates} == {
+        "hari@nhs.example",
+        "dara@nhs.example",
+        "ruth@nhs.example",
+    }
     for update in updates:
         assert update["method"] == "REQUEST" and update["subject"].startswith("Updated invitation")
         assert update["sequence"] == first[(update["to"], uid)]["sequence"] + 1
@@ -327,6 +336,7 @@ def test_a_move_updates_only_its_people_and_a_cancel_cancels(run, smtp, cli):
     cancels = [_check(m) for m in smtp[0].take()]
     assert {(c["to"], c["method"], c["status"]) for c in cancels} == {
         ("hari@nhs.example", "CANCEL", "CANCELLED"),
+        ("dara@nhs.example", "CANCEL", "CANCELLED"),
         ("ruth@nhs.example", "CANCEL", "CANCELLED"),
     }
     assert all(c["sequence"] >= u["sequence"] for c in cancels for u in updates)
