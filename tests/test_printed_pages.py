@@ -196,6 +196,8 @@ def test_every_shipped_module_handout_is_one_page(module, cli, tmp_path):
         (["--logo", "MISSING"], "no such file"),
         (["--logo", "PNG", "--no-logo"], "contradict"),
         (["--signatory", "Jo Bloggs"], "give the name and the role"),
+        (["--organisation", "\x1b[31mred"], "control characters"),
+        (["--signatory", "A" * 300 + ", Director"], "under the limit"),
         ([], "nothing to change"),
     ],
 )

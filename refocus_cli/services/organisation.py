@@ -14,6 +14,7 @@ from typing import Any
 from refocus_cli.core.branding import Logo, parse_signatory
 from refocus_cli.core.edits import Edited, FieldChange, changes, wanted
 from refocus_cli.core.errors import InvalidInput
+from refocus_cli.core.text import LINE, NAME, clean_text
 from refocus_cli.store import closures, edits, programme
 from refocus_cli.store.database import Store
 
@@ -91,10 +92,11 @@ def set_programme(
     if notice_days is not None and notice_days < 0:
         raise InvalidInput(f"--notice-days {notice_days} is negative: give 0 or more days")
     if organisation is not None:
-        printed["organisation"] = " ".join(organisation.split())
+        printed["organisation"] = clean_text(organisation, "--organisation", NAME)
     if signatory is not None:
+        typed = clean_text(signatory, "--signatory", LINE)
         printed["signatory"], printed["signatory_role"] = (
-            parse_signatory(signatory) if signatory.strip() else ("", "")
+            parse_signatory(typed) if typed else ("", "")
         )
     picture = _read_logo(logo)
     with store.write():
