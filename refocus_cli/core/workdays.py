@@ -8,7 +8,6 @@ the like are stored as those names, so one place has one key.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 from collections.abc import Iterable
@@ -85,6 +84,8 @@ def holiday_region(text: str) -> str:
 
 def _close_regions(key: str, known: KnownRegions) -> list[str]:
     """The regions a mistyped key most likely meant, each with its country's name."""
+    import difflib  # only an error needs it
+
     country, _, subdivision = key.partition("-")
     if subdivision and country in known.titles:
         within = [k for k in known.regions if k.startswith(f"{country}-")]
