@@ -236,7 +236,7 @@ def test_a_bad_staff_file_is_refused_row_by_row(db, tmp_path):
     assert "row 3: no staff member 'Nobody Here'" in stderr
     assert "row 4: score 6 is outside staff-recovery-promotion's range 1–5" in stderr
     assert "row 5: score 'three' is not a number" in stderr
-    assert "row 6: 'Cy Dee' is also on row 5" in stderr
+    assert "rows 6–7: 'Cy Dee' is also on row 5" in stderr  # one line for the same problem
     assert "row 8: 'Wes West' is not in the cohort given" in stderr
     assert "nothing was recorded" in stderr.splitlines()[-1]
     assert rows(db, "SELECT count(*) FROM staff_score") == [(0,)]

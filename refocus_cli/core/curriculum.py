@@ -7,6 +7,7 @@ the field, and nothing downstream has to second-guess it.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from pathlib import Path
@@ -169,7 +170,10 @@ class Curriculum:
         for module in self.modules:
             if module.key == key:
                 return module
-        raise NotFound(f"no module {key!r}: see refocus manual list")
+        keys = [module.key for module in self.modules]
+        near = difflib.get_close_matches(key, keys, 1, 0.5)
+        hint = f"did you mean {near[0]!r}? " if near else ""
+        raise NotFound(f"no module {key!r}: {hint}the modules are {', '.join(keys)}")
 
     def audience(self, key: str) -> str:
         """Who a module's sessions are for; a session of a module no longer in this

@@ -223,7 +223,7 @@ def build(scale_name: str, seed: int, today: date) -> DemoProgramme:
                     row=serial + 1,
                     name=f"{first} {last}",
                     team=team_name,
-                    email=f"{_ascii(first)}.{_ascii(last)}.{serial}@nhs.example",
+                    email=f"{ascii_letters(first)}.{ascii_letters(last)}.{serial}@nhs.example",
                     role="team manager" if slot == 0 else rng.choice(ROLES),
                     manager=slot == 0,
                     start=start - timedelta(days=rng.randint(30, 3000)),
@@ -242,7 +242,7 @@ def build(scale_name: str, seed: int, today: date) -> DemoProgramme:
         leave_start = start + timedelta(days=rng.randint(14, 300))
         trainers.append(
             DemoTrainer(
-                name=f"{first} {last}" + (" (lived experience)" if lived else ""),
+                name=f"{first} {last}",
                 email=f"trainer{number + 1}@refocus.example",
                 lived_experience=lived,
                 stages=stages,
@@ -290,6 +290,30 @@ def _turnover(demo: DemoProgramme, rng: random.Random, today: date) -> None:
         demo.disbanded = (disbanded_team, demo.start + timedelta(days=span // 2))
 
 
-def _ascii(text: str) -> str:
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return "".join(ch for ch in plain.lower() if ch.isalnum())
+# Letters NFKD does not take apart into a plain letter and an accent.
+TRANSLITERATED = str.maketrans(
+    {
+        "ł": "l",
+        "Ł": "L",
+        "ø": "o",
+        "Ø": "O",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "đ": "d",
+        "Đ": "D",
+        "ð": "d",
+        "Ð": "D",
+        "þ": "th",
+        "Þ": "Th",
+        "œ": "oe",
+        "Œ": "OE",
+        "ı": "i",
+    }
+)
+
+
+def ascii_letters(text: str) -> str:
+    """A name as an email address spells it: "Łukasz" → "lukasz", "Adébáyọ̀" → "adebayo"."""
+    plain = unicodedata.normalize("NFKD", text.translate(TRANSLITERATED))
+    return "".join(ch for ch in plain.encode("ascii", "ignore").decode().lower() if ch.isalnum())

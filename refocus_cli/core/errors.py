@@ -3,6 +3,8 @@
 The CLI turns every `RefocusError` into one line, `Error: <message>`, and exit code 1.
 """
 
+from refocus_cli.core.problem_rows import grouped
+
 
 class RefocusError(Exception):
     """A problem the user can fix; the message says how."""
@@ -29,11 +31,12 @@ class DatabaseProblem(RefocusError):
 
 
 class FileProblems(InvalidInput):
-    """A file with one or more problems, each tied to its row."""
+    """A file with one or more problems, each tied to its row; rows with the very same
+    problem are listed on one line."""
 
     def __init__(self, source: str, problems: list[str], nothing: str = "nothing was imported"):
         self.source = source
-        self.problems = problems
+        self.problems = grouped(problems)
         count = len(problems)
         noun = "problem" if count == 1 else "problems"
         super().__init__(

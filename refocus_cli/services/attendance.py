@@ -187,8 +187,9 @@ def record_session(
     directory = _directory(register)
     sheet, problems = Sheet(), []
     for said in _everything_said(request):
+        in_file = bool(request.source) and said.where.startswith(f"{request.source} row ")
         try:
-            person = _resolve(store, said.ref, directory)
+            person = _resolve(store, said.ref, directory, VISITOR_IN_FILE if in_file else "")
         except (NotFound, Ambiguous) as exc:
             problems.append(f"{said.where}: {exc}")
             continue
@@ -294,8 +295,15 @@ def _visitors(request: Request) -> dict[str, AttendanceStatus]:
     return visitors
 
 
-def _resolve(store: Store, ref: str, directory: Directory) -> Candidate:
-    """A person named on a register: among those expected first, then anyone on record."""
+# What to do about someone on no team: typed, with --visitor; in a register file, which
+# cannot carry options, with its visitor column.
+VISITOR_OPTION = "or record them with --visitor"
+VISITOR_IN_FILE = "or, for someone on no team, put yes in the file's visitor column"
+
+
+def _resolve(store: Store, ref: str, directory: Directory, visitor: str = "") -> Candidate:
+    """A person named on a register: among those expected first, then anyone on record;
+    `visitor` says how to record someone on no team instead (else with --visitor)."""
     match = directory.match(ref)
     if len(match.found) == 1:
         return match.found[0]
@@ -310,7 +318,7 @@ def _resolve(store: Store, ref: str, directory: Directory) -> Candidate:
         near = f" ({did_you_mean(exc.suggestions)})" if exc.suggestions else ""
         raise NotFound(
             f"no staff member {match.typed!r}{near}: check the spelling, "
-            "or record them with --visitor"
+            f"{visitor or VISITOR_OPTION}"
         ) from None
     return Candidate(person["id"], person["name"])
 

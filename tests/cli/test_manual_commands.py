@@ -120,7 +120,13 @@ def test_an_unknown_module_is_one_error_line(cli):
     done = cli("manual", "show", "mindfulness")
     assert done.exit_code == 1
     assert done.stdout == ""
-    assert done.stderr.splitlines() == ["Error: no module 'mindfulness': see refocus manual list"]
+    assert done.stderr.splitlines() == [
+        "Error: no module 'mindfulness': the modules are "
+        "recovery-workshop, values-and-preferences, strengths, goal-s"
+        "triving, coaching-for-recovery, team-reflection, manager-reflection, supervision-reflection"
+    ]
+    typo = cli("manual", "show", "strenghts")
+    assert typo.exit_code == 1 and "did you mean 'strengths'?" in typo.stderr
 
 
 def _broken_copy(tmp_path: Path) -> Path:

@@ -114,7 +114,7 @@ def test_lookups_and_records(curriculum):
         "minutes",
         "description",
     }
-    with pytest.raises(NotFound, match="no module 'nope': see refocus manual list"):
+    with pytest.raises(NotFound, match="no module 'nope': the modules are recovery-workshop, "):
         curriculum.module("nope")
     with pytest.raises(NotFound, match="no stage 'nope'"):
         curriculum.modules_of("nope")
