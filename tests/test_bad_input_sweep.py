@@ -2,10 +2,13 @@
 
 The sweep walks the Typer app (so a new command is swept as soon as it exists),
 builds a valid call of each command, then spoils one value at a time: impossible
-dates, words for dates, negative and huge numbers, unknown ids, empty strings,
-10,000-character names, control characters, unreadable or binary files, folders
-where files belong, unwritable outputs, and databases that are folders or
-read-only. Each call must exit 1 (one `Error: ` line) or 2 (usage), show no
+dates, words for dates, dates outside 2000–2100, a time in a clock-change gap,
+negative and huge numbers, unknown ids, empty strings, 10,000-character names,
+control characters (C0 and C1), right-to-left overrides and zero-width spaces,
+3,000-character emails, unreadable or binary files, spreadsheets built to exhaust
+memory (tests/hostile_files.py), a roster and register with escapes in their
+cells, a device for a file, folders where files belong, unwritable outputs, and
+databases that are folders or read-only. Each call must exit 1 (one `Error: ` line) or 2 (usage), show no
 traceback, and leave every table as it was. Hypothesis then feeds arbitrary
 text and bytes to the roster and register parsers.
 """
@@ -22,6 +25,7 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
+import hostile_files as hostile
 import pytest
 import typer.main
 import typer.testing
@@ -41,6 +45,9 @@ HUGE = str(10**20)
 LONG = "A" * 10_000
 NUL = "bad\x00name"
 ESCAPE = "\x1b[31mred\x1b[0m"
+BIDI = "Ann \u202eeeL"  # a right-to-left override: shows as "Ann Lee"
+C1 = "bad\x9bname"  # a C1 control (CSI)
+HIDDEN = "An\u200bn"  # a zero-width space
 
 
 def _commands(command, path):
@@ -57,17 +64,33 @@ COMMANDS = dict(_commands(typer.main.get_command(app), []))
 # Malformed values by the kind of value a parameter takes.
 BAD = {
     "ref": ["999999", "-1", HUGE, "²", "", LONG, NUL, ESCAPE],
-    "name": ["", "   ", LONG, NUL, ESCAPE, "12345"],
-    "date": ["2027-02-30", "tomorrow", "", "-1", HUGE, NUL, LONG],
-    "datetime": ["2027-02-30 10:00", "2027-03-01 25:00", "tomorrow", "", NUL],
+    "name": ["", "   ", LONG, NUL, ESCAPE, "12345", BIDI, C1, HIDDEN],
+    "date": ["2027-02-30", "tomorrow", "", "-1", HUGE, NUL, LONG, "9999-12-31", "0001-01-01"],
+    "datetime": [
+        "2027-02-30 10:00",
+        "2027-03-01 25:00",
+        "tomorrow",
+        "",
+        NUL,
+        "9999-12-31 23:59",
+        "0001-01-01 00:00",
+        "2027-03-28 01:30",  # in Europe/London's spring-forward gap
+    ],
     "int": ["-1", HUGE, "many", ""],
     "seed": ["many", "", "1.5"],
     "limit": ["-1", "many", "", "1.5"],  # a huge limit is just "all of them"
     "alarm": ["nonsense", "0m", "1x", "²d", HUGE + "d", "999999h", NUL],
     "count": ["-1", "0", HUGE],
     "choice": ["nonsense", "", NUL, LONG],
-    "email": ["not-an-email", "a@b", "x\x00@example.org", LONG + "@example.org"],
-    "text": [LONG, NUL, ESCAPE],
+    "email": [
+        "not-an-email",
+        "a@b",
+        "x\x00@example.org",
+        LONG + "@example.org",
+        "a" * 2988 + "@example.org",
+        "ann\u202e@example.org",
+    ],
+    "text": [LONG, NUL, ESCAPE, BIDI, C1, HIDDEN],
     "url": ["not a url", "", "ftp://example.org/cal", "http://127.0.0.1:99999/", "http://[::1"],
     "in": [
         "@dir",
@@ -79,6 +102,11 @@ BAD = {
         "@proc",
         "@huge_ids",
         "@superscript_ids",
+        "@bomb.xlsx",
+        "@strings.xlsx",
+        "@rows.xlsx",
+        "@escapes.csv",
+        "@dev_zero",
     ],
     "out": ["@proc_out", "@readonly_out", "@dir", ""],
     "folder_out": ["@proc_out", "@readonly_out", "@a_file"],
@@ -132,6 +160,8 @@ KINDS = {
     ("programme set", "signatory"): "text",
     ("programme set", "logo"): "in",
     ("closure add", "to"): "date",
+    ("closure remove", "to"): "date",
+    ("programme set", "follow_up"): "date",
     ("session move", "to"): "datetime",
     ("db backup", "file"): "out",
 }
@@ -165,6 +195,9 @@ VALID = {
     ("demo", "db"): "@fresh_db",
     ("demo", "out"): "@fresh_out",
     ("schedule", "cohort"): "W2",  # W1 is scheduled already
+    ("schedule", "cohort_option"): "W2",
+    ("replan", "cohort_option"): "W1",
+    ("measure window add", "kind"): "baseline",
     ("cohort create", "team"): "West CMHT",  # in no cohort yet
     ("manual set", "duration"): "90",
     ("staff edit", "role"): "senior nurse",
@@ -182,6 +215,8 @@ VALID = {
 }
 # Optional values a command needs to do anything at all.
 NEEDED = {
+    ("schedule", "cohort_option"),
+    ("replan", "cohort_option"),
     ("attend", "session"),
     ("attend", "present"),
     ("pack", "session"),
@@ -291,6 +326,13 @@ class World:
         (root / "roster.csv").write_text("name,team\nZed Zimmer,North CMHT\n")
         (root / "huge_ids.csv").write_text(f"session,name,status\n{HUGE},{HUGE},present\n")
         (root / "superscript_ids.csv").write_text("session,name,status\n²,²,present\n")
+        hostile.whitespace_bomb(root / "bomb.xlsx")
+        hostile.shared_strings(root / "strings.xlsx", 20_000_000)
+        hostile.empty_rows(root / "rows.xlsx", 3_000_000, pad=200_000)
+        # Fits a roster and a register: an escape in the name, an override in the role.
+        (root / "escapes.csv").write_text(
+            "name,team,status,visitor,role\nZed\x1b[2J,North CMHT,present,yes,\u202enurse\n"
+        )
         conn = sqlite3.connect(db)
         conn.execute(f"VACUUM INTO '{root / 'backup.db'}'")
         conn.close()
@@ -320,6 +362,11 @@ class World:
                 "readonly_db": self.root / "readonly.db",
                 "huge_ids": self.root / "huge_ids.csv",
                 "superscript_ids": self.root / "superscript_ids.csv",
+                "bomb.xlsx": self.root / "bomb.xlsx",
+                "strings.xlsx": self.root / "strings.xlsx",
+                "rows.xlsx": self.root / "rows.xlsx",
+                "escapes.csv": self.root / "escapes.csv",
+                "dev_zero": "/dev/zero",
                 "fresh_out": self.root / f"fresh-{self.fresh}.out",
                 "fresh_db": self.root / f"fresh-{self.fresh}.db",
                 "roster": self.root / "roster.csv",
@@ -520,6 +567,11 @@ SH_CASES = [
     ["team", "add", "Read Only Team", "--db", "@readonly_db"],
     ["init", "Another", "--tz", LONG, "--db", "@fresh_db"],
     ["db", "restore", "@backup", "--db", "@dir"],
+    ["staff", "import", "@bomb.xlsx"],
+    ["attend", "--from", "@escapes.csv"],
+    ["--actor", ESCAPE, "team", "add", "Actor Team"],
+    ["--actor", BIDI, "team", "add", "Actor Team"],
+    ["report", "html", "--on", "0001-01-01", "-o", "@fresh_out"],
 ]
 
 
