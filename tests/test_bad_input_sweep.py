@@ -8,9 +8,9 @@ control characters (C0 and C1), right-to-left overrides and zero-width spaces,
 3,000-character emails, unreadable or binary files, spreadsheets built to exhaust
 memory (tests/hostile_files.py), a roster and register with escapes in their
 cells, a device for a file, folders where files belong, unwritable outputs, and
-databases that are folders or read-only. Each call must exit 1 (one `Error: ` line) or 2 (usage), show no
-traceback, and leave every table as it was. Hypothesis then feeds arbitrary
-text and bytes to the roster and register parsers.
+databases that are folders or read-only. Each call must exit 1 (one `Error: `
+line) or 2 (usage), show no traceback, and leave every table as it was.
+Hypothesis then feeds arbitrary text and bytes to the roster and register parsers.
 """
 
 from __future__ import annotations
