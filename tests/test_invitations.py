@@ -477,3 +477,29 @@ def test_the_rate_spaces_messages_out(run, smtp):
     sent = smtp[0].take()
     assert len(sent) >= 2
     assert time.monotonic() - started >= (len(sent) - 1) * 60 / 600  # 600 a minute: 0.1 s apart
+
+
+def test_a_session_taken_out_of_the_plan_after_its_invitations_is_cancelled(run, smtp, cli):
+    strengths = next(s for s in _sessions(cli, "--team", TEAM) if s["module"] == "strengths")
+    assert run("session", "cancel", str(strengths["id"]), "--reason", "ill").exit_code == 0
+    assert run("replan", "WAVE1").exit_code == 0  # puts a new strengths session in its place
+    added = next(
+        s for s in _sessions(cli, "--team", TEAM)
+        if s["module"] == "strengths" and s["status"] == "scheduled"
+    )  # fmt: skip
+    assert run("invite", env={"REFOCUS_ACTOR": "bob"}).exit_code == 0  # someone else invites
+    invited = {(m["to"], m["sequence"]) for m in map(_check, smtp[0].take())
+               if m["uid"] == f"{added['uuid']}@refocus.invalid"}  # fmt: skip
+    assert invited
+    undone = run("undo", "--yes")  # the replan undone: the session it added is gone
+    assert undone.exit_code == 0 and "taken away" in undone.stderr + undone.stdout
+    assert run("invite", "--team", TEAM).exit_code == 0  # a team's run cannot tell
+    assert smtp[0].take() == []
+    assert run("invite").exit_code == 0
+    cancels = [_check(m) for m in smtp[0].take()]
+    assert {(c["to"], c["sequence"] - 1) for c in cancels} == invited
+    assert {(c["method"], c["status"], c["uid"]) for c in cancels} == {
+        ("CANCEL", "CANCELLED", f"{added['uuid']}@refocus.invalid")
+    }
+    assert all("taken out of the plan" in c["text"] for c in cancels)
+    assert run("invite").exit_code == 0 and smtp[0].take() == []

@@ -13,14 +13,14 @@ from __future__ import annotations
 import dataclasses
 import functools
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from refocus_cli.core import calendar as cal
-from refocus_cli.core.display import show_span
+from refocus_cli.core.display import show_moment, show_span
 from refocus_cli.core.itip import Attendee, Method, Outgoing, Sender
 from refocus_cli.core.vocabulary import SessionStatus
-from refocus_cli.render.calendar import address, render_ics
+from refocus_cli.render.calendar import address, fold, render_ics
 from refocus_cli.resources import templates_dir
 
 if TYPE_CHECKING:
@@ -41,13 +41,22 @@ class Letter:
     sender: str
 
 
-def when(session: cal.CalendarSession) -> str:
-    """A session's day and hours as people read them: "Tue 2 Mar 2027, 09:30–16:30"."""
-    return show_span(session.start, session.end)
+WITHDRAWN = "REFOCUS session taken out of the plan"
+
+
+def when(session: cal.CalendarSession | None, start: datetime) -> str:
+    """A session's day and hours as people read them: "Tue 2 Mar 2027, 09:30–16:30" (a
+    session taken out of the plan: its start only, all that was kept)."""
+    return show_moment(start) if session is None else show_span(session.start, session.end)
+
+
+def title(session: cal.CalendarSession | None) -> str:
+    """What a message calls its session: the event's title."""
+    return f"Cancelled: {WITHDRAWN}" if session is None else cal.summary(session)
 
 
 def itip_object(
-    session: cal.CalendarSession,
+    session: cal.CalendarSession | None,
     message: Outgoing,
     sender: Sender,
     tz_name: str,
@@ -64,6 +73,8 @@ def itip_object(
     if message.method == Method.REQUEST:
         params |= {"partstat": "NEEDS-ACTION", "rsvp": "TRUE" if rsvp else "FALSE"}
     scheduling = ["ORGANIZER" + address(organiser), "ATTENDEE" + address(attendee, **params)]
+    if session is None:
+        return _withdrawn_object(message, scheduling, now)
     event = dataclasses.replace(session, sequence=message.sequence)
     # A CANCEL for a session that still takes place uninvites this person: RFC 5546
     # 3.2.5 then forbids STATUS, which would otherwise say the event goes ahead.
@@ -81,39 +92,67 @@ def itip_object(
     )
 
 
-def letter(session: cal.CalendarSession, message: Outgoing, sender: Sender) -> Letter:
+def _withdrawn_object(message: Outgoing, scheduling: list[str], now: datetime) -> bytes:
+    """The CANCEL of a session no longer in the database: its UID, SEQUENCE and start are
+    all RFC 5546 3.2.5 asks for, and all that is known of it."""
+
+    def utc(moment: datetime) -> str:
+        return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//refocus//refocus//EN",
+        "METHOD:CANCEL",
+        "BEGIN:VEVENT",
+        f"UID:{message.uid}",
+        f"DTSTAMP:{utc(now)}",
+        f"SEQUENCE:{message.sequence}",
+        f"DTSTART:{utc(datetime.fromisoformat(message.start_utc))}",
+        f"SUMMARY:Cancelled: {WITHDRAWN}",
+        "STATUS:CANCELLED",
+        *scheduling,
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ]
+    return b"".join(fold(line) for line in lines)
+
+
+def letter(
+    session: cal.CalendarSession | None, message: Outgoing, sender: Sender, start: datetime
+) -> Letter:
     """The words around the calendar part, for the person it goes to."""
-    cancelled = session.status == SessionStatus.CANCELLED
-    if message.method == Method.CANCEL:
-        opening = (
-            "This session is cancelled: please remove it from your calendar."
-            if cancelled
-            else "You are no longer expected at this session: please remove it from your calendar."
-        )
+    if session is None:
+        opening = "It has been taken out of the plan: please remove it from your calendar."
+    elif message.method == Method.CANCEL and session.status == SessionStatus.CANCELLED:
+        opening = "This session is cancelled: please remove it from your calendar."
+    elif message.method == Method.CANCEL:
+        opening = "You are no longer expected at this session: please remove it from your calendar."
     elif message.update:
         opening = "This session has changed: your calendar is updated with the details below."
     else:
         opening = "You are invited to this REFOCUS session."
-    details = cal.description(session, cal.Person(sender.name, sender.email, "organiser"))
+    organiser = cal.Person(sender.name, sender.email, "organiser")
+    details = "" if session is None else cal.description(session, organiser)
     lines = tuple(line for line in details.splitlines() if not line.startswith("THIS SESSION"))
     return Letter(
         greeting=f"Dear {message.attendee.name},",
         opening=opening,
-        title=cal.summary(session),
-        when=when(session),
+        title=title(session),
+        when=when(session, start),
         details=lines,
         sender=sender.name,
     )
 
 
-def subject(session: cal.CalendarSession, message: Outgoing) -> str:
+def subject(session: cal.CalendarSession | None, message: Outgoing, start: datetime) -> str:
     """The message's subject: what happened, the session and when."""
     if message.method == Method.CANCEL:
-        word = "Cancelled" if session.status == SessionStatus.CANCELLED else "No longer needed"
+        kept = session is not None and session.status != SessionStatus.CANCELLED
+        word = "No longer needed" if kept else "Cancelled"
     else:
         word = "Updated invitation" if message.update else "Invitation"
-    title = cal.summary(session).removeprefix("Cancelled: ")
-    return f"{word}: {title} ({when(session)})"
+    return f"{word}: {title(session).removeprefix('Cancelled: ')} ({when(session, start)})"
 
 
 @functools.cache
@@ -137,12 +176,13 @@ def _bodies(words: Letter) -> tuple[str, str]:
 
 
 def email_message(
-    session: cal.CalendarSession,
+    session: cal.CalendarSession | None,
     message: Outgoing,
     sender: Sender,
     calendar: bytes,
     *,
     now: datetime,
+    start: datetime,
 ) -> EmailMessage:
     """The whole email: headers (non-ASCII names encoded, RFC 2047), the letter as text
     and HTML, and the calendar as the invitation part and as an attachment."""
@@ -152,12 +192,12 @@ def email_message(
 
     to: Attendee = message.attendee
     email = EmailMessage()
-    email["Subject"] = subject(session, message)
+    email["Subject"] = subject(session, message, start)
     email["From"] = Address(sender.name, addr_spec=sender.email)
     email["To"] = Address(to.name, addr_spec=message.recipient)
     email["Date"] = format_datetime(now)
     email["Message-ID"] = make_msgid("refocus", domain=sender.domain)
-    text, html = _bodies(letter(session, message, sender))
+    text, html = _bodies(letter(session, message, sender, start))
     email.set_content(text)
     email.add_alternative(html, subtype="html")
     method = str(message.method)

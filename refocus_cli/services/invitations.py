@@ -9,7 +9,7 @@ are left alone: an invitation for the past helps nobody.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -94,22 +94,24 @@ class InviteRun:
 
 @dataclass(frozen=True)
 class Planned:
-    """A message to send, with the session it is about."""
+    """A message to send, with the session it is about (None: a session taken out of
+    the plan since its invitation went out) and when that session starts, locally."""
 
-    session: CalendarSession
+    session: CalendarSession | None
     outgoing: Outgoing
+    start: datetime
 
     def told(self) -> Message:
-        from refocus_cli.core.calendar import summary
+        from refocus_cli.render.itip import title
 
         message = self.outgoing
         return Message(
             to=message.attendee.name,
             email=message.recipient,
-            session_id=self.session.id,
+            session_id=message.session_id,
             uid=message.uid,
-            session=summary(self.session),
-            start=self.session.start.isoformat(),
+            session=title(self.session),
+            start=self.start.isoformat(),
             method=str(message.method),
             sequence=message.sequence,
             update=message.update,
@@ -121,7 +123,8 @@ def plan(
 ) -> tuple[list[Planned], list[str]]:
     """Every message the chosen sessions need now, in time order, and the names of the
     people who should be invited but have no email. --staff and --trainer limit the
-    messages to that person, and include sessions they were invited to before."""
+    messages to that person, and include sessions they were invited to before; they and
+    --all also cancel invitations to sessions taken out of the plan since (undo)."""
     curriculum = manual_service.curriculum(store, manual)
     person = None
     if choice.kind in ("staff", "trainer") and choice.ref is not None:
@@ -133,12 +136,15 @@ def plan(
             continue
         wanted, without = _wanted(store, curriculum, session, person)
         missing |= without
-        before = {(kind, pid) for sid, kind, pid in last if sid == session.id}
+        event = uid(session)
+        before = {(kind, pid) for sent_uid, kind, pid in last if sent_uid == event}
         for key in sorted(set(wanted) | before):
-            message = _message(store, session, wanted.get(key), last.get((session.id, *key)), key)
+            message = _message(store, session, wanted.get(key), last.get((event, *key)), key)
             if message is not None:
-                planned.append(Planned(session, message))
-    return planned, sorted(missing)
+                planned.append(Planned(session, message, session.start))
+    if choice.kind == "all" or person is not None:
+        planned += _withdrawn(store, last, {uid(s) for s in sessions})
+    return sorted(planned, key=lambda p: p.start), sorted(missing)
 
 
 def _sessions_and_sent(
@@ -147,14 +153,42 @@ def _sessions_and_sent(
     """The chosen sessions, with those the person chosen was invited to before, and
     what was last sent for them."""
     sessions = calendar.calendar_sessions(store, curriculum, choice.kind, choice.ref)
+    if choice.kind == "all":
+        return sessions, sent_store.last_sent(store)
     if person is None:
         return sessions, sent_store.last_sent(store, [s.id for s in sessions])
     last = sent_store.last_sent(store, person=person)
-    before = {key[0] for key in last} - {s.id for s in sessions}
+    before = {sent_uid for sent_uid, _, _ in last} - {uid(s) for s in sessions}
     if before:
         every = calendar.calendar_sessions(store, curriculum, "all")
-        sessions = sorted([*sessions, *(s for s in every if s.id in before)], key=_when)
+        sessions = sorted([*sessions, *(s for s in every if uid(s) in before)], key=_when)
     return sessions, last
+
+
+def _withdrawn(store: Store, last: dict[sent_store.Key, Sent], known: set[str]) -> list[Planned]:
+    """Cancellations of invitations to sessions no longer in the database (a replan
+    undone after the invitations went out), still to come."""
+    tz, now, planned = store.tz(), store.clock(), []
+    for (sent_uid, kind, pid), sent in last.items():
+        start = datetime.fromisoformat(sent.start_utc).astimezone(tz)
+        decision = next_message(None, None, sent)
+        if sent_uid in known or start <= now or decision is None:
+            continue
+        method, sequence = decision
+        attendee = Attendee(kind, pid, sent_store.person_name(store, kind, pid), None)
+        message = Outgoing(
+            session_id=sent.session_id,
+            uid=sent_uid,
+            start_utc=sent.start_utc,
+            attendee=attendee,
+            recipient=sent.recipient,
+            method=method,
+            sequence=sequence,
+            session_sequence=sent.session_sequence,
+            update=False,
+        )
+        planned.append(Planned(None, message, start))
+    return planned
 
 
 def _wanted(
@@ -252,7 +286,8 @@ def _send(
 
     tz_name, now = store.programme()["timezone"], store.clock()
     # One time zone for the whole run, covering every session in it.
-    years = first_and_last_year(sorted((p.session for p in planned), key=_when), store.today())
+    known = sorted((p.session for p in planned if p.session is not None), key=_when)
+    years = first_and_last_year(known, store.today())
     sent: list[Message] = []
     refused: list[tuple[Message, str]] = []
     with Mailer(smtp) as mailer:
@@ -260,7 +295,9 @@ def _send(
             data = itip_object(
                 item.session, item.outgoing, sender, tz_name, years=years, now=now, rsvp=rsvp
             )
-            email = email_message(item.session, item.outgoing, sender, data, now=now)
+            email = email_message(
+                item.session, item.outgoing, sender, data, now=now, start=item.start
+            )
             try:
                 mailer.send(email, sender.email, item.outgoing.recipient)
             except RecipientRefused as exc:

@@ -16,7 +16,8 @@ SENT_COLUMNS = (
     "session_sequence"
 )
 
-Key = tuple[int, str, int]  # session id, person kind, person id
+# The session's UID, not its id: a session taken away (undo) may leave its id to another.
+Key = tuple[str, str, int]  # session UID, person kind, person id
 
 
 def person_id(store: Store, kind: str, ref: str) -> int:
@@ -78,7 +79,8 @@ def last_sent(
     store: Store, session_ids: Iterable[int] | None = None, person: tuple[str, int] | None = None
 ) -> dict[Key, Sent]:
     """The last message each person was sent for each session: of the sessions given
-    (None: all), to the person given (None: everyone)."""
+    (None: all, including sessions since taken away), to the person given (None:
+    everyone)."""
     where, params = [], []
     if session_ids is not None:
         store.db.execute("CREATE TEMP TABLE IF NOT EXISTS invite_chosen (id INTEGER PRIMARY KEY)")
@@ -95,7 +97,7 @@ def last_sent(
         sql += " WHERE " + " AND ".join(where)
     latest: dict[Key, Sent] = {}
     for row in store.rows(sql + " ORDER BY id", params):
-        latest[(row["session_id"], row["person_kind"], row["person_id"])] = _sent(row)
+        latest[(row["uid"], row["person_kind"], row["person_id"])] = _sent(row)
     return latest
 
 
