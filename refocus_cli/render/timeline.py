@@ -122,6 +122,13 @@ def _bar_title(row: TimelineRow, stage: StageRow) -> str:
     return text
 
 
+def _year_label(month: date, index: int, step: int) -> str:
+    """The year over the first tick and over January's, of every (step // 12)th year when
+    the chart spans decades."""
+    shown = index == 0 or (month.month == 1 and index % step < 12)
+    return str(month.year) if shown else ""
+
+
 def timeline(
     teams: Sequence[TeamProgressRow], as_of: date, limit: int = MAX_TIMELINE_ROWS
 ) -> Layout:
@@ -145,7 +152,7 @@ def timeline(
         {
             "x": x(month),
             "month": MONTHS[month.month - 1] if i % step == 0 else "",
-            "year": str(month.year) if month.month == 1 and i % step < 12 or i == 0 else "",
+            "year": _year_label(month, i, step),
         }
         for i, month in enumerate(months)
     ]
