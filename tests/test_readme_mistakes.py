@@ -1,13 +1,14 @@
 """The README's "Putting mistakes right" commands run as written, after the walkthrough's
-first steps (those typed before "Weeks later")."""
+first steps (those typed before it moves "today" on to "Weeks later")."""
 
 from __future__ import annotations
 
 import re
 import shlex
 
-from openpyxl import Workbook
-from test_readme_walkthrough import README, walkthrough
+from test_readme_walkthrough import README, in_readme_folder, no_clock, run, walkthrough
+
+__all__ = ["no_clock"]  # the fixture, used by name below
 
 
 def mistakes() -> list[list[str]]:
@@ -18,28 +19,23 @@ def mistakes() -> list[list[str]]:
     return [shlex.split(line) for line in lines if line and not line.startswith("#")]
 
 
-def test_the_corrections_run_on_the_walkthrough(cli, tmp_path):
-    sheet = Workbook()
-    rows = sheet.active
-    rows.append(["Full name", "Team", "Email", "Job title", "Manager", "Start date"])
-    rows.append(["Zoë Adams", "Riverside CMHT", "z.adams@nhs.example", "nurse", "no", "01/09/2026"])
-    rows.append(["Ben Okafor", "Hillview EIP", "b.okafor@nhs.example", "psychiatrist", "yes", ""])
-    sheet.save(tmp_path / "roster.xlsx")
-    (tmp_path / "backups").mkdir()
-    for command, later in walkthrough():
-        if later:
-            break
-        done = cli(*command[1:])
-        assert done.exit_code == 0, (command, done.stderr)
+def test_the_corrections_run_on_the_walkthrough(cli, tmp_path, no_clock):
+    in_readme_folder(tmp_path)
+    steps = walkthrough()
+    clock_moves = [i for i, step in enumerate(steps) if not step.is_command][1]
+    for step in steps[:clock_moves]:
+        if step.is_command:
+            run(cli, step)
+    env = dict(steps[clock_moves - 1].env)
     corrections = mistakes()
     assert len(corrections) > 10 and all(command[0] == "refocus" for command in corrections)
     for command in corrections:
-        done = cli(*command[1:])
+        done = cli(*command[1:], env=env)
         assert done.exit_code == 0, (command, done.stderr)
-    zoe = cli("staff", "show", "Zoë Adams", "--json").json()["person"]
+    zoe = cli("staff", "show", "Zoë Adams", "--json", env=env).json()["person"]
     assert (zoe["role"], zoe["clinical"], zoe["clinical_guessed"]) == ("senior nurse", True, False)
-    dai = {t["name"]: t for t in cli("trainer", "list", "--json").json()}["Dai Morgan"]
+    dai = {t["name"]: t for t in cli("trainer", "list", "--json", env=env).json()}["Dai Morgan"]
     assert [(p["from_date"], p["to_date"]) for p in dai["unavailable"]] == [
         ("2027-02-01", "2027-02-07")
     ]
-    assert cli("programme", "show", "--json").json()["follow_up_date"] == "2028-03-31"
+    assert cli("programme", "show", "--json", env=env).json()["follow_up_date"] == "2028-03-31"

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from refocus_cli.core.errors import InvalidInput
+from refocus_cli.core.people import TRANSLITERATED
 from refocus_cli.core.programme import STAGES
 from refocus_cli.core.roster import RosterEntry
 
@@ -288,29 +289,6 @@ def _turnover(demo: DemoProgramme, rng: random.Random, today: date) -> None:
             demo.leavers.append((entry.email or "", when))
     if disbanded_team:
         demo.disbanded = (disbanded_team, demo.start + timedelta(days=span // 2))
-
-
-# Letters NFKD does not take apart into a plain letter and an accent.
-TRANSLITERATED = str.maketrans(
-    {
-        "ł": "l",
-        "Ł": "L",
-        "ø": "o",
-        "Ø": "O",
-        "ß": "ss",
-        "æ": "ae",
-        "Æ": "AE",
-        "đ": "d",
-        "Đ": "D",
-        "ð": "d",
-        "Ð": "D",
-        "þ": "th",
-        "Þ": "Th",
-        "œ": "oe",
-        "Œ": "OE",
-        "ı": "i",
-    }
-)
 
 
 def ascii_letters(text: str) -> str:

@@ -27,13 +27,23 @@ def record_id(text: str) -> int | None:
     return None
 
 
+# Letters NFKD does not take apart into a plain letter and an accent, as people write
+# them on a keyboard without them ("Łukasz" is typed "Lukasz").
+TRANSLITERATED = str.maketrans(
+    {"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ß": "ss", "æ": "ae", "Æ": "AE", "đ": "d",
+     "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "œ": "oe", "Œ": "OE", "ı": "i"}
+)  # fmt: skip
+
+
 def folded(text: str) -> str:
     """`text` as names are compared: without case, accents or extra spaces."""
     text = text.casefold()
     if not text.isascii():
         # NFKD splits "á" into "a" and a combining accent, which is then dropped.
         text = "".join(
-            char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char)
+            char
+            for char in unicodedata.normalize("NFKD", text.translate(TRANSLITERATED))
+            if not unicodedata.combining(char)
         )
     return " ".join(text.split())
 
