@@ -122,9 +122,13 @@ def parse_csv(data: bytes, source: str) -> Table:
     # Rows are counted as a spreadsheet shows them: a blank line is a row, and a
     # cell with line breaks inside quotes keeps its record on one row.
     row_number = 0
+    # The csv module refuses a cell over its field limit: set to LONGEST_CELL while this
+    # file is read, the cell check costs nothing per cell (a register has 300,000 rows).
+    usual_limit = csv.field_size_limit(LONGEST_CELL)
     try:
         for row_number, cells in enumerate(reader, start=1):
-            check_row_size(source, row_number, cells)
+            if row_number > MOST_ROWS or len(cells) > MOST_COLUMNS:
+                check_row_size(source, row_number, cells)
             cleaned = list(map(str.strip, cells))
             if any(cleaned):
                 if headers is None:
@@ -135,6 +139,8 @@ def parse_csv(data: bytes, source: str) -> Table:
         if "field limit" in str(exc):  # a cell far longer than LONGEST_CELL
             raise _cell_too_long(source, row_number + 1) from None
         raise InvalidInput(f"{source} row {row_number + 1}: {exc}; fix the quoting") from None
+    finally:
+        csv.field_size_limit(usual_limit)
     # The csv module reads an unclosed quote to the end of the file as one cell,
     # which would silently swallow every row after it.
     if '"' in text and _unclosed_quote(text, delimiter):
