@@ -46,9 +46,7 @@ CohortArg = Annotated[
 CohortOpt = Annotated[str | None, typer.Option("--cohort", help="Cohort id or name.")]
 
 
-def pick_cohort(
-    positional: str | None, option: str | None, *, required: bool = False
-) -> str | None:
+def pick_cohort(positional: str | None, option: str | None) -> str | None:
     """The cohort named by --cohort or, as before, by the argument; both must name the
     same one."""
     if positional is not None and option is not None and positional != option:
@@ -56,8 +54,13 @@ def pick_cohort(
             f"names cohort {option!r} but the argument names {positional!r}: give one",
             param_hint="--cohort",
         )
-    chosen = option if option is not None else positional
-    if chosen is None and required:
+    return option if option is not None else positional
+
+
+def needed_cohort(positional: str | None, option: str | None) -> str:
+    """As `pick_cohort`, for a command that cannot go without one."""
+    chosen = pick_cohort(positional, option)
+    if chosen is None:
         raise typer.BadParameter("which cohort? give --cohort NAME", param_hint="--cohort")
     return chosen
 

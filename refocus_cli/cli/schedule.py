@@ -14,8 +14,8 @@ from refocus_cli.cli.options import (
     DbOpt,
     JsonOpt,
     ManualOpt,
+    needed_cohort,
     note_positional_cohort,
-    pick_cohort,
 )
 from refocus_cli.cli.output import emit, message, print_json
 from refocus_cli.services.context import opened
@@ -61,7 +61,7 @@ def schedule(
     with opened(db) as store:
         result = planning.schedule(
             store,
-            pick_cohort(cohort, cohort_option, required=True),
+            needed_cohort(cohort, cohort_option),
             first,
             manual,
             dry_run=dry_run,
@@ -199,7 +199,7 @@ def replan(
     with opened(db) as store:
         repair = planning.replan(
             store,
-            pick_cohort(cohort, cohort_option, required=True),
+            needed_cohort(cohort, cohort_option),
             manual,
             dry_run=dry_run,
         )

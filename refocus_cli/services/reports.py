@@ -186,8 +186,8 @@ def _export_rows(
     if what == "progress":
         return progress(store, on=on, cohort=cohort, manual=manual).flat()
     if what == "milestones":
-        view = milestones(store, on=on, cohort=cohort, manual=manual)
-        return [m.as_record() for m in view.milestones]
+        reached = milestones(store, on=on, cohort=cohort, manual=manual)
+        return [m.as_record() for m in reached.milestones]
     # --on and --manual shape only the report exports, but a bad one is refused for all.
     effective_date(store, on)
     manual_service.curriculum(store, manual)

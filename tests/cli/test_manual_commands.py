@@ -122,8 +122,8 @@ def test_an_unknown_module_is_one_error_line(cli):
     assert done.stdout == ""
     assert done.stderr.splitlines() == [
         "Error: no module 'mindfulness': the modules are "
-        "recovery-workshop, values-and-preferences, strengths, goal-s"
-        "triving, coaching-for-recovery, team-reflection, manager-reflection, supervision-reflection"
+        "recovery-workshop, values-and-preferences, strengths, goal-striving, "
+        "coaching-for-recovery, team-reflection, manager-reflection, supervision-reflection"
     ]
     typo = cli("manual", "show", "strenghts")
     assert typo.exit_code == 1 and "did you mean 'strengths'?" in typo.stderr

@@ -11,8 +11,8 @@ import json
 import re
 
 import pytest
-from rich.cells import cell_len
 from conftest import invoke
+from rich.cells import cell_len
 
 from refocus_cli.cli import output
 
