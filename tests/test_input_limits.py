@@ -6,6 +6,7 @@ memory are measured by benchmarks/input_limits.py, not here.
 
 from __future__ import annotations
 
+import io
 import os
 import sqlite3
 import zipfile
@@ -13,10 +14,12 @@ from pathlib import Path
 
 import hostile_files as hostile
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from refocus_cli.core import tabular
 from refocus_cli.core.errors import InvalidInput
-from refocus_cli.readers import workbook_check
+from refocus_cli.readers import sheets, workbook_check
 from refocus_cli.readers.sheets import read_table
 
 TOO_BIG = "is too big to be a roster or register: "
@@ -246,14 +249,42 @@ def test_the_real_row_limit_holds_a_national_register_and_refuses_3_million_blan
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
-def test_a_file_over_100_mb_is_refused_unread(programme, tmp_path, suffix):
+def test_a_file_over_50_mb_is_refused_unread(programme, tmp_path, suffix):
     path = tmp_path / f"roster{suffix}"
     with path.open("wb") as handle:  # sparse: no disk is used
-        handle.truncate(100_000_001)
+        handle.truncate(50_000_001)
     _refused(
         programme("staff", "import", str(path)),
-        f"{path} is over 100 MB, more than any roster or register: split it into smaller files",
+        f"{path} is over 50 MB, more than any roster or register: split it into smaller files",
     )
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_cells_past_the_limit_are_refused_while_reading(tmp_path, monkeypatch, suffix):
+    monkeypatch.setattr(tabular, "MOST_CELLS", 100)
+    monkeypatch.setattr(sheets, "MOST_CELLS", 100)
+    rows = [["name", "team"]] + [[f"Person {n}", "North CMHT"] for n in range(2, 52)]
+    path = tmp_path / f"roster{suffix}"
+    if suffix == ".csv":
+        path.write_text("".join(",".join(row) + "\n" for row in rows))
+    else:
+        body = "".join(_cells(n, row) for n, row in enumerate(rows[1:], start=2))
+        hostile.workbook(path, hostile.sheet(body))
+    assert len(read_table(path).rows) == 50  # 100 cells: just within
+    path.unlink()
+    rows.append(["One More", "North CMHT"])
+    if suffix == ".csv":
+        path.write_text("".join(",".join(row) + "\n" for row in rows))
+    else:
+        body = "".join(_cells(n, row) for n, row in enumerate(rows[1:], start=2))
+        hostile.workbook(path, hostile.sheet(body))
+    with pytest.raises(InvalidInput, match="has more than 100 cells by row 52: keep only the"):
+        read_table(path)
+
+
+@given(st.text(alphabet='ab,"\r\n\x0b\x1c\x85\u2028 '))
+def test_csv_lines_are_split_as_the_csv_module_splits_them(text):
+    assert list(tabular._lines(text)) == list(io.StringIO(text, newline=""))
 
 
 def test_a_device_is_refused_not_read_for_ever(programme):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import csv
-import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from refocus_cli.core.errors import InvalidInput
@@ -15,6 +15,9 @@ from refocus_cli.core.errors import InvalidInput
 MOST_ROWS = 1_000_000  # rows as a spreadsheet shows them, blank ones and the header included
 MOST_COLUMNS = 100
 LONGEST_CELL = 10_000  # characters
+# Cells in the rows kept (not blank): each costs memory, about 70 bytes for a short one,
+# so this holds a file of many wide rows to a few hundred megabytes.
+MOST_CELLS = 2_000_000
 
 
 def check_row_size(source: str, row: int, cells: list[str]) -> None:
@@ -30,6 +33,14 @@ def check_row_size(source: str, row: int, cells: list[str]) -> None:
         )
     if cells and max(map(len, cells)) > LONGEST_CELL:
         raise _cell_too_long(source, row)
+
+
+def too_many_cells(source: str, row: int) -> InvalidInput:
+    """The refusal of a file whose rows up to `row` hold more than MOST_CELLS cells."""
+    return InvalidInput(
+        f"{source} has more than {MOST_CELLS:,} cells by row {row}: keep only the columns "
+        "refocus reads, or split it into smaller files"
+    )
 
 
 def _cell_too_long(source: str, row: int) -> InvalidInput:
@@ -110,18 +121,27 @@ def _unclosed_quote(text: str, delimiter: str) -> bool:
     return any(not match.group(1) for match in _quoted_cells(delimiter).finditer(text))
 
 
+# A line with its ending, as io.StringIO(text, newline="") gives them to the csv module,
+# without the copy of the whole text, four bytes a character, that StringIO makes.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def _lines(text: str) -> Iterator[str]:
+    return (match.group() for match in _LINE.finditer(text))
+
+
 def parse_csv(data: bytes, source: str) -> Table:
     """Parse CSV bytes into a Table; blank lines are skipped and cells trimmed."""
     text = decode_text(data, source)
     if not text.strip():
         raise InvalidInput(f"{source} is empty: it needs a header row and one row per person")
     delimiter = _delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(_lines(text), delimiter=delimiter)
     headers: list[str] | None = None
     rows: list[tuple[int, list[str]]] = []
     # Rows are counted as a spreadsheet shows them: a blank line is a row, and a
     # cell with line breaks inside quotes keeps its record on one row.
-    row_number = 0
+    row_number = kept = 0
     # The csv module refuses a cell over its field limit: set to LONGEST_CELL while this
     # file is read, the cell check costs nothing per cell (a register has 300,000 rows).
     usual_limit = csv.field_size_limit(LONGEST_CELL)
@@ -135,6 +155,9 @@ def parse_csv(data: bytes, source: str) -> Table:
                     headers = cleaned
                 else:
                     rows.append((row_number, cleaned))
+                    kept += len(cleaned)
+                    if kept > MOST_CELLS:
+                        raise too_many_cells(source, row_number)
     except csv.Error as exc:
         if "field limit" in str(exc):  # a cell far longer than LONGEST_CELL
             raise _cell_too_long(source, row_number + 1) from None

@@ -6,10 +6,12 @@ about 300,000 rows; a trust's roster of a few thousand staff; refocus defaults) 
 below what would exhaust memory. A file past a limit is refused before it is read, or as
 soon as the excess shows, with an `Error:` naming the limit:
 
-- any file: a regular file of at most 100 MB;
+- any file: a regular file of at most 50 MB (a national register is about 12 MB as CSV;
+  a 200,000-row roster about 20 MB as CSV, 7 MB as .xlsx);
 - CSV and Excel: at most 1,000,000 rows (blank rows and the header count, as a
-  spreadsheet numbers them), 100 columns and 10,000 characters a cell
-  (`core.tabular.MOST_ROWS`, `MOST_COLUMNS`, `LONGEST_CELL`);
+  spreadsheet numbers them), 100 columns, 10,000 characters a cell and 3,000,000 cells
+  in the rows that are not blank (`core.tabular.MOST_ROWS`, `MOST_COLUMNS`,
+  `LONGEST_CELL`, `MOST_CELLS`);
 - Excel (.xlsx, .xlsm), checked from the zip before openpyxl opens it
   (`readers.workbook_check`): at most 1,000 files inside, 500 MB unpacked in all, no
   file over 1 MB unpacking to more than 200 times its packed size (Excel's XML packs 5 to
@@ -28,11 +30,11 @@ from pathlib import Path
 from typing import Any
 
 from refocus_cli.core.errors import InvalidInput
-from refocus_cli.core.tabular import Table, check_row_size, parse_csv
+from refocus_cli.core.tabular import MOST_CELLS, Table, check_row_size, parse_csv, too_many_cells
 from refocus_cli.readers.workbook_check import check_workbook
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
-MOST_FILE_BYTES = 100_000_000
+MOST_FILE_BYTES = 50_000_000
 
 
 def _readable(path: Path) -> None:
@@ -127,6 +129,7 @@ def _read_excel(path: Path) -> Table:
 def _first_sheet(source: str, sheet: Any) -> Table:
     headers: list[str] | None = None
     rows: list[tuple[int, list[str]]] = []
+    kept = 0
     for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
         cells = [_cell_text(value) for value in values]
         check_row_size(source, number, cells)
@@ -136,4 +139,7 @@ def _first_sheet(source: str, sheet: Any) -> Table:
             headers = cells
         else:
             rows.append((number, cells))
+            kept += len(cells)
+            if kept > MOST_CELLS:
+                raise too_many_cells(source, number)
     return Table(source, headers or [], rows)
