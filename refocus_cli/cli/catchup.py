@@ -9,7 +9,7 @@ import typer
 
 from refocus_cli.cli.options import DEFAULT_DB, CsvOpt, DbOpt, JsonOpt, ManualOpt
 from refocus_cli.cli.output import emit, message, print_json, print_table
-from refocus_cli.core.display import show_moment
+from refocus_cli.core.display import show_day, show_moment
 from refocus_cli.services.context import opened
 
 if TYPE_CHECKING:
@@ -97,7 +97,7 @@ def catchup(
     if result.scheduled:
         message(
             f"Planned {len(result.scheduled)} catch-up sessions for {len(result.missed)} missed "
-            f"modules, from {result.start}: see `refocus sessions`."
+            f"modules, from {show_day(result.start)}: see `refocus sessions`."
         )
     elif missed:
         message("Plan catch-up sessions for them with `refocus catchup --schedule`.")

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from refocus_cli.cli import output
 from refocus_cli.cli.options import (
     DEFAULT_DB,
     CohortArg,
@@ -18,6 +19,7 @@ from refocus_cli.cli.options import (
     note_positional_cohort,
 )
 from refocus_cli.cli.output import emit, message, print_json
+from refocus_cli.core.display import show_day, show_moment, show_period
 from refocus_cli.services.context import opened
 
 if TYPE_CHECKING:
@@ -84,7 +86,10 @@ def schedule(
         message(f"Note: {note}")
     if len(rows) <= LONG_PLAN:
         emit(
-            rows,
+            [
+                {**row, "date": show_day(row["date"]), "time": row["time"].replace("-", "–")}
+                for row in rows
+            ],
             [
                 ("date", "Date"),
                 ("time", "Time"),
@@ -95,6 +100,7 @@ def schedule(
                 ("venue", "Venue"),
             ],
             title=f"Plan for {result.cohort}",
+            optional=("stage", "trainers", "venue"),
         )
     else:
         emit(
@@ -105,14 +111,15 @@ def schedule(
     print_timeline(result)
     for window in result.windows:
         message(
-            f"{'Would add' if dry_run else 'Added'} a {window.kind} window {window.start} to "
-            f"{window.end} ({WINDOW_WHY[window.kind]}; see `refocus measure window list`)."
+            f"{'Would add' if dry_run else 'Added'} a {window.kind} window "
+            f"{show_period(window.start, window.end)} ({WINDOW_WHY[window.kind]}; "
+            "see `refocus measure window list`)."
         )
     finish = result.plan.finish()
     verb = "Would store" if dry_run else "Stored"
     message(
         f"{verb} {len(rows)} sessions for {len(result.teams)} teams, "
-        f"{result.plan.start} to {finish}."
+        f"{show_period(result.plan.start, finish)}."
     )
     if dry_run:
         message(f"Nothing was written. Run `refocus schedule --cohort {result.cohort}` to keep it.")
@@ -278,7 +285,10 @@ def table_row(row: dict[str, Any]) -> dict[str, Any]:
         "id": session,
         "module": f"{row['module']} ({row['occurrence']})",
         "teams": row["teams"],
-        "date": _from_to(row["from"], row["to"] or "cancelled"),
+        # On a terminal, where the column is narrow, the new time goes under the old.
+        "date": _from_to(_shown(row["from"]), _shown(row["to"]) or "cancelled").replace(
+            " → ", "\n→ " if output.on_terminal() else " → "
+        ),
         "trainers": _from_to(", ".join(row["trainers_from"]), ", ".join(row["trainers"])),
         "venue": _from_to(row["venue_from"] or "", row["venue"] or ""),
         "why": row["why"],
@@ -288,6 +298,11 @@ def table_row(row: dict[str, Any]) -> dict[str, Any]:
 def _from_to(before: str | None, after: str) -> str:
     """`after` alone when nothing changed (or nothing came before), else `before → after`."""
     return after if not before or before == after else f"{before} → {after}"
+
+
+def _shown(when: str | None) -> str | None:
+    """A time of the repair as people read it, with its weekday."""
+    return show_moment(when) if when is not None else None
 
 
 def _when(moment: datetime | None) -> str | None:

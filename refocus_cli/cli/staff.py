@@ -11,6 +11,7 @@ from refocus_cli.cli import staff_record
 from refocus_cli.cli.options import DEFAULT_DB, CsvOpt, DbOpt, JsonOpt, OnOpt
 from refocus_cli.cli.output import emit, message, print_json
 from refocus_cli.core.dates import parse_date
+from refocus_cli.core.display import show_day
 from refocus_cli.core.programme import clean_email, clean_name, clean_text
 from refocus_cli.services.context import effective_date, opened
 
@@ -91,7 +92,7 @@ def add(
     if as_json:
         print_json(person.as_record())
         return
-    message(f"Added {person.name} (id {person.id}) to {person.team} from {person.since}.")
+    message(f"Added {person.name} (id {person.id}) to {person.team} from {show_day(person.since)}.")
     if person.clinical_guessed:
         guess = "clinical" if person.clinical else "not clinical"
         message(
@@ -244,7 +245,7 @@ def move(
     if as_json:
         print_json(moved.as_record())
     else:
-        message(f"{moved.name} is in {moved.team} from {moved.since}.")
+        message(f"{moved.name} is in {moved.team} from {show_day(moved.since)}.")
 
 
 @app.command("leave")
@@ -261,9 +262,9 @@ def leave(
     if as_json:
         print_json(leaver.as_record())
     elif day > today:
-        message(f"{leaver.name} leaves on {leaver.left_on} (scheduled).")
+        message(f"{leaver.name} leaves on {show_day(leaver.left_on)} (scheduled).")
     else:
-        message(f"{leaver.name} left on {leaver.left_on}.")
+        message(f"{leaver.name} left on {show_day(leaver.left_on)}.")
 
 
 app.command("show")(staff_record.show)

@@ -9,6 +9,7 @@ import typer
 from refocus_cli.cli.options import DEFAULT_DB, CsvOpt, DbOpt, JsonOpt
 from refocus_cli.cli.output import emit, message, print_json
 from refocus_cli.core.dates import parse_date
+from refocus_cli.core.display import show_period
 from refocus_cli.core.errors import InvalidInput
 from refocus_cli.core.programme import STAGES, clean_email, clean_name, clean_text, stage_keys
 from refocus_cli.services.context import opened
@@ -105,7 +106,7 @@ def unavailable(
     if as_json:
         print_json(away.as_record())
     else:
-        message(f"{away.name} is unavailable {first} to {last}.")
+        message(f"{away.name} is unavailable {show_period(first, last)}.")
 
 
 @app.command("available")
