@@ -61,8 +61,12 @@ def list_cohorts(
     day = parse_date(on, "--on") if on is not None else None
     with opened(db) as store:
         cohorts = list_cohorts(store, day)
+        tz = store.tz()
+    records = [cohort.as_record() for cohort in cohorts]
     emit(
-        [cohort.as_record() for cohort in cohorts],
+        records
+        if as_json or as_csv
+        else [{**row, "created_at": show_day(row["created_at"], tz)} for row in records],
         COHORT_COLUMNS,
         as_json=as_json,
         as_csv=as_csv,

@@ -24,9 +24,16 @@ def _aware(moment: datetime | str, tz: tzinfo | None) -> datetime:
     return value.astimezone(tz)
 
 
-def show_day(day: date | datetime | str) -> str:
-    """A day with its weekday: "Tue 24 Feb 2027" (a datetime shows its own date)."""
-    value = date.fromisoformat(day[:10]) if isinstance(day, str) else day
+def show_day(day: date | datetime | str | None, tz: tzinfo | None = None) -> str:
+    """A day with its weekday: "Tue 24 Feb 2027" (no day: ""). A moment (a datetime, or
+    ISO-8601 with a time) shows its day in `tz`, the programme's time zone, if given."""
+    if day is None:
+        return ""
+    value = day
+    if isinstance(value, str):
+        value = date.fromisoformat(value) if len(value) == 10 else _aware(value, tz)
+    elif isinstance(value, datetime):
+        value = _aware(value, tz)
     return f"{WEEKDAYS[value.weekday()]} {value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
@@ -44,8 +51,8 @@ def show_span(start: datetime | str, end: datetime | str, tz: tzinfo | None = No
     return f"{show_moment(first)} – {show_moment(last)}"
 
 
-def show_period(first: date | str, last: date | str) -> str:
+def show_period(first: date | str, last: date | str | None) -> str:
     """A run of days: "Mon 2 Aug 2027 to Fri 13 Aug 2027", or the one day."""
-    if str(first) == str(last):
+    if last is None or str(first) == str(last):
         return show_day(first)
     return f"{show_day(first)} to {show_day(last)}"

@@ -39,6 +39,8 @@ LIST_COMMANDS = [
     ("progress",),
     ("report", "participation", "--include-unfinished"),
     ("report", "milestones"),
+    ("measure", "list"),
+    ("measure", "window", "list"),
 ]
 
 
@@ -88,8 +90,8 @@ def test_a_list_at_80_columns_cuts_no_date_id_or_key(args, demo, monkeypatch):
         assert ISO_DAY.fullmatch(date) or re.fullmatch(r"\d{4}", date), (date, args)
     if args[0] == "sessions":
         assert len(WEEKDAY_DAY.findall(shown)) >= 10
-    if args[0] in {"audit", "closure"}:
-        return  # their ids are not typed back: entries are found by session, person or day
+    if args[0] in {"audit", "closure", "measure"}:
+        return  # their ids are not typed back: found by session, person, team or day
     words = set(re.findall(r"[\w-]+", shown))
     listing = _run([*args, "--json"], demo, terminal=True, monkeypatch=monkeypatch)
     missing = {key for key in _keys(json.loads(listing)) if key not in words}
