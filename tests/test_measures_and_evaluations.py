@@ -108,7 +108,7 @@ def test_schedule_without_windows_and_a_dry_run_write_none(tmp_path):
     told = ok(db, "schedule", "W1", "--dry-run", now=SETUP).stderr.splitlines()
     measures = next(line for line in told if line.startswith("Measures"))
     assert measures.split()[1].startswith("bbbb") and measures.rstrip().endswith("ffff")
-    added = "Would add a baseline window 2026-12-11 to 2027-01-10 (the month before"
+    added = "Would add a baseline window Fri 11 Dec 2026 to Sun 10 Jan 2027 (the month before"
     assert any(line.startswith(added) for line in told)
     done = ok(db, "schedule", "W1", "--no-windows", "--json", now=SETUP)
     assert json.loads(done.stdout)["windows"] == []
