@@ -109,7 +109,7 @@ def plan_cohort(
     if existing:
         raise Conflict(
             f"cohort {cohort['name']} already has {existing} sessions: repair its plan with "
-            f"`refocus replan {cohort['name']}`"
+            f"`refocus replan --cohort {cohort['name']}`"
         )
     teams = planning.cohort_teams(store, cohort["id"])
     if not teams:
@@ -220,7 +220,7 @@ def replan(
         if not records:
             raise Conflict(
                 f"cohort {cohort['name']} has no plan yet: make one with "
-                f"`refocus schedule {cohort['name']}`"
+                f"`refocus schedule --cohort {cohort['name']}`"
             )
         repair = repair_plan(records, repair_setting(store, cohort["id"], curriculum, records))
         # New sessions get the next ids: a dry run tells the ids a repair would give them.

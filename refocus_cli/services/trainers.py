@@ -112,7 +112,7 @@ def _ensure_still_qualified(
             raise Conflict(
                 f"{trainer['name']} is booked to deliver {', '.join(sorted(lost))} on "
                 f"{listed_sessions(_refs(store, needing))}: keep the stage, or mark them "
-                "unavailable for those days and run `refocus replan COHORT` first"
+                "unavailable for those days and run `refocus replan --cohort C` first"
             )
     if asked.get("lived_experience") is False:
         needing = [row for row in booked if row["role"] == "lived-experience"]
@@ -120,7 +120,7 @@ def _ensure_still_qualified(
             raise Conflict(
                 f"{trainer['name']} is booked as the lived-experience trainer on "
                 f"{listed_sessions(_refs(store, needing))}: mark them unavailable for those "
-                "days and run `refocus replan COHORT` first"
+                "days and run `refocus replan --cohort C` first"
             )
 
 
@@ -158,7 +158,7 @@ def remove_trainer(store: Store, ref: str) -> Removed:
             raise Conflict(
                 f"{trainer['name']} is booked on {listed_sessions(_refs(store, booked))}: "
                 f"mark them unavailable (`refocus trainer unavailable {trainer['id']} --from "
-                "DATE --to DATE`) and run `refocus replan COHORT` first"
+                "DATE --to DATE`) and run `refocus replan --cohort C` first"
             )
         delivered = trainers.sessions_on_record(store, trainer["id"])
         if delivered:

@@ -338,7 +338,7 @@ def test_start_in_the_past_is_refused(rollout):
 def test_scheduling_a_cohort_twice_is_refused(planned):
     stored = diary(planned)
     assert stored
-    assert_refused(planned("schedule", "--cohort", "WAVE1"), "already has", "replan WAVE1")
+    assert_refused(planned("schedule", "--cohort", "WAVE1"), "already has", "replan --cohort WAVE1")
     assert_refused(planned("schedule", "--cohort", "WAVE1", "--dry-run"), "already has")
     assert diary(planned) == stored
 
