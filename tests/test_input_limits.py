@@ -6,6 +6,7 @@ memory are measured by benchmarks/input_limits.py, not here.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import sqlite3
@@ -109,6 +110,25 @@ def test_a_register_workbook_gets_the_same_checks(programme, tmp_path):
     path = hostile.whitespace_bomb(tmp_path / "register.xlsx")
     result = programme("attend", "1", "--from", str(path))
     _refused(result, f"{path} {TOO_BIG}it unpacks to 2,147 MB (at most 500 MB){WHAT_TO_DO}")
+
+
+def test_a_sheet_that_understates_its_size_is_read_no_further_than_it_says(programme, tmp_path):
+    """The zip's sizes pass the checks when they lie small; zipfile then stops at the size
+    given, and the CRC (that of the whole 2 GiB) shows the lie."""
+    sheet = hostile.repeated(
+        "xl/worksheets/sheet1.xml",
+        hostile.SHEET_HEAD + hostile.HEADER_ROW,
+        b" " * hostile.MIB,
+        2048,
+        hostile.SHEET_TAIL,
+        hostile.WHITESPACE_CRC,
+    )
+    path = hostile.workbook(tmp_path / "roster.xlsx", dataclasses.replace(sheet, size=5000))
+    _refused(
+        programme("staff", "import", str(path)),
+        f"{path} is not a readable Excel workbook (Bad CRC-32 for file "
+        "'xl/worksheets/sheet1.xml'): save it again as .xlsx",
+    )
 
 
 def test_the_bomb_is_what_it_claims(tmp_path):
