@@ -143,10 +143,14 @@ def show(
     fields = {
         "title": f"{module.title} ({record.module})",
         "when": show_span(record.start, record.end),
-        "where": record.venue or "no venue booked",
+        "where": record.venue
+        or ("the team's own base" if module.venue == "team-base" else "no venue booked yet"),
         "teams": record.teams,
-        "group": f"group {split.index(record.group) + 1} of {len(split)}" if split else None,
-        "trainers": record.trainers or "none yet",
+        "group": f"{split.index(record.group) + 1} of {len(split)} (the team is split)"
+        if split
+        else None,
+        "trainers": record.trainers
+        or ("led by the team" if module.facilitator == "team" else "none assigned yet"),
         "status": record.status,
         "expected": record.expected,
         "attended": attended if detail.attendance else "no register recorded",
