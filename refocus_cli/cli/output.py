@@ -199,7 +199,16 @@ def emit(
 
 
 def print_record(record: dict[str, Any], fields: Columns) -> None:
-    """One record as a two-column table of labels and values."""
+    """One record as a two-column table of labels and values: fitted to a terminal,
+    plain aligned lines at full width when piped."""
+    if not on_terminal():
+        width = max((len(label) for _, label in fields), default=0)
+        lines = [
+            f"{label:<{width}}  {' · '.join(str(plain(record.get(key))).splitlines())}".rstrip()
+            for key, label in fields
+        ]
+        sys.stdout.write("\n".join(lines) + "\n")
+        return
     from rich.markup import escape
     from rich.table import Table
 
