@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from refocus_cli.cli import output
-from refocus_cli.cli.output import LONG_TABLE, print_table
+from refocus_cli.cli.output import LONG_TABLE, print_record, print_table
 
 COLUMNS = [("id", "Id"), ("when", "When"), ("name", "Name"), ("note", "Note")]
 ROW = {"id": 12345, "when": "Tue 24 Feb 2027", "name": "Siobhán Kelly-Okafor", "note": "x"}
@@ -49,3 +49,14 @@ def test_optional_columns_make_room_last_first(capsys, monkeypatch):
     print_table([{**ROW, "note": "a-very-long-single-word"}], COLUMNS, optional=("name", "note"))
     shown = capsys.readouterr().out
     assert "Tue 24 Feb 2027" in shown and "Siobhán" in shown and "a-very-long" not in shown
+
+
+def test_a_piped_record_is_plain_aligned_lines(capsys, monkeypatch):
+    monkeypatch.setattr(output, "on_terminal", lambda: False)
+    monkeypatch.setenv("COLUMNS", "20")
+    record = {"when": "Tue 24 Feb 2027, 10:00–13:30", "teams": ["North CMHT", "South CMHT"]}
+    print_record(record, [("when", "When"), ("teams", "Teams")])
+    assert capsys.readouterr().out.splitlines() == [
+        "When   Tue 24 Feb 2027, 10:00–13:30",
+        "Teams  North CMHT, South CMHT",
+    ]
