@@ -73,7 +73,11 @@ def test_the_walkthrough_runs_as_typed(cli, tmp_path, no_clock):
     steps = walkthrough()
     commands = [step for step in steps if step.is_command]
     assert len(commands) > 30 and all(step.words[0] == "refocus" for step in commands)
-    assert steps[0].text.startswith("export REFOCUS_NOW=")  # "today" is pinned first
+    assert [step.text.split("=")[0] for step in steps[:2]] == [
+        "export REFOCUS_DB",  # its own database, whatever the demo left in the folder
+        "export REFOCUS_NOW",  # "today" is pinned first
+    ]
+    (tmp_path / "refocus.db").write_bytes(b"")  # as if the demo had been run here first
     shown: dict[str, str] = {}
     for step in commands:
         done = run(cli, step)
@@ -90,6 +94,9 @@ def test_the_walkthrough_runs_as_typed(cli, tmp_path, no_clock):
     page = (tmp_path / "steering-group.html").read_text(encoding="utf-8")
     assert "Southbank Rehabilitation" in page
     assert (tmp_path / "backups" / "2027-01-04.db").exists()
+    assert (tmp_path / "southside.db").stat().st_size > 0 and not (
+        tmp_path / "refocus.db"
+    ).stat().st_size
 
 
 def test_the_example_roster_is_what_its_script_makes():
