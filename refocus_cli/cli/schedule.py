@@ -180,7 +180,7 @@ def print_timeline(result: CohortPlan) -> None:
             measures[week] = mark
     width = max(len(name) for name in [*result.teams.values(), "Measures"])
     message(
-        f"{'Week of':<{width}}  {first.isoformat()} (one character a week; "
+        f"{'Week of':<{width}}  {show_day(first)} (one character a week; "
         "W workshop, P working practices, C coaching, R reflection"
         + ("; b baseline, f follow-up measurement window)" if windows else ")")
     )
