@@ -314,3 +314,16 @@ def test_a_device_is_refused_not_read_for_ever(programme):
         programme("staff", "import", "/dev/zero"),
         "/dev/zero is not a regular file: give a .csv or .xlsx file",
     )
+
+
+def test_a_csv_with_more_separators_than_cells_allowed_is_refused_before_parsing(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setattr(tabular, "MOST_CELLS", 100)
+    path = tmp_path / "roster.csv"
+    path.write_text("name,team\n" + "a,b\n" * 99)  # 100 separators: parsed, then counted
+    with pytest.raises(InvalidInput, match="has more than 100 cells by row 52: keep only"):
+        read_table(path)
+    path.write_text("name,team\n" + "a,b\n" * 100)  # 101 separators: refused unparsed
+    with pytest.raises(InvalidInput, match="roster.csv has more than 100 cells: keep only"):
+        read_table(path)

@@ -35,10 +35,11 @@ def check_row_size(source: str, row: int, cells: list[str]) -> None:
         raise _cell_too_long(source, row)
 
 
-def too_many_cells(source: str, row: int) -> InvalidInput:
-    """The refusal of a file whose rows up to `row` hold more than MOST_CELLS cells."""
+def too_many_cells(source: str, row: int | None = None) -> InvalidInput:
+    """The refusal of a file (whose rows up to `row`) hold more than MOST_CELLS cells."""
+    where = f" by row {row}" if row is not None else ""
     return InvalidInput(
-        f"{source} has more than {MOST_CELLS:,} cells by row {row}: keep only the columns "
+        f"{source} has more than {MOST_CELLS:,} cells{where}: keep only the columns "
         "refocus reads, or split it into smaller files"
     )
 
@@ -136,6 +137,10 @@ def parse_csv(data: bytes, source: str) -> Table:
     if not text.strip():
         raise InvalidInput(f"{source} is empty: it needs a header row and one row per person")
     delimiter = _delimiter(text)
+    # Every separator parts two cells, so this refuses, before a cell is made, a file that
+    # would have too many (a separator inside quotes counts too: generous, never short).
+    if text.count(delimiter) > MOST_CELLS:
+        raise too_many_cells(source)
     reader = csv.reader(_lines(text), delimiter=delimiter)
     headers: list[str] | None = None
     rows: list[tuple[int, list[str]]] = []
