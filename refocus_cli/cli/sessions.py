@@ -139,7 +139,11 @@ def show(
         tz = store.tz()
         split = _groups_of_team(store, detail.record)
     record = detail.record
-    attended = sum(1 for mark in detail.attendance if mark.status in ATTENDED)
+    came = [mark for mark in detail.attendance if mark.status in ATTENDED]
+    visitors = sum(1 for mark in came if mark.visitor)
+    attended = f"{len(came) - visitors}" + (
+        f" and {visitors} visitor{'s' if visitors > 1 else ''}" if visitors else ""
+    )
     fields = {
         "title": f"{module.title} ({record.module})",
         "when": show_span(record.start, record.end),
