@@ -49,7 +49,7 @@ class Duplicate:
 
     @property
     def same_team(self) -> bool:
-        return self.other.team.lower() == self.entry.team.lower()
+        return folded(self.other.team) == folded(self.entry.team)
 
     def problem(self) -> str:
         """Why the import is refused, and what to do."""
@@ -93,7 +93,7 @@ def duplicate_names(plan: RosterPlan, on_record: RosterContext) -> list[Duplicat
             for h in holders[folded(entry.name)]
             if h.row is None or h.row < entry.row or (h.row > entry.row and h.row not in adding)
         ]
-        same_team = [h for h in others if h.team.lower() == entry.team.lower()]
+        same_team = [h for h in others if folded(h.team) == folded(entry.team)]
         unsure = [h for h in others if entry.email is None or not h.has_email]
         if same_team or unsure:
             found.append(Duplicate(entry, (same_team or unsure)[0]))
