@@ -177,3 +177,15 @@ def test_a_session_moved_into_the_gap_is_refused_and_stays(jerusalem, cli, env_s
     )
     shown = cli("session", "show", str(workshop["id"]), "--json").json()
     assert (shown["start"], shown["sequence"]) == (workshop["start"], workshop["sequence"])
+
+
+@pytest.mark.parametrize(
+    ("now", "said"),
+    [
+        ("garbage", "$REFOCUS_NOW 'garbage' is not an ISO date and time: set it like "
+         "2027-01-04T09:00:00Z, or unset it to use the clock"),
+        ("9999-12-31T23:59:59+00:00", f"$REFOCUS_NOW 9999-12-31 {OUT_OF_RANGE}{GIVE}"),
+    ],
+)  # fmt: skip
+def test_a_bad_refocus_now_is_refused_not_a_traceback(london, cli, now, said):
+    _refused(cli("team", "list", env={"REFOCUS_NOW": now}), said)

@@ -11,7 +11,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from refocus_cli.core.dates import parse_date
+from refocus_cli.core.dates import in_range, parse_date
+from refocus_cli.core.errors import InvalidInput
 from refocus_cli.core.text import ACTOR, clean_text
 
 if TYPE_CHECKING:
@@ -25,9 +26,16 @@ def system_clock() -> datetime:
     """Now, as an aware UTC datetime; `REFOCUS_NOW` (ISO-8601) fixes it for tests and demos."""
     fixed = os.environ.get("REFOCUS_NOW")
     if fixed:
-        moment = datetime.fromisoformat(fixed)
+        try:
+            moment = datetime.fromisoformat(fixed.strip())
+        except ValueError:
+            raise InvalidInput(
+                f"$REFOCUS_NOW {fixed[:40]!r} is not an ISO date and time: set it like "
+                "2027-01-04T09:00:00Z, or unset it to use the clock"
+            ) from None
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=UTC)
+        in_range(moment.date(), "$REFOCUS_NOW")
         return moment.astimezone(UTC)
     return datetime.now(UTC)
 
