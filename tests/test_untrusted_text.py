@@ -94,6 +94,10 @@ REGISTER_NAMES = {
         f"name,status,visitor\n{LONG_NAME},present,yes\n",
         "Error: register.csv row 2 has a cell over 10,000 characters long",
     ),
+    "escape in a header": (
+        "\x1b[2Jname,status\nNia North,present\n",
+        "row 1: missing required column 'name' (found: '\\x1b[2Jname', status)",
+    ),
     "override in a staff name": (
         "name,status\nNia\u202eNorth,present\n",
         "row 2: name contains control characters or hidden formatting: character 4 is U+202E",

@@ -79,6 +79,11 @@ class _Columns:
         )
 
 
+def _shown(headers: list[str]) -> str:
+    """Header cells for a message: as typed if plain and short, else quoted (escaped)."""
+    return ", ".join(h if h.isprintable() and len(h) <= 40 else repr(h[:40]) for h in headers)
+
+
 def _columns(table: Table) -> _Columns:
     """The register's columns; a problem for each required one missing."""
     if not table.headers:
@@ -90,7 +95,7 @@ def _columns(table: Table) -> _Columns:
         raise FileProblems(
             table.source,
             [
-                f"row 1: missing required column {name!r} (found: {', '.join(table.headers)})"
+                f"row 1: missing required column {name!r} (found: {_shown(table.headers)})"
                 for name in missing
             ],
             RECORDED,
