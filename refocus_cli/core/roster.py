@@ -11,6 +11,7 @@ from datetime import date
 
 from refocus_cli.core.dates import parse_sheet_date
 from refocus_cli.core.errors import FileProblems, InvalidInput
+from refocus_cli.core.people import folded
 from refocus_cli.core.roster_names import duplicate_names
 
 # The shapes of a checked roster live in roster_plan; these names stay importable from here.
@@ -276,7 +277,7 @@ class _RowReader:
         if not team_text:
             problems.append("team is empty")
             return None
-        key = team_text.lower()
+        key = folded(team_text)  # as every typed name: case, accents and spaces aside
         team = self.on_record.teams.get(key)
         if team is not None:
             return team

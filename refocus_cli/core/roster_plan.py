@@ -86,8 +86,10 @@ class EndedTeam:
 class RosterContext:
     """What checking a roster needs to know about the teams and staff on record.
 
-    Every key is lower-cased: `teams` maps active teams to their names as recorded,
-    `ended_teams` the merged and disbanded ones to what became of them, `by_email`
+    Team keys are folded as typed names are (`core.people.folded`: case, accents and
+    extra spaces aside), the others lower-cased: `teams` maps active teams to their
+    names as recorded, `ended_teams` the merged and disbanded ones to what became of
+    them, `by_email`
     the emails of staff on record to who they are, and `without_email` each
     (name, team) of current staff who have no email to their ids. `clinical_guessed`
     holds the ids of staff whose clinical flag is still a guess.

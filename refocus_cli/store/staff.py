@@ -10,6 +10,7 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
+from refocus_cli.core.people import folded
 from refocus_cli.core.roster_plan import EndedTeam, KnownPerson, RosterContext, RosterPlan
 from refocus_cli.core.vocabulary import TeamStatus
 from refocus_cli.store import audit
@@ -236,10 +237,11 @@ def roster_context(store: Store) -> RosterContext:
         "SELECT t.name, t.status, t.ended_on, m.name AS merged_into FROM team t "
         "LEFT JOIN team m ON m.id = t.merged_into"
     ):
+        # Keyed as roster cells are looked up: case, accents and extra spaces aside.
         if row["status"] == TeamStatus.ACTIVE:
-            teams[row["name"].lower()] = row["name"]
+            teams[folded(row["name"])] = row["name"]
         else:
-            ended[row["name"].lower()] = EndedTeam(row["name"], row["ended_on"], row["merged_into"])
+            ended[folded(row["name"])] = EndedTeam(row["name"], row["ended_on"], row["merged_into"])
     by_email: dict[str, KnownPerson] = {}
     without_email: dict[tuple[str, str], list[int]] = defaultdict(list)
     guessed: set[int] = set()

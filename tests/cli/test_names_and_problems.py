@@ -93,3 +93,13 @@ def test_demo_trainers_are_named_as_people_and_emails_spell_names_in_ascii():
     for person in demo.roster:
         local = (person.email or "").split("@")[0]
         assert local.split(".")[0] == ascii_letters(person.name.split()[0]), person
+
+
+def test_a_roster_names_teams_as_people_type_them(held, tmp_path):
+    assert held("team", "add", "Hôpital de Jour").exit_code == 0
+    roster = tmp_path / "roster.csv"
+    roster.write_text(ROSTER_HEAD + "Ana Lima,hopital  de jour,nurse\nBo Ek,NORTH CMHT,nurse\n")
+    done = held("staff", "import", str(roster))
+    assert done.exit_code == 0, done.stderr
+    teams = {p["name"]: p["team"] for p in held("staff", "list", "--json").json()}
+    assert teams["Ana Lima"] == "Hôpital de Jour" and teams["Bo Ek"] == "North CMHT"

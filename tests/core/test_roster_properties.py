@@ -25,7 +25,7 @@ from refocus_cli.core.tabular import Table, parse_csv
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 TEAMS = ["North CMHT", "South CMHT", "Hillview EIP", "Équipe Rétablissement"]
-ACTIVE_TEAMS = {team.lower(): team for team in TEAMS}
+ACTIVE_TEAMS = {folded(team): team for team in TEAMS}  # keyed as typed names are compared
 ON_RECORD = RosterContext(teams=ACTIVE_TEAMS)
 DEFAULT_START = date(2027, 1, 4)
 OPTIONAL = ["email", "role", "manager", "start"]
@@ -283,7 +283,7 @@ def test_create_teams_refuses_names_team_add_refuses(roster, bad_team, data):
 def test_create_teams_makes_each_new_team_once(roster, new_teams, data):
     table, expected = roster
     new_teams = [tidy(team) for team in new_teams]
-    assume(not any(team.lower() in ACTIVE_TEAMS for team in new_teams))
+    assume(not any(folded(team) in ACTIVE_TEAMS for team in new_teams))
     position = next(i for i, header in enumerate(table.headers) if _is(header, "team"))
     rows = []
     for number, cells in table.rows:
@@ -294,11 +294,11 @@ def test_create_teams_makes_each_new_team_once(roster, new_teams, data):
     named = [cells[position] for _, cells in rows]
     first_spelling: dict[str, str] = {}
     for team in named:
-        if team.lower() not in ACTIVE_TEAMS:
-            first_spelling.setdefault(team.lower(), team)
+        if folded(team) not in ACTIVE_TEAMS:
+            first_spelling.setdefault(folded(team), team)
     assert plan.new_teams == sorted(first_spelling.values())
     assert [e.team for e in plan.to_add] == [
-        ACTIVE_TEAMS.get(team.lower()) or first_spelling[team.lower()] for team in named
+        ACTIVE_TEAMS.get(folded(team)) or first_spelling[folded(team)] for team in named
     ]
     assert [e.row for e in plan.to_add] == [row for row, *_ in expected]
 
