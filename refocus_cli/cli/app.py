@@ -17,6 +17,7 @@ from refocus_cli.cli import (
     closure,
     cohort,
     database,
+    delivery,
     demo,
     documents,
     evaluate,
@@ -112,16 +113,18 @@ app.command("evaluate")(evaluate.evaluate)
 app.command("progress")(reports.progress)
 reports.report_app.command("outcomes")(outcomes.report_outcomes)
 reports.report_app.command("evaluations")(evaluate.report_evaluations)
+reports.report_app.command("delivery")(delivery.report_delivery)
 app.add_typer(reports.report_app, name="report")
 reports.export_app.command("ics")(calendars.export_ics)
 app.add_typer(reports.export_app, name="export")
 calendars.publish_app.command("caldav")(calendars.publish_caldav)
 app.add_typer(calendars.publish_app, name="publish")
-app.command("invite")(invite.invite)
 app.add_typer(feeds.app, name="feeds")
+app.command("invite")(invite.invite)
 app.command("handout")(documents.handout)
 app.command("pack")(documents.pack)
 app.command("sessions")(sessions.sessions)
+sessions.app.command("delivered")(delivery.delivered)
 app.add_typer(sessions.app, name="session")
 app.add_typer(closure.app, name="closure")
 app.add_typer(database.app, name="db")

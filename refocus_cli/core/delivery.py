@@ -105,7 +105,7 @@ def covered_parts(
     unknown: list[str] = []
     for text in asked:
         number = text.strip()
-        if number.isdigit() and 1 <= int(number) <= len(parts):
+        if number.isascii() and number.isdigit() and 1 <= int(number) <= len(parts):
             chosen.add(parts[int(number) - 1])
         elif text.strip().casefold() in by_title:
             chosen.add(by_title[text.strip().casefold()])
