@@ -494,6 +494,8 @@ ACCEPTED = {
     ("handout", "templates"): {"@junk_folder"},  # missing templates fall back to shipped ones
     ("pack", "templates"): {"@junk_folder"},
 }
+
+
 # Accepted for now, in files owned elsewhere; each is in the reliability report
 # with its fix. Remove an entry when its fix lands.
 def listed(table: dict, path: tuple[str, ...], param_name: str, bad: str) -> bool:

@@ -9,6 +9,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from refocus_cli.cli.delivery import (
+    CoveredAllOpt,
+    CoveredOpt,
+    DeliveredByOpt,
+    recorded_record,
+    recorded_text,
+)
 from refocus_cli.cli.options import DEFAULT_DB, DbOpt, JsonOpt, ManualOpt
 from refocus_cli.cli.output import message, print_json
 from refocus_cli.core.display import show_moment
@@ -20,6 +27,7 @@ from refocus_cli.services.context import opened
 if TYPE_CHECKING:
     from refocus_cli.core.register import RegisterLine
     from refocus_cli.services.attendance import Recorded, Request, Said, SessionRegister
+    from refocus_cli.services.delivery import DeliveryRecorded
     from refocus_cli.services.register_edits import Cleared, Correction, Renamed
 
 
@@ -126,13 +134,17 @@ def attend(
             show_default=False,
         ),
     ] = None,
+    delivered_by: DeliveredByOpt = None,
+    covered: CoveredOpt = None,
+    covered_all: CoveredAllOpt = False,
     manual: ManualOpt = None,
     db: DbOpt = DEFAULT_DB,
     as_json: JsonOpt = False,
 ) -> None:
     """Record attendance at a session; it is then held. Recording twice changes nothing.
-    --clear and --rename-visitor put a register right."""
-    from refocus_cli.services import attendance, register_edits
+    --clear and --rename-visitor put a register right. --delivered-by and --covered record
+    who delivered it and what was covered, with the register."""
+    from refocus_cli.services import attendance, delivery, register_edits
 
     by_status = {
         AttendanceStatus.PRESENT: present,
@@ -175,14 +187,23 @@ def attend(
         else (not request.says_anything and sys.stdin.isatty())
     )
     attendance.check(request, walk=walk)
+    asked = delivery.DeliveryAsked(tuple(delivered_by or ()), tuple(covered or ()), covered_all)
     with opened(db) as store:
         if walk and not request.many_sessions:
             session_register = attendance.session_register(store, request, manual)
             request = _walk(session_register, request, attendance.named(session_register, request))
-            recorded = attendance.record_session(store, session_register, request, manual)
+            recorded, delivered = delivery.with_delivery(
+                store,
+                lambda: attendance.record_session(store, session_register, request, manual),
+                session,
+                asked,
+                manual,
+            )
         else:
-            recorded = attendance.record(store, request, manual)
-    _report(recorded, as_json)
+            recorded, delivered = delivery.with_delivery(
+                store, lambda: attendance.record(store, request, manual), session, asked, manual
+            )
+    _report(recorded, as_json, delivered)
 
 
 def _put_right(correction: Correction, db: Path, as_json: bool) -> None:
@@ -304,11 +325,14 @@ def _walk(session: SessionRegister, request: Request, named: frozenset[int]) -> 
     return replace(request, walked=tuple(walked), walked_visitors=tuple(visitors))
 
 
-def _report(recorded: Recorded, as_json: bool) -> None:
+def _report(recorded: Recorded, as_json: bool, delivered: DeliveryRecorded | None = None) -> None:
     not_marked = [{"id": p.id, "name": p.name, "team": p.team} for p in recorded.not_marked]
+    if delivered is not None and not as_json:
+        message(recorded_text(delivered))
     if as_json:
         print_json(
             {
+                "delivery": None if delivered is None else recorded_record(delivered),
                 "sessions": list(recorded.sessions),
                 "marks": {str(status): count for status, count in recorded.marks.items()},
                 "added": recorded.added,

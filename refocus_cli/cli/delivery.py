@@ -63,7 +63,7 @@ def delivered(
             store, session, delivered_by, covered, covered_all, manual
         )
     if as_json:
-        print_json(_recorded_record(recorded))
+        print_json(recorded_record(recorded))
         return
     message(recorded_text(recorded))
 
@@ -85,7 +85,8 @@ def recorded_text(recorded: DeliveryRecorded) -> str:
     )
 
 
-def _recorded_record(recorded: DeliveryRecorded) -> dict[str, Any]:
+def recorded_record(recorded: DeliveryRecorded) -> dict[str, Any]:
+    """What was recorded, for --json."""
     return {
         "session": recorded.session_id,
         "module": recorded.module,

@@ -3,9 +3,10 @@ module's agenda were covered, and the fidelity report built from them."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from refocus_cli.core.curriculum import Curriculum
 from refocus_cli.core.delivery import (
@@ -23,6 +24,22 @@ from refocus_cli.store import delivery as delivery_store
 from refocus_cli.store import sessions
 from refocus_cli.store.database import Store
 from refocus_cli.store.trainers import find_trainer
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class DeliveryAsked:
+    """What a user said about a session's delivery: trainers who delivered it, parts
+    covered, or that every part was."""
+
+    delivered_by: tuple[str, ...] = ()
+    covered: tuple[str, ...] = ()
+    covered_all: bool = False
+
+    @property
+    def says_anything(self) -> bool:
+        return bool(self.delivered_by or self.covered or self.covered_all)
 
 
 @dataclass(frozen=True)
@@ -148,3 +165,28 @@ def fill_demo(store: Store, curriculum: Curriculum, seed: int) -> int:
     records = simulate_delivery(held, parts, named, seed)
     delivery_store.write_many(store, records)
     return len(records)
+
+
+def with_delivery(
+    store: Store,
+    record: Callable[[], T],
+    session_ref: str | None,
+    asked: DeliveryAsked,
+    manual: Path | None = None,
+) -> tuple[T, DeliveryRecorded | None]:
+    """Record a register (`record`) and, in the same transaction, who delivered the
+    session and what it covered: a trainer or part not found leaves nothing recorded."""
+    if not asked.says_anything:
+        return record(), None
+    if session_ref is None:
+        raise InvalidInput(
+            "--delivered-by and --covered are about one session: give its id "
+            "(or use `refocus session delivered ID` afterwards)"
+        )
+    check_request(asked.delivered_by, asked.covered, asked.covered_all)
+    with store.write():
+        recorded = record()
+        delivered = record_delivery(
+            store, session_ref, asked.delivered_by, asked.covered, asked.covered_all, manual
+        )
+    return recorded, delivered

@@ -87,3 +87,21 @@ def test_bad_delivery_input_is_refused_and_writes_nothing(cli, from_template):
         assert refused.stderr.startswith("Error: ") and "Traceback" not in refused.stderr
     entries = ok(cli, "audit", "--json").json()
     assert "deliver" not in [e["action"] for e in entries]
+
+
+def test_attend_records_the_delivery_with_the_register_or_neither(cli, from_template):
+    sessions = _planned(cli, from_template)
+    workshop = _first(sessions, "recovery-workshop", "East CMHT")
+    sid = str(workshop["id"])
+    refused = cli("attend", sid, "--all-present", "--future", "--delivered-by", "Nobody Known")
+    assert refused.exit_code == 1 and "Nobody Known" in refused.stderr
+    assert ok(cli, "session", "show", sid, "--json").json()["status"] == "scheduled"
+    recorded = ok(
+        cli, "attend", sid, "--all-present", "--future",
+        "--delivered-by", workshop["trainers"][0], "--covered-all", "--json",
+    ).json()  # fmt: skip
+    parts = _parts("recovery-workshop")
+    assert recorded["delivery"]["covered"] == parts and recorded["now_held"] == 1
+    assert recorded["delivery"]["delivered_by"] == [workshop["trainers"][0]]
+    told = ok(cli, "attend", sid, "--all-present", "--future", "--covered", "2").stderr
+    assert f"1 of {len(parts)} parts covered, not: {parts[0]}" in told
