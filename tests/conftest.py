@@ -226,3 +226,27 @@ def two_team_rollout(cli, folder: Path, per_team: int, programme: str) -> None:
         ("schedule", "W1"),
     ):
         assert cli(*args).exit_code == 0, args
+
+
+# The few long tests (a played year of rollout, the bad-input sweep, real processes
+# killed or racing) go first: the two workers start on them while the many short tests
+# are left for whichever worker is free, instead of one long test starting last.
+LONG_FIRST = (
+    "test_rollout_stateful.py",
+    "test_bad_input_sweep.py",
+    "test_concurrency.py",
+    "test_crash_safety.py",
+    "test_acceptance.py",
+    "test_caldav.py",
+    "test_invitations.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the long test modules first, in LONG_FIRST's order (each kept whole)."""
+
+    def rank(item: pytest.Item) -> int:
+        name = item.path.name
+        return LONG_FIRST.index(name) if name in LONG_FIRST else len(LONG_FIRST)
+
+    items.sort(key=rank)

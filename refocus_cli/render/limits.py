@@ -16,9 +16,10 @@ from typing import Any
 
 
 @contextmanager
-def time_limit(seconds: float, refusal: type[Exception]) -> Iterator[None]:
+def time_limit(seconds: float, refusal: type[Exception], grace: float = 0.0) -> Iterator[None]:
     """Stop a render at the deadline, wherever it is (an alarm signal, so only on the
-    main thread; elsewhere the budget's ticks in calls and loops stop it)."""
+    main thread; elsewhere the budget's ticks in calls and loops stop it). `grace` lets
+    those ticks, which know the template's line, stop it first."""
     usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
     if not usable or signal.getitimer(signal.ITIMER_REAL)[0] > 0:
         yield
@@ -28,7 +29,7 @@ def time_limit(seconds: float, refusal: type[Exception]) -> Iterator[None]:
         raise refusal(f"the template took longer than {seconds:g} seconds")
 
     previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds + grace)
     try:
         yield
     finally:

@@ -312,22 +312,21 @@ def environment(
     return LimitedEnvironment(ConfinedLoader(folders, custom), **options)
 
 
+# The alarm is the backstop for work that never reaches a budget tick (one long call);
+# it rings this much after the deadline, so a tick, which names the line, stops it first.
+ALARM_GRACE = 0.5
+
+
 def render(env: LimitedEnvironment, name: str, **context: Any) -> str:
     """Render a template within the limits; any failure is a `TemplateProblem` naming
     the template and line."""
     env.budget = _Budget(SECONDS)
     pieces: list[str] = []
     try:
-        with time_limit(SECONDS, _Refused), memory_limit():
+        with time_limit(SECONDS, _Refused, grace=ALARM_GRACE), memory_limit():
             # Template.generate is a generator, so a refusal can be thrown into it.
             stream = cast(Generator[str, None, None], env.get_template(name).generate(**context))
-            size = 0
-            for piece in stream:
-                size += len(piece)
-                if size > MAX_TEXT:
-                    # Thrown in at the template line that went over, so it is named.
-                    stream.throw(_Refused(f"the output is over {MAX_TEXT:,} characters"))
-                pieces.append(piece)
+            pieces = _collect(env, stream)
     except TemplateProblem:
         raise
     except jinja2.TemplateSyntaxError as exc:
@@ -336,6 +335,35 @@ def render(env: LimitedEnvironment, name: str, **context: Any) -> str:
     except Exception as exc:  # a recursion or memory error too: each is named
         raise TemplateProblem(f"{_where(env, exc, name)}: {_describe(exc)}") from None
     return "".join(pieces)
+
+
+def _collect(env: LimitedEnvironment, stream: Generator[str, None, None]) -> list[str]:
+    """The pieces a template yields, up to the output limit. A refusal that arrives
+    between two pieces (the deadline's alarm) is thrown back in where the template
+    stands, so that its line is named."""
+    pieces: list[str] = []
+    size = 0
+    try:
+        for piece in stream:
+            size += len(piece)
+            if size > MAX_TEXT:
+                # Thrown in at the template line that went over, so it is named.
+                stream.throw(_Refused(f"the output is over {MAX_TEXT:,} characters"))
+            pieces.append(piece)
+    except _Refused as exc:
+        if not _in_template(env, exc):
+            stream.throw(exc)
+        raise
+    return pieces
+
+
+def _in_template(env: LimitedEnvironment, exc: BaseException) -> bool:
+    trace = exc.__traceback__
+    while trace is not None:
+        if _name(env, trace.tb_frame.f_code.co_filename) is not None:
+            return True
+        trace = trace.tb_next
+    return False
 
 
 def _name(env: LimitedEnvironment, filename: str | None) -> str | None:
