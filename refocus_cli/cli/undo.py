@@ -9,6 +9,7 @@ import typer
 
 from refocus_cli.cli.options import DEFAULT_DB, DbOpt, JsonOpt, ManualOpt
 from refocus_cli.cli.output import message, print_json
+from refocus_cli.core.display import show_moment
 from refocus_cli.core.errors import InvalidInput
 from refocus_cli.services.context import opened
 
@@ -62,8 +63,8 @@ def _on_terminal() -> bool:
 
 def _tell(found: Undone) -> None:
     verb = "Undid" if found.applied else "Undo"
-    when = found.at[:16].replace("T", " ")
-    message(f"{verb} change {found.change_id}, by {found.actor} at {when}: {found.what}.")
+    when = show_moment(found.at)  # already local
+    message(f"{verb} change {found.change_id}, by {found.actor} on {when}: {found.what}.")
     for step in found.steps[:SHOWN]:
         message(f"  - {step}")
     if len(found.steps) > SHOWN:
