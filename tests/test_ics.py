@@ -7,7 +7,7 @@ March and October clock changes; every event's start is checked in UTC.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import ics
@@ -72,22 +72,41 @@ def _utc(text: str) -> datetime:
     return datetime.fromisoformat(text).astimezone(UTC)
 
 
+def _is_session(uid: str) -> bool:
+    """Sessions' UIDs are their UUIDs; a measurement window's milestone is marked."""
+    return not uid.startswith("window-")
+
+
 def test_every_parser_reads_the_same_events_at_the_right_utc_times(scheduled, cli, tmp_path):
     text = _export(scheduled, tmp_path, "--cohort", "WAVE1")
     sessions = cli("sessions", "--json").stdout
     import json
 
+    from icalendar import Calendar
+
     expected = {s["uuid"]: (_utc(s["start"]), _utc(s["end"])) for s in json.loads(sessions)}
     months = {start.month for start, _ in expected.values()}
     assert {1, 3, 4, 10, 11} <= months  # both sides of both clock changes
+    # `schedule` added a baseline and a follow-up window: all-day milestones, the day
+    # after the last as the (exclusive) end.
+    listed = json.loads(cli("measure", "window", "list", "--json").stdout)
+    assert sorted(w["kind"] for w in listed) == ["baseline", "follow-up"]
+    windows = {
+        (date.fromisoformat(w["from"]), date.fromisoformat(w["to"]) + timedelta(days=1))
+        for w in listed
+    }
     # The zone is defined by the file itself: rename it so no parser can look it up.
     private = text.replace("Europe/London", "Refocus/Test-Zone")
     strict = IcsCalendarStream.calendar_from_ics(private)
-    assert len(strict.events) == len(expected)
+    assert len([e for e in strict.events if _is_session(e.uid)]) == len(expected)
     for event in strict.events:
+        if not _is_session(event.uid):
+            continue
         start, end = expected[event.uid.split("@")[0]]
         assert event.dtstart.astimezone(UTC) == start, event.summary
         assert event.dtend.astimezone(UTC) == end
+    marks = [e for e in strict.events if not _is_session(e.uid)]
+    assert {(e.dtstart, e.dtend) for e in marks} == windows and len(marks) == 2
     # vobject resolves a TZID from zones registered before the events are read: register
     # the file's own VTIMEZONE (built by dateutil from its rules), then read the events.
     from vobject.icalendar import registerTzid
@@ -96,13 +115,27 @@ def test_every_parser_reads_the_same_events_at_the_right_utc_times(scheduled, cl
     loose = vobject.readOne(private)
     loose.validate()
     parsed = {e.uid.value.split("@")[0]: e for e in loose.vevent_list}
-    assert set(parsed) == set(expected)
+    assert {uid for uid in parsed if _is_session(uid)} == set(expected)
     for uuid, (start, _end) in expected.items():
         assert parsed[uuid].dtstart.value.astimezone(UTC) == start
+    assert {
+        (e.dtstart.value, e.dtend.value) for uid, e in parsed.items() if not _is_session(uid)
+    } == windows
     third = ics.Calendar(text)
-    assert {e.uid.split("@")[0] for e in third.events} == set(expected)
+    assert {e.uid.split("@")[0] for e in third.events if _is_session(e.uid)} == set(expected)
     for event in third.events:
-        assert event.begin.datetime.astimezone(UTC) == expected[event.uid.split("@")[0]][0]
+        if _is_session(event.uid):
+            assert event.begin.datetime.astimezone(UTC) == expected[event.uid.split("@")[0]][0]
+    assert {
+        (e.begin.date(), e.end.date()) for e in third.events if not _is_session(e.uid)
+    } == windows and all(e.all_day for e in third.events if not _is_session(e.uid))
+    fourth = Calendar.from_ical(text).walk("VEVENT")
+    assert {str(e["UID"]).split("@")[0] for e in fourth if _is_session(str(e["UID"]))} == set(
+        expected
+    )
+    assert {
+        (e.decoded("DTSTART"), e.decoded("DTEND")) for e in fourth if not _is_session(str(e["UID"]))
+    } == windows
 
 
 def test_timezone_is_in_rrule_form_and_matches_zoneinfo_through_the_year(scheduled, tmp_path):
@@ -220,7 +253,9 @@ def test_icalendar_reads_the_written_events_back_exactly(scheduled, tmp_path):
     from icalendar import Calendar
 
     text = _export(scheduled, tmp_path, "--team", TEAM)
-    events = Calendar.from_ical(text).walk("VEVENT")
+    every = Calendar.from_ical(text).walk("VEVENT")
+    events = [e for e in every if "milestone" not in e["CATEGORIES"].cats]
+    assert len(every) - len(events) == 2  # the cohort's baseline and follow-up windows
     assert events and all(TEAM in str(e["SUMMARY"]) for e in events)
     assert any(str(e["SUMMARY"]).endswith(f" - {TEAM}") for e in events)
     assert all(e["DTSTART"].dt.tzinfo is not None for e in events)
@@ -228,7 +263,7 @@ def test_icalendar_reads_the_written_events_back_exactly(scheduled, tmp_path):
 
 def test_titles_name_stage_and_module_and_the_description_the_organiser(scheduled, tmp_path):
     text = _export(scheduled, tmp_path, "--team", "South CMHT", "--organiser", "co@nhs.example")
-    events = vobject.readOne(text).vevent_list
+    events = [e for e in vobject.readOne(text).vevent_list if _is_session(e.uid.value)]
     titles = {e.summary.value.split(" (")[0].split(" - ")[0] for e in events}
     assert "REFOCUS Recovery and REFOCUS Workshop" in titles  # stage and module are one
     assert "REFOCUS Support for practice change: Team reflection session" in titles

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from refocus_cli.core.display import show_period
 from refocus_cli.core.errors import InvalidInput
 from refocus_cli.core.vocabulary import SessionKind, SessionStatus
 
@@ -192,3 +193,45 @@ def first_and_last_year(sessions: list[CalendarSession], today: date) -> tuple[i
     if not sessions:
         return today.year - 1, today.year
     return sessions[0].start.year - 1, max(s.end.year for s in sessions)
+
+
+@dataclass(frozen=True)
+class CalendarMilestone:
+    """A measurement window as a calendar shows it: an all-day span, not a session, and
+    what is collected in it (the names of manual/measures.toml, by level)."""
+
+    uuid: str
+    kind: str  # baseline or follow-up
+    first: date
+    last: date  # the window's last day, included
+    cohort: str | None  # None: the whole programme
+    created: datetime
+    staff_measures: tuple[str, ...] = ()
+    team_measures: tuple[str, ...] = ()
+
+
+def milestone_uid(milestone: CalendarMilestone) -> str:
+    """The milestone's UID: from the window's UUID, marked apart from sessions' UIDs."""
+    return f"window-{milestone.uuid}@{UID_DOMAIN}"
+
+
+def milestone_summary(milestone: CalendarMilestone) -> str:
+    """The milestone's title: "REFOCUS baseline measures (WAVE1)"."""
+    return f"REFOCUS {milestone.kind} measures ({milestone.cohort or 'all teams'})"
+
+
+def milestone_description(milestone: CalendarMilestone) -> str:
+    """What the window is for, in plain sentences: who, when, and what is collected."""
+    who = f"cohort {milestone.cohort}" if milestone.cohort else "every team of the programme"
+    lines = [
+        f"Scores are collected for {who}, {show_period(milestone.first, milestone.last)}. "
+        "This is not a session: there is nothing to attend."
+    ]
+    if milestone.staff_measures:
+        lines.append(f"Staff complete: {_and(list(milestone.staff_measures))}.")
+    if milestone.team_measures:
+        lines.append(
+            f"Service users complete, anonymously: {_and(list(milestone.team_measures))} "
+            "(each team returns how many answered and their mean)."
+        )
+    return "\n".join(lines)

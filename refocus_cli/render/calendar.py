@@ -155,6 +155,28 @@ def event_lines(
     return lines
 
 
+def milestone_lines(milestone: cal.CalendarMilestone, *, stamp: datetime) -> list[str]:
+    """The content lines of a measurement window's VEVENT: all-day dates (DTEND the day
+    after the last, RFC 5545 3.6.1), free time, no reminders; a window is never edited,
+    so its SEQUENCE stays 0."""
+    return [
+        "BEGIN:VEVENT",
+        f"UID:{cal.milestone_uid(milestone)}",
+        f"DTSTAMP:{_utc(stamp)}",
+        f"CREATED:{_utc(milestone.created)}",
+        f"LAST-MODIFIED:{_utc(milestone.created)}",
+        "SEQUENCE:0",
+        f"DTSTART;VALUE=DATE:{milestone.first.strftime('%Y%m%d')}",
+        f"DTEND;VALUE=DATE:{(milestone.last + timedelta(days=1)).strftime('%Y%m%d')}",
+        f"SUMMARY:{_text(cal.milestone_summary(milestone))}",
+        f"DESCRIPTION:{_text(cal.milestone_description(milestone))}",
+        "CATEGORIES:REFOCUS,milestone",
+        "STATUS:CONFIRMED",
+        "TRANSP:TRANSPARENT",
+        "END:VEVENT",
+    ]
+
+
 def render_ics(
     sessions: Sequence[cal.CalendarSession],
     tz_name: str,
@@ -168,9 +190,11 @@ def render_ics(
     method: str | None = "PUBLISH",
     scheduling: Sequence[str] = (),
     status: bool = True,
+    milestones: Sequence[cal.CalendarMilestone] = (),
 ) -> bytes:
     """A whole calendar; method=None for a CalDAV resource, which must not carry one.
-    `scheduling` and `status` are for an iTIP message of one session (render/itip.py)."""
+    `scheduling` and `status` are for an iTIP message of one session (render/itip.py);
+    `milestones` adds measurement windows as all-day events after the sessions."""
     stamp = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     head = [
         "BEGIN:VCALENDAR",
@@ -197,5 +221,7 @@ def render_ics(
             status=status,
         )
         out.extend(fold(line) for line in lines)
+    for milestone in milestones:
+        out.extend(fold(line) for line in milestone_lines(milestone, stamp=stamp))
     out.append(fold("END:VCALENDAR"))
     return b"".join(out)

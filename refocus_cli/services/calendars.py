@@ -7,7 +7,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from refocus_cli.core.calendar import UID_DOMAIN, SessionChoice, first_and_last_year, parse_alarms
+from refocus_cli.core.calendar import (
+    UID_DOMAIN,
+    CalendarMilestone,
+    SessionChoice,
+    first_and_last_year,
+    parse_alarms,
+)
+from refocus_cli.core.measure_defs import MeasureLevel
 from refocus_cli.core.programme import clean_email
 from refocus_cli.core.vocabulary import SessionStatus
 from refocus_cli.render.caldav_sync import Options, Published
@@ -29,10 +36,52 @@ class CalendarOptions:
 
 @dataclass(frozen=True)
 class CalendarFile:
-    """A calendar's bytes and how many sessions are events in it."""
+    """A calendar's bytes, how many sessions are events in it, and how many
+    measurement windows are milestones in it."""
 
     data: bytes
     sessions: int
+    milestones: int = 0
+
+
+# The measurement windows a calendar shows, as `refocus sessions` shows them for the
+# same choice: all of them in --all; a cohort's or a team's cohorts' and the
+# programme-wide ones in --cohort and --team. Trainers' diaries have none (a window is
+# not a session they deliver), nor do staff calendars yet: subscribed feeds
+# (services/feeds.py) are checked against them event for event and show sessions only.
+WINDOW_CHOICES = ("all", "cohort", "team")
+
+
+def calendar_milestones(
+    store: Store, choice: SessionChoice, manual: Path | None = None
+) -> list[CalendarMilestone]:
+    """The measurement windows the chosen calendar shows, as all-day milestones."""
+    from refocus_cli.services import measures
+
+    if choice.kind not in WINDOW_CHOICES:
+        return []
+    windows = measures.milestones(
+        store,
+        cohort=choice.ref if choice.kind == "cohort" else None,
+        team=choice.ref if choice.kind == "team" else None,
+    )
+    if not windows:
+        return []
+    defined = measures.measures(manual).measures
+    stamps = calendar.window_stamps(store)
+    return [
+        CalendarMilestone(
+            uuid=stamps[window.id][0],
+            kind=str(window.kind),
+            first=window.start,
+            last=window.end,
+            cohort=window.cohort,
+            created=stamps[window.id][1],
+            staff_measures=tuple(m.name for m in defined if m.level == MeasureLevel.STAFF),
+            team_measures=tuple(m.name for m in defined if m.level != MeasureLevel.STAFF),
+        )
+        for window in windows
+    ]
 
 
 def calendar_file(
@@ -41,13 +90,15 @@ def calendar_file(
     options: CalendarOptions = CalendarOptions(),
     manual: Path | None = None,
 ) -> CalendarFile:
-    """The chosen sessions as one .ics calendar (METHOD:PUBLISH)."""
+    """The chosen sessions as one .ics calendar (METHOD:PUBLISH), with the measurement
+    windows of the same choice as all-day milestones."""
     from refocus_cli.render.calendar import render_ics
 
     alarms = parse_alarms(options.alarm)
     organiser = None if options.organiser is None else clean_email(options.organiser)
     curriculum = manual_service.curriculum(store, manual)
     sessions = calendar.calendar_sessions(store, curriculum, choice.kind, choice.ref)
+    milestones = calendar_milestones(store, choice, manual)
     programme = store.programme()
     data = render_ics(
         sessions,
@@ -58,9 +109,11 @@ def calendar_file(
         organiser=organiser,
         drop_cancelled=options.drop_cancelled,
         now=store.clock(),
+        milestones=milestones,
     )
     dropped = SessionStatus.CANCELLED if options.drop_cancelled else None
-    return CalendarFile(data, sum(1 for s in sessions if s.status != dropped))
+    held = sum(1 for s in sessions if s.status != dropped)
+    return CalendarFile(data, held, len(milestones))
 
 
 def export_ics(
@@ -70,7 +123,8 @@ def export_ics(
     options: CalendarOptions = CalendarOptions(),
     manual: Path | None = None,
 ) -> int:
-    """Write the chosen sessions' calendar to `output`; returns how many events it holds."""
+    """Write the chosen sessions' calendar to `output`; returns how many sessions it holds
+    (its milestones aside)."""
     from refocus_cli.render.files import write_atomically
 
     made = calendar_file(store, choice, options, manual)

@@ -59,6 +59,16 @@ def _selected_ids(store: Store, choice: str, ref: str) -> list[int]:
     raise ValueError(choice)
 
 
+def window_stamps(store: Store) -> dict[int, tuple[str, datetime]]:
+    """Every measurement window's UUID and when it was made, by its id."""
+    return {
+        id_: (uuid, datetime.fromisoformat(created))
+        for id_, uuid, created in store.db.execute(
+            "SELECT id, uuid, created_at FROM measure_window"
+        )
+    }
+
+
 def session_uuids(store: Store) -> dict[str, int]:
     """Every session's id by its UUID."""
     return dict(store.db.execute("SELECT uuid, id FROM session"))

@@ -1,0 +1,149 @@
+"""Measurement windows as milestones: all-day events in calendars, bands in the report's
+timeline, never sessions.
+
+Cohort W1 (North CMHT) is scheduled from Mon 11 Jan 2027 with the default windows;
+cohort W2 (South CMHT) is not scheduled but has a follow-up window typed in; and a
+programme-wide baseline window covers November 2026.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, timedelta
+
+import pytest
+import vobject
+from conftest import ENVIRONMENT, copy_database, invoke
+
+NOVEMBER = ("2026-11-02", "2026-11-27")  # the programme-wide baseline (typed in here)
+W2_FOLLOW_UP = ("2028-03-01", "2028-03-31")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The programme, built once; each test gets a copy."""
+    db = tmp_path_factory.mktemp("windows") / "built.db"
+
+    def ok(*args):
+        done = invoke(args, env={**ENVIRONMENT, "REFOCUS_DB": str(db)})
+        assert done.exit_code == 0, (args, done.stderr)
+
+    ok("init", "Window Trust", "--start", "2027-01-11")
+    for team in ("North CMHT", "South CMHT"):
+        ok("team", "add", team)
+        ok("staff", "add", f"{team[:5]} Person", "--team", team, "--start", "2026-01-01")
+    stages = "workshop,working-practices,coaching,practice-change"
+    ok("trainer", "add", "Tess Trainer", "--stages", stages)
+    ok("trainer", "add", "Len Lived", "--lived-experience", "--stages", stages)
+    ok("cohort", "create", "W1", "--team", "North CMHT")
+    ok("cohort", "create", "W2", "--team", "South CMHT")
+    ok("schedule", "W1")
+    ok("measure", "window", "add", "follow-up", "--from", W2_FOLLOW_UP[0],
+       "--to", W2_FOLLOW_UP[1], "--cohort", "W2")  # fmt: skip
+    ok("measure", "window", "add", "baseline", "--from", NOVEMBER[0], "--to", NOVEMBER[1])
+    return db
+
+
+@pytest.fixture
+def ok(built, cli, env_setup):
+    copy_database(built, env_setup)
+
+    def run(*args):
+        done = cli(*args)
+        assert done.exit_code == 0, (args, done.stderr)
+        return done
+
+    return run
+
+
+def _export(ok, tmp_path, *args, name="out.ics") -> str:
+    target = tmp_path / name
+    ok("export", "ics", *args, "-o", str(target))
+    return target.read_text(encoding="utf-8")
+
+
+def _milestones(text: str) -> dict[str, tuple[date, date]]:
+    """The milestone events by title: (DTSTART, DTEND) as icalendar reads them."""
+    from icalendar import Calendar
+
+    return {
+        str(e["SUMMARY"]): (e.decoded("DTSTART"), e.decoded("DTEND"))
+        for e in Calendar.from_ical(text).walk("VEVENT")
+        if "milestone" in e["CATEGORIES"].cats
+    }
+
+
+def _day(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+def test_a_cohorts_calendar_holds_its_windows_as_all_day_milestones(ok, tmp_path):
+    from icalendar import Calendar
+
+    text = _export(ok, tmp_path, "--cohort", "W1", "--alarm", "1d")
+    listed = {w["kind"]: w for w in json.loads(ok("measure", "window", "list", "--json").stdout)
+              if w["cohort"] == "W1"}  # fmt: skip
+    # The default baseline: the month ending the day before the first session (Mon 11 Jan
+    # 2027), i.e. Fri 11 Dec 2026 to Sun 10 Jan 2027; DTEND is the day after (exclusive).
+    assert (listed["baseline"]["from"], listed["baseline"]["to"]) == ("2026-12-11", "2027-01-10")
+    follow_up = listed["follow-up"]
+    assert _milestones(text) == {
+        "REFOCUS baseline measures (W1)": (date(2026, 12, 11), date(2027, 1, 11)),
+        "REFOCUS follow-up measures (W1)": (
+            _day(follow_up["from"]),
+            _day(follow_up["to"]) + timedelta(days=1),
+        ),
+        # the programme-wide window is the cohort's too; W2's window is not
+        "REFOCUS baseline measures (all teams)": (
+            _day(NOVEMBER[0]),
+            _day(NOVEMBER[1]) + timedelta(days=1),
+        ),
+    }
+    said = []
+    for event in Calendar.from_ical(text).walk("VEVENT"):
+        if "milestone" not in event["CATEGORIES"].cats:
+            continue
+        assert str(event["UID"]).startswith("window-")
+        assert str(event["TRANSP"]) == "TRANSPARENT"  # never blocks anyone's time
+        assert not event.walk("VALARM")  # no reminder, whatever --alarm says
+        words = str(event["DESCRIPTION"])
+        assert "Staff complete: Staff recovery-promotion behaviour." in words
+        assert "QPR total (Questionnaire about the Process of Recovery)" in words
+        assert "not a session" in words
+        said.append(words.splitlines()[0])
+    assert (
+        "Scores are collected for cohort W1, Fri 11 Dec 2026 to Sun 10 Jan 2027. "
+        + ("This is not a session: there is nothing to attend.")
+        in said
+    )
+    vobject.readOne(text).validate()  # RFC 5545 as vobject checks it
+
+
+def test_uids_are_stable_and_the_sessions_unchanged(ok, tmp_path):
+    first = _export(ok, tmp_path, "--cohort", "W1", name="a.ics")
+    again = _export(ok, tmp_path, "--cohort", "W1", name="b.ics")
+    uids = re.findall(r"^UID:(window-.+)$", first, flags=re.M)
+    assert len(uids) == 3 and uids == re.findall(r"^UID:(window-.+)$", again, flags=re.M)
+    for window in json.loads(ok("measure", "window", "list", "--json").stdout):
+        ok("measure", "window", "remove", str(window["id"]))
+    without = _export(ok, tmp_path, "--cohort", "W1", name="c.ics")
+    assert "window-" not in without and without.count("BEGIN:VEVENT") > 10
+    milestone = re.compile(r"BEGIN:VEVENT\r?\nUID:window-.*?END:VEVENT\r?\n", flags=re.S)
+    assert milestone.sub("", first) == without  # byte for byte, sessions as they were
+
+
+@pytest.mark.parametrize(
+    ("choice", "titles"),
+    [
+        (("--all",), {"baseline (W1)", "follow-up (W1)", "follow-up (W2)", "baseline (all teams)"}),
+        (("--team", "South CMHT"), {"follow-up (W2)", "baseline (all teams)"}),
+        (("--cohort", "W2"), {"follow-up (W2)", "baseline (all teams)"}),
+        # as in `refocus sessions --trainer`: a window is not a session a trainer delivers
+        (("--trainer", "Tess Trainer"), set()),
+        (("--staff", "North Person"), set()),
+    ],
+)
+def test_each_calendar_shows_the_windows_of_its_cohorts(ok, tmp_path, choice, titles):
+    found = _milestones(_export(ok, tmp_path, *choice))
+    assert {t.removeprefix("REFOCUS ").replace(" measures", "") for t in found} == titles
