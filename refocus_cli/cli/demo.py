@@ -79,5 +79,7 @@ def _tour(built: Demo, db: Path) -> None:
         "follow-ups included, so the report has something to show)",
         f"  refocus report evaluations --stage workshop{db_flag}   what the returned "
         "evaluation forms say",
+        f"  refocus report delivery{db_flag}           who delivered the held sessions and "
+        "what they covered (simulated too)",
     ]
     message("\n".join(lines))
