@@ -133,6 +133,7 @@ def test_export_gives_everything_held_on_a_person(cli, rollout):
         "catch_up_invitations",
         "invitation_emails",
         "outcome_scores",
+        "calendar_feeds",
         "audit",
         "exported_at",
     }
@@ -232,6 +233,44 @@ def test_forget_erases_the_person_everywhere_and_keeps_every_count(cli, rollout,
     session = cli("session", "show", str(rollout["moved"]), "--json").json()
     assert session["note"] == "Forgotten person 1 is on leave that afternoon"
     assert sqlite3.connect(db).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_export_lists_the_calendar_feeds_issued_and_forget_revokes_them(cli, rollout):
+    assert cli("staff", "export", SIOBHAN[1], "--json").json()["calendar_feeds"] == []
+    assert cli("feeds", "build", "feeds").exit_code == 0
+    assert cli("feeds", "rotate", "--staff", SIOBHAN[1]).exit_code == 0
+    listed = [
+        f
+        for f in cli("feeds", "list", "--revoked", "--json").json()
+        if (f["kind"], f["owner"]) == ("staff", SIOBHAN[0])
+    ]
+    old, new = (next(f for f in listed if bool(f["revoked"]) is gone) for gone in (True, False))
+    issued = cli("staff", "export", SIOBHAN[1], "--json").json()["calendar_feeds"]
+    assert issued == [  # oldest first
+        {
+            "path": f"/feeds/{old['token']}.ics",
+            "created": old["created"],
+            "revoked": old["revoked"],
+        },
+        {"path": f"/feeds/{new['token']}.ics", "created": new["created"], "revoked": None},
+    ]
+    assert all(f["created"].startswith("2027-05-20") for f in issued)
+    shown = cli("staff", "export", SIOBHAN[1])
+    assert "Calendar feeds issued to them" in shown.stdout and new["token"] in shown.stdout
+
+    forgot = cli("staff", "forget", SIOBHAN[1], "--yes", "--json")
+    assert forgot.exit_code == 0 and forgot.json()["feeds_revoked"] == 1, forgot.stderr
+    kept = cli("staff", "export", "1", "--json").json()
+    assert [f["path"] for f in kept["calendar_feeds"]] == [f["path"] for f in issued]
+    assert all(f["revoked"] for f in kept["calendar_feeds"])
+    assert kept["audit"][-1]["new"] == {
+        "name": "Forgotten person 1",
+        "role": "",
+        "feeds_revoked": 1,
+    }
+    assert cli("feeds", "build", "feeds").exit_code == 0  # no new feed for them
+    owners = {(f["kind"], f["owner"]) for f in cli("feeds", "list", "--json").json()}
+    assert ("staff", "Forgotten person 1") not in owners and ("staff", ZOE[0]) in owners
 
 
 def test_forgetting_non_clinical_staff_keeps_them_out_of_clinical_counts(cli, rollout):

@@ -238,3 +238,55 @@ def test_bad_feed_requests_get_one_error_line(rollout, cli, tmp_path, served):
             args,
             done.stderr,
         )
+
+
+def test_every_built_feed_is_the_feed_served(rollout, env_setup, monkeypatch):
+    """`feeds build` works out everyone's sessions at once; each file must still be what
+    `feeds serve` renders for that feed alone (catch-ups, a mover and a leaver included)."""
+    from refocus_cli.services import feeds, manual
+    from refocus_cli.services.context import system_clock
+    from refocus_cli.store.database import open_store
+
+    monkeypatch.setenv("REFOCUS_NOW", "2027-04-01T09:00:00+00:00")
+    rollout("staff", "add", "Lola Late", "--team", "North CMHT", "--start", "2027-03-01")
+    rollout("staff", "move", "South 0001", "--to", "North CMHT", "--on", "2027-03-15")
+    rollout("staff", "leave", "North 0002", "--on", "2027-05-01")
+    rollout("catchup", "--schedule")
+    every = json.loads(rollout("sessions", "--json").stdout)
+    assert any(s["kind"] == "catch-up" for s in every)
+    rollout("feeds", "build", "out")
+    store = open_store(env_setup, system_clock, "tester")
+    try:
+        curriculum = manual.curriculum(store, None)
+        rows = feeds.feed_store.feeds(store)
+        assert len(rows) == 2 + 2 + 7 + 1
+        for row in rows:
+            built = (env_setup.parent / "out" / f"{row.token}.ics").read_bytes()
+            assert built == feeds.feed_document(store, row, curriculum), (row.kind, row.owner)
+    finally:
+        store.close()
+
+
+def test_forgetting_a_person_or_retiring_a_trainer_stops_their_feed_at_once(rollout, cli, served):
+    port, before = served, _feeds(rollout)
+    person = f"/feeds/{before['staff', 'North 0001']['token']}.ics"
+    trainer = f"/feeds/{before['trainer', 'Tess Trainer']['token']}.ics"
+    assert _get(port, person)[0] == _get(port, trainer)[0] == 200
+
+    forgot = rollout("staff", "forget", "North 0001", "--yes").stderr
+    assert "1 calendar feed of theirs revoked" in forgot
+    assert _get(port, person)[0] == 404  # no build or restart in between
+    after = _feeds(rollout)
+    assert ("staff", "Forgotten person 2") not in after and len(after) == len(before) - 1
+    rebuilt = rollout("feeds", "build", "built").stderr
+    assert "Wrote 10 feeds" in rebuilt and "(0 new;" in rebuilt and "1 files of revoked" in rebuilt
+
+    # Every session over: Tess stays on their record, retired, and her feed stops now.
+    removed = cli("trainer", "remove", "Tess Trainer", env={"REFOCUS_NOW": "2031-01-06T09:00Z"})
+    assert removed.exit_code == 0 and "kept on the record" in removed.stderr, removed.stderr
+    assert _get(port, trainer)[0] == 404
+    revoked = json.loads(rollout("feeds", "list", "--revoked", "--json").stdout)
+    assert {(f["kind"], f["owner"]) for f in revoked if f["revoked"]} == {
+        ("staff", "Forgotten person 2"),
+        ("trainer", "Tess Trainer"),
+    }

@@ -67,6 +67,11 @@ EMAIL_COLUMNS = [
     ("recipient", "Sent to"),
     ("sent_at", "Sent (UTC)"),
 ]
+FEED_COLUMNS = [
+    ("path", "Feed path"),
+    ("created", "Made (UTC)"),
+    ("revoked", "Revoked (UTC)"),
+]
 
 
 def show(
@@ -192,6 +197,7 @@ def export(person: PersonArg, db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) 
         ("Attendance", "attendance", ATTENDANCE_COLUMNS),
         ("Catch-up invitations", "catch_up_invitations", INVITATION_COLUMNS),
         ("Invitation emails sent to them", "invitation_emails", EMAIL_COLUMNS),
+        ("Calendar feeds issued to them", "calendar_feeds", FEED_COLUMNS),
         ("Audit log entries about them", "audit", AUDIT_COLUMNS),
     ]
     for title, key, columns in sections:
@@ -244,6 +250,11 @@ def forget(
         f"{_count(result.audit_entries_erased, 'audit entry', 'audit entries')} and "
         f"{_count(result.notes_erased, 'note')} cleaned."
     )
+    if result.feeds_revoked:
+        message(
+            f"{_count(result.feeds_revoked, 'calendar feed')} of theirs revoked: "
+            "it is no longer served, and `feeds build` removes its file."
+        )
     if result.mentions_scrubbed:
         message(
             f"{_count(result.mentions_scrubbed, 'mention')} of them in other records "

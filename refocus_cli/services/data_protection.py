@@ -9,7 +9,7 @@ from refocus_cli.core.errors import Conflict
 from refocus_cli.core.mentions import Mention
 from refocus_cli.services import audit as audit_log
 from refocus_cli.services.staff import StaffMember
-from refocus_cli.store import invitations, outcomes, personal_data, sessions, staff
+from refocus_cli.store import feeds, invitations, outcomes, personal_data, sessions, staff
 from refocus_cli.store.database import Store
 
 
@@ -26,6 +26,7 @@ class SubjectAccess:
     exported_at: str
     invitation_emails: list[dict[str, Any]] = field(default_factory=list)
     outcome_scores: list[dict[str, Any]] = field(default_factory=list)
+    calendar_feeds: list[dict[str, Any]] = field(default_factory=list)
 
     def as_record(self) -> dict[str, Any]:
         """The export as printed with --json."""
@@ -36,13 +37,15 @@ class SubjectAccess:
             "catch_up_invitations": self.catch_up_invitations,
             "invitation_emails": self.invitation_emails,
             "outcome_scores": self.outcome_scores,
+            "calendar_feeds": self.calendar_feeds,
             "audit": self.audit,
             "exported_at": self.exported_at,
         }
 
 
 def subject_access(store: Store, person_ref: str) -> SubjectAccess:
-    """Everything held on one person: record, memberships, marks, invitations, audit log."""
+    """Everything held on one person: record, memberships, marks, invitations, the
+    calendar feeds issued to them (revoked ones too), audit log."""
     person = staff.find_staff(store, person_ref)
     held = personal_data.held_on(store, person["id"])
     tz = store.tz()
@@ -59,7 +62,23 @@ def subject_access(store: Store, person_ref: str) -> SubjectAccess:
         exported_at=store.clock().astimezone(tz).isoformat(),
         invitation_emails=emails,
         outcome_scores=outcomes.scores_of(store, person["id"]),
+        calendar_feeds=_feeds_issued(store, person["id"]),
     )
+
+
+def _feeds_issued(store: Store, staff_id: int) -> list[dict[str, Any]]:
+    """The calendar feeds issued to a person: the path each was served at (it holds the
+    token), when it was made and when it was revoked (UTC; None while it is served)."""
+    from refocus_cli.services.feeds import FEED_PATH
+
+    return [
+        {
+            "path": FEED_PATH.format(token=row.token),
+            "created": row.created_at,
+            "revoked": row.revoked_at,
+        }
+        for row in feeds.issued_to(store, "staff", staff_id)
+    ]
 
 
 @dataclass(frozen=True)
@@ -80,6 +99,7 @@ class Forgotten:
     mentions_scrubbed: int = 0
     # Other people on record with the same name: their own records were not searched.
     namesakes: int = 0
+    feeds_revoked: int = 0
     preview: bool = False
 
     def as_record(self) -> dict[str, Any]:
@@ -95,6 +115,7 @@ class Forgotten:
             "mentions": [asdict(mention) for mention in self.mentions],
             "mentions_scrubbed": self.mentions_scrubbed,
             "namesakes": self.namesakes,
+            "feeds_revoked": self.feeds_revoked,
         }
 
 
@@ -105,9 +126,10 @@ def forget(
 
     The name becomes a placeholder, the email goes, the role keeps only whether it is
     clinical; the clinical flag itself, memberships and marks stay (none identifies
-    anyone, and the measures need them). Every other text in the database is then
-    searched for their name or email (ignoring case and accents): the mentions found are
-    listed, or with `scrub_mentions` replaced by "[removed]" in the same transaction.
+    anyone, and the measures need them); their calendar feeds are revoked. Every other
+    text in the database is then searched for their name or email (ignoring case and
+    accents): the mentions found are listed, or with `scrub_mentions` replaced by
+    "[removed]" in the same transaction.
     Then the file is rewritten so that freed pages keep no copy of what was erased.
     With `preview`, nothing is kept: the result says what forgetting would do.
     """
@@ -134,5 +156,6 @@ def forget(
         mentions=erased.mentions,
         mentions_scrubbed=erased.scrubbed,
         namesakes=erased.namesakes,
+        feeds_revoked=erased.feeds_revoked,
         preview=preview,
     )

@@ -12,6 +12,7 @@ per poll until it is cached again).
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -23,6 +24,7 @@ from refocus_cli.store.database import Store
 from refocus_cli.store.feeds import FeedRow
 
 if TYPE_CHECKING:
+    from refocus_cli.core.calendar import CalendarSession
     from refocus_cli.core.curriculum import Curriculum
 
 TOKEN_BYTES = 24  # 32 URL-safe characters: 192 random bits
@@ -150,16 +152,37 @@ def build_feeds(store: Store, folder: Path, manual: Path | None = None) -> Built
     curriculum = manual_service.curriculum(store, manual)
     made, revoked = make_feeds(store)
     rows = feed_store.feeds(store, revoked=True)
+    chosen = _everyones_sessions(store, curriculum)
     written = removed = 0
     for row in rows:
         path = folder / f"{row.token}.ics"
         if row.revoked_at is None:
-            write_atomically(path, feed_document(store, row, curriculum))
+            write_atomically(path, _document(store, row, chosen(row)))
             written += 1
         elif path.exists():
             path.unlink()
             removed += 1
     return Built(folder, written, made, revoked, removed)
+
+
+def _everyones_sessions(
+    store: Store, curriculum: Curriculum
+) -> Callable[[FeedRow], list[CalendarSession]]:
+    """Each feed's sessions, for writing every feed at once: the staff's are worked out
+    together (see store.feeds.staff_sessions) and taken from one reading of all sessions;
+    the other kinds are read per feed, as `export ics` reads them."""
+    from refocus_cli.store import calendar
+
+    every = calendar.calendar_sessions(store, curriculum, "all")
+    place = {session.id: n for n, session in enumerate(every)}  # in time order
+    staff = feed_store.staff_sessions(store, curriculum)
+
+    def sessions(row: FeedRow) -> list[CalendarSession]:
+        if row.kind != "staff":
+            return calendar.calendar_sessions(store, curriculum, row.kind, str(row.owner_id))
+        return [every[n] for n in sorted(place[i] for i in staff.get(row.owner_id, ()))]
+
+    return sessions
 
 
 def _writable_folder(folder: Path) -> None:
@@ -181,11 +204,16 @@ def _writable_folder(folder: Path) -> None:
 
 def feed_document(store: Store, row: FeedRow, curriculum: Curriculum) -> bytes:
     """The feed's calendar: the owner's sessions (as `export ics` chooses them)."""
-    from refocus_cli.core.calendar import first_and_last_year
-    from refocus_cli.render.feeds import feed_ics
     from refocus_cli.store import calendar
 
     sessions = calendar.calendar_sessions(store, curriculum, row.kind, str(row.owner_id))
+    return _document(store, row, sessions)
+
+
+def _document(store: Store, row: FeedRow, sessions: list[CalendarSession]) -> bytes:
+    from refocus_cli.core.calendar import first_and_last_year
+    from refocus_cli.render.feeds import feed_ics
+
     programme = store.programme()
     stamps = [session.modified for session in sessions]
     stamp = max(stamps) if stamps else datetime.fromisoformat(programme["created_at"])

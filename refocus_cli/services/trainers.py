@@ -9,7 +9,7 @@ from typing import Any
 from refocus_cli.core.edits import Edited, SessionRef, changes, listed_sessions, wanted
 from refocus_cli.core.errors import Conflict, InvalidInput
 from refocus_cli.core.periods import Period
-from refocus_cli.store import edits, sessions, trainers
+from refocus_cli.store import edits, feeds, sessions, trainers
 from refocus_cli.store.database import Store
 
 
@@ -163,6 +163,8 @@ def remove_trainer(store: Store, ref: str) -> Removed:
         delivered = trainers.sessions_on_record(store, trainer["id"])
         if delivered:
             trainers.retire(store, trainer, store.today())
+            # Their calendar feed stops now, not at the next `feeds build` or serve.
+            feeds.revoke_owner(store, "trainer", trainer["id"])
         else:
             trainers.remove(store, trainer)
         return Removed("trainer", trainer["id"], trainer["name"], delivered)

@@ -3,9 +3,13 @@ and cohort, revocable; and the cheap stamp a served feed's ETag is made from."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
+from refocus_cli.core.curriculum import Curriculum
+from refocus_cli.core.vocabulary import SessionKind
 from refocus_cli.store.database import Store
 
 KINDS = ("trainer", "team", "staff", "cohort")
@@ -13,7 +17,9 @@ KINDS = ("trainer", "team", "staff", "cohort")
 ELIGIBLE = {
     "trainer": "SELECT id FROM trainer WHERE (removed_on IS NULL OR removed_on > :today)",
     "team": "SELECT id FROM team WHERE (status = 'active' OR ended_on > :today)",
-    "staff": "SELECT id FROM staff WHERE (left_on IS NULL OR left_on > :today)",
+    # A forgotten person gets no new feed: refocus no longer knows who would read it.
+    "staff": "SELECT id FROM staff WHERE (left_on IS NULL OR left_on > :today) AND id NOT IN "
+    "(SELECT entity_id FROM audit WHERE entity = 'staff' AND action = 'forget')",
     "cohort": "SELECT id FROM cohort WHERE true",
 }
 SELECT = """
@@ -99,6 +105,25 @@ def revoke(store: Store, feed_ids: list[int]) -> None:
         )
 
 
+def revoke_owner(store: Store, kind: str, owner_id: int) -> int:
+    """Stop every active feed of one trainer, team, member of staff or cohort, inside the
+    caller's transaction (a person forgotten, a trainer retired); how many."""
+    return int(
+        store.db.execute(
+            f"UPDATE feed SET revoked_at = ? WHERE {kind}_id = ? AND revoked_at IS NULL",
+            [store.now(), owner_id],
+        ).rowcount
+    )
+
+
+def issued_to(store: Store, kind: str, owner_id: int) -> list[FeedRow]:
+    """Every feed ever issued to one owner, revoked ones included, oldest first."""
+    return [
+        FeedRow(*row)
+        for row in store.db.execute(SELECT + f" WHERE f.{kind}_id = ? ORDER BY f.id", [owner_id])
+    ]
+
+
 def add_feed(store: Store, kind: str, owner_id: int, token: str) -> None:
     """A new active token for one owner."""
     with store.write():
@@ -106,6 +131,39 @@ def add_feed(store: Store, kind: str, owner_id: int, token: str) -> None:
             f"INSERT INTO feed (token, kind, {kind}_id, created_at) VALUES (?, ?, ?, ?)",
             [token, kind, owner_id, store.now()],
         )
+
+
+def staff_sessions(store: Store, curriculum: Curriculum) -> dict[int, set[int]]:
+    """Every member of staff's sessions, as `store.calendar.staff_session_ids` chooses them
+    for one person (catch-ups they are invited to; their teams' planned sessions where
+    they are expected: in the team on the day, in the module's audience, in their own
+    group of a split team), worked out once per session for everyone: `feeds build`
+    writes every person's feed, and asking per person repeats each session's answer for
+    each member of its teams."""
+    from refocus_cli.store.attendance import expected
+
+    found: dict[int, set[int]] = defaultdict(set)
+    for session_id, staff_id in store.db.execute(
+        "SELECT session_id, staff_id FROM session_invitee"
+    ):
+        found[staff_id].add(session_id)
+    tz = store.tz()
+    for row in store.rows(
+        "SELECT s.id, s.kind, s.module, s.occurrence, s.start_utc FROM session s "
+        "WHERE s.kind = ? AND s.id IN (SELECT session_id FROM session_team)",
+        [SessionKind.PLANNED],
+    ):
+        session = {
+            "id": row["id"],
+            "kind": row["kind"],
+            "module": row["module"],
+            "occurrence": row["occurrence"],
+            "start": datetime.fromisoformat(row["start_utc"]).astimezone(tz).isoformat(),
+        }
+        audience = curriculum.audience(row["module"])
+        for person in expected(store, session, audience, include_attended=True):
+            found[person["id"]].add(row["id"])
+    return found
 
 
 def change_stamp(store: Store) -> int:

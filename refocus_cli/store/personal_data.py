@@ -20,7 +20,7 @@ from refocus_cli.core.mentions import (
     without_mentions,
 )
 from refocus_cli.core.people import folded
-from refocus_cli.store import audit
+from refocus_cli.store import audit, feeds
 from refocus_cli.store.database import Store
 from refocus_cli.store.migrations import migrations
 
@@ -83,6 +83,8 @@ class Erased:
     scrubbed: int = 0
     # Other people on record with the same name, whose own records were not searched.
     namesakes: int = 0
+    # Their calendar feed tokens revoked: a feed they were given stops at once.
+    feeds_revoked: int = 0
 
 
 class _Preview(Exception):
@@ -103,9 +105,10 @@ def erase(
     preview: bool = False,
 ) -> Erased:
     """Replace a person's name and email (`words`) with `placeholder` everywhere, their
-    role with `role`, and drop their email; one transaction, audited. Then look through
-    every other text in the database for their name or email (ignoring case and accents)
-    and, with `scrub_mentions`, replace each with "[removed]" in the same transaction.
+    role with `role`, drop their email and revoke their calendar feeds; one transaction,
+    audited. Then look through every other text in the database for their name or email
+    (ignoring case and accents) and, with `scrub_mentions`, replace each with "[removed]"
+    in the same transaction.
     With `preview`, roll it all back and say what it would have done."""
     try:
         return _erase(store, staff_id, words, placeholder, role, scrub_mentions, preview)
@@ -129,7 +132,11 @@ def _erase(
             "UPDATE staff SET name = ?, email = NULL, role = ? WHERE id = ?",
             [placeholder, role, staff_id],
         )
-        audit.record(store, "forget", "staff", staff_id, None, {"name": placeholder, "role": role})
+        revoked = feeds.revoke_owner(store, "staff", staff_id)
+        said: dict[str, Any] = {"name": placeholder, "role": role}
+        if revoked:
+            said["feeds_revoked"] = revoked
+        audit.record(store, "forget", "staff", staff_id, None, said)
         entries = audit.scrub(store, staff_id, words, placeholder, role)
         pattern = audit.identity_pattern(words)
         notes = _scrub_free_text(store, pattern, placeholder) if pattern else 0
@@ -151,6 +158,7 @@ def _erase(
             [] if scrub_mentions else found,
             scrubbed,
             len(others["staff"]) + len(others["trainer"]),
+            revoked,
         )
         if preview:
             raise _Preview(erased)
