@@ -147,3 +147,61 @@ def test_uids_are_stable_and_the_sessions_unchanged(ok, tmp_path):
 def test_each_calendar_shows_the_windows_of_its_cohorts(ok, tmp_path, choice, titles):
     found = _milestones(_export(ok, tmp_path, *choice))
     assert {t.removeprefix("REFOCUS ").replace(" measures", "") for t in found} == titles
+
+
+def _timeline(page) -> str:
+    return page.read_text(encoding="utf-8").split('id="timeline"', 1)[1].split("</section>")[0]
+
+
+def test_the_report_timeline_draws_the_windows_as_labelled_rows_and_shades(ok, tmp_path):
+    page = tmp_path / "report.html"
+    ok("report", "html", "-o", str(page))
+    timeline = _timeline(page)
+    # a row per kind over the teams: two baselines (W1, all teams), two follow-ups (W1, W2)
+    assert ">Baseline measures</text>" in timeline and ">Follow-up measures</text>" in timeline
+    marks = re.findall(r'<rect class="window (baseline|follow-up)"', timeline)
+    assert sorted(marks) == ["baseline", "baseline", "follow-up", "follow-up"]
+    for title in (
+        "Baseline measures (W1): Fri 11 Dec 2026 to Sun 10 Jan 2027",
+        "Follow-up measures (W2): Wed 1 Mar 2028 to Fri 31 Mar 2028",
+        "Baseline measures (all teams): Mon 2 Nov 2026 to Fri 27 Nov 2026",
+    ):
+        assert f"<title>{title}</title>" in timeline, title
+    assert "baseline measures window" in timeline and "follow-up measures window" in timeline
+    # North's row (W1) is shaded by W1's two windows and the programme-wide one, South's
+    # (W2, not scheduled yet) by W2's follow-up and the programme-wide one: 3 + 2.
+    shades = re.findall(r'<rect class="window-shade [^>]*><title>([^<]*)</title>', timeline)
+    assert (
+        len(shades) == 3 + 2
+        and shades.count("Baseline measures (all teams): Mon 2 Nov 2026 to Fri 27 Nov 2026") == 2
+    )
+    one = tmp_path / "w1.html"
+    ok("report", "html", "--cohort", "W1", "-o", str(one))
+    cohort_page = _timeline(one)
+    assert "(W1):" in cohort_page and "(all teams):" in cohort_page
+    assert "(W2):" not in cohort_page
+
+
+def test_overlapping_windows_take_lanes_and_are_named_only_where_the_name_fits():
+    from refocus_cli.core.measure_defs import Window, WindowKind
+    from refocus_cli.render.timeline import MAX_WINDOW_LANES, _labelled, _lanes
+
+    def window(n: int, first: str, last: str) -> Window:
+        return Window(n, WindowKind.BASELINE, _day(first), _day(last), n, f"W{n}")
+
+    staggered = [
+        window(n, f"2027-01-{1 + 2 * n:02d}", f"2027-01-{20 + 2 * n:02d}") for n in range(6)
+    ]
+    lanes = _lanes([*reversed(staggered), window(9, "2027-03-01", "2027-03-31")])
+    assert len(lanes) == MAX_WINDOW_LANES == 4
+    # each of W0 to W5 starts before all the others end; March's W9 fits after W0 in lane 1,
+    # and W4 and W5, with no lane left, share the last
+    assert [[w.cohort for w in lane] for lane in lanes] == [
+        ["W0", "W9"],
+        ["W1"],
+        ["W2"],
+        ["W3", "W4", "W5"],
+    ]
+    marks = [{"x": 0.0, "width": 50.0, "who": "W1"}, {"x": 10.0, "width": 50.0, "who": "WAVE2"}]
+    # "W1" needs 2 * 6.5 + 6 = 19 px: 10 px show before the next mark; "WAVE2" needs 38.5
+    assert [m["text"] for m in _labelled(marks)] == ["", "WAVE2"]

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from refocus_cli.core.measure_defs import Window
 from refocus_cli.core.measure_method import PROVENANCE, SOURCES
 from refocus_cli.core.measure_participation import TeamScoreRow
 from refocus_cli.core.measure_records import (
@@ -39,8 +40,13 @@ STRATEGY_SHORT = {  # column headings: the full titles are in core/programme.py
 FOLD_TEAMS = 60  # longer per-team tables start folded, so the charts stay near each other
 
 
-def render_report(report: SteeringReport, outcomes: OutcomesView | None = None) -> str:
-    """The whole page, as HTML text; with `outcomes`, its outcomes section too."""
+def render_report(
+    report: SteeringReport,
+    outcomes: OutcomesView | None = None,
+    windows: Sequence[Window] = (),
+) -> str:
+    """The whole page, as HTML text; with `outcomes`, its outcomes section too, and with
+    `windows`, the measurement windows in its timeline."""
     from refocus_cli.render.outcomes_chart import outcomes_chart
     from refocus_cli.render.sandbox import environment as limited_environment
     from refocus_cli.render.sandbox import render
@@ -53,7 +59,10 @@ def render_report(report: SteeringReport, outcomes: OutcomesView | None = None) 
     environment.filters["score"] = score_percent
     environment.filters["thousands"] = "{:,}".format
     return render(
-        environment, "report.html.j2", **report_view(report), outcomes=outcomes_chart(outcomes)
+        environment,
+        "report.html.j2",
+        **report_view(report, windows),
+        outcomes=outcomes_chart(outcomes),
     )
 
 
@@ -67,7 +76,7 @@ def score_percent(value: float | None) -> str:
     return "–" if value is None else f"{value:.1%}"
 
 
-def report_view(report: SteeringReport) -> Layout:
+def report_view(report: SteeringReport, windows: Sequence[Window] = ()) -> Layout:
     """Everything the template shows, worked out from the report."""
     as_of = report.progress.as_of
     teams = report.progress.teams
@@ -83,7 +92,7 @@ def report_view(report: SteeringReport) -> Layout:
             for s in STAGES
         ],
         "summary": summary(report),
-        "timeline": timeline(teams, as_of),
+        "timeline": timeline(teams, as_of, windows=windows),
         "attendance": stage_chart(teams, lambda s: s.attendance, "Attendance by stage"),
         "reach": stage_chart(teams, lambda s: s.reach, "Reach by stage"),
         "scores": score_histogram(participation.compared, participation.median),

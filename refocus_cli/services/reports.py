@@ -162,7 +162,8 @@ def write_html(
     report = steering_report(store, on=on, cohort=cohort, manual=manual, comparing=comparing)
     defined = measures_service.measures(manual)
     outcomes = outcomes_of(store, report.participation, comparing.ties, defined)
-    write_atomically(output, render_report(report, outcomes))
+    windows = measures_service.milestones(store, cohort=cohort)
+    write_atomically(output, render_report(report, outcomes, windows))
     return report
 
 
