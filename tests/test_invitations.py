@@ -503,3 +503,55 @@ def test_a_session_taken_out_of_the_plan_after_its_invitations_is_cancelled(run,
     }
     assert all("taken out of the plan" in c["text"] for c in cancels)
     assert run("invite").exit_code == 0 and smtp[0].take() == []
+
+
+def test_a_new_email_cancels_at_the_old_address_and_invites_at_the_new(run, smtp, cli):
+    assert run("invite", "--team", OTHER).exit_code == 0
+    first = [_check(m) for m in smtp[0].take()]
+    old = {(s["to"], s["uid"]): s["sequence"] for s in first}
+    moving = {
+        "hari@nhs.example": "hari.patel@nhs.example",
+        "ruth@nhs.example": "ruth.e@nhs.example",
+    }
+    assert run("staff", "edit", "Hari Patel", "--email", moving["hari@nhs.example"]).exit_code == 0
+    assert (
+        run("trainer", "edit", "Ruth Evans", "--email", moving["ruth@nhs.example"]).exit_code == 0
+    )
+
+    planned = json.loads(run("invite", "--team", OTHER, "--dry-run", "--json").stdout)["messages"]
+    assert run("invite", "--team", OTHER).exit_code == 0
+    sent = [_check(m) for m in smtp[0].take()]
+    assert [(s["to"], s["uid"], s["method"]) for s in sent] == [
+        (m["email"], m["uid"], m["method"]) for m in planned
+    ]
+    expected = []
+    for (to, event), sequence in old.items():
+        if to in moving:  # the old calendar drops it, then the new one gets it, higher
+            expected += [
+                (to, event, "CANCEL", sequence + 1),
+                (moving[to], event, "REQUEST", sequence + 2),
+            ]
+    ours = {*moving, *moving.values()}
+    assert sorted(
+        (s["to"], s["uid"], s["method"], s["sequence"]) for s in sent if s["to"] in ours
+    ) == sorted(expected)
+    # Ruth's new address is in her sessions' events: everyone else gets those updated.
+    assert {s["method"] for s in sent if s["to"] not in ours} == {"REQUEST"}
+    for cancel in (s for s in sent if s["method"] == "CANCEL"):
+        assert sent.index(cancel) < next(
+            n
+            for n, s in enumerate(sent)
+            if s["uid"] == cancel["uid"]
+            and s["method"] == "REQUEST"
+            and s["to"] == moving[cancel["to"]]
+        )
+        assert cancel["subject"].startswith("Moved to your new address: ")
+        assert "new email address" in cancel["text"]
+        assert moving[cancel["to"]] not in cancel["text"] + cancel["html"]
+        assert cancel["status"] == ""  # the session itself goes ahead
+    new = [s for s in sent if s["to"] in moving.values()]
+    assert new and all(s["subject"].startswith("Invitation: ") for s in new)
+
+    held = run("staff", "export", "Hari Patel", "--json").json()["invitation_emails"]
+    assert {e["recipient"] for e in held} == {"hari@nhs.example", "hari.patel@nhs.example"}
+    assert run("invite", "--team", OTHER).exit_code == 0 and smtp[0].take() == []

@@ -124,6 +124,11 @@ def letter(
     """The words around the calendar part, for the person it goes to."""
     if session is None:
         opening = "It has been taken out of the plan: please remove it from your calendar."
+    elif _readdressed(message):
+        opening = (
+            "Your invitations now go to your new email address: please remove this one "
+            "from this calendar."
+        )
     elif message.method == Method.CANCEL and session.status == SessionStatus.CANCELLED:
         opening = "This session is cancelled: please remove it from your calendar."
     elif message.method == Method.CANCEL:
@@ -147,12 +152,21 @@ def letter(
 
 def subject(session: cal.CalendarSession | None, message: Outgoing, start: datetime) -> str:
     """The message's subject: what happened, the session and when."""
-    if message.method == Method.CANCEL:
+    if _readdressed(message):
+        word = "Moved to your new address"
+    elif message.method == Method.CANCEL:
         kept = session is not None and session.status != SessionStatus.CANCELLED
         word = "No longer needed" if kept else "Cancelled"
     else:
         word = "Updated invitation" if message.update else "Invitation"
     return f"{word}: {title(session).removeprefix('Cancelled: ')} ({when(session, start)})"
+
+
+def _readdressed(message: Outgoing) -> bool:
+    """A CANCEL to the address a person was invited at, which is no longer theirs (their
+    invitation goes to their new address, named as the attendee's email)."""
+    now = message.attendee.email
+    return message.method == Method.CANCEL and now is not None and now != message.recipient
 
 
 @functools.cache

@@ -8,7 +8,7 @@ are left alone: an invitation for the past helps nobody.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -139,9 +139,8 @@ def plan(
         event = uid(session)
         before = {(kind, pid) for sent_uid, kind, pid in last if sent_uid == event}
         for key in sorted(set(wanted) | before):
-            message = _message(store, session, wanted.get(key), last.get((event, *key)), key)
-            if message is not None:
-                planned.append(Planned(session, message, session.start))
+            messages = _messages(store, session, wanted.get(key), last.get((event, *key)), key)
+            planned += [Planned(session, message, session.start) for message in messages]
     if choice.kind == "all" or person is not None:
         planned += _withdrawn(store, last, {uid(s) for s in sessions})
     return sorted(planned, key=lambda p: p.start), sorted(missing)
@@ -215,6 +214,42 @@ def _wanted(
 
 def _when(session: CalendarSession) -> tuple[str, int]:
     return session.start.isoformat(), session.id
+
+
+def _messages(
+    store: Store,
+    session: CalendarSession,
+    attendee: Attendee | None,
+    last: Sent | None,
+    key: tuple[str, int],
+) -> list[Outgoing]:
+    """The messages one person needs for one session: none, one, or, when their email
+    changed since their invitation went out, a CANCEL to the old address (the calendar
+    there holds it) followed by the REQUEST to the new one, its SEQUENCE above the
+    CANCEL's so that a calendar receiving both keeps the invitation."""
+    if attendee is None or not attendee.email or last is None or not _moved(attendee, last):
+        found = _message(store, session, attendee, last, key)
+        return [] if found is None else [found]
+    cancel = Outgoing(
+        session_id=session.id,
+        uid=uid(session),
+        start_utc=session.start.astimezone(UTC).isoformat(),
+        attendee=attendee,  # their address now: the letter says the invitation moved
+        recipient=last.recipient,
+        method=Method.CANCEL,
+        sequence=max(session.sequence, last.sequence + 1),
+        session_sequence=session.sequence,
+        update=False,
+    )
+    after = replace(last, method=Method.CANCEL, sequence=cancel.sequence)
+    request = _message(store, session, attendee, after, key)
+    return [cancel] if request is None else [cancel, request]
+
+
+def _moved(attendee: Attendee, last: Sent) -> bool:
+    """Whether a person's live invitation went to an address that is no longer theirs."""
+    live = last.method == Method.REQUEST and bool(last.recipient)
+    return live and last.recipient != attendee.email
 
 
 def _message(
