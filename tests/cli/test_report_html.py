@@ -27,6 +27,8 @@ PROGRAMME = "Steering Trust REFOCUS"
 REPORT_DAY = "2027-04-20T12:00:00+00:00"
 # The stage colours the page draws its bars in (refocus_cli/render/report.py).
 STAGE_COLOURS = ("0072B2", "E69F00", "009E73", "CC79A7")
+# The measurement windows' marks: baseline, follow-up (templates/report.html.j2).
+WINDOW_COLOURS = ("56B4E9", "F0E442")
 
 
 @pytest.fixture(scope="module")
@@ -104,6 +106,11 @@ def test_the_page_shows_the_programme_its_teams_and_charts(page):
         assert page.count(team) >= 4, team  # timeline, participation, milestones tables
     assert 'class="today"' in timeline
     assert 'class="planned"' in timeline  # sessions still to hold are drawn
+    # `schedule` added WAVE1's default windows: a labelled row each, over the teams
+    assert ">Baseline measures</text>" in timeline and ">Follow-up measures</text>" in timeline
+    assert "<title>Baseline measures (WAVE1): Fri 11 Dec 2026 to Sun 10 Jan 2027</title>" in (
+        timeline
+    )
     for stage in ("Workshop", "Working practices", "Coaching", "Practice change"):
         assert f">{stage}<" in charts[1] and f">{stage}<" in charts[2]
     risks = page.split('id="risks"', 1)[1].split("</section>", 1)[0]
@@ -242,6 +249,12 @@ def test_chromium_draws_the_page(report, tmp_path):
             n for pixel, n in counts.items() if max(map(abs, map(int.__sub__, pixel, wanted))) <= 3
         )
         assert drawn > 1000, f"no bars drawn in the colour #{colour}"  # a legend is 192
+    for colour in WINDOW_COLOURS:
+        wanted = bytes.fromhex(colour)
+        drawn = sum(
+            n for pixel, n in counts.items() if max(map(abs, map(int.__sub__, pixel, wanted))) <= 3
+        )
+        assert drawn > 400, f"no window drawn in the colour #{colour}"  # a legend key is 165
 
 
 def test_chromium_reads_the_svg_charts_and_the_team_names(report, tmp_path):
@@ -250,6 +263,9 @@ def test_chromium_reads_the_svg_charts_and_the_team_names(report, tmp_path):
     dom = done.stdout
     assert len(re.findall(r"<svg class=\"chart\"", dom)) >= 3
     assert len(re.findall(r"<rect class=\"planned\"", dom)) == 4 * len(TEAMS)  # bar per stage
+    assert len(re.findall(r"<rect class=\"window baseline\"", dom)) == 1  # WAVE1's
+    assert len(re.findall(r"<rect class=\"window follow-up\"", dom)) == 1
+    assert len(re.findall(r"<rect class=\"window-shade ", dom)) == 2 * len(TEAMS)
     for team in ("North CMHT", ESCAPED_EVIL, "South Early Intervention"):
         assert f">{team}<" in dom, team
     assert "<b>Evil" not in dom
