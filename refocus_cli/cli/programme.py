@@ -132,12 +132,21 @@ def set_settings(
     no_logo: Annotated[
         bool, typer.Option("--no-logo", help="Take the logo off certificates.")
     ] = False,
+    region: Annotated[
+        str | None,
+        typer.Option(
+            "--region",
+            help="Public holidays, as for `init --region` (e.g. england, ie, au-nsw); plans "
+            "made after keep to them, sessions already planned are not moved.",
+        ),
+    ] = None,
     db: DbOpt = DEFAULT_DB,
     as_json: JsonOpt = False,
 ) -> None:
     """Change the programme's settings: the follow-up date, the catch-up notice period,
-    and what certificates print (organisation, signatory, logo)."""
-    from refocus_cli.services.organisation import set_programme
+    the public holidays' region, and what certificates print (organisation, signatory,
+    logo)."""
+    from refocus_cli.services.organisation import sessions_on_holidays, set_programme
 
     follow_up_date = parse_date(follow_up, "--follow-up") if follow_up is not None else None
     with opened(db) as store:
@@ -149,8 +158,13 @@ def set_settings(
             signatory=signatory,
             logo=logo,
             no_logo=no_logo,
+            region=region,
         )
+        moved = any(change.field == "region" for change in edited.changes)
+        on_holidays = sessions_on_holidays(store) if moved else None
     if as_json:
-        print_json(edited.as_record())
-    else:
-        message(edited.words())
+        print_json(edited.as_record() | (on_holidays.as_record() if on_holidays else {}))
+        return
+    message(edited.words())
+    if on_holidays is not None:
+        message(on_holidays.words())

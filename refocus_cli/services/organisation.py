@@ -6,15 +6,24 @@ cohorts.py).
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import asdict, dataclass, fields
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from refocus_cli.core.branding import Logo, parse_signatory
-from refocus_cli.core.edits import Edited, FieldChange, changes, wanted
+from refocus_cli.core.edits import (
+    Edited,
+    FieldChange,
+    SessionRef,
+    changes,
+    listed_sessions,
+    wanted,
+)
 from refocus_cli.core.errors import InvalidInput
 from refocus_cli.core.text import LINE, NAME, clean_text
+from refocus_cli.core.workdays import bank_holidays, holiday_region
 from refocus_cli.store import closures, edits, programme
 from refocus_cli.store.database import Store
 
@@ -69,14 +78,18 @@ def set_programme(
     signatory: str | None = None,
     logo: Path | None = None,
     no_logo: bool = False,
+    region: str | None = None,
 ) -> Edited:
     """Set the follow-up date (when participation is compared), the working days of
-    notice a catch-up session is given, or what certificates print: the organisation's
-    name, the signatory ("NAME, ROLE"; "" for none) and the logo (kept as bytes)."""
+    notice a catch-up session is given, the region whose public holidays are not working
+    days (as typed to `init --region`; plans made after keep to it, sessions already
+    planned stay where they are), or what certificates print: the organisation's name,
+    the signatory ("NAME, ROLE"; "" for none) and the logo (kept as bytes)."""
     asked = wanted(
         {
             "follow_up": follow_up.isoformat() if follow_up else None,
             "notice_days": notice_days,
+            "region": holiday_region(region) if region is not None else None,
             "organisation": organisation,
             "signatory": signatory,
             "logo": logo,
@@ -107,7 +120,11 @@ def set_programme(
                 f"--follow-up {follow_up} is not after the programme's start "
                 f"{current['start_date']}: give a later date"
             )
-        before = {"follow_up": current["follow_up_date"], "notice_days": current["notice_days"]}
+        before = {
+            "follow_up": current["follow_up_date"],
+            "notice_days": current["notice_days"],
+            "region": current["region"],
+        }
         found = changes(before, asked)
         if found:
             edits.write(store, "programme", current["id"], found, {"follow_up": "follow_up_date"})
@@ -115,6 +132,62 @@ def set_programme(
         if branded:
             programme.record_branding(store, current["id"], branded)
         return Edited("programme", current["id"], current["name"], found + branded)
+
+
+@dataclass(frozen=True)
+class OnHolidays:
+    """Scheduled sessions still to come on a public holiday of the programme's region,
+    and the cohorts they belong to (catch-ups have none)."""
+
+    region: str
+    sessions: tuple[SessionRef, ...]
+    cohorts: tuple[str, ...]
+
+    def words(self) -> str:
+        """What a new region means for plans, and what to do about sessions on holidays."""
+        told = (
+            f"Plans made from now on (schedule, replan, catchup --schedule) keep to the "
+            f"public holidays of {self.region}; sessions already planned were not moved."
+        )
+        if not self.sessions:
+            return told + " None still to come falls on one of its holidays."
+        count = len(self.sessions)
+        some = (
+            "1 session still to come falls"
+            if count == 1
+            else f"{count} sessions still to come fall"
+        )
+        replan = (
+            " or ".join(f"`refocus replan --cohort {shlex.quote(c)}`" for c in self.cohorts)
+            or "`refocus replan --cohort C`"
+        )
+        listed = listed_sessions(list(self.sessions))
+        them = "it" if count == 1 else "them"
+        return f"{told} {some} on its holidays: {listed}; run {replan} to move {them}."
+
+    def as_record(self) -> dict[str, Any]:
+        """The sessions as printed with --json."""
+        return {"region": self.region, "sessions_on_holidays": [ref.id for ref in self.sessions]}
+
+
+def sessions_on_holidays(store: Store) -> OnHolidays:
+    """The scheduled sessions still to come that fall on a public holiday of the
+    programme's region (after the region changed: `replan` moves them), in time order."""
+    from refocus_cli.store.sessions import to_local
+
+    tz, ahead = store.tz(), programme.sessions_ahead(store)
+    region = programme.current(store)["region"]
+    days = [to_local(row["start_utc"], tz) for row in ahead]
+    years = range(days[0].year, days[-1].year + 1) if days else range(0)
+    holidays = bank_holidays(region, years)
+    found = [
+        (row, start) for row, start in zip(ahead, days, strict=True) if start.date() in holidays
+    ]
+    return OnHolidays(
+        region,
+        tuple(SessionRef(row["id"], start, row["module"]) for row, start in found),
+        tuple(sorted({row["cohort"] for row, _ in found if row["cohort"]})),
+    )
 
 
 def _read_logo(path: Path | None) -> Logo | None:

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from refocus_cli.core.edits import FieldChange, audit_pair
+from refocus_cli.core.vocabulary import SessionStatus
 from refocus_cli.store import audit
 from refocus_cli.store.database import Store
 from refocus_cli.store.lookup import new_uuid
@@ -60,3 +61,14 @@ def record_branding(store: Store, programme_id: int, found: Sequence[FieldChange
         )
     old, new = audit_pair(found)
     audit.record(store, "edit", "branding", programme_id, old, new)
+
+
+def sessions_ahead(store: Store) -> list[dict[str, Any]]:
+    """Sessions still to come and scheduled (id, start_utc, module, cohort), in time
+    order; a catch-up's cohort is None."""
+    return store.rows(
+        "SELECT s.id, s.start_utc, s.module, c.name AS cohort FROM session s "
+        "LEFT JOIN cohort c ON c.id = s.cohort_id "
+        "WHERE s.status = ? AND s.start_utc >= ? ORDER BY s.start_utc, s.id",
+        [SessionStatus.SCHEDULED, store.now()],
+    )

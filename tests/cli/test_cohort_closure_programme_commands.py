@@ -193,3 +193,55 @@ def test_programme_settings(planned, env_setup):
         code=2,
     )
     assert planned("init", "Again").exit_code == 1  # `refocus init` is where it was
+
+
+def test_a_new_holiday_region_changes_the_working_days_of_plans_made_after(cli, env_setup):
+    """St Patrick's Day is a working day in England and a public holiday in Ireland."""
+    for args in (
+        ("init", "Region Trust", "--start", "2027-03-17"),
+        ("team", "add", "North CMHT"),
+        ("staff", "add", "Ann North", "--team", "North CMHT", "--start", "2026-01-01"),
+        ("trainer", "add", "Tess Trainer", "--stages", STAGES),
+        ("trainer", "add", "Len Lived", "--lived-experience", "--stages", STAGES),
+        ("cohort", "create", "Wave 1", "--team", "North CMHT"),
+        ("schedule", "--cohort", "Wave 1"),
+    ):
+        assert cli(*args).exit_code == 0, args
+    before = cli("sessions", "--json").json()
+    first = before[0]
+    assert first["start"].startswith("2027-03-17")
+
+    changed = cli("programme", "set", "--region", "Ireland")
+    assert changed.exit_code == 0, changed.stderr
+    said = " ".join(changed.stderr.split())
+    assert "Changed programme Region Trust (id 1): region england → ie." in said
+    assert "Plans made from now on" in said and "sessions already planned were not moved" in said
+    assert f"1 session still to come falls on its holidays: session {first['id']} (Wed 17 Mar" in (
+        said
+    )
+    assert "run `refocus replan --cohort 'Wave 1'` to move it." in said
+    assert cli("sessions", "--json").json() == before  # nothing moved by itself
+    assert cli("programme", "show", "--json").json()["region"] == "ie"
+    entry = last_audit(env_setup, "edit")
+    assert (entry["entity"], entry["old"], entry["new"]) == (
+        "programme",
+        {"region": "england"},
+        {"region": "ie"},
+    )
+    again = cli("programme", "set", "--region", "IE")
+    assert "Nothing changed" in again.stderr
+
+    assert cli("replan", "--cohort", "Wave 1").exit_code == 0
+    after = {s["id"]: s["start"][:10] for s in cli("sessions", "--json").json()}
+    assert after[first["id"]] > "2027-03-17" and "2027-03-17" not in after.values()
+    shown = cli("programme", "set", "--region", "au-nsw", "--json").json()
+    assert (shown["region"], shown["changes"][0]["new"]) == ("au-nsw", "au-nsw")
+    assert isinstance(shown["sessions_on_holidays"], list)
+
+    _refused(cli, env_setup, "programme", "set", "--region", "irland", words="did you mean ie")
+    _refused(cli, env_setup, "programme", "set", "--region", "au-nws", words="au-nsw")
+    _refused(cli, env_setup, "programme", "set", "--region", "", words="unknown region ''")
+    _refused(
+        cli, env_setup, "programme", "set", "--region", "ie", "--notice-days", "-1", code=2,
+        words="greater than or equal to 0",
+    )  # fmt: skip
