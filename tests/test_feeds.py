@@ -290,3 +290,12 @@ def test_forgetting_a_person_or_retiring_a_trainer_stops_their_feed_at_once(roll
         ("staff", "Forgotten person 2"),
         ("trainer", "Tess Trainer"),
     }
+
+    # A trainer no session names is deleted, and their feed with them.
+    rollout("trainer", "add", "Ned New")
+    rollout("feeds", "build", "built")
+    ned = f"/feeds/{_feeds(rollout)['trainer', 'Ned New']['token']}.ics"
+    assert _get(port, ned)[0] == 200
+    rollout("trainer", "remove", "Ned New")
+    assert _get(port, ned)[0] == 404
+    assert "Ned New" not in rollout("feeds", "list", "--revoked", "--json").stdout
