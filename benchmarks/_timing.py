@@ -48,6 +48,28 @@ def _no_vfork() -> None:
     """Passed as preexec_fn only to force fork() instead of vfork(): see run_once."""
 
 
+def national_demo(label: str, fresh: bool, now: str) -> Path:
+    """The national demo database for benchmark `label`, built once per refocus version
+    (again with `fresh`), with the clock at `now`."""
+    version = subprocess.run(
+        [refocus_executable(), "--version"], capture_output=True, text=True, check=True
+    ).stdout.split()[-1]
+    folder = Path(tempfile.gettempdir()) / f"refocus-bench-{label}-{version}"
+    db = folder / "national.db"
+    if fresh and folder.exists():
+        shutil.rmtree(folder)
+    if not db.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        print("building the national demo database (once)...", file=sys.stderr)
+        subprocess.run(
+            [refocus_executable(), "demo", "--scale", "national", "--out", str(folder / "demo")],
+            env={**os.environ, "REFOCUS_DB": str(db), "REFOCUS_NOW": now},
+            check=True,
+            capture_output=True,
+        )
+    return db
+
+
 def run_once(command: Sequence[str]) -> Run:
     """Run `command` once, stdout discarded, timed from spawn to reaping; raise if it fails.
 

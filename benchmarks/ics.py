@@ -16,36 +16,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-from _timing import median, print_table, refocus_executable, run_once
+from _timing import median, national_demo, print_table, refocus_executable, run_once
 
 TARGET_SECONDS_PER_20K = 5.0
 NOW = "2026-11-23T12:00:00+00:00"
-
-
-def prepared(fresh: bool) -> Path:
-    version = subprocess.run(
-        [refocus_executable(), "--version"], capture_output=True, text=True, check=True
-    ).stdout.split()[-1]
-    folder = Path(tempfile.gettempdir()) / f"refocus-bench-ics-{version}"
-    db = folder / "national.db"
-    if fresh and folder.exists():
-        shutil.rmtree(folder)
-    if not db.exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        print("building the national demo database (once)...", file=sys.stderr)
-        subprocess.run(
-            [refocus_executable(), "demo", "--scale", "national", "--out", str(folder / "demo")],
-            env={**os.environ, "REFOCUS_DB": str(db), "REFOCUS_NOW": NOW},
-            check=True,
-            capture_output=True,
-        )
-    return db
 
 
 def main() -> None:
@@ -53,7 +31,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--fresh", action="store_true")
     args = parser.parse_args()
-    db = prepared(args.fresh)
+    db = national_demo("ics", args.fresh, NOW)
     os.environ.update({"REFOCUS_DB": str(db), "REFOCUS_NOW": NOW})
     first_cohort = (
         subprocess.run(

@@ -95,9 +95,7 @@ def delivery_rows(
     return rows
 
 
-def covered_parts(
-    asked: Sequence[str], parts: Sequence[str], module: str
-) -> tuple[tuple[str, ...], list[str]]:
+def covered_parts(asked: Sequence[str], parts: Sequence[str]) -> tuple[tuple[str, ...], list[str]]:
     """The module's activities that `asked` names (by number from 1, or by title ignoring
     case), in the module's order, and what in `asked` names none of them."""
     by_title = {part.casefold(): part for part in parts}

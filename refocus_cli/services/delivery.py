@@ -101,7 +101,7 @@ def record_delivery(
         parts = _parts(manual_service.curriculum(store, manual), session["module"])
         chosen: tuple[str, ...] | None = parts if covered_all else None
         if covered:
-            chosen, unknown = covered_parts(covered, parts, session["module"])
+            chosen, unknown = covered_parts(covered, parts)
             if unknown:
                 raise InvalidInput(
                     f"{', '.join(repr(u) for u in unknown)} is not a part of "

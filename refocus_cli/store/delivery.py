@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from refocus_cli.core.vocabulary import SessionStatus
 from refocus_cli.store import audit
 from refocus_cli.store.database import Store
+from refocus_cli.store.sessions import links
 
 
 @dataclass(frozen=True)
@@ -101,21 +102,8 @@ def _deliveries(store: Store, session_ids: Sequence[int] | None = None) -> dict[
 
 def held_sessions(store: Store) -> list[HeldSession]:
     """Every held session with its teams, planned trainers and delivery record."""
-    teams: dict[int, list[int]] = defaultdict(list)
-    planned: dict[int, list[int]] = defaultdict(list)
     held = [SessionStatus.HELD]
-    for session_id, team_id in store.db.execute(
-        "SELECT st.session_id, st.team_id FROM session_team st JOIN session s "
-        "ON s.id = st.session_id WHERE s.status = ?",
-        held,
-    ):
-        teams[session_id].append(team_id)
-    for session_id, trainer_id in store.db.execute(
-        "SELECT sr.session_id, sr.trainer_id FROM session_trainer sr JOIN session s "
-        "ON s.id = sr.session_id WHERE s.status = ?",
-        held,
-    ):
-        planned[session_id].append(trainer_id)
+    teams, planned = links(store, "WHERE s.status = ?", held)
     deliveries = _deliveries(store)
     return [
         HeldSession(
@@ -160,10 +148,5 @@ def team_names(store: Store) -> dict[int, str]:
 
 
 def planned_trainers(store: Store, session_id: int) -> list[int]:
-    """The trainers a session was planned with."""
-    return [
-        row[0]
-        for row in store.db.execute(
-            "SELECT trainer_id FROM session_trainer WHERE session_id = ?", [session_id]
-        )
-    ]
+    """The trainers a session was planned with (lead first)."""
+    return links(store, "WHERE s.id = ?", [session_id])[1].get(session_id, [])
