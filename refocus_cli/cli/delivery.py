@@ -42,7 +42,7 @@ REPORT_COLUMNS = [
     ("as_planned", "As planned"),
     ("co_delivered", "Co-delivered"),
     ("fully_covered", "All parts"),
-    ("not_said", "Who: not said"),
+    ("not_said", "No record"),
 ]
 
 
@@ -114,7 +114,13 @@ def report_delivery(
     if as_json:
         print_json({"rows": rows, "method": METHOD})
         return
-    emit(rows, REPORT_COLUMNS, as_csv=as_csv, empty="No session has been held yet.")
+    emit(
+        rows,
+        REPORT_COLUMNS,
+        as_csv=as_csv,
+        empty="No session has been held yet.",
+        optional=["not_said"],
+    )
     if not as_csv and rows:
         message(METHOD)
 
@@ -155,7 +161,7 @@ def _report_rows(report: DeliveryReport, *, numbers: bool) -> list[dict[str, Any
             }
         else:
             record |= {
-                key: "–" if value is None else f"{value:g} %" for key, value in figures.items()
+                key: "–" if value is None else f"{value:.0f}%" for key, value in figures.items()
             }
         rows.append(record)
     return rows

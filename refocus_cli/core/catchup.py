@@ -103,10 +103,16 @@ def find_gaps(
                 key=lambda s: s.start,
                 default=None,
             )
+            marked = any(
+                (person.id, session.session_id) in missed_sessions
+                for session in by_team_module.get((person.team_id, module), [])
+            )
             if current and current.start > first.day:
                 reason = f"joined {person.team} on {current.start}, after its {first.day} session"
-            else:
+            elif marked:
                 reason = "recorded as absent or excused"
+            else:  # a leaving or move dated on or before the session, in a team they are in today
+                reason = f"not in {person.team} on the day of its {first.day} session"
             gaps.append(
                 Gap(
                     person.id, person.name, person.team_id, person.team, first.stage, module, reason

@@ -147,3 +147,16 @@ def test_a_team_someone_joins_later_is_busy_for_their_team_today_from_that_day()
     other = Booking(date(2027, 1, 18), ("pm",), (), (3,))
     seen = as_seen_from_today([before, after, other], [gap], spells)
     assert [b.team_ids for b in seen] == [(1,), (1, 2), (3,)]
+
+
+def test_someone_leaving_on_the_day_of_their_teams_session_is_not_called_absent():
+    people = [Person(12, "Cat", 2, "South"), Person(13, "Dan", 2, "South")]
+    spells = {
+        12: [Spell(2, date(2026, 1, 1), date(2027, 1, 12))],  # leaves the day of the workshop
+        13: [Spell(2, date(2026, 1, 1), None)],
+    }
+    gaps = find_gaps(people, spells, WORKSHOP, {(13, 2)})
+    assert [(g.name, g.reason) for g in gaps] == [
+        ("Cat", "not in South on the day of its 2027-01-12 session"),
+        ("Dan", "recorded as absent or excused"),
+    ]
