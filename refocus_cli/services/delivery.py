@@ -20,8 +20,10 @@ from refocus_cli.core.delivery import (
 from refocus_cli.core.errors import Conflict, InvalidInput
 from refocus_cli.core.vocabulary import SessionStatus
 from refocus_cli.services import manual as manual_service
+from refocus_cli.services.undo_context import Refused, Step, Undoing
 from refocus_cli.store import delivery as delivery_store
 from refocus_cli.store import sessions
+from refocus_cli.store.audit import AuditRow
 from refocus_cli.store.database import Store
 from refocus_cli.store.trainers import find_trainer
 
@@ -190,3 +192,16 @@ def with_delivery(
             store, session_ref, asked.delivered_by, asked.covered, asked.covered_all, manual
         )
     return recorded, delivered
+
+
+def undeliver(undoing: Undoing, entry: AuditRow) -> Step:
+    """A delivery record put back as it was before the entry, while it still stands as
+    the entry left it."""
+    session_id = entry.entity_id
+    if session_id is None:
+        raise Refused("the entry names no session")
+    now = delivery_store.delivery_of(undoing.store, session_id)
+    if now != delivery_store.from_record(entry.new):
+        raise Refused(f"session {session_id}'s delivery record has changed since")
+    delivery_store.put_back(undoing.store, session_id, delivery_store.from_record(entry.old))
+    return Step(f"session {session_id}'s delivery record as it was before", entry.new, entry.old)

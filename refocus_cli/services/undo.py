@@ -18,8 +18,8 @@ from pathlib import Path
 
 from refocus_cli.core.errors import Conflict, NotFound
 from refocus_cli.services import audit as audit_service
+from refocus_cli.services import delivery, undo_records, undo_sessions, undo_setup
 from refocus_cli.services import manual as manual_service
-from refocus_cli.services import undo_records, undo_sessions, undo_setup
 from refocus_cli.services.undo_context import Refused, Step, Undoing, subjects
 from refocus_cli.store import audit, undo_writes
 from refocus_cli.store import undo as undo_store
@@ -38,6 +38,7 @@ REVERSALS: dict[tuple[str, str], Reversal] = {
     ("held", "session"): undo_sessions.unhold,
     ("clear", "session"): undo_sessions.rehold,
     ("attend", "attendance"): undo_sessions.unmark,
+    ("deliver", "session"): delivery.undeliver,
     ("clear", "attendance"): undo_sessions.unclear,
     ("rename-visitor", "attendance"): undo_sessions.unrename,
     ("move", "membership"): undo_records.unmove_member,

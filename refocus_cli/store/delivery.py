@@ -150,3 +150,35 @@ def team_names(store: Store) -> dict[int, str]:
 def planned_trainers(store: Store, session_id: int) -> list[int]:
     """The trainers a session was planned with (lead first)."""
     return links(store, "WHERE s.id = ?", [session_id])[1].get(session_id, [])
+
+
+def put_back(store: Store, session_id: int, delivery: Delivery) -> None:
+    """Set a session's delivery record as it was (an undo; audited by the undo itself):
+    with nothing said, the record goes."""
+    store.db.execute("DELETE FROM session_deliverer WHERE session_id = ?", [session_id])
+    store.db.execute("DELETE FROM session_delivery WHERE session_id = ?", [session_id])
+    if delivery.delivered_by is None and delivery.covered is None:
+        return
+    store.db.execute(
+        "INSERT INTO session_delivery (session_id, covered, recorded_at) VALUES (?, ?, ?)",
+        [
+            session_id,
+            None if delivery.covered is None else json.dumps(list(delivery.covered)),
+            store.now(),
+        ],
+    )
+    for trainer_id in delivery.delivered_by or ():
+        store.db.execute(
+            "INSERT INTO session_deliverer (session_id, trainer_id) VALUES (?, ?)",
+            [session_id, trainer_id],
+        )
+
+
+def from_record(record: object) -> Delivery:
+    """A delivery record as an audit entry keeps it."""
+    fields = record if isinstance(record, dict) else {}
+    by, covered = fields.get("delivered_by"), fields.get("covered")
+    return Delivery(
+        None if by is None else tuple(sorted(int(i) for i in by)),
+        None if covered is None else tuple(str(c) for c in covered),
+    )

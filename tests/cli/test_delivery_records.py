@@ -65,7 +65,7 @@ def test_the_delivery_report_counts_as_planned_co_delivered_and_covered(cli, fro
     shown = cli("report", "delivery", env={"COLUMNS": "80"})
     table = shown.stdout
     assert shown.exit_code == 0
-    assert "All teams" in table and "50 %" in table and "North CMHT" in table
+    assert "All teams" in table and "50%" in table and "North CMHT" in table
 
 
 def test_bad_delivery_input_is_refused_and_writes_nothing(cli, from_template):
@@ -105,3 +105,23 @@ def test_attend_records_the_delivery_with_the_register_or_neither(cli, from_temp
     assert recorded["delivery"]["delivered_by"] == [workshop["trainers"][0]]
     told = ok(cli, "attend", sid, "--all-present", "--future", "--covered", "2").stderr
     assert f"1 of {len(parts)} parts covered, not: {parts[0]}" in told
+
+
+def test_a_delivery_record_is_undone_step_by_step(cli, from_template):
+    sessions = _planned(cli, from_template)
+    workshop = _first(sessions, "recovery-workshop", "South CMHT")
+    sid = str(workshop["id"])
+    ok(cli, "attend", sid, "--all-present", "--future")
+    ok(cli, "session", "delivered", sid, "--by", "Ruth Evans", "--covered", "1")
+    ok(cli, "session", "delivered", sid, "--covered-all")
+
+    def shown() -> tuple:
+        rows = ok(cli, "report", "delivery", "--json").json()["rows"]
+        row = next(r for r in rows if r["stage"] == "workshop" and r["team"] == "All teams")
+        return row["delivery_recorded"], row["coverage_recorded"], row["fully_covered"]
+
+    assert shown() == (1, 1, 100.0)
+    ok(cli, "undo", "--yes")
+    assert shown() == (1, 1, 0.0)  # back to part 1 only
+    ok(cli, "undo", "--yes")
+    assert shown() == (0, 0, None)  # no record: taken as delivered as planned
