@@ -159,7 +159,7 @@ def import_scores(
             raise FileProblems(table.source, checked.shown_problems(), "nothing was recorded")
         if checked.added or checked.replaced:
             write = outcomes.ScoreWrite(
-                measure.key, kind, table.source, checked.added, checked.replaced
+                measure.key, kind, table.source, checked.added, checked.replaced, store.now()
             )
             if measure.level is MeasureLevel.STAFF:
                 outcomes.write_staff_scores(store, write)

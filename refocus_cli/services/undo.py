@@ -18,7 +18,7 @@ from pathlib import Path
 
 from refocus_cli.core.errors import Conflict, NotFound
 from refocus_cli.services import audit as audit_service
-from refocus_cli.services import delivery, undo_records, undo_sessions, undo_setup
+from refocus_cli.services import delivery, undo_outcomes, undo_records, undo_sessions, undo_setup
 from refocus_cli.services import manual as manual_service
 from refocus_cli.services.undo_context import Refused, Step, Undoing, subjects
 from refocus_cli.store import audit, undo_writes
@@ -60,6 +60,10 @@ REVERSALS: dict[tuple[str, str], Reversal] = {
     ("create", "cohort"): undo_setup.unadd,
     ("retire", "trainer"): undo_setup.unretire,
     ("retire", "venue"): undo_setup.unretire,
+    ("record", "score"): undo_outcomes.unrecord_scores,
+    ("evaluate", "session"): undo_outcomes.unevaluate,
+    ("add", "measure_window"): undo_outcomes.unadd_window,
+    ("remove", "measure_window"): undo_outcomes.unremove_window,
 }
 # Why the other changes cannot be undone, and what to do instead.
 CANNOT = {

@@ -47,8 +47,10 @@ def write_forms(
     replaced: Sequence[tuple[Form, Form]],
 ) -> None:
     """Insert new forms and replace changed ones, with one audit entry naming the forms
-    changed and what they said before (inside the caller's write transaction)."""
+    changed, what they said before and who recorded them when, and when these were
+    recorded (inside the caller's write transaction): enough for undo to put them back."""
     now, actor = store.now(), store.actor
+    stamps = form_stamps(store, session_id) if replaced else {}
     forms: Iterable[Form] = [*added, *(new for _, new in replaced)]
     store.db.conn.executemany(
         "INSERT OR REPLACE INTO evaluation_form "
@@ -61,22 +63,68 @@ def write_forms(
         "evaluate",
         "session",
         session_id,
-        {"replaced": [_audited(old) for old, _ in replaced]} if replaced else None,
+        {"replaced": [_audited(old, stamps[old.number]) for old, _ in replaced]}
+        if replaced
+        else None,
         {
             "file": source,
             "added": [f.number for f in added],
             "changed": [n.number for _, n in replaced],
+            "recorded_at": now,
         },
     )
 
 
-def _audited(form: Form) -> dict[str, Any]:
+def _audited(form: Form, stamp: tuple[str, str]) -> dict[str, Any]:
     keys = tuple(key for key, _ in EVALUATION_QUESTIONS)
+    recorded_by, recorded_at = stamp
     return {
         "form": form.number,
         "ratings": dict(zip(ITEM_KEYS, form.ratings, strict=True)),
         **dict(zip(keys, form.answers, strict=True)),
+        "recorded_by": recorded_by,
+        "recorded_at": recorded_at,
     }
+
+
+def form_stamps(store: Store, session_id: int) -> dict[int, tuple[str, str]]:
+    """Who recorded each of a session's forms and when, by number."""
+    return {
+        row[0]: (row[1], row[2])
+        for row in store.db.execute(
+            "SELECT form, recorded_by, recorded_at FROM evaluation_form WHERE session_id = ?",
+            [session_id],
+        )
+    }
+
+
+def take_back_forms(
+    store: Store, session_id: int, added: Sequence[int], before: Sequence[dict[str, Any]]
+) -> None:
+    """Undo an import of forms (inside the undo's transaction; audited by the undo):
+    the forms it added deleted, the forms it replaced put back as an audit entry kept
+    them, with who recorded them and when."""
+    store.db.conn.executemany(
+        "DELETE FROM evaluation_form WHERE session_id = ? AND form = ?",
+        [(session_id, number) for number in added],
+    )
+    keys = tuple(key for key, _ in EVALUATION_QUESTIONS)
+    store.db.conn.executemany(
+        "INSERT OR REPLACE INTO evaluation_form "
+        "(session_id, form, ratings, will_do, better, recorded_by, recorded_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                session_id,
+                kept["form"],
+                json.dumps({key: kept["ratings"].get(key) for key in ITEM_KEYS}),
+                *(kept.get(key) or "" for key in keys),
+                kept["recorded_by"],
+                kept["recorded_at"],
+            )
+            for kept in before
+        ],
+    )
 
 
 def returned(store: Store, stage: str | None, trainer_id: int | None) -> list[ReturnedForm]:

@@ -61,9 +61,14 @@ def add_window(store: Store, window: Window) -> int:
 
 
 def remove_window(store: Store, window: Window) -> None:
-    """Delete a window (inside the caller's write transaction), audited."""
+    """Delete a window (inside the caller's write transaction), audited with its calendar
+    id and creation time, so that undo can put it back as the calendars knew it."""
+    uuid, created_at = store.db.execute(
+        "SELECT uuid, created_at FROM measure_window WHERE id = ?", [window.id]
+    ).fetchone()
     store.db.execute("DELETE FROM measure_window WHERE id = ?", [window.id])
-    audit.record(store, "remove", "measure_window", window.id, _audited(window), None)
+    kept = {**_audited(window), "uuid": uuid, "created_at": created_at}
+    audit.record(store, "remove", "measure_window", window.id, kept, None)
 
 
 def _audited(window: Window) -> dict[str, Any]:
@@ -100,41 +105,61 @@ class ScoreWrite:
     source: str
     added: Sequence[tuple[Any, ...]]  # (id, score) or (id, n, mean)
     replaced: Sequence[tuple[tuple[Any, ...], tuple[Any, ...]]]  # (old row, new row)
+    recorded_at: str  # stamped on every row written, and kept in the audit entry
 
 
 def write_staff_scores(store: Store, write: ScoreWrite) -> None:
     """Insert or replace staff-level scores in one statement, with one audit entry."""
     rows = [*write.added, *(new for _, new in write.replaced)]
+    stamps = _stamps(store, "staff_score", "staff_id", write)
     store.db.conn.executemany(
         "INSERT OR REPLACE INTO staff_score "
         "(measure, window_kind, staff_id, score, recorded_by, recorded_at) "
         "VALUES (?, ?, ?, ?, ?, ?)",
         _stamped(store, write, rows),
     )
-    _audit(store, write, ("staff_id", "score"))
+    _audit(store, write, ("staff_id", "score"), stamps)
 
 
 def write_team_scores(store: Store, write: ScoreWrite) -> None:
     """Insert or replace team-level results (n, mean), with one audit entry."""
     rows = [*write.added, *(new for _, new in write.replaced)]
+    stamps = _stamps(store, "team_score", "team_id", write)
     store.db.conn.executemany(
         "INSERT OR REPLACE INTO team_score "
         "(measure, window_kind, team_id, n, mean, recorded_by, recorded_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
         _stamped(store, write, rows),
     )
-    _audit(store, write, ("team_id", "n", "mean"))
+    _audit(store, write, ("team_id", "n", "mean"), stamps)
 
 
 def _stamped(
     store: Store, write: ScoreWrite, rows: Iterable[tuple[Any, ...]]
 ) -> Iterable[tuple[Any, ...]]:
-    now, actor, measure, window = store.now(), store.actor, write.measure, str(write.window)
-    return ((measure, window, *row, actor, now) for row in rows)
+    actor, measure, window = store.actor, write.measure, str(write.window)
+    return ((measure, window, *row, actor, write.recorded_at) for row in rows)
 
 
-def _audit(store: Store, write: ScoreWrite, names: tuple[str, ...]) -> None:
-    """One entry per import: how many rows were added, and every score it replaced."""
+def _stamps(store: Store, table: str, key: str, write: ScoreWrite) -> dict[Any, tuple[str, str]]:
+    """Who recorded each score an import replaces, and when: undo puts them back too."""
+    if not write.replaced:
+        return {}
+    return {
+        row[0]: (row[1], row[2])
+        for row in store.db.execute(
+            f"SELECT {key}, recorded_by, recorded_at FROM {table} "
+            "WHERE measure = ? AND window_kind = ?",
+            [write.measure, str(write.window)],
+        )
+    }
+
+
+def _audit(
+    store: Store, write: ScoreWrite, names: tuple[str, ...], stamps: dict[Any, tuple[str, str]]
+) -> None:
+    """One entry per import: the rows it added and every score it replaced (with who
+    recorded it and when), and when it recorded them, so that undo can put them back."""
     audit.record(
         store,
         "record",
@@ -148,11 +173,16 @@ def _audit(store: Store, write: ScoreWrite, names: tuple[str, ...]) -> None:
             "added": len(write.added),
             "replaced": [
                 {
-                    "old": dict(zip(names, old, strict=True)),
+                    "old": {
+                        **dict(zip(names, old, strict=True)),
+                        **dict(zip(("recorded_by", "recorded_at"), stamps[old[0]], strict=True)),
+                    },
                     "new": dict(zip(names, new, strict=True)),
                 }
                 for old, new in write.replaced
             ],
+            "added_rows": [dict(zip(names, row, strict=True)) for row in write.added],
+            "recorded_at": write.recorded_at,
         },
     )
 
