@@ -195,11 +195,15 @@ class Dav:
         for response in ElementTree.fromstring(body).iter(f"{DAV}response"):
             data = response.find(f".//{CALDAV}calendar-data")
             event = icalendar.Calendar.from_ical(data.text).walk("VEVENT")[0]
+            start, end = event.decoded("dtstart"), event.decoded("dtend")
+            if isinstance(start, datetime):  # a session; a window's milestone is all-day
+                start, end = start.astimezone(UTC), end.astimezone(UTC)
             found[str(event["uid"])] = {
                 "href": response.findtext(f"{DAV}href"),
                 "etag": response.findtext(f".//{DAV}getetag"),
-                "start": event.decoded("dtstart").astimezone(UTC),
-                "end": event.decoded("dtend").astimezone(UTC),
+                "start": start,
+                "end": end,
+                "transp": str(event.get("transp", "")),
                 "sequence": int(event["sequence"]),
                 "status": str(event["status"]),
                 "summary": str(event["summary"]),
@@ -317,17 +321,31 @@ def _uid(session: dict) -> str:
     return f"{session['uuid']}@refocus.invalid"
 
 
+def _windows(db: Path) -> set[str]:
+    """The UIDs of the measurement windows' milestones (`schedule` made a baseline and a
+    follow-up window), which every publish of the whole programme holds too."""
+    connection = sqlite3.connect(db)
+    try:
+        return {f"window-{u}@refocus.invalid" for (u,) in connection.execute(
+            "SELECT uuid FROM measure_window"
+        )}  # fmt: skip
+    finally:
+        connection.close()
+
+
 def test_publish_sends_only_changes_and_reads_back_in_utc(scheduled, dav, calendar_name, env_setup):
     sessions = json.loads(scheduled("sessions", "--json").stdout)
     folder = dav.folder(calendar_name)
     before = _dump(env_setup)
 
+    windows = _windows(env_setup)
     first = _publish(scheduled, dav, calendar_name)
     assert first["calendar"] == f"{dav.proxy.url}{folder}"
-    assert len(first["created"]) == len(sessions) and first["unchanged"] == 0
+    assert len(first["created"]) == len(sessions) + len(windows) == len(sessions) + 2
     assert first["updated"] == first["removed"] == first["edited_on_server"] == []
+    assert first["unchanged"] == 0
     read = dav.events(folder)
-    assert set(read) == {_uid(s) for s in sessions}
+    assert set(read) == {_uid(s) for s in sessions} | windows
     programme = sqlite3.connect(env_setup).execute("SELECT uuid FROM programme").fetchone()[0]
     for session in sessions:  # winter and summer (BST) sessions alike
         event = read[_uid(session)]
@@ -340,7 +358,7 @@ def test_publish_sends_only_changes_and_reads_back_in_utc(scheduled, dav, calend
     assert dav.proxy.writes() == []
     assert [m for m, _ in dav.proxy.seen] == ["PROPFIND", "PROPFIND"]  # no event is read
     assert again["created"] == again["updated"] == again["removed"] == []
-    assert again["unchanged"] == len(sessions)
+    assert again["unchanged"] == len(sessions) + len(windows)
     assert {uid: e["etag"] for uid, e in dav.events(folder).items()} == {
         uid: e["etag"] for uid, e in read.items()
     }
@@ -359,7 +377,8 @@ def test_publish_sends_only_changes_and_reads_back_in_utc(scheduled, dav, calend
     last = sessions[-1]
     scheduled("session", "cancel", str(last["id"]), "--reason", "Trainer ill")
     cancelled = _publish(scheduled, dav, calendar_name)
-    assert cancelled["updated"] == [_uid(last)] and cancelled["unchanged"] == len(sessions) - 1
+    assert cancelled["updated"] == [_uid(last)]
+    assert cancelled["unchanged"] == len(sessions) - 1 + len(windows)
     event = dav.events(folder)[_uid(last)]
     assert event["status"] == "CANCELLED" and event["summary"].startswith("Cancelled: ")
     assert event["sequence"] > read[_uid(last)]["sequence"]
@@ -373,8 +392,10 @@ def test_a_dry_run_lists_the_changes_and_sends_and_stores_nothing(
     before = _dump(env_setup, leave_out="nothing")
     publish = ("publish", "caldav", dav.home, "--calendar", calendar_name, *dav.login)
 
+    windows = _windows(env_setup)
     planned = json.loads(scheduled(*publish, "--dry-run", "--json").stdout)
-    assert planned["dry_run"] is True and len(planned["created"]) == len(sessions)
+    assert planned["dry_run"] is True
+    assert set(planned["created"]) == {_uid(s) for s in sessions} | windows
     assert dav.proxy.writes() == []
     status, _, body = dav.request("PROPFIND", folder, headers={"Depth": "0"})
     assert status == 404 or (status == 207 and b" 404 Not Found<" in body)  # not made
@@ -387,17 +408,18 @@ def test_a_dry_run_lists_the_changes_and_sends_and_stores_nothing(
     dav.proxy.seen.clear()
     shown = scheduled(*publish, "--trainer", "Dai Morgan", "--dry-run")
     assert dav.proxy.writes() == [] and _dump(env_setup, leave_out="nothing") == stored
+    # Dai's calendar keeps the windows of the cohort Dai trains: unchanged, not listed
     gone = [s for s in sessions if s["id"] not in {d["id"] for d in dai}]
     assert f"would create 0, update 1 and delete {len(gone)} events" in shown.stderr
     table = [line.split()[:2] for line in shown.stdout.splitlines()[2:]]
     assert table == [["update", str(dai[0]["id"])]] + [["delete", str(s["id"])] for s in gone]
-    assert len(dav.events(folder)) == len(sessions)
+    assert len(dav.events(folder)) == len(sessions) + len(windows)
 
 
 def test_an_edit_made_on_the_server_is_left_alone_unless_overwrite(scheduled, dav, calendar_name):
     folder = dav.folder(calendar_name)
     _publish(scheduled, dav, calendar_name)
-    uid, event = next(iter(dav.events(folder).items()))
+    uid, event = next((u, e) for u, e in dav.events(folder).items() if "window-" not in u)
     # A colleague's edit that keeps LAST-MODIFIED and refocus's own properties, and
     # raises SEQUENCE above refocus's.
     edited = event["ics"].replace("SUMMARY:", "SUMMARY:Moved to the pub - ", 1)
@@ -425,7 +447,7 @@ def neighbour(tmp_path_factory):
 
 
 def test_two_programmes_share_a_calendar_and_delete_only_their_own(
-    scheduled, dav, calendar_name, neighbour, tmp_path
+    scheduled, dav, calendar_name, neighbour, tmp_path, env_setup
 ):
     other = tmp_path / "other.db"
     copy_database(neighbour, other)
@@ -438,7 +460,7 @@ def test_two_programmes_share_a_calendar_and_delete_only_their_own(
     assert 5 < len(ours["created"]) - len(dai)
 
     narrowed = _publish(scheduled, dav, calendar_name, "--trainer", "Dai Morgan", "--yes")
-    kept = {_uid(s) for s in dai}
+    kept = {_uid(s) for s in dai} | _windows(env_setup)  # Dai trains the windows' cohort
     assert set(narrowed["removed"]) == set(ours["created"]) - kept
     assert set(dav.events(folder)) == kept | set(theirs["created"]) | {"party@example.org"}
     assert _publish(scheduled, dav, calendar_name, db=other)["unchanged"] == len(theirs["created"])
@@ -509,9 +531,10 @@ def test_a_publish_stopped_at_its_deadline_is_completed_by_the_next(
 
     dav.proxy.before = None
     rest = _publish(scheduled, dav, calendar_name)
-    assert len(rest["created"]) == len(sessions) - sent and rest["unchanged"] == sent
-    assert rest["edited_on_server"] == []
-    assert set(dav.events(folder)) == {_uid(s) for s in sessions}
+    windows = _windows(env_setup)
+    assert len(rest["created"]) == len(sessions) + len(windows) - sent
+    assert rest["unchanged"] == sent and rest["edited_on_server"] == []
+    assert set(dav.events(folder)) == {_uid(s) for s in sessions} | windows
 
 
 def test_missing_calendars_and_folders_are_recognised(scheduled, xandikos, cli):

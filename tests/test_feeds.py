@@ -15,7 +15,7 @@ import signal
 import socket
 import subprocess
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import icalendar
 import pytest
@@ -64,14 +64,34 @@ def _get(port: int, path: str, method: str = "GET", **headers: str):
         connection.close()
 
 
+def _is_milestone(event) -> bool:
+    """A measurement window's all-day milestone, told from a session as a calendar
+    tells them: a date, not a time, and free time."""
+    return type(event.decoded("dtstart")) is date
+
+
 def _events(data: bytes) -> dict[str, tuple[datetime, datetime]]:
+    """The feed's sessions (its measurement windows aside), by UID: (start, end) in UTC."""
     calendar = icalendar.Calendar.from_ical(data)
     assert str(calendar["method"]) == "PUBLISH"
     found = {}
     for event in calendar.walk("VEVENT"):
         assert "attendee" not in event and "organizer" not in event  # RFC 5546 PUBLISH
+        if _is_milestone(event):
+            continue
         start, end = (event.decoded(k).astimezone(UTC) for k in ("dtstart", "dtend"))
         found[str(event["uid"])] = (start, end)
+    return found
+
+
+def _windows(data: bytes) -> dict[str, tuple[date, date, str]]:
+    """The feed's measurement windows, by UID: first day, last day and title."""
+    found = {}
+    for event in icalendar.Calendar.from_ical(data).walk("VEVENT"):
+        if _is_milestone(event):
+            assert str(event["transp"]) == "TRANSPARENT" and not event.walk("VALARM")
+            last = event.decoded("dtend") - timedelta(days=1)  # DTEND is the day after
+            found[str(event["uid"])] = (event.decoded("dtstart"), last, str(event["summary"]))
     return found
 
 

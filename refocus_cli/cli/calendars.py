@@ -63,6 +63,8 @@ def export_ics(
 ) -> None:
     """Write a calendar file that Outlook, Google, Apple Calendar and Thunderbird import.
 
+    Measurement windows of the same choice are in it as all-day milestones.
+
     Re-exporting updates the events already imported (stable UIDs, rising SEQUENCE);
     cancelled sessions are marked cancelled so calendars drop them.
     """
@@ -77,11 +79,15 @@ def export_ics(
     options = calendars.CalendarOptions(alarm, organiser, drop_cancelled)
     check_output(output)
     with opened(db) as store:
-        count = calendars.export_ics(store, output, choice, options, manual)
-    if count == 0:
-        message(f"No sessions match: wrote an empty calendar to {where(output)}.")
+        made = calendars.export_ics(store, output, choice, options, manual)
+    windows = made.milestones
+    held = f" and {windows} measurement window{'s' if windows != 1 else ''}" if windows else ""
+    if made.sessions == 0:
+        what = f"a calendar of{held[4:]}" if windows else "an empty calendar"
+        message(f"No sessions match: wrote {what} to {where(output)}.")
     else:
-        message(f"Wrote {count} session{'s' if count != 1 else ''} to {where(output)}.")
+        count = made.sessions
+        message(f"Wrote {count} session{'s' if count != 1 else ''}{held} to {where(output)}.")
 
 
 def publish_caldav(
@@ -123,6 +129,8 @@ def publish_caldav(
     as_json: JsonOpt = False,
 ) -> None:
     """Put each session on a CalDAV server as its own event; only changes are sent.
+
+    Measurement windows of the same choice go with them as all-day milestones.
 
     The password comes from $REFOCUS_CALDAV_PASSWORD, else a prompt (never a flag).
     Everything is the default (--all) unless a filter is given. Only this programme's
@@ -195,7 +203,7 @@ def _report(outcome: Published) -> None:
         rows = [
             {
                 "action": change.action,
-                "session": change.session_id,
+                "session": "window" if change.session_id is None else change.session_id,
                 "when": change.start,
                 "event": change.summary,
             }

@@ -11,11 +11,13 @@ file, so it is only done on request (`--drop-cancelled`, for subscribed feeds).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from refocus_cli.core.display import show_period
 from refocus_cli.core.errors import InvalidInput
+from refocus_cli.core.measure_defs import Window
 from refocus_cli.core.vocabulary import SessionKind, SessionStatus
 
 UID_DOMAIN = "refocus.invalid"  # stable and never a real host
@@ -208,6 +210,7 @@ class CalendarMilestone:
     created: datetime
     staff_measures: tuple[str, ...] = ()
     team_measures: tuple[str, ...] = ()
+    teams: tuple[str, ...] = ()  # the teams whose calendar this is, where it is theirs
 
 
 def milestone_uid(milestone: CalendarMilestone) -> str:
@@ -216,8 +219,14 @@ def milestone_uid(milestone: CalendarMilestone) -> str:
 
 
 def milestone_summary(milestone: CalendarMilestone) -> str:
-    """The milestone's title: "REFOCUS baseline measures (WAVE1)"."""
-    return f"REFOCUS {milestone.kind} measures ({milestone.cohort or 'all teams'})"
+    """The milestone's title: "REFOCUS baseline measures (WAVE1)", or in a team's or a
+    person's calendar the team's name first: "Baseline measures: North CMHT (REFOCUS
+    cohort WAVE1)"."""
+    if not milestone.teams:
+        return f"REFOCUS {milestone.kind} measures ({milestone.cohort or 'all teams'})"
+    scope = f"REFOCUS cohort {milestone.cohort}" if milestone.cohort else "REFOCUS, all teams"
+    kind = milestone.kind[:1].upper() + milestone.kind[1:]
+    return f"{kind} measures: {', '.join(milestone.teams)} ({scope})"
 
 
 def milestone_description(milestone: CalendarMilestone) -> str:
@@ -235,3 +244,41 @@ def milestone_description(milestone: CalendarMilestone) -> str:
             "(each team returns how many answered and their mean)."
         )
     return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class WindowScope:
+    """Which measurement windows one calendar owner has a part in: those of `cohorts`
+    (and the programme-wide ones) meeting the days from `first` to before `until` (None:
+    open), named for `team` where the owner is in one (a team, or a person's membership)."""
+
+    team: str | None
+    cohorts: frozenset[int]
+    first: date | None = None
+    until: date | None = None  # the first day no longer in it, as memberships end
+
+    def covers(self, window: Window) -> bool:
+        """Whether the window is this scope's: its cohort's or the programme's, in time."""
+        return (
+            (window.cohort_id is None or window.cohort_id in self.cohorts)
+            and (self.first is None or window.end >= self.first)
+            and (self.until is None or window.start < self.until)
+        )
+
+
+def shown_windows(
+    windows: Sequence[Window], scopes: Sequence[WindowScope] | None
+) -> list[tuple[Window, tuple[str, ...]]]:
+    """The windows a calendar shows, each with the owner's teams it concerns: every
+    window when `scopes` is None (the whole programme's calendar), else those some scope
+    covers. A person's calendar so shows the windows of the cohorts their team is in
+    while they are in it; a trainer's those of the cohorts they train."""
+    if scopes is None:
+        return [(window, ()) for window in windows]
+    shown = []
+    for window in windows:
+        covering = [scope for scope in scopes if scope.covers(window)]
+        if covering:
+            teams = sorted({s.team for s in covering if s.team is not None}, key=str.casefold)
+            shown.append((window, tuple(teams)))
+    return shown

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from refocus_cli.core.calendar import UID_DOMAIN, CalendarSession
+from refocus_cli.core.calendar import UID_DOMAIN, CalendarMilestone, CalendarSession
 from refocus_cli.core.vocabulary import SessionStatus
 
 HASH_PROPERTY = "X-REFOCUS-HASH"
@@ -25,15 +25,16 @@ FIELDS = ("UID", "SEQUENCE", "SUMMARY", "DTSTART", "LAST-MODIFIED", HASH_PROPERT
 
 @dataclass(frozen=True)
 class SessionEvent:
-    """One session as a resource: its UID, SEQUENCE, and a whole VCALENDAR for it."""
+    """One session as a resource: its UID, SEQUENCE, and a whole VCALENDAR for it; or a
+    measurement window's all-day milestone (`id` None, `start` its first day)."""
 
-    id: int
+    id: int | None
     uid: str
     sequence: int
     cancelled: bool
     ics: bytes
     summary: str
-    start: datetime
+    start: datetime | date
 
     @property
     def resource(self) -> str:
@@ -84,6 +85,38 @@ def session_events(
             s.start,
         )
         for s in sessions
+    ]
+
+
+def milestone_events(
+    milestones: Sequence[CalendarMilestone], timezone: str, programme: str
+) -> list[SessionEvent]:
+    """Each measurement window as its own calendar object: all-day, so without a time
+    zone, and stamped with the window's making, so the same window always gives the same
+    bytes. A window is never edited (one is removed and another added), so its SEQUENCE
+    is 0 unless the server's copy has a higher one (render/caldav_sync.py)."""
+    from refocus_cli.core import calendar as cal
+    from refocus_cli.render.calendar import render_ics
+
+    return [
+        SessionEvent(
+            None,
+            cal.milestone_uid(m),
+            0,
+            False,
+            render_ics(
+                [],
+                timezone,
+                name=programme,
+                years=None,
+                now=m.created,
+                method=None,
+                milestones=[m],
+            ),  # fmt: skip
+            cal.milestone_summary(m),
+            m.first,
+        )
+        for m in milestones
     ]
 
 

@@ -8,12 +8,14 @@ A publish (RFC 4791 over one http.client connection, within its deadlines):
 2. PROPFIND (Depth 1) lists every resource there with its ETag. A resource whose ETag
    is the one refocus stored when it last wrote it is known without reading it; the
    others (written by someone else, or changed since) are read with calendar-multiget.
-3. For each session chosen: not on the server, it is created (PUT, If-None-Match: *);
+3. For each session chosen (and each measurement window, an all-day milestone whose
+   UID is its window's): not on the server, it is created (PUT, If-None-Match: *);
    on the server with another digest than ours (see render/caldav.py), it is updated
    (PUT, If-Match: its ETag); else it is unchanged and gets no write.
 4. Events of this programme (X-REFOCUS-PROGRAMME is its UUID, or refocus wrote them
-   from this database) whose session is not among those chosen are deleted (If-Match):
-   the calendar mirrors the selection, as an exported file does. Events of another
+   from this database) whose session or window is not among those chosen (a window
+   removed, too) are deleted (If-Match): the calendar mirrors the selection, as an
+   exported file does. Events of another
    programme, and people's own events, are never touched. More than DELETE_UNASKED
    deletions in one publish need a confirmation (`--yes`).
 5. An event whose ETag differs from the one stored at refocus's last write to it was
@@ -30,9 +32,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
-from refocus_cli.core.display import show_moment
+from refocus_cli.core.display import show_day, show_moment
 from refocus_cli.core.errors import Conflict, InvalidInput, NotFound
 from refocus_cli.render import caldav, webdav
 from refocus_cli.render.webdav_connection import Server
@@ -244,7 +247,7 @@ def _plan(
     for event in events:
         data, digest = caldav.marked(event.ics, programme)
         there = by_uid.get(event.uid)
-        when = show_moment(event.start)
+        when = _shown(event.start)
         if there is None:
             href = folder + quote(event.resource)
             outcome.changes.append(
@@ -291,11 +294,17 @@ def _plan(
         )
 
 
-def _when(value: str) -> str:
-    """A DTSTART value (20270302T100000, local to its TZID) as people read it."""
-    from datetime import datetime
+def _shown(start: datetime | date) -> str:
+    """A session's start, or an all-day milestone's first day, as people read it."""
+    return show_moment(start) if isinstance(start, datetime) else show_day(start)
 
+
+def _when(value: str) -> str:
+    """A DTSTART value (20270302T100000, local to its TZID, or an all-day 20270302) as
+    people read it."""
     try:
+        if len(value) == 8:
+            return show_day(datetime.strptime(value, "%Y%m%d").date())
         return show_moment(datetime.strptime(value[:15], "%Y%m%dT%H%M%S"))
     except ValueError:
         return value
@@ -306,9 +315,11 @@ def _send(server: Server, outcome: Published) -> None:
     missing_etags = False
     for change in outcome.changes:
         what = (
-            f"the event {change.uid}, whose session is no longer chosen"
+            f"the event {change.uid}, whose session or window is no longer chosen"
             if change.action == "delete"
             else f"session {change.session_id} ({change.uid})"
+            if change.session_id is not None
+            else f"the milestone {change.uid}"
         )
         if change.action == "delete":
             server.write("DELETE", change.href, what, outcome.sent, None, _if_match(change.etag))

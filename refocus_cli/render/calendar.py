@@ -182,7 +182,7 @@ def render_ics(
     tz_name: str,
     *,
     name: str,
-    years: tuple[int, int],
+    years: tuple[int, int] | None,
     alarms: Sequence[timedelta] = (),
     organiser: str | cal.Person | None = None,
     drop_cancelled: bool = False,
@@ -194,7 +194,8 @@ def render_ics(
 ) -> bytes:
     """A whole calendar; method=None for a CalDAV resource, which must not carry one.
     `scheduling` and `status` are for an iTIP message of one session (render/itip.py);
-    `milestones` adds measurement windows as all-day events after the sessions."""
+    `milestones` adds measurement windows as all-day events after the sessions; `years`
+    None leaves the time zone out, for a calendar of all-day milestones alone."""
     stamp = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     head = [
         "BEGIN:VCALENDAR",
@@ -207,7 +208,8 @@ def render_ics(
         head.append(f"METHOD:{method}")
     head += [f"X-WR-CALNAME:{_text(name)}", f"X-WR-TIMEZONE:{tz_name}"]
     out = [fold(line) for line in head]
-    out.append(_timezone_text(tz_name, *years))
+    if years is not None:
+        out.append(_timezone_text(tz_name, *years))
     for session in sessions:
         if drop_cancelled and session.status == SessionStatus.CANCELLED:
             continue

@@ -20,12 +20,17 @@ def feed_ics(
     name: str,
     years: tuple[int, int],
     stamp: datetime,
+    milestones: Sequence[cal.CalendarMilestone] = (),
 ) -> bytes:
     """The sessions as a feed: METHOD:PUBLISH without attendees (RFC 5546), cancelled
-    sessions left out (a subscribed calendar drops what the feed no longer holds), and
-    the same bytes for the same data (DTSTAMP is `stamp`, the latest change)."""
+    sessions left out (a subscribed calendar drops what the feed no longer holds, as it
+    drops a measurement window removed), the windows as all-day milestones, and the same
+    bytes for the same data (DTSTAMP is `stamp`, the latest change)."""
     from refocus_cli.render.calendar import render_ics
 
-    data = render_ics(sessions, tz_name, name=name, years=years, drop_cancelled=True, now=stamp)
+    data = render_ics(
+        sessions, tz_name, name=name, years=years, drop_cancelled=True, now=stamp,
+        milestones=milestones,
+    )  # fmt: skip
     refresh = f"REFRESH-INTERVAL;VALUE=DURATION:{REFRESH}\r\nX-PUBLISHED-TTL:{REFRESH}\r\n"
     return data.replace(b"METHOD:PUBLISH\r\n", b"METHOD:PUBLISH\r\n" + refresh.encode(), 1)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,10 +11,12 @@ from refocus_cli.core.calendar import (
     UID_DOMAIN,
     CalendarMilestone,
     SessionChoice,
+    WindowScope,
     first_and_last_year,
     parse_alarms,
+    shown_windows,
 )
-from refocus_cli.core.measure_defs import MeasureLevel
+from refocus_cli.core.measure_defs import MeasureLevel, Window
 from refocus_cli.core.programme import clean_email
 from refocus_cli.core.vocabulary import SessionStatus
 from refocus_cli.render.caldav_sync import Options, Published
@@ -44,44 +46,79 @@ class CalendarFile:
     milestones: int = 0
 
 
-# The measurement windows a calendar shows, as `refocus sessions` shows them for the
-# same choice: all of them in --all; a cohort's or a team's cohorts' and the
-# programme-wide ones in --cohort and --team. Trainers' diaries have none (a window is
-# not a session they deliver), nor do staff calendars yet: subscribed feeds
-# (services/feeds.py) are checked against them event for event and show sessions only.
-WINDOW_CHOICES = ("all", "cohort", "team")
+class Milestones:
+    """The measurement windows calendars show, as all-day milestones: read once for the
+    many calendars of a run (`every_owner`: each kind's owners are looked up together,
+    as `feeds build` needs), or for one calendar.
+
+    A calendar of the whole programme shows every window; a cohort's its own and the
+    programme-wide ones; a team's those of its cohorts; a person's those of the cohorts
+    of the teams they are in while they are in them; a trainer's those of the cohorts
+    whose sessions they train (they run the sessions the measures bracket).
+    """
+
+    def __init__(self, store: Store, manual: Path | None = None, *, every_owner: bool = False):
+        from refocus_cli.store import outcomes
+
+        self.store = store
+        self.manual = manual
+        self.every_owner = every_owner
+        self.windows = outcomes.windows(store)
+        self.scopes: dict[str, dict[int, list[WindowScope]]] = {}
+        self.made: dict[int, CalendarMilestone] = {}
+
+    def of(self, kind: str, owner_id: int | None = None) -> list[CalendarMilestone]:
+        """The milestones of the calendar of one owner (kind "all": of the programme)."""
+        if not self.windows:
+            return []
+        scopes = None
+        if kind != "all":
+            assert owner_id is not None
+            if self.every_owner:
+                if kind not in self.scopes:
+                    self.scopes[kind] = calendar.window_scopes(self.store, kind)
+                found = self.scopes[kind]
+            else:
+                found = calendar.window_scopes(self.store, kind, owner_id)
+            scopes = found.get(owner_id, [])
+        return [
+            replace(self._milestone(window), teams=teams)
+            for window, teams in shown_windows(self.windows, scopes)
+        ]
+
+    def _milestone(self, window: Window) -> CalendarMilestone:
+        if not self.made:
+            from refocus_cli.services import measures
+
+            defined = measures.measures(self.manual).measures
+            staff = tuple(m.name for m in defined if m.level == MeasureLevel.STAFF)
+            team = tuple(m.name for m in defined if m.level != MeasureLevel.STAFF)
+            stamps = calendar.window_stamps(self.store)
+            self.made = {
+                w.id: CalendarMilestone(
+                    uuid=stamps[w.id][0],
+                    kind=str(w.kind),
+                    first=w.start,
+                    last=w.end,
+                    cohort=w.cohort,
+                    created=stamps[w.id][1],
+                    staff_measures=staff,
+                    team_measures=team,
+                )
+                for w in self.windows
+            }
+        return self.made[window.id]
 
 
 def calendar_milestones(
     store: Store, choice: SessionChoice, manual: Path | None = None
 ) -> list[CalendarMilestone]:
     """The measurement windows the chosen calendar shows, as all-day milestones."""
-    from refocus_cli.services import measures
-
-    if choice.kind not in WINDOW_CHOICES:
-        return []
-    windows = measures.milestones(
-        store,
-        cohort=choice.ref if choice.kind == "cohort" else None,
-        team=choice.ref if choice.kind == "team" else None,
-    )
-    if not windows:
-        return []
-    defined = measures.measures(manual).measures
-    stamps = calendar.window_stamps(store)
-    return [
-        CalendarMilestone(
-            uuid=stamps[window.id][0],
-            kind=str(window.kind),
-            first=window.start,
-            last=window.end,
-            cohort=window.cohort,
-            created=stamps[window.id][1],
-            staff_measures=tuple(m.name for m in defined if m.level == MeasureLevel.STAFF),
-            team_measures=tuple(m.name for m in defined if m.level != MeasureLevel.STAFF),
-        )
-        for window in windows
-    ]
+    if choice.kind == "all":
+        return Milestones(store, manual).of("all")
+    assert choice.ref is not None
+    owner = calendar.owner_id(store, choice.kind, choice.ref)
+    return Milestones(store, manual).of(choice.kind, owner)
 
 
 def calendar_file(
@@ -122,14 +159,13 @@ def export_ics(
     choice: SessionChoice,
     options: CalendarOptions = CalendarOptions(),
     manual: Path | None = None,
-) -> int:
-    """Write the chosen sessions' calendar to `output`; returns how many sessions it holds
-    (its milestones aside)."""
+) -> CalendarFile:
+    """Write the chosen sessions' calendar to `output`; what it holds."""
     from refocus_cli.render.files import write_atomically
 
     made = calendar_file(store, choice, options, manual)
     write_atomically(output, made.data)
-    return made.sessions
+    return made
 
 
 @dataclass(frozen=True)
@@ -154,7 +190,8 @@ def publish_caldav(
     confirm: Callable[[Published], bool] = lambda _plan: False,
 ) -> Published:
     """Make the calendar on the server hold the chosen sessions, one event each, with
-    these reminders, sending only what changed (see render/caldav_sync.py).
+    these reminders, and the measurement windows of the same choice as all-day
+    milestones, sending only what changed (see render/caldav_sync.py).
 
     `confirm` is asked before more than DELETE_UNASKED deletions. What each write left
     on the server is stored, even when the publish stops half-way, so that the next
@@ -169,6 +206,8 @@ def publish_caldav(
     programme = store.programme()
     events = caldav.session_events(
         chosen, programme["timezone"], programme["name"], store.today(), alarms=alarms
+    ) + caldav.milestone_events(
+        calendar_milestones(store, choice, manual), programme["timezone"], programme["name"]
     )
     target = caldav_sync.Target(
         server.url,

@@ -24,7 +24,7 @@ from refocus_cli.store.database import Store
 from refocus_cli.store.feeds import FeedRow
 
 if TYPE_CHECKING:
-    from refocus_cli.core.calendar import CalendarSession
+    from refocus_cli.core.calendar import CalendarMilestone, CalendarSession
     from refocus_cli.core.curriculum import Curriculum
 
 TOKEN_BYTES = 24  # 32 URL-safe characters: 192 random bits
@@ -147,17 +147,20 @@ def build_feeds(store: Store, folder: Path, manual: Path | None = None) -> Built
     remove the files of revoked ones; for any web server or share to serve."""
     from refocus_cli.render.files import write_atomically
     from refocus_cli.services import manual as manual_service
+    from refocus_cli.services.calendars import Milestones
 
     _writable_folder(folder)
     curriculum = manual_service.curriculum(store, manual)
     made, revoked = make_feeds(store)
     rows = feed_store.feeds(store, revoked=True)
     chosen = _everyones_sessions(store, curriculum)
+    windows = Milestones(store, manual, every_owner=True)
     written = removed = 0
     for row in rows:
         path = folder / f"{row.token}.ics"
         if row.revoked_at is None:
-            write_atomically(path, _document(store, row, chosen(row)))
+            milestones = windows.of(row.kind, row.owner_id)
+            write_atomically(path, _document(store, row, chosen(row), milestones))
             written += 1
         elif path.exists():
             path.unlink()
@@ -202,20 +205,30 @@ def _writable_folder(folder: Path) -> None:
         raise InvalidInput(f"cannot write to {folder}: choose a folder you may write to")
 
 
-def feed_document(store: Store, row: FeedRow, curriculum: Curriculum) -> bytes:
-    """The feed's calendar: the owner's sessions (as `export ics` chooses them)."""
+def feed_document(
+    store: Store, row: FeedRow, curriculum: Curriculum, manual: Path | None = None
+) -> bytes:
+    """The feed's calendar: the owner's sessions and measurement windows (as `export ics`
+    chooses them)."""
+    from refocus_cli.services.calendars import Milestones
     from refocus_cli.store import calendar
 
     sessions = calendar.calendar_sessions(store, curriculum, row.kind, str(row.owner_id))
-    return _document(store, row, sessions)
+    milestones = Milestones(store, manual).of(row.kind, row.owner_id)
+    return _document(store, row, sessions, milestones)
 
 
-def _document(store: Store, row: FeedRow, sessions: list[CalendarSession]) -> bytes:
+def _document(
+    store: Store,
+    row: FeedRow,
+    sessions: list[CalendarSession],
+    milestones: list[CalendarMilestone],
+) -> bytes:
     from refocus_cli.core.calendar import first_and_last_year
     from refocus_cli.render.feeds import feed_ics
 
     programme = store.programme()
-    stamps = [session.modified for session in sessions]
+    stamps = [session.modified for session in sessions] + [m.created for m in milestones]
     stamp = max(stamps) if stamps else datetime.fromisoformat(programme["created_at"])
     return feed_ics(
         sessions,
@@ -223,6 +236,7 @@ def _document(store: Store, row: FeedRow, sessions: list[CalendarSession]) -> by
         name=f"{programme['name']} - {row.owner}",
         years=first_and_last_year(sessions, store.today()),
         stamp=stamp,
+        milestones=milestones,
     )
 
 
@@ -262,23 +276,10 @@ def _chosen(
             raise NotFound(f"no active feed has the token {token!r}: see `refocus feeds list`")
         return [row], None
     assert kind is not None and ref is not None
-    owner_id = _owner_id(store, kind, ref)
+    from refocus_cli.store.calendar import owner_id as find_owner
+
+    owner_id = find_owner(store, kind, ref)
     return feed_store.owner_feeds(store, kind, owner_id), (kind, owner_id)
-
-
-def _owner_id(store: Store, kind: str, ref: str) -> int:
-    from refocus_cli.store.cohorts import find_cohort
-    from refocus_cli.store.staff import find_staff
-    from refocus_cli.store.teams import find_team
-    from refocus_cli.store.trainers import find_trainer
-
-    finders = {
-        "trainer": find_trainer,
-        "team": find_team,
-        "staff": find_staff,
-        "cohort": find_cohort,
-    }
-    return int(finders[kind](store, ref)["id"])
 
 
 @dataclass(frozen=True)
@@ -358,7 +359,7 @@ class LiveFeeds:
                 return cached
         store = self._store()
         store._programme = None  # read again: the programme may have changed since
-        body = feed_document(store, row, self._curriculum(store, changed))
+        body = feed_document(store, row, self._curriculum(store, changed), self.manual)
         made = Document(etag, body, gzip.compress(body, compresslevel=6, mtime=0))
         self._keep(token, made)
         return made

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from refocus_cli.core.calendar import CalendarSession, Person
+from refocus_cli.core.calendar import CalendarSession, Person, WindowScope
 from refocus_cli.core.curriculum import Curriculum
 from refocus_cli.store.database import Store
 
@@ -67,6 +67,55 @@ def window_stamps(store: Store) -> dict[int, tuple[str, datetime]]:
             "SELECT id, uuid, created_at FROM measure_window"
         )
     }
+
+
+# Per kind of calendar owner: (owner id, team named, the cohorts' ids joined by commas,
+# first day, first day after); one row per team a team feed, a person's memberships, a
+# cohort, or a trainer with the cohorts of the sessions they train.
+SCOPES = {
+    "cohort": "SELECT id, NULL, id, NULL, NULL FROM cohort WHERE {owner} GROUP BY id",
+    "team": "SELECT t.id, t.name, group_concat(ct.cohort_id), NULL, NULL FROM team t "
+    "LEFT JOIN cohort_team ct ON ct.team_id = t.id WHERE {owner} GROUP BY t.id",
+    "staff": "SELECT m.staff_id, t.name, group_concat(ct.cohort_id), m.start_date, m.end_date "
+    "FROM membership m JOIN team t ON t.id = m.team_id "
+    "LEFT JOIN cohort_team ct ON ct.team_id = m.team_id WHERE {owner} GROUP BY m.id",
+    "trainer": "SELECT st.trainer_id, NULL, group_concat(DISTINCT coalesce(s.cohort_id, "
+    "sc.cohort_id)), NULL, NULL FROM session_trainer st JOIN session s ON s.id = st.session_id "
+    "LEFT JOIN session_cohort sc ON sc.session_id = s.id WHERE {owner} GROUP BY st.trainer_id",
+}
+OWNER_COLUMN = {"cohort": "id", "team": "t.id", "staff": "m.staff_id", "trainer": "st.trainer_id"}
+
+
+def window_scopes(
+    store: Store, kind: str, owner_id: int | None = None
+) -> dict[int, list[WindowScope]]:
+    """Which measurement windows each owner of this kind (or only `owner_id`) has a part
+    in, by owner id: see core.calendar.WindowScope."""
+    owner = "true" if owner_id is None else f"{OWNER_COLUMN[kind]} = ?"
+    found: dict[int, list[WindowScope]] = defaultdict(list)
+    for owner_key, team, cohorts, first, until in store.db.execute(
+        SCOPES[kind].format(owner=owner), [] if owner_id is None else [owner_id]
+    ):
+        found[owner_key].append(
+            WindowScope(
+                team,
+                frozenset(int(c) for c in str(cohorts or "").split(",") if c),
+                date.fromisoformat(first) if first else None,
+                date.fromisoformat(until) if until else None,
+            )
+        )
+    return found
+
+
+def owner_id(store: Store, kind: str, ref: str) -> int:
+    """The id of the cohort, team, trainer or member of staff `ref` names."""
+    from refocus_cli.store.cohorts import find_cohort
+    from refocus_cli.store.staff import find_staff
+    from refocus_cli.store.teams import find_team
+    from refocus_cli.store.trainers import find_trainer
+
+    finders = {"cohort": find_cohort, "team": find_team, "staff": find_staff}
+    return int(finders.get(kind, find_trainer)(store, ref)["id"])
 
 
 def session_uuids(store: Store) -> dict[str, int]:
