@@ -409,17 +409,22 @@ def test_bad_forms_are_refused_row_by_row(db, tmp_path):
         f"{north + 1}-2,3,3,\n"
         f"{north}-3,,,\n"
         "x,1,1,\n"
-        f"{north}-4,1,1,\n"
-        f"{north}-4,2,2,\n"
-        f"{north}-5,2,2,bad \x1b[31m text\n"
+        f"{north}-2,1,1,\n"
+        f"{north}-2,2,2,\n"
+        f"{north}-3,2,2,bad \x1b[31m text\n"
+        f"{north}-4,3,3,\n"  # North has three staff: its pack printed three forms
     )
     stderr = refused(db, "evaluate", str(north), "--from", write(tmp_path, "bad.csv", text))
     assert "row 2: useful '6' must be a whole number from 1 to 5" in stderr
     assert f"row 3: form '{north + 1}-2' belongs to session {north + 1}" in stderr
     assert f"row 4: form {north}-3 is blank" in stderr
     assert "row 5: form 'x' is not a form number" in stderr
-    assert f"row 7: form {north}-4 is also on row 6" in stderr
+    assert f"row 7: form {north}-2 is also on row 6" in stderr
     assert "row 8:" in stderr
+    assert (
+        f"row 9: form '{north}-4' was never printed: session {north}'s pack numbers its forms "
+        f"{north}-1 to {north}-3" in stderr
+    )
     assert rows(db, "SELECT count(*) FROM evaluation_form") == [(0,)]
 
 

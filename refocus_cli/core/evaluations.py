@@ -4,6 +4,8 @@ A session's pack prints one numbered form per expected person ("Form 12-3": sess
 form 3), with the rated statements and written questions of core/documents.py. The
 forms are anonymous: a row of the file is one form, named only by its number, so typing
 the same forms up twice changes nothing and a corrected form replaces the one before.
+A number higher than any the session's pack could have printed is a typing mistake
+(see store/evaluations.py, `printable_forms`, for how high that is).
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ from refocus_cli.core.text import FREE_TEXT, clean_text
 
 FORM = re.compile(r"^(?:form\s*)?(?:(\d+)\s*-\s*)?(\d+)$", re.IGNORECASE)
 MAX_PROBLEMS = 20
-LARGEST_FORM = 9999
 
 
 @dataclass(frozen=True)
@@ -60,16 +61,23 @@ def _plain(text: str) -> str:
     return " ".join(text.replace("’", "'").casefold().strip().rstrip("?").split())
 
 
-def form_number(text: str, session_id: int) -> int | str:
-    """The form's number from what was typed ("12-3", "Form 12-3" or "3"); else why not."""
+def form_number(text: str, session_id: int, highest: int) -> int | str:
+    """The form's number from what was typed ("12-3", "Form 12-3" or "3"), at most
+    `highest` (the most forms the session's pack could have printed); else why not."""
     found = FORM.match(text.strip())
     if not found:
         return f"form {text!r} is not a form number: type it as printed, e.g. {session_id}-3"
     if found[1] is not None and int(found[1]) != session_id:
         return f"form {text!r} belongs to session {found[1]}, not {session_id}"
     number = int(found[2])
-    if not 1 <= number <= LARGEST_FORM:
+    if number < 1:
         return f"form {text!r}: the number after the dash runs from 1"
+    if number > highest:
+        return (
+            f"form {text!r} was never printed: session {session_id}'s pack numbers its forms "
+            f"{session_id}-1 to {session_id}-{highest} (one per person expected); check the "
+            "number on the form"
+        )
     return number
 
 
@@ -83,8 +91,11 @@ def _rating(text: str, key: str) -> int | None | str:
     return int(value)
 
 
-def check_forms(table: Table, session_id: int, existing: Mapping[int, Form]) -> CheckedForms:
-    """The rows of `table` checked as forms of session `session_id`, each form once."""
+def check_forms(
+    table: Table, session_id: int, existing: Mapping[int, Form], highest: int
+) -> CheckedForms:
+    """The rows of `table` checked as forms of session `session_id`, each form once,
+    numbered from 1 to `highest`."""
     result = CheckedForms()
     columns = _columns(table.headers)
     keys = [key for key, _ in EVALUATION_ITEMS]
@@ -98,7 +109,7 @@ def check_forms(table: Table, session_id: int, existing: Mapping[int, Form]) -> 
     seen: dict[int, int] = {}
     for row, cells in table.rows:
         padded = cells + [""] * (len(table.headers) - len(cells))
-        checked = _form(padded, columns, session_id)
+        checked = _form(padded, columns, session_id, highest)
         if isinstance(checked, str):
             result.problems.append(f"row {row}: {checked}")
             continue
@@ -119,8 +130,8 @@ def check_forms(table: Table, session_id: int, existing: Mapping[int, Form]) -> 
     return result
 
 
-def _form(cells: list[str], columns: dict[str, int], session_id: int) -> Form | str:
-    number = form_number(cells[columns["form"]], session_id)
+def _form(cells: list[str], columns: dict[str, int], session_id: int, highest: int) -> Form | str:
+    number = form_number(cells[columns["form"]], session_id, highest)
     if isinstance(number, str):
         return number
     ratings: list[int | None] = []

@@ -67,7 +67,12 @@ def record_forms(store: Store, ref: str, path: Path) -> Evaluated:
     table = read_table(path)
     with store.write():
         session_id = _session(store, ref)
-        checked = check_forms(table, session_id, evaluations.forms_of(store, session_id))
+        checked = check_forms(
+            table,
+            session_id,
+            evaluations.forms_of(store, session_id),
+            evaluations.printable_forms(store, session_id),
+        )
         if not table.rows and not checked.problems:
             checked.problems.append("has no rows under its header")
         if checked.problems:

@@ -10,7 +10,7 @@ from typing import Any
 from refocus_cli.core.demo_outcomes import TRAINING_STAGES
 from refocus_cli.core.documents import EVALUATION_ITEMS, EVALUATION_QUESTIONS
 from refocus_cli.core.evaluations import Form, ReturnedForm
-from refocus_cli.core.vocabulary import ATTENDED
+from refocus_cli.core.vocabulary import ATTENDED, SessionKind
 from refocus_cli.store import audit
 from refocus_cli.store.database import Store
 
@@ -37,6 +37,41 @@ def forms_of(store: Store, session_id: int) -> dict[int, Form]:
             [session_id],
         )
     }
+
+
+def printable_forms(store: Store, session_id: int) -> int:
+    """The most evaluation forms the session's pack could have printed: it numbers one
+    per person expected (at least one), and who is expected may shrink after printing (a
+    leaving dated before the session, a move, a team taken off it, someone taken off a
+    catch-up), so a trainer may hold forms numbered higher than the pack would print
+    today. Refocus does not record printing, so the bound counts everyone who could have
+    been expected: for a catch-up, its invitees and everyone taken off it; otherwise
+    everyone on one of its teams (or teams taken off it) at any time up to its day,
+    whatever the module's audience or the team's groups. Never lower than what the pack
+    prints now, so no printed number is refused; a number above it was mistyped."""
+    kind, start = store.db.execute(
+        "SELECT kind, start_utc FROM session WHERE id = ?", [session_id]
+    ).fetchone()
+    taken_off = (
+        "SELECT json_extract(old, '$.{}') FROM audit "
+        "WHERE entity = 'session' AND entity_id = ? AND action = '{}'"
+    )
+    if kind == SessionKind.CATCH_UP:
+        sql = (
+            "SELECT count(*) FROM (SELECT staff_id FROM session_invitee WHERE session_id = ? "
+            f"UNION {taken_off.format('staff_id', 'uninvite')})"
+        )
+        params: list[Any] = [session_id, session_id]
+    else:
+        day = datetime.fromisoformat(start).astimezone(store.tz()).date().isoformat()
+        sql = (
+            "SELECT count(DISTINCT staff_id) FROM membership WHERE start_date <= ? AND team_id "
+            "IN (SELECT team_id FROM session_team WHERE session_id = ? "
+            f"UNION {taken_off.format('team_id', 'unlink')})"
+        )
+        params = [day, session_id, session_id]
+    (count,) = store.db.execute(sql, params).fetchone()
+    return max(1, int(count))
 
 
 def write_forms(

@@ -10,50 +10,14 @@ from pathlib import Path
 
 import pytest
 from database_rows import every_row, query
+from outcome_records import build, csv, ok, run
 
-SETUP = "2027-01-04T09:00:00+00:00"
-LATER = "2027-01-20T18:00:00+00:00"  # after the workshops of WAVE1
 STAFF_MEASURE = ("--measure", "staff-recovery-promotion", "--window", "baseline")
-
-
-def _build(cli) -> dict[str, int]:
-    """Two teams in WAVE1 (North: Ann Lee, Bob Roe; South: Cy Dee), scheduled from
-    2027-01-11 with its default windows; the workshops by team."""
-    at = {"env": {"REFOCUS_NOW": SETUP}}
-    for args in (
-        ("init", "Undo Trust", "--start", "2027-01-11"),
-        ("team", "add", "North"),
-        ("team", "add", "South"),
-        ("staff", "add", "Ann Lee", "--team", "North"),
-        ("staff", "add", "Bob Roe", "--team", "North"),
-        ("staff", "add", "Cy Dee", "--team", "South"),
-        ("trainer", "add", "Tess Trainer"),
-        ("trainer", "add", "Lew Lived", "--lived-experience"),
-        ("cohort", "create", "WAVE1", "--team", "North", "--team", "South"),
-        ("schedule", "WAVE1", "--start", "2027-01-11"),
-    ):
-        assert cli(*args, **at).exit_code == 0, args
-    sessions = cli("sessions", "--json", **at).json()
-    return {
-        s["teams"][0]: s["id"]
-        for s in sessions
-        if s["stage"] == "workshop" and s["occurrence"] == 1 and len(s["teams"]) == 1
-    }
 
 
 @pytest.fixture
 def workshops(cli, from_template) -> dict[str, int]:
-    return from_template("undo-outcomes", lambda: _build(cli))
-
-
-def run(cli, *args: str, actor: str = "lead"):
-    return cli(*args, env={"REFOCUS_NOW": LATER, "REFOCUS_ACTOR": actor})
-
-
-def ok(cli, *args: str, actor: str = "lead"):
-    done = run(cli, *args, actor=actor)
-    assert done.exit_code == 0, (args, done.stdout, done.stderr)
-    return done
+    return from_template("outcome-records", lambda: build(cli))
 
 
 def refused(cli, db: Path, *args: str) -> str:
@@ -70,12 +34,6 @@ def refused(cli, db: Path, *args: str) -> str:
 def records(db: Path) -> dict[str, list[tuple]]:
     """Every table but the audit log (an undo adds to it, and marks what it undid)."""
     return {table: rows for table, rows in every_row(db).items() if table != "audit"}
-
-
-def csv(folder: Path, name: str, text: str) -> str:
-    path = folder / name
-    path.write_text(text)
-    return str(path)
 
 
 def test_undoing_score_imports_puts_every_score_back_as_it_was(cli, workshops, env_setup, tmp_path):
@@ -118,7 +76,7 @@ def test_a_score_import_changed_since_is_not_undone(cli, workshops, env_setup, t
     assert query(env_setup, "SELECT count(*) FROM staff_score") == [(0,)]
 
 
-FORMS = "form,useful,understood,better\n{id}-1,5,4,More time\n{id}-2,4,,\n"
+FORMS = "form,useful,understood,better\n{id}-1,5,4,More time\n"
 
 
 def test_undoing_evaluation_imports_puts_the_forms_back(cli, workshops, env_setup, tmp_path):
@@ -126,7 +84,7 @@ def test_undoing_evaluation_imports_puts_the_forms_back(cli, workshops, env_setu
     nothing = records(env_setup)
     ok(cli, "evaluate", str(north), "--from", csv(tmp_path, "f.csv", FORMS.format(id=north)))
     after_first = records(env_setup)
-    corrected = FORMS.format(id=north).replace("4,,", "2,3,") + f"{north}-3,3,3,Shorter\n"
+    corrected = FORMS.format(id=north).replace("5,4,", "5,2,") + f"{north}-2,3,3,Shorter\n"
     done = ok(cli, "evaluate", str(north), "--from", csv(tmp_path, "f.csv", corrected), "--json")
     assert (done.json()["added"], done.json()["replaced"]) == (1, 1)
     told = ok(cli, "undo", "--yes").stderr
