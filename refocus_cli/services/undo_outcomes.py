@@ -40,7 +40,8 @@ def unrecord_scores(undoing: Undoing, entry: AuditRow) -> Step:
             who = undoing.name("staff" if where.key == "staff_id" else "team", record)
             raise Refused(
                 f"{who}'s {measure} {window} score has changed since{_by_later(undoing, entry)}: "
-                "undo that first, or put the scores right with another `refocus measure import`"
+                "that import is undone first (only whoever made it can), or put the scores "
+                "right with another `refocus measure import`"
             )
     kept.put_scores_back(
         undoing.store,

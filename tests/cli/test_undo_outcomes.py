@@ -69,7 +69,7 @@ def test_a_score_import_changed_since_is_not_undone(cli, workshops, env_setup, t
     said = refused(cli, env_setup, "undo", "--yes")
     assert "Bob Roe's staff-recovery-promotion baseline score has changed since" in said
     assert "(an import by analyst, 2027-01-20 18:00)" in said
-    assert "undo that first, or put the scores right with another `refocus measure import`" in said
+    assert "that import is undone first (only whoever made it can), or put the scores" in said
     # Once the analyst undoes theirs, the lead's import can be undone.
     ok(cli, "undo", "--yes", actor="analyst")
     ok(cli, "undo", "--yes")
