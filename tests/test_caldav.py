@@ -23,7 +23,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from xml.etree import ElementTree
@@ -414,6 +414,57 @@ def test_a_dry_run_lists_the_changes_and_sends_and_stores_nothing(
     table = [line.split()[:2] for line in shown.stdout.splitlines()[2:]]
     assert table == [["update", str(dai[0]["id"])]] + [["delete", str(s["id"])] for s in gone]
     assert len(dav.events(folder)) == len(sessions) + len(windows)
+
+
+def test_windows_are_all_day_milestones_and_a_removed_one_is_deleted(
+    scheduled, dav, calendar_name, env_setup
+):
+    folder = dav.folder(calendar_name)
+    windows = {
+        w["kind"]: w for w in json.loads(scheduled("measure", "window", "list", "--json").stdout)
+    }
+    uids = _windows(env_setup)
+    _publish(scheduled, dav, calendar_name)
+    held = dav.events(folder)
+    marks = {uid: held[uid] for uid in uids}
+    assert {(e["start"], e["end"]) for e in marks.values()} == {
+        (date.fromisoformat(w["from"]), date.fromisoformat(w["to"]) + timedelta(days=1))
+        for w in windows.values()
+    }  # all-day, DTEND the day after the last
+    assert {e["summary"] for e in marks.values()} == {
+        "REFOCUS baseline measures (WAVE1)", "REFOCUS follow-up measures (WAVE1)"
+    }  # fmt: skip
+    for uid, event in marks.items():
+        assert event["transp"] == "TRANSPARENT" and event["sequence"] == 0
+        assert event["href"].endswith(folder + uid.removesuffix("@refocus.invalid") + ".ics")
+        assert "BEGIN:VTIMEZONE" not in event["ics"]  # all-day: no zone to carry
+
+    # The team's calendar names the team: the same events updated in place.
+    dav.proxy.seen.clear()
+    named = _publish(scheduled, dav, calendar_name, "--team", "North CMHT")
+    assert set(named["updated"]) == uids and named["created"] == named["removed"] == []
+    assert sorted(dav.proxy.writes()) == sorted(("PUT", marks[u]["href"]) for u in uids)
+    again = dav.events(folder)
+    assert {again[u]["summary"] for u in uids} == {
+        "Baseline measures: North CMHT (REFOCUS cohort WAVE1)",
+        "Follow-up measures: North CMHT (REFOCUS cohort WAVE1)",
+    }
+    assert {again[u]["href"] for u in uids} == {marks[u]["href"] for u in uids}
+
+    # A window removed is deleted at the next publish; the dry run says so first.
+    baseline = next(u for u in uids if marks[u]["summary"].startswith("REFOCUS baseline"))
+    scheduled("measure", "window", "remove", str(windows["baseline"]["id"]))
+    shown = scheduled("publish", "caldav", dav.home, "--calendar", calendar_name, *dav.login,
+                      "--team", "North CMHT", "--dry-run")  # fmt: skip
+    assert "would create 0, update 0 and delete 1 events" in shown.stderr
+    day = date.fromisoformat(windows["baseline"]["from"])
+    row = shown.stdout.splitlines()[2].split()
+    assert row[:2] == ["delete", "window"] and f"{day.day} " in shown.stdout.splitlines()[2]
+    dav.proxy.seen.clear()
+    gone = _publish(scheduled, dav, calendar_name, "--team", "North CMHT")
+    assert gone["removed"] == [baseline] and gone["created"] == gone["updated"] == []
+    assert dav.proxy.writes() == [("DELETE", marks[baseline]["href"])]
+    assert set(dav.events(folder)) == set(again) - {baseline}
 
 
 def test_an_edit_made_on_the_server_is_left_alone_unless_overwrite(scheduled, dav, calendar_name):
