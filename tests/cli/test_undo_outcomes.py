@@ -6,6 +6,7 @@ change wrote has changed since, writing nothing."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -133,3 +134,17 @@ def test_a_window_is_not_taken_away_once_scores_are_recorded_in_it(
        "--cohort", "WAVE1", actor="analyst")  # fmt: skip
     said = refused(cli, env_setup, "undo", "--yes")
     assert "a baseline window for cohort WAVE1 covers 2026-12-20 to 2027-01-05 since" in said
+
+
+def test_imports_recorded_before_undo_kept_enough_are_refused(cli, workshops, env_setup, tmp_path):
+    """Entries from before imports kept what undo needs (read back as a database from
+    then would hold them) say what to do instead."""
+    ok(cli, "measure", "import", csv(tmp_path, "a.csv", "person,score\nBob Roe,2\n"),
+       *STAFF_MEASURE)  # fmt: skip
+    with sqlite3.connect(env_setup) as connection:
+        connection.execute(
+            "UPDATE audit SET new = json_remove(new, '$.recorded_at', '$.added_rows') "
+            "WHERE entity = 'score'"
+        )
+    said = refused(cli, env_setup, "undo", "--yes")
+    assert "before refocus kept which scores an import added: put the scores right" in said
