@@ -53,8 +53,8 @@ def unrecord_scores(undoing: Undoing, entry: AuditRow) -> Step:
     )
     what = {"measure": measure, "window": window, "file": new.get("file")}
     return Step(
-        f"the {measure} {window} scores from {new.get('file')} taken back: {len(added)} "
-        f"removed, {len(replaced)} put back as they were",
+        f"the {measure} {window} scores from {new.get('file')} taken back: {len(added):,} "
+        f"removed, {len(replaced):,} put back as they were",
         {**what, "added": len(added), "replaced": len(replaced)},
         {**what, "removed": len(added), "put_back": len(replaced)},
     )
@@ -93,7 +93,7 @@ def unevaluate(undoing: Undoing, entry: AuditRow) -> Step:
     evaluations.take_back_forms(undoing.store, session_id, added, before)
     return Step(
         f"session {session_id}'s evaluation forms from {new.get('file')} taken back: "
-        f"{len(added)} removed, {len(changed)} put back as they were",
+        f"{len(added):,} removed, {len(changed):,} put back as they were",
         entry.new,
         entry.old,
     )
