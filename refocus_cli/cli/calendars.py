@@ -9,7 +9,7 @@ import typer
 
 from refocus_cli.cli.options import DEFAULT_DB, DbOpt, JsonOpt, ManualOpt
 from refocus_cli.cli.output import message, print_json, print_table
-from refocus_cli.core.calendar import choose_sessions
+from refocus_cli.core.calendar import choose_sessions, is_milestone_uid
 from refocus_cli.core.errors import InvalidInput
 from refocus_cli.render.files import check_output, where
 from refocus_cli.services.context import opened
@@ -203,7 +203,7 @@ def _report(outcome: Published) -> None:
         rows = [
             {
                 "action": change.action,
-                "session": "window" if change.session_id is None else change.session_id,
+                "session": "window" if is_milestone_uid(change.uid) else change.session_id,
                 "when": change.start,
                 "event": change.summary,
             }

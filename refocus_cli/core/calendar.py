@@ -218,6 +218,11 @@ def milestone_uid(milestone: CalendarMilestone) -> str:
     return f"window-{milestone.uuid}@{UID_DOMAIN}"
 
 
+def is_milestone_uid(uid: str) -> bool:
+    """Whether a UID is a measurement window's milestone's (not a session's)."""
+    return uid.startswith("window-") and uid.endswith(f"@{UID_DOMAIN}")
+
+
 def milestone_summary(milestone: CalendarMilestone) -> str:
     """The milestone's title: "REFOCUS baseline measures (WAVE1)", or in a team's or a
     person's calendar the team's name first: "Baseline measures: North CMHT (REFOCUS

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from refocus_cli.core.calendar import is_milestone_uid
 from refocus_cli.core.display import show_day, show_moment
 from refocus_cli.core.errors import Conflict, InvalidInput, NotFound
 from refocus_cli.render import caldav, webdav
@@ -317,9 +318,9 @@ def _send(server: Server, outcome: Published) -> None:
         what = (
             f"the event {change.uid}, whose session or window is no longer chosen"
             if change.action == "delete"
-            else f"session {change.session_id} ({change.uid})"
-            if change.session_id is not None
             else f"the milestone {change.uid}"
+            if is_milestone_uid(change.uid)
+            else f"session {change.session_id} ({change.uid})"
         )
         if change.action == "delete":
             server.write("DELETE", change.href, what, outcome.sent, None, _if_match(change.etag))
