@@ -53,3 +53,25 @@ def test_a_number_never_printed_is_refused_row_by_row(cli, workshops, env_setup,
     assert done.stderr.strip().splitlines()[-1].startswith("Error: f.csv has 2 problems")
     assert every_row(env_setup) == before
     assert query(env_setup, "SELECT count(*) FROM evaluation_form") == [(0,)]
+
+
+def test_a_catch_ups_forms_count_everyone_invited_to_it(cli, workshops, tmp_path):
+    """Two late joiners booked on catch-ups; one leaves, and is taken off them, after the
+    packs were printed: both printed forms are still taken, a third is not."""
+    march = "2027-03-01T09:00:00+00:00"
+    for name in ("Late One", "Late Two"):
+        ok(cli, "staff", "add", name, "--team", "North", "--start", "2027-02-20", now=march)
+    ok(cli, "catchup", "--schedule", now=march)
+    sessions = ok(cli, "sessions", "--json", now=march).json()
+    first = min((s for s in sessions if s["kind"] == "catch-up"), key=lambda s: s["start"])
+    assert printed(cli, first["id"], tmp_path, march) == [1, 2]
+    ok(cli, "staff", "leave", "Late Two", "--on", "2027-03-02", now=march)
+    assert printed(cli, first["id"], tmp_path, "2027-03-02T09:00:00+00:00") == [1]
+    after = "2027-12-01T09:00:00+00:00"
+    catch_up = str(first["id"])
+    forms = f"form,useful\n{catch_up}-1,4\n{catch_up}-2,5\n"
+    assert ok(cli, "evaluate", catch_up, "--from", csv(tmp_path, "f.csv", forms), now=after)
+    extra = csv(tmp_path, "g.csv", f"form,useful\n{catch_up}-3,4\n")
+    done = run(cli, "evaluate", catch_up, "--from", extra, now=after)
+    assert done.exit_code == 1
+    assert f"forms {catch_up}-1 to {catch_up}-2 (one per person expected)" in done.stderr
