@@ -29,7 +29,8 @@ def evaluate(
     as_json: JsonOpt = False,
 ) -> None:
     """Record a session's returned evaluation forms (anonymous: one row per numbered
-    form), all or nothing; the same forms again change nothing."""
+    form, numbered as its pack printed them), all or nothing; the same forms again
+    change nothing, and `refocus undo` puts them back as they were."""
     from refocus_cli.services.evaluations import record_forms
 
     with opened(db) as store:

@@ -114,7 +114,8 @@ def import_scores(
     as_json: JsonOpt = False,
 ) -> None:
     """Record scores, all or nothing: staff-level measures one row per person (person or
-    id/email/name, score); service-user measures one row per team (team, n, mean)."""
+    id/email/name, score); service-user measures one row per team (team, n, mean).
+    `refocus undo` puts the scores back as they were."""
     from refocus_cli.services import measures
 
     with opened(db) as store:
