@@ -439,32 +439,43 @@ def test_windows_are_all_day_milestones_and_a_removed_one_is_deleted(
         assert event["href"].endswith(folder + uid.removesuffix("@refocus.invalid") + ".ics")
         assert "BEGIN:VTIMEZONE" not in event["ics"]  # all-day: no zone to carry
 
-    # The team's calendar names the team: the same events updated in place.
+    # Someone edits the follow-up on the server (SEQUENCE raised to 3): as a session's
+    # edit, it is left alone, and replaced only with --overwrite, at SEQUENCE 3 + 1.
+    baseline, follow_up = sorted(uids, key=lambda u: marks[u]["start"])
+    edited = marks[follow_up]["ics"].replace("SUMMARY:", "SUMMARY:Ask Jo - ", 1)
+    edited = edited.replace("SEQUENCE:0", "SEQUENCE:3", 1)
+    assert dav.request("PUT", marks[follow_up]["href"], edited.encode())[0] in (201, 204)
+
+    # The team's calendar names the team: the (unedited) baseline is updated in place.
     dav.proxy.seen.clear()
     named = _publish(scheduled, dav, calendar_name, "--team", "North CMHT")
-    assert set(named["updated"]) == uids and named["created"] == named["removed"] == []
-    assert sorted(dav.proxy.writes()) == sorted(("PUT", marks[u]["href"]) for u in uids)
+    assert named["updated"] == [baseline] and named["edited_on_server"] == [follow_up]
+    assert named["created"] == named["removed"] == []
+    assert dav.proxy.writes() == [("PUT", marks[baseline]["href"])]
     again = dav.events(folder)
-    assert {again[u]["summary"] for u in uids} == {
-        "Baseline measures: North CMHT (REFOCUS cohort WAVE1)",
-        "Follow-up measures: North CMHT (REFOCUS cohort WAVE1)",
-    }
-    assert {again[u]["href"] for u in uids} == {marks[u]["href"] for u in uids}
+    assert again[baseline]["summary"] == "Baseline measures: North CMHT (REFOCUS cohort WAVE1)"
+    assert again[baseline]["href"] == marks[baseline]["href"]
+    assert again[baseline]["sequence"] == 0  # a window's dates never change
+    assert again[follow_up]["summary"].startswith("Ask Jo - ")
 
     # A window removed is deleted at the next publish; the dry run says so first.
-    baseline = next(u for u in uids if marks[u]["summary"].startswith("REFOCUS baseline"))
     scheduled("measure", "window", "remove", str(windows["baseline"]["id"]))
     shown = scheduled("publish", "caldav", dav.home, "--calendar", calendar_name, *dav.login,
                       "--team", "North CMHT", "--dry-run")  # fmt: skip
     assert "would create 0, update 0 and delete 1 events" in shown.stderr
     day = date.fromisoformat(windows["baseline"]["from"])
-    row = shown.stdout.splitlines()[2].split()
-    assert row[:2] == ["delete", "window"] and f"{day.day} " in shown.stdout.splitlines()[2]
+    row = shown.stdout.splitlines()[2]
+    assert row.split()[:2] == ["delete", "window"] and f" {day.day} " in row
     dav.proxy.seen.clear()
-    gone = _publish(scheduled, dav, calendar_name, "--team", "North CMHT")
-    assert gone["removed"] == [baseline] and gone["created"] == gone["updated"] == []
-    assert dav.proxy.writes() == [("DELETE", marks[baseline]["href"])]
-    assert set(dav.events(folder)) == set(again) - {baseline}
+    gone = _publish(scheduled, dav, calendar_name, "--team", "North CMHT", "--overwrite")
+    assert gone["removed"] == [baseline] and gone["updated"] == [follow_up]
+    assert sorted(dav.proxy.writes()) == [
+        ("DELETE", marks[baseline]["href"]), ("PUT", marks[follow_up]["href"])
+    ]  # fmt: skip
+    final = dav.events(folder)
+    assert set(final) == set(again) - {baseline}
+    assert final[follow_up]["summary"] == "Follow-up measures: North CMHT (REFOCUS cohort WAVE1)"
+    assert final[follow_up]["sequence"] == 4
 
 
 def test_an_edit_made_on_the_server_is_left_alone_unless_overwrite(scheduled, dav, calendar_name):

@@ -26,24 +26,22 @@ PROGRAMME_WIDE = ("2029-03-01", "2029-03-31")  # after W1's follow-up (January 2
 def windows(cli, from_template, tmp_path_factory):
     """The programme above; `ok` runs a command that must work, and `ids` names the
     windows: baseline and follow-up of W1, and the programme-wide one."""
-    folder = tmp_path_factory.mktemp("windows-roster")
+    folder = tmp_path_factory.mktemp("feeds-roster")
 
     def ok(*args: str, env: dict[str, str] | None = None):
         done = cli(*args, env=env)
         assert done.exit_code == 0, (args, done.stderr)
         return done
 
-    def build() -> None:
-        two_team_rollout(cli, folder, 2, "Windows Trust")
-        ok("team", "add", "East CMHT")
-        ok("staff", "add", "East Person", "--team", "East CMHT", "--start", "2026-01-01")
-        later = {"REFOCUS_NOW": "2027-03-01T09:00:00+00:00"}
-        ok("staff", "add", "Lola Late", "--team", "North CMHT", "--start", "2027-03-01", env=later)
-        ok("trainer", "add", "Ned New")
-        ok("measure", "window", "add", "follow-up", "--from", PROGRAMME_WIDE[0],
-           "--to", PROGRAMME_WIDE[1])  # fmt: skip
-
-    from_template("calendar-windows", build)
+    # the programme of tests/test_feeds.py (built once for both), and on top of it:
+    from_template("feeds-two-teams", lambda: two_team_rollout(cli, folder, 3, "Feeds Trust"))
+    ok("team", "add", "East CMHT")
+    ok("staff", "add", "East Person", "--team", "East CMHT", "--start", "2026-01-01")
+    later = {"REFOCUS_NOW": "2027-03-01T09:00:00+00:00"}
+    ok("staff", "add", "Lola Late", "--team", "North CMHT", "--start", "2027-03-01", env=later)
+    ok("trainer", "add", "Ned New")
+    ok("measure", "window", "add", "follow-up", "--from", PROGRAMME_WIDE[0],
+       "--to", PROGRAMME_WIDE[1])  # fmt: skip
     listed = json.loads(ok("measure", "window", "list", "--json").stdout)
     ids = {
         ("all" if w["cohort"] is None else w["kind"]): (
