@@ -137,11 +137,28 @@ def test_uids_are_stable_and_the_sessions_unchanged(ok, tmp_path):
     ("choice", "titles"),
     [
         (("--all",), {"baseline (W1)", "follow-up (W1)", "follow-up (W2)", "baseline (all teams)"}),
-        (("--team", "South CMHT"), {"follow-up (W2)", "baseline (all teams)"}),
+        (
+            ("--team", "South CMHT"),
+            {
+                "Follow-up: South CMHT (REFOCUS cohort W2)",
+                "Baseline: South CMHT (REFOCUS, all teams)",
+            },
+        ),
         (("--cohort", "W2"), {"follow-up (W2)", "baseline (all teams)"}),
-        # as in `refocus sessions --trainer`: a window is not a session a trainer delivers
-        (("--trainer", "Tess Trainer"), set()),
-        (("--staff", "North Person"), set()),
+        # a trainer's: the windows of the cohorts they train (W1) and the programme's
+        (
+            ("--trainer", "Tess Trainer"),
+            {"baseline (W1)", "follow-up (W1)", "baseline (all teams)"},
+        ),
+        # a person's: their team's cohort's and the programme's, named by their team
+        (
+            ("--staff", "North Person"),
+            {
+                "Baseline: North CMHT (REFOCUS cohort W1)",
+                "Follow-up: North CMHT (REFOCUS cohort W1)",
+                "Baseline: North CMHT (REFOCUS, all teams)",
+            },
+        ),
     ],
 )
 def test_each_calendar_shows_the_windows_of_its_cohorts(ok, tmp_path, choice, titles):
