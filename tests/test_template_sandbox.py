@@ -115,6 +115,28 @@ def test_a_link_inside_the_folder_is_followed(programme, custom, tmp_path):
     assert out.read_text(encoding="utf-8") == "Hello from our trust"
 
 
+def test_a_template_edited_between_renders_renders_as_edited(programme, custom, tmp_path):
+    # One process compiles each template once (render/template_cache.py): an edited
+    # file must still render as it now reads, and a refused one be refused each time.
+    page = custom / "handout.html.j2"
+    for n, text in enumerate(["First version", "Second version", "First version"]):
+        page.write_text(text, encoding="utf-8")
+        out = tmp_path / f"out{n}.html"
+        done = programme(
+            "handout", "strengths", "--format", "html", "--templates", str(custom), "-o", str(out)
+        )
+        assert done.exit_code == 0, done.stderr
+        assert out.read_text(encoding="utf-8") == text
+    page.write_text(HTML_ATTACKS["mro"][0], encoding="utf-8")
+    for n in range(2):
+        out = tmp_path / f"refused{n}.html"
+        started = time.monotonic()
+        done = programme(
+            "handout", "strengths", "--format", "html", "--templates", str(custom), "-o", str(out)
+        )
+        _refused(done, "handout.html.j2", 1, "unsafe", out, started)
+
+
 def _typst(programme, custom: Path, out: Path, source: str):
     (custom / "handout.typ.j2").write_text(source, encoding="utf-8")
     return programme("handout", "strengths", "--templates", str(custom), "-o", str(out))

@@ -27,6 +27,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from refocus_cli.core.errors import InvalidInput
 from refocus_cli.render.limits import memory_limit, time_limit
+from refocus_cli.render.template_cache import compiled_templates
 
 # The limits (refocus defaults, documented in templates/README.md). The largest shipped
 # output, a pack for a whole team, is well under a megabyte of Typst source.
@@ -307,9 +308,9 @@ class LimitedEnvironment(SandboxedEnvironment):
 def environment(
     folders: Sequence[Path], custom: Path | None = None, **options: Any
 ) -> LimitedEnvironment:
-    """An environment reading templates from `folders` in order (`custom`, an
-    organisation's own folder, is also checked for Typst package imports)."""
-    return LimitedEnvironment(ConfinedLoader(folders, custom), **options)
+    """Templates from `folders` in order; `custom`'s (an organisation's) have no packages."""
+    cache = compiled_templates(LimitedEnvironment, options)
+    return LimitedEnvironment(ConfinedLoader(folders, custom), bytecode_cache=cache, **options)
 
 
 # The alarm is the backstop for work that never reaches a budget tick (one long call);
