@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from refocus_cli.cli.options import DEFAULT_DB, CohortOpt, CsvOpt, DbOpt, JsonOpt, ManualOpt
 from refocus_cli.cli.output import message, print_csv, print_json, print_table
 from refocus_cli.cli.reports import SplitOnOpt, SupervisionOpt, TiesOpt, UnfinishedOpt
+from refocus_cli.core.bulk import without_gc
 from refocus_cli.core.measure_split import DEFAULT_TIE_RULE
 from refocus_cli.services.context import opened
 
@@ -34,6 +35,7 @@ CSV_COLUMNS = [
 ]
 
 
+@without_gc
 def report_outcomes(
     cohort: CohortOpt = None,
     on: SplitOnOpt = None,

@@ -21,6 +21,7 @@ from refocus_cli.cli.options import (
 )
 from refocus_cli.cli.output import message, print_csv, print_json, print_table
 from refocus_cli.cli.participation_table import say
+from refocus_cli.core.bulk import without_gc
 from refocus_cli.core.display import show_day
 from refocus_cli.core.exports import EXPORTS
 from refocus_cli.core.measure_split import DEFAULT_TIE_RULE, TieRule
@@ -132,6 +133,7 @@ def _print_progress(view: ProgressView) -> None:
     )
 
 
+@without_gc
 def progress(
     cohort: CohortArg = None,
     cohort_option: CohortOpt = None,
@@ -161,6 +163,7 @@ def progress(
 
 
 @report_app.command("participation")
+@without_gc
 def participation(
     cohort: CohortArg = None,
     cohort_option: CohortOpt = None,
@@ -212,6 +215,7 @@ MILESTONE_TABLE = [*MILESTONE_COLUMNS[:5], ("delivered", "Delivered")]
 
 
 @report_app.command("milestones")
+@without_gc
 def milestones(
     cohort: CohortArg = None,
     cohort_option: CohortOpt = None,
@@ -262,6 +266,7 @@ def milestones(
 
 
 @report_app.command("html")
+@without_gc
 def html(
     output: Annotated[
         Path, typer.Option("-o", "--output", help="HTML file to write, or - for standard output.")
@@ -334,6 +339,7 @@ class _Narrowed:
         )
 
 
+@without_gc
 def _export(
     fmt: str,
     what: str,

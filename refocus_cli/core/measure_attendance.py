@@ -6,21 +6,24 @@ groups of a split team's session are one activity; a catch-up session is its own
 
 from __future__ import annotations
 
-from collections import defaultdict
+from bisect import bisect_right
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from itertools import chain
 
 from refocus_cli.core.bulk import without_gc
 from refocus_cli.core.catchup import Spell
 from refocus_cli.core.measure_facts import Facts, SessionFact
-from refocus_cli.core.vocabulary import ATTENDED, Audience, SessionKind, SessionStatus
+from refocus_cli.core.vocabulary import Audience, SessionKind, SessionStatus
 
 # (team, module, occurrence) for a team's activity (team None: a mark at a session of
 # no team), ("catch-up", session id) for a catch-up session.
 ActivityKey = tuple[int | None, str, int] | tuple[str, int]
-# Tallies per person: [attended, expected], by strategy, "module:KEY" and "catch-up:KEY".
-Tally = dict[str, list[int]]
+# A spell as the member lists read it: (staff id, first day, first day not in the team;
+# date.max while it lasts), so one chained comparison tells whether it covers a day.
+RosterSpell = tuple[int, date, date]
 
 
 def engaged(attended: int, expected: int) -> bool:
@@ -37,6 +40,18 @@ class Activity:
     day: date
     expected: set[int] = field(default_factory=set)
     came: set[int] = field(default_factory=set)
+
+
+@dataclass(slots=True)
+class Tally:
+    """For one strategy, module or module's catch-up: how many held activities each
+    person (by staff id) was expected at, and how many of those they came to."""
+
+    came: Counter[int] = field(default_factory=Counter)
+    expected: Counter[int] = field(default_factory=Counter)
+
+
+NO_TALLY = Tally()  # for a strategy or module nobody has had yet: every count is 0
 
 
 def _activity(
@@ -56,9 +71,12 @@ class Attendance:
     def __init__(self, facts: Facts) -> None:
         self.facts = facts
         self._team_spells: dict[int, list[tuple[int, Spell]]] = defaultdict(list)
+        self._rosters: dict[int, list[RosterSpell]] = defaultdict(list)
         for staff_id, spells in facts.spells.items():
             for spell in spells:
                 self._team_spells[spell.team_id].append((staff_id, spell))
+                self._rosters[spell.team_id].append((staff_id, spell.start, spell.end or date.max))
+        self._members: dict[tuple[int, int], tuple[int, ...]] = {}
         self.held = [
             s for s in facts.sessions if s.status == SessionStatus.HELD and s.day <= facts.as_of
         ]
@@ -103,14 +121,28 @@ class Attendance:
         """The staff a session for `audience` expects (everyone for whole and mixed teams)."""
         return self._audience_sets.get(audience, self._everyone)
 
+    @cached_property
+    def _changes(self) -> dict[int, list[date]]:
+        """For each team, the days its staff changed (someone joined or left), in order."""
+        return {
+            team_id: sorted({day for _, start, end in spells for day in (start, end)})
+            for team_id, spells in self._rosters.items()
+        }
+
     # Spell.covers is written out in these two: they run for every session and mark.
-    def members(self, team_id: int, day: date) -> list[int]:
-        """The staff on a team on a day."""
-        return [
-            s
-            for s, spell in self._team_spells.get(team_id, ())
-            if spell.start <= day and (spell.end is None or day < spell.end)
-        ]
+    def members(self, team_id: int, day: date) -> tuple[int, ...]:
+        """The staff on a team on a day (worked out once for each stretch between two
+        changes of its staff: a team has a few such stretches and many sessions)."""
+        changes = self._changes.get(team_id)
+        if changes is None:
+            return ()
+        stretch = (team_id, bisect_right(changes, day))
+        found = self._members.get(stretch)
+        if found is None:
+            found = self._members[stretch] = tuple(
+                s for s, start, end in self._rosters[team_id] if start <= day < end
+            )
+        return found
 
     def team_on(self, staff_id: int, day: date) -> int | None:
         """The team someone was on on a day, if any."""
@@ -157,31 +189,27 @@ class Attendance:
             if not self._was_team(team_id, session.day):
                 continue
             audience = self.audience_ids(session.audience)
-            people = {
-                staff_id for staff_id in self.members(team_id, session.day) if staff_id in audience
-            }
+            people = audience.intersection(self.members(team_id, session.day))
             keys.append(((team_id, session.module, session.occurrence), people))
         return keys
 
     def _add_marks(self, activities: dict[ActivityKey, Activity]) -> None:
-        """Attendance marks, against the activity of the person's team that day."""
+        """Who came, against the activity of each person's team that day."""
         held_by_id = {s.id: s for s in self.held}
-        # Where a session's marks go when that does not depend on who (a catch-up, or a
-        # session of one team): found for its first mark, then reused.
-        same_for_all: dict[int, Activity] = {}
-        for (session_id, staff_id), status in self.facts.marks.items():
-            if status not in ATTENDED:
+        for session_id, came in self.facts.came.items():
+            session = held_by_id.get(session_id)
+            if session is None or not came:
                 continue
-            activity = same_for_all.get(session_id)
-            if activity is None:
-                session = held_by_id.get(session_id)
-                if session is None:
-                    continue
+            if session.kind == SessionKind.CATCH_UP or len(session.team_ids) <= 1:
+                # Where the marks go does not depend on who: all at once.
+                activity = _activity(activities, self._mark_key(session, came[0]), session)
+                activity.came.update(came)
+                activity.expected.update(came)
+                continue
+            for staff_id in came:
                 activity = _activity(activities, self._mark_key(session, staff_id), session)
-                if session.kind == SessionKind.CATCH_UP or len(session.team_ids) <= 1:
-                    same_for_all[session_id] = activity
-            activity.came.add(staff_id)
-            activity.expected.add(staff_id)
+                activity.came.add(staff_id)
+                activity.expected.add(staff_id)
 
     def _mark_key(self, session: SessionFact, staff_id: int) -> ActivityKey:
         """The activity a mark at a held session counts toward."""
@@ -194,23 +222,28 @@ class Attendance:
 
     @cached_property
     @without_gc
-    def per_person(self) -> dict[int, Tally]:
-        """staff id -> strategy, "module:KEY" or "catch-up:KEY" -> [attended, expected]."""
-        tally: dict[int, Tally] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    def tallies(self) -> dict[str, Tally]:
+        """Who was expected at and came to held activities, counted by strategy, by
+        "module:NAME" and by "catch-up:NAME" (catch-up sessions of a module)."""
+        came: dict[str, list[set[int]]] = defaultdict(list)
+        expected: dict[str, list[set[int]]] = defaultdict(list)
         for activity in self.activities.values():
             session = activity.session
-            came = activity.came
             keys = [session.strategy, "module:" + session.module]
             if session.kind == SessionKind.CATCH_UP:
                 keys.append("catch-up:" + session.module)
-            for staff_id in activity.expected:
-                person = tally[staff_id]
-                hit = 1 if staff_id in came else 0
-                for key in keys:
-                    counts = person[key]
-                    counts[0] += hit
-                    counts[1] += 1
-        return tally
+            for key in keys:
+                came[key].append(activity.came)
+                expected[key].append(activity.expected)
+        # One Counter per key, counted in C over all its activities at once.
+        return {
+            key: Tally(Counter(chain.from_iterable(came[key])), Counter(chain.from_iterable(sets)))
+            for key, sets in expected.items()
+        }
+
+    def tally(self, key: str) -> Tally:
+        """The counts under a strategy, "module:NAME" or "catch-up:NAME" (all 0 if none)."""
+        return self.tallies.get(key, NO_TALLY)
 
     @cached_property
     def _activities_by_team(self) -> dict[int, list[Activity]]:

@@ -52,7 +52,8 @@ def _plural(count: int, word: str) -> str:
 def _not_finished(sessions: list[SessionFact], day: date, stage: str | None) -> str | None:
     """Why a team's plan (its planned sessions not cancelled) is not over by a day, if
     it is not: a stage with nothing planned, sessions to come, registers missing."""
-    missing = [STAGE_TITLES[st] for st in STAGES if all(s.stage != st for s in sessions)]
+    planned = {s.stage for s in sessions}
+    missing = [STAGE_TITLES[st] for st in STAGES if st not in planned]
     if missing:
         return f"not finished: nothing planned for {', '.join(missing)}"
     to_come = [s for s in sessions if s.day > day]

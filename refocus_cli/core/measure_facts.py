@@ -8,9 +8,10 @@ from datetime import date
 from fractions import Fraction
 
 from refocus_cli.core.catchup import Spell
+from refocus_cli.core.vocabulary import ATTENDED
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TeamFact:
     """A team, its standing, the day it ended (if it did) and its latest cohort."""
 
@@ -21,7 +22,7 @@ class TeamFact:
     cohort: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StaffFact:
     """A member of staff, whether a manager, whether clinical (as recorded: it decides
     whether clinical-only sessions expect them), and the day they left (if they did)."""
@@ -33,7 +34,7 @@ class StaffFact:
     left_on: date | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # tens of thousands made per report
 class SessionFact:
     """A session as the measures see it: what, when, for whom, and whether held."""
 
@@ -52,14 +53,28 @@ class SessionFact:
 
 @dataclass
 class Facts:
-    """Everything the measures read, as of a date."""
+    """Everything the measures read, as of a date.
+
+    Of the register the measures need only who came: `came`, session id -> the staff
+    marked present, late or left early, as the store reads it (grouped by session, no
+    object per mark). Given `marks` instead ((session id, staff id) -> status, as a
+    test writes a register out), `came` is made from them."""
 
     as_of: date
     teams: dict[int, TeamFact]
     staff: dict[int, StaffFact]
     spells: dict[int, list[Spell]]  # by staff id
     sessions: list[SessionFact]
-    marks: dict[tuple[int, int], str]  # (session id, staff id) -> status
+    marks: dict[tuple[int, int], str] = field(default_factory=dict)
+    came: dict[int, list[int]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.marks and not self.came:
+            came: dict[int, list[int]] = {}
+            for (session_id, staff_id), status in self.marks.items():
+                if status in ATTENDED:
+                    came.setdefault(session_id, []).append(staff_id)
+            self.came = came
 
 
 @dataclass
@@ -99,21 +114,18 @@ class Participation:
     attended: dict[str, int]
     expected: dict[str, int]
 
-    @property
-    def count(self) -> int:
-        """How many strategies they engaged with."""
-        return sum(1 for took_part in self.engaged.values() if took_part)
+    # Worked out once: the team scores, the view and the outcomes read them for everyone.
+    count: int = field(init=False)  # how many strategies they engaged with
+    applicable: int = field(init=False)  # how many strategies apply to them
+    # Their score: the share of the strategies that apply to them in which they took
+    # part (exact, so equal scores compare equal); None if none applies.
+    share: Fraction | None = field(init=False)
 
-    @property
-    def applicable(self) -> int:
-        """How many strategies apply to them."""
-        return sum(1 for took_part in self.engaged.values() if took_part is not None)
-
-    @property
-    def share(self) -> Fraction | None:
-        """Their score: the share of the strategies that apply to them in which they
-        took part (exact, so equal scores compare equal); None if none applies."""
-        return Fraction(self.count, self.applicable) if self.applicable else None
+    def __post_init__(self) -> None:
+        took_part = self.engaged.values()
+        self.count = sum(1 for engaged in took_part if engaged)
+        self.applicable = sum(1 for engaged in took_part if engaged is not None)
+        self.share = Fraction(self.count, self.applicable) if self.applicable else None
 
 
 @dataclass(frozen=True)

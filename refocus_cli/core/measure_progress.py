@@ -3,6 +3,7 @@ stage (the rules, and where each comes from, are written out in core/measure_met
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
 from refocus_cli.core.bulk import without_gc
@@ -22,8 +23,9 @@ FALL_WINDOW = 3  # attendance falling: the last three sessions against the three
 FALL_DROP = 0.2  # ... by twenty percentage points or more
 REFLECTION = (Strategy.MANAGER_REFLECTION, Strategy.TEAM_REFLECTION)
 
-# A module a team has had: (module, the staff of its audience, occurrences held so far).
-ModuleHad = tuple[str, set[int], int]
+# A module a team has had: the staff of its audience, how many of its sessions each
+# person came to and to how many of its catch-ups, and the occurrences held so far.
+ModuleHad = tuple[set[int], Counter[int], Counter[int], int]
 
 
 def _by_name(attendance: Attendance) -> list[TeamFact]:
@@ -61,18 +63,17 @@ def _modules_had(attendance: Attendance, team_id: int) -> dict[str, tuple[str, s
     return {m: (st, au, len(occ)) for m, (st, au, occ) in needs.items()}
 
 
-def _completed(attendance: Attendance, staff_id: int, modules: list[ModuleHad]) -> bool | None:
+def _completed(staff_id: int, modules: list[ModuleHad]) -> bool | None:
     """Whether someone has kept up with these modules; None if none is meant for them."""
-    tally = attendance.per_person.get(staff_id, {})
-    relevant = [m for m in modules if staff_id in m[1]]
-    if not relevant:
-        return None
-    for module, _audience, occurrences in relevant:
-        came = tally.get("module:" + module, [0, 0])[0]
-        caught_up = tally.get("catch-up:" + module, [0, 0])[0]
-        if not (caught_up or (came >= 1 and 2 * came >= occurrences)):
+    relevant = False
+    for audience, came_to, caught_up, occurrences in modules:
+        if staff_id not in audience:
+            continue
+        relevant = True
+        came = came_to.get(staff_id, 0)
+        if not (caught_up.get(staff_id) or (came >= 1 and 2 * came >= occurrences)):
             return False
-    return True
+    return True if relevant else None
 
 
 def _stage_progress(
@@ -80,7 +81,7 @@ def _stage_progress(
     team: TeamFact,
     stage: str,
     sessions: list[SessionFact],
-    roster: list[int],
+    roster: tuple[int, ...],
     had: dict[str, tuple[str, str, int]],
 ) -> StageProgress:
     """One team's figures for one stage."""
@@ -88,11 +89,16 @@ def _stage_progress(
     in_stage = [s for s in sessions if s.stage == stage]
     # Only modules the team has had so far: reach is keeping up, stage by stage.
     modules = [
-        (m, attendance.audience_ids(au), n)
+        (
+            attendance.audience_ids(au),
+            attendance.tally("module:" + m).came,
+            attendance.tally("catch-up:" + m).came,
+            n,
+        )
         for m, (st, au, n) in had.items()
         if st == stage and n > 0
     ]
-    done = [_completed(attendance, staff_id, modules) for staff_id in roster]
+    done = [_completed(staff_id, modules) for staff_id in roster]
     counted = [d for d in done if d is not None]
     dated = [s.day for s in in_stage if s.status != SessionStatus.CANCELLED]
     return StageProgress(

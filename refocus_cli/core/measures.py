@@ -13,10 +13,11 @@ from dataclasses import replace
 from datetime import date
 from fractions import Fraction
 from functools import cached_property
+from math import lcm
 
 from refocus_cli.core import measure_progress
 from refocus_cli.core.bulk import without_gc
-from refocus_cli.core.measure_attendance import Attendance, engaged
+from refocus_cli.core.measure_attendance import Attendance, Tally, engaged
 from refocus_cli.core.measure_comparison import (
     Comparison,
     readiness,
@@ -50,6 +51,15 @@ def engagement(rows: list[Participation]) -> dict[str, Engagement]:
     }
 
 
+def mean_of(shares: list[Fraction]) -> Fraction:
+    """The exact mean of some shares: summed over their common denominator in whole
+    numbers (a handful of strategies makes it small), as sum() of Fractions would give
+    it, several times faster."""
+    common = lcm(*(share.denominator for share in shares))
+    total = sum(share.numerator * (common // share.denominator) for share in shares)
+    return Fraction(total, common * len(shares))
+
+
 class Implementation(Attendance):
     """Every measure over one set of facts; each is computed once, when first asked for.
     `scale`: the strategies scored (all six unless supervision reflection is left out)."""
@@ -64,12 +74,14 @@ class Implementation(Attendance):
 
     # -- the participation scale -----------------------------------------------------
 
-    def _participation(self, person: StaffFact, scale: set[str]) -> Participation:
+    def _participation(
+        self, person: StaffFact, scale: set[str], tallies: list[tuple[str, Tally]]
+    ) -> Participation:
         """One person's attendance by strategy, and whether they engaged with each one of
-        the scale that applies to them."""
-        tally = self.per_person.get(person.id, {})
-        attended = {s: tally[s][0] if s in tally else 0 for s in STRATEGIES}
-        expected = {s: tally[s][1] if s in tally else 0 for s in STRATEGIES}
+        the scale that applies to them (`tallies`: each strategy's, in STRATEGIES order)."""
+        staff_id = person.id
+        attended = {s: tally.came.get(staff_id, 0) for s, tally in tallies}
+        expected = {s: tally.expected.get(staff_id, 0) for s, tally in tallies}
         team_id = self.team_on(person.id, self.facts.as_of) or self.last_team(person.id)
         team = self.facts.teams.get(team_id) if team_id is not None else None
         took_part = {
@@ -83,8 +95,9 @@ class Implementation(Attendance):
     def participation(self) -> list[Participation]:
         """Each person's participation, by strategy, in name order."""
         scale = set(self.scale)
+        tallies = [(s, self.tally(s)) for s in STRATEGIES]
         people = sorted(self.facts.staff.values(), key=lambda p: (p.name.lower(), p.id))
-        return [self._participation(person, scale) for person in people]
+        return [self._participation(person, scale, tallies) for person in people]
 
     def _why_unscored(self, team: TeamFact, start: date | None) -> str | None:
         as_of = self.facts.as_of
@@ -118,7 +131,7 @@ class Implementation(Attendance):
         return TeamScore(
             team=team,
             stayers=stayers,
-            score=sum(shares, Fraction(0)) / len(shares) if shares else None,
+            score=mean_of(shares) if shares else None,
             why_unscored=why,
             engagement=engagement(rows),
             stage=ready.stage,

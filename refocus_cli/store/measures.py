@@ -9,7 +9,10 @@ from refocus_cli.core.bulk import without_gc
 from refocus_cli.core.catchup import Spell
 from refocus_cli.core.curriculum import Curriculum
 from refocus_cli.core.measure_facts import Facts, SessionFact, StaffFact, TeamFact
+from refocus_cli.core.vocabulary import ATTENDED
 from refocus_cli.store.database import Store
+
+_ATTENDED = ", ".join(f"'{status}'" for status in sorted(ATTENDED))
 
 
 def _day(text: str | None) -> date | None:
@@ -50,6 +53,7 @@ def load_facts(store: Store, curriculum: Curriculum, as_of: date) -> Facts:
         invitees[session_id].append(staff_id)
     sessions = []
     days: dict[str, date] = {}  # many sessions share a start time
+    audiences: dict[str, str] = {}  # and a module
     for row in db.execute(
         "SELECT id, stage, module, strategy, occurrence, kind, status, start_utc FROM session "
         "ORDER BY start_utc, id"
@@ -57,6 +61,9 @@ def load_facts(store: Store, curriculum: Curriculum, as_of: date) -> Facts:
         day = days.get(row[7])
         if day is None:
             day = days[row[7]] = datetime.fromisoformat(row[7]).astimezone(tz).date()
+        audience = audiences.get(row[2])
+        if audience is None:
+            audience = audiences[row[2]] = curriculum.audience(row[2])
         sessions.append(
             SessionFact(
                 id=row[0],
@@ -68,14 +75,17 @@ def load_facts(store: Store, curriculum: Curriculum, as_of: date) -> Facts:
                 status=row[6],
                 day=day,
                 team_ids=tuple(team_links.get(row[0], ())),
-                audience=curriculum.audience(row[2]),
+                audience=audience,
                 invitees=tuple(invitees.get(row[0], ())),
             )
         )
-    marks = {
-        (row[0], row[1]): row[2]
-        for row in db.execute(
-            "SELECT session_id, staff_id, status FROM attendance WHERE staff_id IS NOT NULL"
+    # Only who came counts, read grouped by session: no Python object per mark.
+    came = {
+        session_id: [int(staff_id) for staff_id in staff_ids.split(",")]
+        for session_id, staff_ids in db.execute(
+            "SELECT session_id, group_concat(staff_id) FROM attendance "
+            f"WHERE staff_id IS NOT NULL AND status IN ({_ATTENDED}) "
+            "GROUP BY session_id ORDER BY session_id"
         )
     }
-    return Facts(as_of, teams, staff, dict(spells), sessions, marks)
+    return Facts(as_of, teams, staff, dict(spells), sessions, came=came)
