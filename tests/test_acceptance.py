@@ -1,4 +1,8 @@
-"""The installed `refocus` command, run in a subprocess exactly as a user types it."""
+"""A coordinator's first day, as a user types it.
+
+The set-up runs in-process (`cli`, the same click command the console script calls);
+the installed `refocus` command, in a subprocess, proves the error lines and exit
+codes a terminal sees, and builds the demo."""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import json
 import stat
 
 
-def test_a_coordinator_sets_up_a_rollout(sh, tmp_path, env_setup):
+def test_a_coordinator_sets_up_a_rollout(cli, sh, tmp_path, env_setup):
     roster = tmp_path / "roster.csv"
     roster.write_text(
         "Full name,Team,Email,Job title,Manager,Start date\n"
@@ -37,20 +41,24 @@ def test_a_coordinator_sets_up_a_rollout(sh, tmp_path, env_setup):
         ["staff", "move", "z.adams@nhs.example", "--to", "Hillview EIP", "--on", "2027-01-20"],
     ]
     for args in steps:
-        done = sh(*args)
-        assert done.returncode == 0, (args, done.stderr)
+        done = cli(*args)
+        assert done.exit_code == 0, (args, done.stderr)
     assert stat.S_IMODE(env_setup.stat().st_mode) == 0o600
-    staff = json.loads(sh("staff", "list", "--on", "2027-01-20", "--json").stdout)
+    staff = cli("staff", "list", "--on", "2027-01-20", "--json").json()
     assert [(p["name"], p["team"], p["since"]) for p in staff] == [
         ("Zoë Adams", "Hillview EIP", "2027-01-20"),
         ("Łukasz Nowak", "Hillview EIP", "2027-01-04"),
         ("Siobhán Kelly", "Riverside CMHT", "2026-09-01"),
     ]
-    cohort = json.loads(sh("cohort", "show", "WAVE1", "--json").stdout)
+    cohort = cli("cohort", "show", "WAVE1", "--json").json()
     assert cohort["staff"] == 3
     backup = tmp_path / "backup.db"
-    assert sh("db", "backup", str(backup)).returncode == 0
+    assert cli("db", "backup", str(backup)).exit_code == 0
     assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    # What was set up in-process, the installed command finds as it was left.
+    done = sh("team", "list", "--json")
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    assert [t["name"] for t in json.loads(done.stdout)] == ["Hillview EIP", "Riverside CMHT"]
     assert sh("db", "check").returncode == 0
 
 
@@ -76,30 +84,30 @@ def test_usage_errors_exit_2(sh):
     assert "Traceback" not in done.stderr
 
 
-def test_demo_builds_a_programme_to_explore(sh, tmp_path):
+def test_demo_builds_a_programme_to_explore(cli, sh, tmp_path):
     done = sh("demo", "--out", str(tmp_path / "demo-files"))
     assert done.returncode == 0, done.stderr
     assert "Try next" in done.stderr
-    teams = json.loads(sh("team", "list", "--json").stdout)
+    # The installed command built it; what is in it is read in-process.
+    teams = cli("team", "list", "--json").json()
     assert len(teams) == 4 and sum(t["status"] == "disbanded" for t in teams) == 1
-    trainers = json.loads(sh("trainer", "list", "--json").stdout)
+    trainers = cli("trainer", "list", "--json").json()
     assert any(t["lived_experience"] for t in trainers)
     assert all(t["unavailable"] for t in trainers)
     roster = (tmp_path / "demo-files" / "roster.csv").read_text().splitlines()
     assert roster[0] == "name,team,email,role,manager,clinical,start" and len(roster) > 40
     # The programme is months under way: sessions held, registers recorded, measures.
-    progress = json.loads(sh("progress", "--json").stdout)
+    progress = cli("progress", "--json").json()
     held = [s["held"] for t in progress["teams"] for s in t["stages"]]
     assert sum(held) > 20 and any(t["flags"] for t in progress["teams"])
     # Months under way, no team has finished the four stages: none is compared yet.
-    participation = json.loads(sh("report", "participation", "--json").stdout)
+    participation = cli("report", "participation", "--json").json()
     assert participation["split"]["compared"] == 0
     assert all(
         t["implementation"] is None and t["why_not_comparable"] for t in participation["teams"]
     )
     # An interim look compares the scored teams: split at their median, both groups kept.
-    interim = sh("report", "participation", "--include-unfinished", "--json")
-    participation = json.loads(interim.stdout)
+    participation = cli("report", "participation", "--include-unfinished", "--json").json()
     scored = [t for t in participation["teams"] if t["score"] is not None]
     assert len(scored) >= 2 and participation["median"] is not None
     median = participation["median"]
