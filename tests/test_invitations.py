@@ -11,6 +11,8 @@ import ctypes
 import ctypes.util
 import functools
 import json
+import re
+import shutil
 import socket
 import time
 from collections.abc import Callable
@@ -22,6 +24,8 @@ from pathlib import Path
 import pytest
 from conftest import ENVIRONMENT, copy_database, invoke
 from icalendar import Calendar
+
+from refocus_cli.resources import manual_dir
 
 TEAM = "Riverside CMHT"
 OTHER = "Hillview EIP"
@@ -118,13 +122,38 @@ def refusing_smtp():
     controller.stop()
 
 
+# Each test parses every message it is sent, and most messages are for the months of
+# reflection sessions: this module's copy of the curriculum runs fewer of them, so
+# a whole invite is 67 messages, not 152 (every kind of session is still there).
+FEWER = {"team-reflection": 3, "manager-reflection": 2, "supervision-reflection": 2}
+
+
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
+def manual(tmp_path_factory) -> Path:
+    """The shipped curriculum with fewer reflection sessions (FEWER)."""
+    folder = tmp_path_factory.mktemp("manual") / "manual"
+    shutil.copytree(manual_dir(), folder)
+    curriculum = folder / "curriculum.toml"
+    text, changed = curriculum.read_text(encoding="utf-8"), 0
+    for key, sessions in FEWER.items():
+        text, n = re.subn(
+            rf'(key = "{key}"\n(?:[^\[].*\n)*?sessions = )\d+', rf"\g<1>{sessions}", text
+        )
+        changed += n
+    assert changed == len(FEWER)
+    curriculum.write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, manual):
     """Two teams, four staff, two trainers, one cohort planned; built once."""
     db = tmp_path_factory.mktemp("invite") / "built.db"
 
     def ok(*args):
-        done = invoke(args, env={**ENVIRONMENT, "REFOCUS_DB": str(db)})
+        done = invoke(
+            args, env={**ENVIRONMENT, "REFOCUS_DB": str(db), "REFOCUS_MANUAL": str(manual)}
+        )
         assert done.exit_code == 0, (args, done.stderr)
 
     ok("init", "Invitation Trust", "--start", "2027-01-11")
@@ -143,9 +172,10 @@ def built(tmp_path_factory):
 
 
 @pytest.fixture
-def run(built, cli, env_setup, smtp) -> Callable:
+def run(built, manual, cli, env_setup, smtp, monkeypatch) -> Callable:
     """This test's copy of the programme, and `run("invite", ...)` against the server."""
     copy_database(built, env_setup)
+    monkeypatch.setenv("REFOCUS_MANUAL", str(manual))
     port = smtp[1]
 
     def go(*args, port=port, env=None):
@@ -314,7 +344,8 @@ def test_everyone_gets_their_own_invitations_and_a_second_run_sends_nothing(run,
 def test_a_move_updates_only_its_people_and_a_cancel_cancels(run, smtp, cli):
     assert run("invite", "--team", OTHER).exit_code == 0
     first = {(s["to"], s["uid"]): s for s in map(_check, smtp[0].take())}
-    session = _sessions(cli, "--team", OTHER)[-1]  # its last team reflection: a week later
+    reflections = [s for s in _sessions(cli, "--team", OTHER) if s["module"] == "team-reflection"]
+    session = reflections[-1]  # its last team reflection, moved a week later
     later = datetime.fromisoformat(session["start"]) + timedelta(days=7)
     moved = run("session", "move", str(session["id"]), "--to", f"{later:%Y-%m-%d %H:%M}")
     assert moved.exit_code == 0, moved.stderr
