@@ -11,8 +11,6 @@ import ctypes
 import ctypes.util
 import functools
 import json
-import re
-import shutil
 import socket
 import time
 from collections.abc import Callable
@@ -24,8 +22,6 @@ from pathlib import Path
 import pytest
 from conftest import ENVIRONMENT, copy_database, invoke
 from icalendar import Calendar
-
-from refocus_cli.resources import manual_dir
 
 TEAM = "Riverside CMHT"
 OTHER = "Hillview EIP"
@@ -39,6 +35,7 @@ STAFF = [
     ("Dara <O'Neill> & Co", OTHER, "dara@nhs.example"),  # markup stays text
 ]
 STAGES = "workshop,working-practices,coaching,practice-change"
+FEWER = {"team-reflection": 3, "manager-reflection": 2, "supervision-reflection": 2}
 
 
 def _free_port() -> int:
@@ -122,38 +119,13 @@ def refusing_smtp():
     controller.stop()
 
 
-# Each test parses every message it is sent, and most messages are for the months of
-# reflection sessions: this module's copy of the curriculum runs fewer of them, so
-# a whole invite is 67 messages, not 152 (every kind of session is still there).
-FEWER = {"team-reflection": 3, "manager-reflection": 2, "supervision-reflection": 2}
-
-
 @pytest.fixture(scope="module")
-def manual(tmp_path_factory) -> Path:
-    """The shipped curriculum with fewer reflection sessions (FEWER)."""
-    folder = tmp_path_factory.mktemp("manual") / "manual"
-    shutil.copytree(manual_dir(), folder)
-    curriculum = folder / "curriculum.toml"
-    text, changed = curriculum.read_text(encoding="utf-8"), 0
-    for key, sessions in FEWER.items():
-        text, n = re.subn(
-            rf'(key = "{key}"\n(?:[^\[].*\n)*?sessions = )\d+', rf"\g<1>{sessions}", text
-        )
-        changed += n
-    assert changed == len(FEWER)
-    curriculum.write_text(text, encoding="utf-8")
-    return folder
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory, manual):
+def built(tmp_path_factory):
     """Two teams, four staff, two trainers, one cohort planned; built once."""
     db = tmp_path_factory.mktemp("invite") / "built.db"
 
     def ok(*args):
-        done = invoke(
-            args, env={**ENVIRONMENT, "REFOCUS_DB": str(db), "REFOCUS_MANUAL": str(manual)}
-        )
+        done = invoke(args, env={**ENVIRONMENT, "REFOCUS_DB": str(db)})
         assert done.exit_code == 0, (args, done.stderr)
 
     ok("init", "Invitation Trust", "--start", "2027-01-11")
@@ -166,16 +138,20 @@ def built(tmp_path_factory, manual):
     ok("trainer", "add", "Dai Morgan", "--lived-experience", "--stages", "workshop",
        "--email", "dai@nhs.example")  # fmt: skip
     ok("venue", "add", "Room 1", "--capacity", "30")
+    # Each test parses every message it is sent, and most messages are for the months
+    # of reflection sessions: fewer of them here make a whole invite 67 messages, not
+    # 152 (every kind of session is still there).
+    for module, sessions in FEWER.items():
+        ok("manual", "set", module, "--sessions", str(sessions))
     ok("cohort", "create", "WAVE1", "--team", TEAM, "--team", OTHER)
     ok("schedule", "WAVE1")
     return db
 
 
 @pytest.fixture
-def run(built, manual, cli, env_setup, smtp, monkeypatch) -> Callable:
+def run(built, cli, env_setup, smtp) -> Callable:
     """This test's copy of the programme, and `run("invite", ...)` against the server."""
     copy_database(built, env_setup)
-    monkeypatch.setenv("REFOCUS_MANUAL", str(manual))
     port = smtp[1]
 
     def go(*args, port=port, env=None):
