@@ -29,6 +29,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from refocus_cli.core.bulk import without_gc
 from refocus_cli.core.errors import InvalidInput
 from refocus_cli.core.tabular import MOST_CELLS, Table, check_row_size, parse_csv, too_many_cells
 from refocus_cli.readers.workbook_check import check_workbook
@@ -64,8 +65,12 @@ def _read_bytes(path: Path) -> bytes:
     return data
 
 
+@without_gc
 def read_table(path: Path) -> Table:
     """The rows of a .csv or .xlsx file; anything else is refused with what to do."""
+    # A file's rows are hundreds of thousands of lists and no reference cycles: the
+    # collector's passes over them (half the time a national register takes to read)
+    # free nothing, so it is paused.
     _readable(path)
     suffix = path.suffix.lower()
     try:
