@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 
 from refocus_cli.core.bulk import without_gc
 from refocus_cli.core.catchup import Spell
@@ -15,15 +16,80 @@ from refocus_cli.store.database import Store
 _ATTENDED = ", ".join(f"'{status}'" for status in sorted(ATTENDED))
 
 
-def _day(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
+class _Days(dict[str, date]):
+    """ISO dates parsed once each: thousands of memberships share a start date."""
+
+    def __missing__(self, text: str) -> date:
+        day = self[text] = date.fromisoformat(text)
+        return day
+
+    def of(self, text: str | None) -> date | None:
+        """The date, or None for no text."""
+        return self[text] if text else None
+
+
+def _links(store: Store, sql: str) -> dict[int, tuple[int, ...]]:
+    """(session id, other id) rows as session id -> the other ids, in row order."""
+    found: dict[int, list[int]] = defaultdict(list)
+    for session_id, other_id in store.db.execute(sql):
+        found[session_id].append(other_id)
+    return {session_id: tuple(ids) for session_id, ids in found.items()}
+
+
+def _sessions(store: Store, curriculum: Curriculum, tz: tzinfo) -> list[SessionFact]:
+    """Every session, in time order, with its local day, teams, audience and invitees."""
+    teams = _links(
+        store, "SELECT session_id, team_id FROM session_team ORDER BY session_id, team_id"
+    )
+    invitees = _links(store, "SELECT session_id, staff_id FROM session_invitee")
+    days: dict[str, date] = {}  # many sessions share a start time
+    audiences: dict[str, str] = {}  # and a module
+    sessions = []
+    for id_, stage, module, strategy, occurrence, kind, status, start in store.db.execute(
+        "SELECT id, stage, module, strategy, occurrence, kind, status, start_utc FROM session "
+        "ORDER BY start_utc, id"
+    ):
+        day = days.get(start)
+        if day is None:
+            day = days[start] = datetime.fromisoformat(start).astimezone(tz).date()
+        audience = audiences.get(module)
+        if audience is None:
+            audience = audiences[module] = curriculum.audience(module)
+        sessions.append(
+            SessionFact(
+                id_,
+                stage,
+                module,
+                strategy,
+                occurrence,
+                kind,
+                status,
+                day,
+                teams.get(id_, ()),
+                audience,
+                invitees.get(id_, ()),
+            )
+        )
+    return sessions
+
+
+def _came(store: Store) -> dict[int, list[int]]:
+    """Session id -> the staff marked present, late or left early there: read grouped by
+    session as JSON arrays, all parsed by one json.loads (no Python object per mark)."""
+    rows = store.db.execute(
+        "SELECT session_id, json_group_array(staff_id) FROM attendance "
+        f"WHERE staff_id IS NOT NULL AND status IN ({_ATTENDED}) "
+        "GROUP BY session_id ORDER BY session_id"
+    ).fetchall()
+    lists = json.loads(f"[{','.join(row[1] for row in rows)}]")
+    return dict(zip((row[0] for row in rows), lists, strict=True))
 
 
 @without_gc
 def load_facts(store: Store, curriculum: Curriculum, as_of: date) -> Facts:
     """The facts the measures need, as of a date, in a few bulk queries."""
-    tz = store.tz()
     db = store.db
+    days = _Days()
     cohorts: dict[int, str] = {}
     for team_id, name in db.execute(
         "SELECT ct.team_id, c.name FROM cohort_team ct JOIN cohort c ON c.id = ct.cohort_id "
@@ -31,61 +97,17 @@ def load_facts(store: Store, curriculum: Curriculum, as_of: date) -> Facts:
     ):
         cohorts[team_id] = name
     teams = {
-        row[0]: TeamFact(row[0], row[1], row[2], _day(row[3]), cohorts.get(row[0]))
+        row[0]: TeamFact(row[0], row[1], row[2], days.of(row[3]), cohorts.get(row[0]))
         for row in db.execute("SELECT id, name, status, ended_on FROM team")
     }
     staff = {
-        row[0]: StaffFact(row[0], row[1], bool(row[2]), bool(row[3]), _day(row[4]))
+        row[0]: StaffFact(row[0], row[1], bool(row[2]), bool(row[3]), days.of(row[4]))
         for row in db.execute("SELECT id, name, is_manager, clinical, left_on FROM staff")
     }
     spells: dict[int, list[Spell]] = defaultdict(list)
     for staff_id, team_id, start, end in db.execute(
         "SELECT staff_id, team_id, start_date, end_date FROM membership"
     ):
-        spells[staff_id].append(Spell(team_id, date.fromisoformat(start), _day(end)))
-    team_links: dict[int, list[int]] = defaultdict(list)
-    for session_id, team_id in db.execute(
-        "SELECT session_id, team_id FROM session_team ORDER BY session_id, team_id"
-    ):
-        team_links[session_id].append(team_id)
-    invitees: dict[int, list[int]] = defaultdict(list)
-    for session_id, staff_id in db.execute("SELECT session_id, staff_id FROM session_invitee"):
-        invitees[session_id].append(staff_id)
-    sessions = []
-    days: dict[str, date] = {}  # many sessions share a start time
-    audiences: dict[str, str] = {}  # and a module
-    for row in db.execute(
-        "SELECT id, stage, module, strategy, occurrence, kind, status, start_utc FROM session "
-        "ORDER BY start_utc, id"
-    ):
-        day = days.get(row[7])
-        if day is None:
-            day = days[row[7]] = datetime.fromisoformat(row[7]).astimezone(tz).date()
-        audience = audiences.get(row[2])
-        if audience is None:
-            audience = audiences[row[2]] = curriculum.audience(row[2])
-        sessions.append(
-            SessionFact(
-                id=row[0],
-                stage=row[1],
-                module=row[2],
-                strategy=row[3],
-                occurrence=row[4],
-                kind=row[5],
-                status=row[6],
-                day=day,
-                team_ids=tuple(team_links.get(row[0], ())),
-                audience=audience,
-                invitees=tuple(invitees.get(row[0], ())),
-            )
-        )
-    # Only who came counts, read grouped by session: no Python object per mark.
-    came = {
-        session_id: [int(staff_id) for staff_id in staff_ids.split(",")]
-        for session_id, staff_ids in db.execute(
-            "SELECT session_id, group_concat(staff_id) FROM attendance "
-            f"WHERE staff_id IS NOT NULL AND status IN ({_ATTENDED}) "
-            "GROUP BY session_id ORDER BY session_id"
-        )
-    }
-    return Facts(as_of, teams, staff, dict(spells), sessions, came=came)
+        spells[staff_id].append(Spell(team_id, days[start], days.of(end)))
+    sessions = _sessions(store, curriculum, store.tz())
+    return Facts(as_of, teams, staff, dict(spells), sessions, came=_came(store))
