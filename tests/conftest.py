@@ -277,6 +277,7 @@ def two_team_rollout(cli, folder: Path, per_team: int, programme: str) -> None:
 # are left for whichever worker is free, instead of one long test starting last.
 LONG_FIRST = (
     "test_rollout_stateful.py",
+    "test_architecture.py",  # mypy, with no cache in a fresh clone: about 9 s
     "test_bad_input_sweep.py",
     "test_concurrency.py",
     "test_crash_safety.py",
