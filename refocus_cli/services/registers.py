@@ -69,37 +69,49 @@ class _Check:
         self.seen: set[int] = set()  # sessions whose first row has been checked
         self.cancelled: set[int] = set()  # cancelled sessions recorded all the same
         self.people = Directory(registers.staff_candidates(store))
+        self.staff_of: dict[str, int] = {}  # staff id by a name as the register types it
         self.marks: dict[Who, Mark] = {}
         self.last_row: dict[Who, int] = {}  # the last row that gave each mark
         self.problems: list[str] = []
 
     def rows_of(self, lines: Sequence[RegisterLine]) -> None:
         """Check every row and keep its mark, or say what is wrong with it."""
-        # Names bound once: this loop runs once per row of a national register.
-        session_of, seen, match = self.session_of, self.seen, self.people.match
+        # Names bound once, and each name's staff id kept once found: this loop runs
+        # once per row of a national register.
+        session_of, seen, staff_of = self.session_of, self.seen, self.staff_of
         marks, last_row = self.marks, self.last_row
         for line in lines:
-            session_id = session_of.get(line.session)
+            row, session, person, status, visitor = line
+            session_id = session_of.get(session)
             if session_id is None:
-                self.problems.append(f"row {line.row}: no session with id {line.session}")
+                self.problems.append(f"row {row}: no session with id {session}")
                 continue
             if session_id not in seen:
                 self._first_row(session_id, line)
-            if line.visitor:
-                who: Who = (session_id, None, line.person)
+            if visitor:
+                who: Who = (session_id, None, person)
             else:
-                found = match(line.person).found
-                if len(found) != 1:
-                    self._not_one(line, found)
+                staff_id = staff_of.get(person) or self._staff_id(line)
+                if staff_id is None:
                     continue
-                who = (session_id, found[0].id, None)
+                who = (session_id, staff_id, None)
             before = marks.get(who)
             if before is None:
-                marks[who] = Mark(*who, line.status)
-            elif before.status != line.status:
+                marks[who] = Mark(session_id, who[1], who[2], status)
+            elif before.status != status:
                 self._twice(line, before, last_row[who])
                 continue
-            last_row[who] = line.row
+            last_row[who] = row
+
+    def _staff_id(self, line: RegisterLine) -> int | None:
+        """The id of the one person a row names (kept for the rows that repeat the name);
+        None, the problem said, when it names nobody or several people."""
+        found = self.people.match(line.person).found
+        if len(found) != 1:
+            self._not_one(line, found)
+            return None
+        self.staff_of[line.person] = found[0].id
+        return found[0].id
 
     def _twice(self, line: RegisterLine, before: Mark, row: int) -> None:
         """Say that a row gives someone a mark other than an earlier row gave them."""

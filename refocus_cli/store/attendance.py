@@ -207,68 +207,73 @@ def record(store: Store, marks: Sequence[Mark]) -> Outcome:
 
 
 def _record(store: Store, marks: Sequence[Mark]) -> Outcome:
-    outcome = Outcome()
     session_ids = sorted({mark.session_id for mark in marks})
     before = existing(store, session_ids)
-    now, actor = store.now(), store.actor
-    # New staff marks (nearly every mark of a register) are written and audited in
-    # bulk by SQLite; visitors' marks and corrections one by one, audited after them.
-    new_staff: list[int] = []
-    inserts: list[tuple[int, int | None, str | None, str, str, str]] = []
-    updates: list[tuple[str, str, str, int, int | None, str | None]] = []
-    audits: list[tuple[str, str, str, str, int, str | None, str]] = []
+    writes = _Writes(store, audit.change_id(store))
     for session_id, staff_id, visitor, status in marks:
         key = (session_id, staff_id, visitor)
         old = before.get(key)
         if old == status:
-            outcome.unchanged += 1
+            writes.outcome.unchanged += 1
             continue
         before[key] = status
         packed = None if old is not None else _packed(session_id, staff_id, visitor, status)
         if packed is not None:
-            new_staff.append(packed)
-            continue
-        if old is None:
-            inserts.append((session_id, staff_id, visitor, status, actor, now))
+            writes.bulk.append(packed)
         else:
-            updates.append((status, actor, now, session_id, staff_id, visitor))
-        audits.append(
-            (
-                now,
-                actor,
-                "attend",
-                "attendance",
-                session_id,
-                None if old is None else _was(store, key, old),
-                _mark_json(staff_id, visitor, status),
+            writes.one(key, old, status)
+    writes.flush()
+    writes.outcome.held = _held(store, session_ids, writes.at["at"], writes.at["change"])
+    return writes.outcome
+
+
+class _Writes:
+    """The marks one register changes, written and audited in its order: runs of new
+    staff marks (nearly every mark of a register) in bulk by SQLite, visitors' marks and
+    corrections one by one. Used inside the write transaction."""
+
+    def __init__(self, store: Store, change: int) -> None:
+        self.store = store
+        self.at: dict[str, Any] = {"actor": store.actor, "at": store.now(), "change": change}
+        self.bulk: list[int] = []  # new staff marks, packed (see _INSERT_STAFF_MARKS)
+        self.outcome = Outcome()
+
+    def flush(self) -> None:
+        """Write and audit the run of new staff marks gathered so far."""
+        if not self.bulk:
+            return
+        db = self.store.db
+        top = db.execute("SELECT coalesce(max(id), 0) FROM attendance").fetchone()[0]
+        db.execute(_INSERT_STAFF_MARKS, {**self.at, "marks": json.dumps(self.bulk)})
+        db.execute(_AUDIT_NEW_MARKS, {**self.at, "top": top})
+        self.outcome.added += len(self.bulk)
+        self.bulk = []
+
+    def one(self, key: tuple[int, int | None, str | None], old: str | None, status: str) -> None:
+        """Write and audit one mark: a visitor's, or a correction (after the run before it)."""
+        self.flush()
+        db, actor, now = self.store.db, self.at["actor"], self.at["at"]
+        was = None
+        if old is None:
+            db.execute(
+                "INSERT INTO attendance (session_id, staff_id, visitor, status, recorded_by, "
+                "recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
+                [*key, status, actor, now],
             )
-        )
-    outcome.added = len(new_staff) + len(inserts)
-    outcome.changed = len(updates)
-    with store.write():
-        change = audit.change_id(store)
-        if new_staff:
-            top = store.db.execute("SELECT coalesce(max(id), 0) FROM attendance").fetchone()[0]
-            at = {"actor": actor, "at": now, "change": change, "top": top}
-            store.db.execute(_INSERT_STAFF_MARKS, {**at, "marks": json.dumps(new_staff)})
-            store.db.execute(_AUDIT_NEW_MARKS, at)
-        store.db.conn.executemany(
-            "INSERT INTO attendance (session_id, staff_id, visitor, status, recorded_by, "
-            "recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
-            inserts,
-        )
-        store.db.conn.executemany(
-            "UPDATE attendance SET status = ?, recorded_by = ?, recorded_at = ? "
-            "WHERE session_id = ? AND staff_id IS ? AND visitor IS ?",
-            updates,
-        )
-        store.db.conn.executemany(
+            self.outcome.added += 1
+        else:
+            was = _was(self.store, key, old)
+            db.execute(
+                "UPDATE attendance SET status = ?, recorded_by = ?, recorded_at = ? "
+                "WHERE session_id = ? AND staff_id IS ? AND visitor IS ?",
+                [status, actor, now, *key],
+            )
+            self.outcome.changed += 1
+        db.execute(
             "INSERT INTO audit (at, actor, action, entity, entity_id, old, new, change_id) "
-            f"VALUES (?, ?, ?, ?, ?, ?, ?, {change})",
-            audits,
+            "VALUES (?, ?, 'attend', 'attendance', ?, ?, ?, ?)",
+            [now, actor, key[0], was, _mark_json(*key[1:], status), self.at["change"]],
         )
-        outcome.held = _held(store, session_ids, now, change)
-    return outcome
 
 
 def _held(store: Store, session_ids: list[int], now: str, change: int) -> int:
