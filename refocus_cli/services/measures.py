@@ -227,9 +227,15 @@ def milestones(
 ) -> list[Window]:
     """The windows a diary filtered like `refocus sessions` shows as milestones: those
     of the cohort (or the team's cohorts) and the programme-wide ones, meeting the dates;
-    none in a trainer's diary (a window is not a session they deliver)."""
+    in a trainer's diary, those their calendar shows (the cohorts they train)."""
+    shown = outcomes.windows(store)
     if trainer is not None:
-        return []
+        from refocus_cli.core.calendar import shown_windows
+        from refocus_cli.store import calendar
+
+        owner = calendar.owner_id(store, "trainer", trainer)
+        scopes = calendar.window_scopes(store, "trainer", owner).get(owner, [])
+        shown = [window for window, _ in shown_windows(shown, scopes)]
     cohorts: set[int] | None = None
     if cohort is not None:
         cohorts = {_cohort(store, cohort)[0] or 0}
@@ -239,7 +245,7 @@ def milestones(
         cohorts = outcomes.cohorts_of_team(store, find_team(store, team)["id"])
     return [
         w
-        for w in outcomes.windows(store)
+        for w in shown
         if (cohorts is None or w.cohort_id is None or w.cohort_id in cohorts)
         and (since is None or w.end >= since)
         and (until is None or w.start <= until)
