@@ -77,6 +77,7 @@ class Attendance:
                 self._team_spells[spell.team_id].append((staff_id, spell))
                 self._rosters[spell.team_id].append((staff_id, spell.start, spell.end or date.max))
         self._members: dict[tuple[int, int], tuple[int, ...]] = {}
+        self._expected: dict[tuple[int, int, str], frozenset[int]] = {}
         self.held = [
             s for s in facts.sessions if s.status == SessionStatus.HELD and s.day <= facts.as_of
         ]
@@ -144,6 +145,21 @@ class Attendance:
             )
         return found
 
+    def expected_of(self, team_id: int, day: date, audience: str) -> frozenset[int]:
+        """The staff of a team a session for `audience` expects on a day (once for each
+        stretch between changes of its staff, as members)."""
+        changes = self._changes.get(team_id)
+        if changes is None:
+            return frozenset()
+        stretch = (team_id, bisect_right(changes, day), audience)
+        found = self._expected.get(stretch)
+        if found is None:
+            wanted = self.audience_ids(audience)
+            found = self._expected[stretch] = frozenset(
+                wanted.intersection(self.members(team_id, day))
+            )
+        return found
+
     def team_on(self, staff_id: int, day: date) -> int | None:
         """The team someone was on on a day, if any."""
         for spell in self.facts.spells.get(staff_id, ()):
@@ -174,24 +190,31 @@ class Attendance:
         activities: dict[ActivityKey, Activity] = {}
         for session in self.held:
             for key, people in self._expected_at(session):
-                activity = _activity(activities, key, session)
-                activity.expected |= people
-                activity.day = min(activity.day, session.day)
+                activity = activities.get(key)
+                if activity is None:
+                    activities[key] = Activity(session, session.day, set(people))
+                    continue
+                activity.expected.update(people)
+                if session.day < activity.day:
+                    activity.day = session.day
         self._add_marks(activities)
         return activities
 
-    def _expected_at(self, session: SessionFact) -> list[tuple[ActivityKey, set[int]]]:
+    def _expected_at(
+        self, session: SessionFact
+    ) -> list[tuple[ActivityKey, tuple[int, ...] | frozenset[int]]]:
         """The activities a held session belongs to, each with the people it expects."""
         if session.kind == SessionKind.CATCH_UP:
-            return [(("catch-up", session.id), set(session.invitees))]
-        keys: list[tuple[ActivityKey, set[int]]] = []
-        for team_id in session.team_ids:
-            if not self._was_team(team_id, session.day):
-                continue
-            audience = self.audience_ids(session.audience)
-            people = audience.intersection(self.members(team_id, session.day))
-            keys.append(((team_id, session.module, session.occurrence), people))
-        return keys
+            return [(("catch-up", session.id), session.invitees)]
+        day = session.day
+        return [
+            (
+                (team_id, session.module, session.occurrence),
+                self.expected_of(team_id, day, session.audience),
+            )
+            for team_id in session.team_ids
+            if self._was_team(team_id, day)
+        ]
 
     def _add_marks(self, activities: dict[ActivityKey, Activity]) -> None:
         """Who came, against the activity of each person's team that day."""

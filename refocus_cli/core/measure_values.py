@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from fractions import Fraction
+from math import lcm
 from typing import Any
 
 Record = dict[str, Any]  # a row as JSON and CSV show it, under stable keys
@@ -22,3 +23,12 @@ def iso(day: date | None) -> str | None:
 def wanted(team_id: int, team_ids: set[int] | None) -> bool:
     """Whether a team is in the report: every team, or one of those asked for."""
     return team_ids is None or team_id in team_ids
+
+
+def mean_of(shares: list[Fraction]) -> Fraction:
+    """The exact mean of some shares (at least one): summed over their common
+    denominator in whole numbers (a handful of strategies keeps it small), equal to
+    sum() of the Fractions over their count, several times faster."""
+    common = lcm(*(share.denominator for share in shares))
+    total = sum(share.numerator * (common // share.denominator) for share in shares)
+    return Fraction(total, common * len(shares))

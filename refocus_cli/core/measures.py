@@ -11,9 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from fractions import Fraction
 from functools import cached_property
-from math import lcm
 
 from refocus_cli.core import measure_progress
 from refocus_cli.core.bulk import without_gc
@@ -35,29 +33,21 @@ from refocus_cli.core.measure_facts import (
     TeamScore,
 )
 from refocus_cli.core.measure_split import DEFAULT_TIE_RULE, TieRule, split_at_median
-from refocus_cli.core.measure_values import wanted
+from refocus_cli.core.measure_values import mean_of, wanted
 from refocus_cli.core.programme import STRATEGIES
 from refocus_cli.core.vocabulary import TeamStatus
 
 
 def engagement(rows: list[Participation]) -> dict[str, Engagement]:
     """For each strategy: how many of these people it applies to, and how many engaged."""
-    return {
-        s: Engagement(
-            sum(1 for row in rows if row.engaged[s]),
-            sum(1 for row in rows if row.engaged[s] is not None),
-        )
-        for s in STRATEGIES
-    }
-
-
-def mean_of(shares: list[Fraction]) -> Fraction:
-    """The exact mean of some shares: summed over their common denominator in whole
-    numbers (a handful of strategies makes it small), as sum() of Fractions would give
-    it, several times faster."""
-    common = lcm(*(share.denominator for share in shares))
-    total = sum(share.numerator * (common // share.denominator) for share in shares)
-    return Fraction(total, common * len(shares))
+    engaged = dict.fromkeys(STRATEGIES, 0)
+    applicable = dict.fromkeys(STRATEGIES, 0)
+    for row in rows:  # one pass over the people, not two per strategy
+        for strategy, took_part in row.engaged.items():
+            if took_part is not None:
+                applicable[strategy] += 1
+                engaged[strategy] += took_part
+    return {s: Engagement(engaged[s], applicable[s]) for s in STRATEGIES}
 
 
 class Implementation(Attendance):
@@ -75,29 +65,30 @@ class Implementation(Attendance):
     # -- the participation scale -----------------------------------------------------
 
     def _participation(
-        self, person: StaffFact, scale: set[str], tallies: list[tuple[str, Tally]]
+        self, person: StaffFact, tallies: list[tuple[str, Tally, bool]]
     ) -> Participation:
         """One person's attendance by strategy, and whether they engaged with each one of
-        the scale that applies to them (`tallies`: each strategy's, in STRATEGIES order)."""
+        the scale that applies to them (`tallies`: each strategy's, in STRATEGIES order,
+        and whether the scale scores it)."""
         staff_id = person.id
-        attended = {s: tally.came.get(staff_id, 0) for s, tally in tallies}
-        expected = {s: tally.expected.get(staff_id, 0) for s, tally in tallies}
-        team_id = self.team_on(person.id, self.facts.as_of) or self.last_team(person.id)
+        attended: dict[str, int] = {}
+        expected: dict[str, int] = {}
+        took_part: dict[str, bool | None] = {}
+        for strategy, tally, scored in tallies:
+            came = attended[strategy] = tally.came.get(staff_id, 0)
+            due = expected[strategy] = tally.expected.get(staff_id, 0)
+            took_part[strategy] = engaged(came, due) if due and scored else None
+        team_id = self.team_on(staff_id, self.facts.as_of) or self.last_team(staff_id)
         team = self.facts.teams.get(team_id) if team_id is not None else None
-        took_part = {
-            s: engaged(attended[s], expected[s]) if expected[s] and s in scale else None
-            for s in STRATEGIES
-        }
         return Participation(person, team.name if team else None, took_part, attended, expected)
 
     @cached_property
     @without_gc
     def participation(self) -> list[Participation]:
         """Each person's participation, by strategy, in name order."""
-        scale = set(self.scale)
-        tallies = [(s, self.tally(s)) for s in STRATEGIES]
+        tallies = [(s, self.tally(s), s in self.scale) for s in STRATEGIES]
         people = sorted(self.facts.staff.values(), key=lambda p: (p.name.lower(), p.id))
-        return [self._participation(person, scale, tallies) for person in people]
+        return [self._participation(person, tallies) for person in people]
 
     def _why_unscored(self, team: TeamFact, start: date | None) -> str | None:
         as_of = self.facts.as_of

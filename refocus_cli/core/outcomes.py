@@ -20,7 +20,7 @@ from fractions import Fraction
 from refocus_cli.core.measure_defs import MeasureDef, MeasureLevel, Measures, WindowKind
 from refocus_cli.core.measure_participation import ParticipationView, TeamScoreRow
 from refocus_cli.core.measure_split import Split, TieRule, split_at_median
-from refocus_cli.core.measure_values import Record, ratio
+from refocus_cli.core.measure_values import Record, mean_of, ratio
 from refocus_cli.core.outcomes_stats import Interval, mean, variance, welch_interval
 
 # Fewer teams than this in a group draws a warning: a refocus default, since an
@@ -238,7 +238,7 @@ def resplit(view: ParticipationView, paired: set[int], ties: TieRule) -> tuple[S
             and person.applicable
         ]
         if shares:
-            scores[team.id] = sum(shares, Fraction(0)) / len(shares)
+            scores[team.id] = mean_of(shares)
     return split_at_median(scores, ties), StayersRule.DATA
 
 
