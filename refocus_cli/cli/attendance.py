@@ -18,6 +18,7 @@ from refocus_cli.cli.delivery import (
 )
 from refocus_cli.cli.options import DEFAULT_DB, DbOpt, JsonOpt, ManualOpt
 from refocus_cli.cli.output import message, print_json
+from refocus_cli.core.bulk import without_gc
 from refocus_cli.core.display import show_moment
 from refocus_cli.core.errors import InvalidInput
 from refocus_cli.core.marks import Overrides, Replacement
@@ -46,6 +47,7 @@ AbsentOpt = Annotated[People, _people_option("--absent", "Did not come.")]
 ExceptOpt = Annotated[People, _people_option("--except", "With --all-present: these did not come.")]
 
 
+@without_gc  # a register file of 300,000 rows: see core.bulk
 def attend(
     session: Annotated[
         str | None,
