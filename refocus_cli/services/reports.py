@@ -47,11 +47,17 @@ def _team_ids(store: Store, cohort: str | None) -> set[int] | None:
 
 
 def _measure(
-    store: Store, as_of: date, manual: Path | None, scale: tuple[str, ...] = STRATEGIES
+    store: Store,
+    as_of: date,
+    manual: Path | None,
+    scale: tuple[str, ...] = STRATEGIES,
+    *,
+    register: bool = True,
 ) -> Implementation:
-    """The measures as of a date, scoring the strategies of `scale`."""
-    facts = measures.load_facts(store, manual_service.curriculum(store, manual), as_of)
-    return Implementation(facts, scale)
+    """The measures as of a date, scoring the strategies of `scale` (over the plan
+    alone, the register left unread, with `register` False)."""
+    curriculum = manual_service.curriculum(store, manual)
+    return Implementation(measures.load_facts(store, curriculum, as_of, register=register), scale)
 
 
 def _split_date(store: Store, on: str | None) -> SplitDate:
@@ -115,7 +121,9 @@ def milestones(
 ) -> MilestonesView:
     """Each team's stages: began, completed, days spent, share delivered."""
     team_ids = _team_ids(store, cohort)
-    return milestones_view(_measure(store, effective_date(store, on), manual), team_ids)
+    # Milestones count planned and held sessions: who came does not change them.
+    impl = _measure(store, effective_date(store, on), manual, register=False)
+    return milestones_view(impl, team_ids)
 
 
 def steering_report(

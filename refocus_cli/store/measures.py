@@ -86,8 +86,11 @@ def _came(store: Store) -> dict[int, list[int]]:
 
 
 @without_gc
-def load_facts(store: Store, curriculum: Curriculum, as_of: date) -> Facts:
-    """The facts the measures need, as of a date, in a few bulk queries."""
+def load_facts(
+    store: Store, curriculum: Curriculum, as_of: date, *, register: bool = True
+) -> Facts:
+    """The facts the measures need, as of a date, in a few bulk queries (without who
+    came, with `register` False, for measures of the plan alone such as milestones)."""
     db = store.db
     days = _Days()
     cohorts: dict[int, str] = {}
@@ -110,4 +113,5 @@ def load_facts(store: Store, curriculum: Curriculum, as_of: date) -> Facts:
     ):
         spells[staff_id].append(Spell(team_id, days[start], days.of(end)))
     sessions = _sessions(store, curriculum, store.tz())
-    return Facts(as_of, teams, staff, dict(spells), sessions, came=_came(store))
+    came = _came(store) if register else {}
+    return Facts(as_of, teams, staff, dict(spells), sessions, came=came)
