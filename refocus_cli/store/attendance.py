@@ -180,21 +180,10 @@ _INSERT_STAFF_MARKS = (
 )
 
 
-def _packed(
-    session_id: int, staff_id: int | None, visitor: str | None, status: AttendanceStatus
-) -> int | None:
-    """A new mark as the one integer it is written in bulk as; None for a visitor's mark
-    or ids that do not fit."""
-    if visitor is not None or staff_id is None:
-        return None
-    if not (0 < staff_id < _MOST_STAFF and 0 < session_id < _MOST_SESSIONS):
-        return None
-    return ((session_id << 24 | staff_id) << 3) | _STATUS_NUMBER[status]
-
-
 @without_gc
 def record(store: Store, marks: Sequence[Mark]) -> Outcome:
-    """Write marks in one transaction, auditing changes.
+    """Write marks (at most one a person and session, as a register gives) in one
+    transaction, auditing changes.
 
     The same register recorded twice changes nothing; a corrected mark is updated and
     the audit log keeps the old and the new value.
@@ -210,19 +199,25 @@ def _record(store: Store, marks: Sequence[Mark]) -> Outcome:
     session_ids = sorted({mark.session_id for mark in marks})
     before = existing(store, session_ids)
     writes = _Writes(store, audit.change_id(store))
+    # This loop runs once a mark of a national register: names bound once, no lookup
+    # where nothing is on record, the test for a bulk-written mark inline.
+    bulk, unchanged, number = writes.bulk, 0, _STATUS_NUMBER
     for session_id, staff_id, visitor, status in marks:
-        key = (session_id, staff_id, visitor)
-        old = before.get(key)
+        old = before.get((session_id, staff_id, visitor)) if before else None
         if old == status:
-            writes.outcome.unchanged += 1
-            continue
-        before[key] = status
-        packed = None if old is not None else _packed(session_id, staff_id, visitor, status)
-        if packed is not None:
-            writes.bulk.append(packed)
+            unchanged += 1
+        elif (
+            old is None
+            and visitor is None
+            and staff_id is not None
+            and 0 < staff_id < _MOST_STAFF
+            and 0 < session_id < _MOST_SESSIONS
+        ):
+            bulk.append(((session_id << 24 | staff_id) << 3) | number[status])
         else:
-            writes.one(key, old, status)
+            writes.one((session_id, staff_id, visitor), old, status)
     writes.flush()
+    writes.outcome.unchanged = unchanged
     writes.outcome.held = _held(store, session_ids, writes.at["at"], writes.at["change"])
     return writes.outcome
 
@@ -256,7 +251,7 @@ class _Writes:
             db.execute("PRAGMA ignore_check_constraints = OFF")
         db.execute(_AUDIT_NEW_MARKS, {**self.at, "top": top})
         self.outcome.added += len(self.bulk)
-        self.bulk = []
+        self.bulk.clear()
 
     def one(self, key: tuple[int, int | None, str | None], old: str | None, status: str) -> None:
         """Write and audit one mark: a visitor's, or a correction (after the run before it)."""
