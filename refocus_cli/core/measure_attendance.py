@@ -172,14 +172,24 @@ class Attendance:
         spells = self.facts.spells.get(staff_id, [])
         return max(spells, key=lambda s: s.start).team_id if spells else None
 
+    @cached_property
+    def _plans(self) -> dict[int, list[SessionFact]]:
+        return {
+            team_id: [
+                s
+                for s in sessions
+                if s.kind == SessionKind.PLANNED and s.status != SessionStatus.CANCELLED
+            ]
+            for team_id, sessions in self.by_team.items()
+        }
+
+    def plan_of(self, team_id: int) -> list[SessionFact]:
+        """A team's planned sessions that are not cancelled (of its days as a team)."""
+        return self._plans.get(team_id, [])
+
     def team_start(self, team_id: int) -> date | None:
         """The day of a team's first planned session that is not cancelled."""
-        days = [
-            s.day
-            for s in self.by_team.get(team_id, ())
-            if s.kind == SessionKind.PLANNED and s.status != SessionStatus.CANCELLED
-        ]
-        return min(days) if days else None
+        return min((s.day for s in self.plan_of(team_id)), default=None)
 
     # -- held activities -------------------------------------------------------------
 
@@ -187,9 +197,24 @@ class Attendance:
     @without_gc
     def activities(self) -> dict[ActivityKey, Activity]:
         """Held activities by key, with who was expected and who came."""
-        activities: dict[ActivityKey, Activity] = {}
-        for session in self.held:
-            for key, people in self._expected_at(session):
+        activities: dict[ActivityKey, Activity] = {
+            ("catch-up", s.id): Activity(s, s.day, set(s.invitees))
+            for s in self.held
+            if s.kind == SessionKind.CATCH_UP
+        }
+        # Team by team (the sessions of its days as a team, in time order), so the groups
+        # of a split team's session meet in one activity under its first session.
+        as_of = self.facts.as_of
+        for team_id, sessions in self.by_team.items():
+            for session in sessions:
+                if (
+                    session.status != SessionStatus.HELD
+                    or session.day > as_of
+                    or session.kind == SessionKind.CATCH_UP
+                ):
+                    continue
+                people = self.expected_of(team_id, session.day, session.audience)
+                key = (team_id, session.module, session.occurrence)
                 activity = activities.get(key)
                 if activity is None:
                     activities[key] = Activity(session, session.day, set(people))
@@ -200,22 +225,6 @@ class Attendance:
         self._add_marks(activities)
         return activities
 
-    def _expected_at(
-        self, session: SessionFact
-    ) -> list[tuple[ActivityKey, tuple[int, ...] | frozenset[int]]]:
-        """The activities a held session belongs to, each with the people it expects."""
-        if session.kind == SessionKind.CATCH_UP:
-            return [(("catch-up", session.id), session.invitees)]
-        day = session.day
-        return [
-            (
-                (team_id, session.module, session.occurrence),
-                self.expected_of(team_id, day, session.audience),
-            )
-            for team_id in session.team_ids
-            if self._was_team(team_id, day)
-        ]
-
     def _add_marks(self, activities: dict[ActivityKey, Activity]) -> None:
         """Who came, against the activity of each person's team that day."""
         held_by_id = {s.id: s for s in self.held}
@@ -223,9 +232,9 @@ class Attendance:
             session = held_by_id.get(session_id)
             if session is None or not came:
                 continue
-            if session.kind == SessionKind.CATCH_UP or len(session.team_ids) <= 1:
-                # Where the marks go does not depend on who: all at once.
-                activity = _activity(activities, self._mark_key(session, came[0]), session)
+            key = self._same_for_all(session)
+            if key is not None:  # all at once
+                activity = _activity(activities, key, session)
                 activity.came.update(came)
                 activity.expected.update(came)
                 continue
@@ -234,8 +243,20 @@ class Attendance:
                 activity.came.add(staff_id)
                 activity.expected.add(staff_id)
 
+    @staticmethod
+    def _same_for_all(session: SessionFact) -> ActivityKey | None:
+        """The activity every mark at a session counts toward, when that does not depend
+        on who came (a catch-up, or a session of one team or none: see _mark_key)."""
+        if session.kind == SessionKind.CATCH_UP:
+            return ("catch-up", session.id)
+        if len(session.team_ids) > 1:
+            return None
+        team_id = session.team_ids[0] if session.team_ids else None
+        return (team_id, session.module, session.occurrence)
+
     def _mark_key(self, session: SessionFact, staff_id: int) -> ActivityKey:
-        """The activity a mark at a held session counts toward."""
+        """The activity a mark at a held session counts toward: the person's own team's
+        (the first team of the session if they were on none of its teams that day)."""
         if session.kind == SessionKind.CATCH_UP:
             return ("catch-up", session.id)
         team_id = self.team_on(staff_id, session.day)

@@ -13,7 +13,7 @@ from refocus_cli.core.measure_attendance import Attendance
 from refocus_cli.core.measure_facts import SessionFact
 from refocus_cli.core.measure_split import Split, TieRule
 from refocus_cli.core.programme import STAGE_TITLES, STAGES
-from refocus_cli.core.vocabulary import SessionKind, SessionStatus
+from refocus_cli.core.vocabulary import SessionStatus
 
 FINISHED = "finished"
 
@@ -71,11 +71,7 @@ def _not_finished(sessions: list[SessionFact], day: date, stage: str | None) -> 
 def readiness(attendance: Attendance, team_id: int) -> Readiness:
     """Whether a team has finished the four stages by the report date, and if not, why."""
     day = attendance.facts.as_of
-    sessions = [
-        s
-        for s in attendance.by_team.get(team_id, ())
-        if s.kind == SessionKind.PLANNED and s.status != SessionStatus.CANCELLED
-    ]
+    sessions = attendance.plan_of(team_id)
     stage = _stage_reached([s for s in sessions if s.day <= day])
     team = attendance.facts.teams.get(team_id)
     if team is not None and team.ended_on is not None and team.ended_on <= day:
