@@ -41,8 +41,12 @@ class Readiness:
 
 
 def _stage_reached(sessions: list[SessionFact]) -> str | None:
+    """The stage of the last held session (the later stage where two share its day)."""
     held = [s for s in sessions if s.status == SessionStatus.HELD]
-    return max(held, key=lambda s: (s.day, STAGES.index(s.stage))).stage if held else None
+    if not held:
+        return None
+    last = max(s.day for s in held)
+    return max((s.stage for s in held if s.day == last), key=STAGES.index)
 
 
 def _plural(count: int, word: str) -> str:

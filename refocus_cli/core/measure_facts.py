@@ -122,10 +122,21 @@ class Participation:
     share: Fraction | None = field(init=False)
 
     def __post_init__(self) -> None:
-        took_part = self.engaged.values()
-        self.count = sum(1 for engaged in took_part if engaged)
-        self.applicable = sum(1 for engaged in took_part if engaged is not None)
-        self.share = Fraction(self.count, self.applicable) if self.applicable else None
+        took_part = list(self.engaged.values())  # each True, False or None
+        self.count = took_part.count(True)
+        self.applicable = len(took_part) - took_part.count(None)
+        self.share = _share(self.count, self.applicable) if self.applicable else None
+
+
+_SHARES: dict[tuple[int, int], Fraction] = {}  # a handful of strategies: few distinct
+
+
+def _share(count: int, applicable: int) -> Fraction:
+    """count / applicable as an exact Fraction, made once for each pair."""
+    share = _SHARES.get((count, applicable))
+    if share is None:
+        share = _SHARES[count, applicable] = Fraction(count, applicable)
+    return share
 
 
 @dataclass(frozen=True)
