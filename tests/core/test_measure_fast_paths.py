@@ -163,7 +163,7 @@ def _session_of(key, held, by_id) -> SessionFact:
     return next(s for s in held if s.kind == "planned" and (s.module, s.occurrence) == key[1:])
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(programmes(), st.lists(days, min_size=1, max_size=5))
 def test_cached_staff_lists_are_the_spells_on_the_day(facts, some_days):
     impl = Implementation(facts)
@@ -176,7 +176,7 @@ def test_cached_staff_lists_are_the_spells_on_the_day(facts, some_days):
                 assert impl.expected_of(team_id, day, audience) == plain
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(programmes())
 def test_counted_attendance_is_the_person_by_person_count(facts):
     impl = Implementation(facts)
