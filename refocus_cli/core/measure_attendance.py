@@ -78,6 +78,7 @@ class Attendance:
                 self._rosters[spell.team_id].append((staff_id, spell.start, spell.end or date.max))
         self._members: dict[tuple[int, int], tuple[int, ...]] = {}
         self._expected: dict[tuple[int, int, str], frozenset[int]] = {}
+        self._tallies: dict[str, Tally] = {}
         self.held = [
             s for s in facts.sessions if s.status == SessionStatus.HELD and s.day <= facts.as_of
         ]
@@ -266,28 +267,35 @@ class Attendance:
 
     @cached_property
     @without_gc
-    def tallies(self) -> dict[str, Tally]:
-        """Who was expected at and came to held activities, counted by strategy, by
-        "module:NAME" and by "catch-up:NAME" (catch-up sessions of a module)."""
-        came: dict[str, list[set[int]]] = defaultdict(list)
-        expected: dict[str, list[set[int]]] = defaultdict(list)
+    def tallied(self) -> dict[str, list[Activity]]:
+        """The held activities under each strategy, each "module:NAME" and each
+        "catch-up:NAME" (catch-up sessions of a module): what tally() counts."""
+        found: dict[str, list[Activity]] = defaultdict(list)
         for activity in self.activities.values():
             session = activity.session
-            keys = [session.strategy, "module:" + session.module]
+            found[session.strategy].append(activity)
+            found["module:" + session.module].append(activity)
             if session.kind == SessionKind.CATCH_UP:
-                keys.append("catch-up:" + session.module)
-            for key in keys:
-                came[key].append(activity.came)
-                expected[key].append(activity.expected)
-        # One Counter per key, counted in C over all its activities at once.
-        return {
-            key: Tally(Counter(chain.from_iterable(came[key])), Counter(chain.from_iterable(sets)))
-            for key, sets in expected.items()
-        }
+                found["catch-up:" + session.module].append(activity)
+        return found
 
     def tally(self, key: str) -> Tally:
-        """The counts under a strategy, "module:NAME" or "catch-up:NAME" (all 0 if none)."""
-        return self.tallies.get(key, NO_TALLY)
+        """Who was expected at and came to the held activities under a strategy,
+        "module:NAME" or "catch-up:NAME" (all 0 if none); counted when first asked for
+        (a report asks for strategies, or for modules, seldom both), in C, over all the
+        key's activities at once."""
+        tally = self._tallies.get(key)
+        if tally is None:
+            activities = self.tallied.get(key)
+            tally = self._tallies[key] = (
+                Tally(
+                    Counter(chain.from_iterable(a.came for a in activities)),
+                    Counter(chain.from_iterable(a.expected for a in activities)),
+                )
+                if activities
+                else NO_TALLY
+            )
+        return tally
 
     @cached_property
     def _activities_by_team(self) -> dict[int, list[Activity]]:
