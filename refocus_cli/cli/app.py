@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import sys
 from collections.abc import Sequence
 from typing import Annotated, Any
@@ -60,6 +61,13 @@ def _fail(text: str) -> None:
     print(f"Error: {text}", file=sys.stderr)
     raise typer.Exit(1)
 
+
+# Typer reads each command function's parameters twice while it builds the app (for its
+# options, then for its callback), evaluating every annotation both times; once is enough,
+# and what it reads depends on the function alone.
+typer.main.get_params_from_function = functools.cache(  # type: ignore[attr-defined]
+    typer.utils.get_params_from_function
+)
 
 app = typer.Typer(
     cls=RefocusGroup,

@@ -64,3 +64,13 @@ def test_the_command_named_is_found_past_the_global_options(argv, name):
 @pytest.mark.parametrize("argv", [["--help"], ["--version"], ["tema", "list"], []])
 def test_help_version_and_unknown_names_get_the_whole_app(argv):
     assert app_for(argv) is app
+
+
+def test_reading_each_function_once_builds_the_same_app(monkeypatch):
+    # cli/app.py caches what Typer reads of each command function (it reads it twice).
+    cached = _info(typer.main.get_command(app))
+    assert typer.main.get_params_from_function is not typer.utils.get_params_from_function
+    monkeypatch.setattr(
+        typer.main, "get_params_from_function", typer.utils.get_params_from_function
+    )
+    assert _info(typer.main.get_command(app)) == cached
