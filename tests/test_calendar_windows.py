@@ -200,3 +200,48 @@ def test_feeds_show_the_windows_and_drop_a_removed_one(windows, env_setup, tmp_p
     ok("feeds", "build", "out")
     assert baseline[1:] not in _spans(built("team", "North CMHT"))
     assert len(built("staff", "North 0000")) == 2
+
+
+def test_a_served_feed_changes_when_the_manual_is_edited(windows, env_setup, tmp_path):
+    """The ETag covers the manual's files: what a window asks to collect comes from
+    measures.toml, and a session's title from the curriculum."""
+    import shutil
+
+    from refocus_cli.render import feed_server
+    from refocus_cli.resources import manual_dir
+    from refocus_cli.services import feeds
+
+    ok, _ = windows
+    ok("feeds", "build", "out")
+    token = next(
+        f["token"]
+        for f in json.loads(ok("feeds", "list", "--json").stdout)
+        if (f["kind"], f["owner"]) == ("team", "North CMHT")
+    )
+    manual = tmp_path / "manual"
+    shutil.copytree(manual_dir(), manual)
+    server = feed_server.start("127.0.0.1", 0, feeds.LiveFeeds(env_setup, manual))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    path = f"/feeds/{token}.ics"
+    try:
+        status, etag, body = _get(server.server_port, path)
+        assert status == 200 and b"Staff recovery-promotion behaviour" in body
+        assert _get(server.server_port, path, **{"If-None-Match": etag})[0] == 304
+        measures = manual / "measures.toml"
+        measures.write_text(
+            measures.read_text(encoding="utf-8").replace(
+                'name = "Staff recovery-promotion behaviour"', 'name = "Staff recovery practice"'
+            ),
+            encoding="utf-8",
+        )
+        status, fresh, body = _get(server.server_port, path, **{"If-None-Match": etag})
+        assert status == 200 and fresh != etag
+        assert b"Staff recovery practice" in body and b"recovery-promotion" not in body
+        modules = manual / "modules" / "strengths.toml"
+        modules.write_text(modules.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        status, third, _ = _get(server.server_port, path, **{"If-None-Match": fresh})
+        assert status == 200 and third not in (etag, fresh)  # any file of the manual
+        assert _get(server.server_port, path, **{"If-None-Match": third})[0] == 304
+    finally:
+        server.shutdown()
+        server.server_close()

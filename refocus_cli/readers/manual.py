@@ -39,6 +39,16 @@ def load_curriculum(directory: Path | None = None) -> Curriculum:
     return curriculum
 
 
+def manual_stamp(directory: Path | None = None) -> tuple[tuple[str, int, int], ...]:
+    """The names, times and sizes of the manual's files (curriculum, measures, modules):
+    a file edited, added or taken away changes it."""
+    folder = manual_folder(directory)
+    files = sorted((folder / "modules").glob("*.toml"))
+    return tuple(
+        _stamp(path) for path in [folder / "curriculum.toml", folder / "measures.toml", *files]
+    )
+
+
 # Curricula already checked in this process, by folder, with the files' sizes and times
 # they were read at: a long-lived process (tests, a server) re-reads only what changed.
 _checked: dict[Path, tuple[tuple[tuple[str, int, int], ...], Curriculum]] = {}

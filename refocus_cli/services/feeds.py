@@ -2,11 +2,13 @@
 an unguessable token, written to a folder or served live.
 
 A feed's ETag is made without rendering it: from its token, the newest audit entry's
-number (store.feeds.change_stamp: it rises with every change refocus makes), today's
-date (the time-zone rules a feed carries cover the years around today) and refocus's
-version. So a conditional request for an unchanged feed is answered 304 after three
-indexed lookups, and any change makes every feed's ETag new (a feed then renders once
-per poll until it is cached again).
+number (store.feeds.change_stamp: it rises with every change refocus makes), the times
+and sizes of the manual's files (an edited curriculum or measures.toml changes what a
+feed says), today's date (the time-zone rules a feed carries cover the years around
+today) and refocus's version. So a conditional request for an unchanged feed is
+answered 304 after three indexed lookups and a look at the manual's file times, and any
+change makes every feed's ETag new (a feed then renders once per poll until it is
+cached again).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from refocus_cli.core.errors import InvalidInput, NotFound
+from refocus_cli.readers.manual import manual_stamp
 from refocus_cli.store import feeds as feed_store
 from refocus_cli.store.database import Store
 from refocus_cli.store.feeds import FeedRow
@@ -291,6 +294,11 @@ class Document:
     gzipped: bytes
 
 
+# What a served feed is made from, besides its token and the day: the database's change
+# stamp and the manual's files (readers.manual.manual_stamp).
+Changes = tuple[int, tuple[tuple[str, int, int], ...]]
+
+
 class LiveFeeds:
     """Feeds read live from the database for a server: each serving thread has its own
     connection; rendered feeds are kept (gzipped) while their ETag holds."""
@@ -306,7 +314,7 @@ class LiveFeeds:
         self.lock = threading.Lock()
         self.cache: OrderedDict[str, Document] = OrderedDict()
         self.cached_bytes = 0
-        self.curriculum: tuple[int, Curriculum] | None = None
+        self.curriculum: tuple[Changes, Curriculum] | None = None
 
     def _store(self) -> Store:
         store: Store | None = getattr(self.local, "store", None)
@@ -330,7 +338,7 @@ class LiveFeeds:
         found = self._current(token)
         return None if found is None else found[1]
 
-    def _current(self, token: str) -> tuple[FeedRow, str, int] | None:
+    def _current(self, token: str) -> tuple[FeedRow, str, Changes] | None:
         """The active feed a token opens, its ETag and the change stamp it was made from."""
         import hashlib
 
@@ -340,7 +348,7 @@ class LiveFeeds:
         row = feed_store.active_feed(store, token)
         if row is None:
             return None
-        changed = feed_store.change_stamp(store)
+        changed = (feed_store.change_stamp(store), manual_stamp(self.manual))
         stamp = f"{token}|{changed}|{store.today()}|{__version__}"
         return row, '"' + hashlib.sha256(stamp.encode()).hexdigest()[:32] + '"', changed
 
@@ -364,7 +372,7 @@ class LiveFeeds:
         self._keep(token, made)
         return made
 
-    def _curriculum(self, store: Store, changed: int) -> Curriculum:
+    def _curriculum(self, store: Store, changed: Changes) -> Curriculum:
         """The curriculum with the programme's overrides, read once per change."""
         from refocus_cli.services import manual as manual_service
 
