@@ -226,27 +226,19 @@ def milestones(
     until: date | None = None,
 ) -> list[Window]:
     """The windows a diary filtered like `refocus sessions` shows as milestones: those
-    of the cohort (or the team's cohorts) and the programme-wide ones, meeting the dates;
-    in a trainer's diary, those their calendar shows (the cohorts they train)."""
+    the calendar of each owner named (cohort, team, trainer) shows, as
+    services.calendars.Milestones chooses them, meeting the dates."""
+    from refocus_cli.core.calendar import shown_windows
+    from refocus_cli.store import calendar
+
     shown = outcomes.windows(store)
-    if trainer is not None:
-        from refocus_cli.core.calendar import shown_windows
-        from refocus_cli.store import calendar
-
-        owner = calendar.owner_id(store, "trainer", trainer)
-        scopes = calendar.window_scopes(store, "trainer", owner).get(owner, [])
-        shown = [window for window, _ in shown_windows(shown, scopes)]
-    cohorts: set[int] | None = None
-    if cohort is not None:
-        cohorts = {_cohort(store, cohort)[0] or 0}
-    elif team is not None:
-        from refocus_cli.store.teams import find_team
-
-        cohorts = outcomes.cohorts_of_team(store, find_team(store, team)["id"])
+    for kind, ref in (("cohort", cohort), ("team", team), ("trainer", trainer)):
+        if ref is not None:
+            owner = calendar.owner_id(store, kind, ref)
+            scopes = calendar.window_scopes(store, kind, owner).get(owner, [])
+            shown = [window for window, _ in shown_windows(shown, scopes)]
     return [
         w
         for w in shown
-        if (cohorts is None or w.cohort_id is None or w.cohort_id in cohorts)
-        and (since is None or w.end >= since)
-        and (until is None or w.start <= until)
+        if (since is None or w.end >= since) and (until is None or w.start <= until)
     ]

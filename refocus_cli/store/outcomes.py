@@ -360,16 +360,6 @@ def write_demo(store: Store, windows: Sequence[Window], scores: SimulatedScores)
     )
 
 
-def cohorts_of_team(store: Store, team_id: int) -> set[int]:
-    """The ids of the cohorts a team is (or was) in."""
-    return {
-        row[0]
-        for row in store.db.execute(
-            "SELECT cohort_id FROM cohort_team WHERE team_id = ?", [team_id]
-        )
-    }
-
-
 def scores_of(store: Store, staff_id: int) -> list[dict[str, Any]]:
     """One person's staff-level scores, for a subject access request."""
     return store.rows(
