@@ -30,7 +30,7 @@ def load_curriculum(directory: Path | None = None) -> Curriculum:
     if not folder.is_dir():
         raise problem(str(folder), "", "is not a folder holding curriculum.toml")
     files = sorted((folder / "modules").glob("*.toml"))
-    stamp = tuple(_stamp(path) for path in [folder / "curriculum.toml", *files])
+    stamp = _stamps(folder, files)
     cached = _checked.get(folder)
     if cached is not None and cached[0] == stamp:
         return cached[1]
@@ -43,10 +43,12 @@ def manual_stamp(directory: Path | None = None) -> tuple[tuple[str, int, int], .
     """The names, times and sizes of the manual's files (curriculum, measures, modules):
     a file edited, added or taken away changes it."""
     folder = manual_folder(directory)
-    files = sorted((folder / "modules").glob("*.toml"))
-    return tuple(
-        _stamp(path) for path in [folder / "curriculum.toml", folder / "measures.toml", *files]
-    )
+    return _stamps(folder, sorted((folder / "modules").glob("*.toml")))
+
+
+def _stamps(folder: Path, modules: list[Path]) -> tuple[tuple[str, int, int], ...]:
+    files = [folder / "curriculum.toml", folder / "measures.toml", *modules]
+    return tuple(_stamp(path) for path in files)
 
 
 # Curricula already checked in this process, by folder, with the files' sizes and times
