@@ -15,6 +15,12 @@ from refocus_cli.store import audit
 from refocus_cli.store.database import Store
 
 ITEM_KEYS = tuple(key for key, _ in EVALUATION_ITEMS)
+ANSWER_KEYS = tuple(key for key, _ in EVALUATION_QUESTIONS)
+WRITE_FORM = (
+    "INSERT OR REPLACE INTO evaluation_form "
+    "(session_id, form, ratings, will_do, better, recorded_by, recorded_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
 
 
 def _form(number: int, ratings: str, will_do: str, better: str) -> Form:
@@ -87,12 +93,7 @@ def write_forms(
     now, actor = store.now(), store.actor
     stamps = form_stamps(store, session_id) if replaced else {}
     forms: Iterable[Form] = [*added, *(new for _, new in replaced)]
-    store.db.conn.executemany(
-        "INSERT OR REPLACE INTO evaluation_form "
-        "(session_id, form, ratings, will_do, better, recorded_by, recorded_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [_row(session_id, form, actor, now) for form in forms],
-    )
+    store.db.conn.executemany(WRITE_FORM, [_row(session_id, form, actor, now) for form in forms])
     audit.record(
         store,
         "evaluate",
@@ -111,12 +112,11 @@ def write_forms(
 
 
 def _audited(form: Form, stamp: tuple[str, str]) -> dict[str, Any]:
-    keys = tuple(key for key, _ in EVALUATION_QUESTIONS)
     recorded_by, recorded_at = stamp
     return {
         "form": form.number,
         "ratings": dict(zip(ITEM_KEYS, form.ratings, strict=True)),
-        **dict(zip(keys, form.answers, strict=True)),
+        **dict(zip(ANSWER_KEYS, form.answers, strict=True)),
         "recorded_by": recorded_by,
         "recorded_at": recorded_at,
     }
@@ -143,23 +143,19 @@ def take_back_forms(
         "DELETE FROM evaluation_form WHERE session_id = ? AND form = ?",
         [(session_id, number) for number in added],
     )
-    keys = tuple(key for key, _ in EVALUATION_QUESTIONS)
     store.db.conn.executemany(
-        "INSERT OR REPLACE INTO evaluation_form "
-        "(session_id, form, ratings, will_do, better, recorded_by, recorded_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        WRITE_FORM,
         [
-            (
-                session_id,
-                kept["form"],
-                json.dumps({key: kept["ratings"].get(key) for key in ITEM_KEYS}),
-                *(kept.get(key) or "" for key in keys),
-                kept["recorded_by"],
-                kept["recorded_at"],
-            )
+            _row(session_id, _form_kept(kept), kept["recorded_by"], kept["recorded_at"])
             for kept in before
         ],
     )
+
+
+def _form_kept(kept: dict[str, Any]) -> Form:
+    """A form as its audit entry keeps it (see _audited)."""
+    ratings = tuple(kept["ratings"].get(key) for key in ITEM_KEYS)
+    return Form(kept["form"], ratings, tuple(kept.get(key) or "" for key in ANSWER_KEYS))
 
 
 def returned(store: Store, stage: str | None, trainer_id: int | None) -> list[ReturnedForm]:
