@@ -1,44 +1,20 @@
-"""The `refocus` command: the root app, its sub-commands, and the one error handler."""
+"""The `refocus` command: the root app, where each of its commands is defined, and the one
+error handler."""
 
 from __future__ import annotations
 
 import copy
 import functools
+import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
 from refocus_cli import __version__
-from refocus_cli.cli import (
-    attendance,
-    audit,
-    calendars,
-    catchup,
-    closure,
-    cohort,
-    database,
-    delivery,
-    demo,
-    documents,
-    evaluate,
-    feeds,
-    invite,
-    manual,
-    measure,
-    outcomes,
-    programme,
-    reports,
-    schedule,
-    sessions,
-    staff,
-    team,
-    trainer,
-    undo,
-    venue,
-)
 from refocus_cli.core.errors import FileProblems, RefocusError
 from refocus_cli.services.context import set_actor
 
@@ -69,16 +45,6 @@ typer.main.get_params_from_function = functools.cache(  # type: ignore[attr-defi
     typer.utils.get_params_from_function
 )
 
-app = typer.Typer(
-    cls=RefocusGroup,
-    name="refocus",
-    help="Plan and track a REFOCUS rollout: teams, staff, trainers, cohorts and sessions.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
-
 
 def _version(value: bool) -> None:
     if value:
@@ -86,7 +52,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def root(
     version: Annotated[
         bool | None,
@@ -105,41 +70,103 @@ def root(
     set_actor(actor)
 
 
-app.command("init")(programme.init)
-app.add_typer(programme.app, name="programme")
-app.command("demo")(demo.demo)
-app.add_typer(team.app, name="team")
-app.add_typer(staff.app, name="staff")
-app.add_typer(trainer.app, name="trainer")
-app.add_typer(venue.app, name="venue")
-app.add_typer(cohort.app, name="cohort")
-app.add_typer(manual.app, name="manual")
-app.add_typer(measure.app, name="measure")
-app.command("schedule")(schedule.schedule)
-app.command("replan")(schedule.replan)
-app.command("catchup")(catchup.catchup)
-app.command("attend")(attendance.attend)
-app.command("evaluate")(evaluate.evaluate)
-app.command("progress")(reports.progress)
-reports.report_app.command("outcomes")(outcomes.report_outcomes)
-reports.report_app.command("evaluations")(evaluate.report_evaluations)
-reports.report_app.command("delivery")(delivery.report_delivery)
-app.add_typer(reports.report_app, name="report")
-reports.export_app.command("ics")(calendars.export_ics)
-app.add_typer(reports.export_app, name="export")
-calendars.publish_app.command("caldav")(calendars.publish_caldav)
-app.add_typer(calendars.publish_app, name="publish")
-app.add_typer(feeds.app, name="feeds")
-app.command("invite")(invite.invite)
-app.command("handout")(documents.handout)
-app.command("pack")(documents.pack)
-app.command("sessions")(sessions.sessions)
-sessions.app.command("delivered")(delivery.delivered)
-app.add_typer(sessions.app, name="session")
-app.add_typer(closure.app, name="closure")
-app.add_typer(database.app, name="db")
-app.command("audit")(audit.audit)
-app.command("undo")(undo.undo)
+@dataclass(frozen=True)
+class Entry:
+    """Where a command (a function) or a group (a Typer) of `refocus` is defined: an
+    attribute of a module of refocus_cli.cli, and for a group, its commands defined in
+    other modules, as (name, module, attribute)."""
+
+    module: str
+    attribute: str
+    joined: tuple[tuple[str, str, str], ...] = ()
+
+
+# Every command and group of `refocus`, in the order help lists them. They are looked up
+# by name so that running one command imports only its own module (see app_for).
+ENTRIES = {
+    "init": Entry("programme", "init"),
+    "programme": Entry("programme", "app"),
+    "demo": Entry("demo", "demo"),
+    "team": Entry("team", "app"),
+    "staff": Entry("staff", "app"),
+    "trainer": Entry("trainer", "app"),
+    "venue": Entry("venue", "app"),
+    "cohort": Entry("cohort", "app"),
+    "manual": Entry("manual", "app"),
+    "measure": Entry("measure", "app"),
+    "schedule": Entry("schedule", "schedule"),
+    "replan": Entry("schedule", "replan"),
+    "catchup": Entry("catchup", "catchup"),
+    "attend": Entry("attendance", "attend"),
+    "evaluate": Entry("evaluate", "evaluate"),
+    "progress": Entry("reports", "progress"),
+    "report": Entry(
+        "reports",
+        "report_app",
+        (
+            ("outcomes", "outcomes", "report_outcomes"),
+            ("evaluations", "evaluate", "report_evaluations"),
+            ("delivery", "delivery", "report_delivery"),
+        ),
+    ),
+    "export": Entry("reports", "export_app", (("ics", "calendars", "export_ics"),)),
+    "publish": Entry("calendars", "publish_app", (("caldav", "calendars", "publish_caldav"),)),
+    "feeds": Entry("feeds", "app"),
+    "invite": Entry("invite", "invite"),
+    "handout": Entry("documents", "handout"),
+    "pack": Entry("documents", "pack"),
+    "sessions": Entry("sessions", "sessions"),
+    "session": Entry("sessions", "app", (("delivered", "delivery", "delivered"),)),
+    "closure": Entry("closure", "app"),
+    "db": Entry("database", "app"),
+    "audit": Entry("audit", "audit"),
+    "undo": Entry("undo", "undo"),
+}
+
+
+def _defined(module: str, attribute: str) -> Any:
+    return getattr(importlib.import_module(f"refocus_cli.cli.{module}"), attribute)
+
+
+def _built(names: Iterable[str]) -> typer.Typer:
+    """The root app (its options, help and error handling) with the named commands."""
+    built = typer.Typer(
+        cls=RefocusGroup,
+        name="refocus",
+        help="Plan and track a REFOCUS rollout: teams, staff, trainers, cohorts and sessions.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+    )
+    built.callback()(root)
+    for name in names:
+        entry = ENTRIES[name]
+        defined = _defined(entry.module, entry.attribute)
+        if not isinstance(defined, typer.Typer):
+            built.command(name)(defined)
+            continue
+        # The commands from other modules join a copy: the module's own group stays as
+        # it is, however many apps are built in one process (the tests build many).
+        group = copy.copy(defined)
+        group.registered_commands = list(defined.registered_commands)
+        for command, module, attribute in entry.joined:
+            group.command(command)(_defined(module, attribute))
+        built.add_typer(group, name=name)
+    return built
+
+
+@functools.cache
+def _whole_app() -> typer.Typer:
+    return _built(ENTRIES)
+
+
+def __getattr__(name: str) -> typer.Typer:
+    """`app`, the whole app with every command, built when first asked for (help, the
+    tests, the docs), so that the console script can build one command without it."""
+    if name == "app":
+        return _whole_app()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def named_command(argv: Sequence[str]) -> str | None:
@@ -159,15 +186,10 @@ def named_command(argv: Sequence[str]) -> str | None:
 def app_for(argv: Sequence[str]) -> typer.Typer:
     """The app with only the command the arguments name (or the whole app when they name
     none it knows). Typer builds every command's options from its annotations when it
-    starts, a third of the start-up: one command's are enough to run it."""
+    starts, and each command's module imports what the command needs: one command's are
+    enough to run it."""
     name = named_command(argv)
-    commands = [c for c in app.registered_commands if c.name == name]
-    groups = [g for g in app.registered_groups if g.name == name]
-    if not commands and not groups:
-        return app
-    one = copy.copy(app)
-    one.registered_commands, one.registered_groups = commands, groups
-    return one
+    return _built([name]) if name in ENTRIES else _whole_app()
 
 
 def main() -> None:
