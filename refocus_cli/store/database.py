@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import date, tzinfo
 from pathlib import Path
 from typing import Any
-from urllib.request import pathname2url
 
 from sqlite_utils import Database
 
@@ -164,6 +163,10 @@ def read_only_problem(path: Path, reason: str) -> DatabaseProblem:
 
 def _open_read_only(path: Path, clock: Clock, actor: str, reason: str) -> Store:
     """Open a database that cannot be written, for reading: it must need no upgrade."""
+    # Imported here: urllib.request brings http, email and ssl (about 10 ms), and only a
+    # read-only database is opened by URI.
+    from urllib.request import pathname2url
+
     where = pathname2url(str(path.absolute()))
     log = Path(f"{path}-wal")
     db = _connect(path, f"file:{where}?mode=ro")
