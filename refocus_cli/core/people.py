@@ -39,13 +39,20 @@ def folded(text: str) -> str:
     """`text` as names are compared: without case, accents or extra spaces."""
     text = text.casefold()
     if not text.isascii():
-        # NFKD splits "á" into "a" and a combining accent, which is then dropped.
-        text = "".join(
-            char
-            for char in unicodedata.normalize("NFKD", text.translate(TRANSLITERATED))
-            if not unicodedata.combining(char)
-        )
+        # Twice, as Unicode's compatibility caseless match does: NFKD can turn a letter
+        # casefold left alone into one with a case ("𝜜", a mathematical capital alpha,
+        # into "Α"), and casefold can give letters NFKD takes apart.
+        text = _unaccented(_unaccented(text).casefold())
     return " ".join(text.split())
+
+
+def _unaccented(text: str) -> str:
+    # NFKD splits "á" into "a" and a combining accent, which is then dropped.
+    return "".join(
+        char
+        for char in unicodedata.normalize("NFKD", text.translate(TRANSLITERATED))
+        if not unicodedata.combining(char)
+    )
 
 
 def email_key(text: str) -> str:
