@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from refocus_cli.core.rollout import Booking, PlannedSession, Step
+from refocus_cli.core.spells import Spell
 from refocus_cli.core.vocabulary import ATTENDED, AttendanceStatus
 
 # Stages whose modules are taught once: someone who missed one needs a catch-up.
@@ -28,19 +29,6 @@ class Delivered:
     module: str
     day: date
     team_ids: tuple[int, ...]
-
-
-@dataclass(frozen=True)
-class Spell:
-    """A stretch of one person's time in one team; `end` is the first day they were not."""
-
-    team_id: int
-    start: date
-    end: date | None
-
-    def covers(self, day: date) -> bool:
-        """Whether the person was in the team on `day`."""
-        return self.start <= day and (self.end is None or day < self.end)
 
 
 @dataclass(frozen=True)

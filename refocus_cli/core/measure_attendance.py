@@ -14,8 +14,8 @@ from functools import cached_property
 from itertools import chain
 
 from refocus_cli.core.bulk import without_gc
-from refocus_cli.core.catchup import Spell
 from refocus_cli.core.measure_facts import Facts, SessionFact
+from refocus_cli.core.spells import Spell
 from refocus_cli.core.vocabulary import Audience, SessionKind, SessionStatus
 
 # (team, module, occurrence) for a team's activity (team None: a mark at a session of

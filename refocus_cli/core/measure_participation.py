@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from fractions import Fraction
+from typing import NamedTuple
 
 from refocus_cli.core.bulk import without_gc
 from refocus_cli.core.measure_comparison import Comparison
@@ -24,10 +26,10 @@ from refocus_cli.core.programme import STRATEGIES
 from refocus_cli.core.vocabulary import Strategy
 
 
-@dataclass(frozen=True, slots=True)
-class ParticipantRow:
+class ParticipantRow(NamedTuple):
     """One person's participation: for each strategy 1 (engaged), 0 (did not) or None
-    (does not apply to them); their score (the share engaged) with the counts."""
+    (does not apply to them); their score (the share engaged) with the counts. (A named
+    tuple: a national report has one per member of staff, some 15,000.)"""
 
     id: int
     name: str
@@ -230,22 +232,31 @@ def participants(impl: Implementation, team_ids: set[int] | None) -> tuple[Parti
     names = None
     if team_ids is not None:
         names = {impl.facts.teams[i].name for i in team_ids if i in impl.facts.teams}
-    return tuple(
-        ParticipantRow(
-            id=row.staff.id,
-            name=row.staff.name,
-            team=row.team,
-            left_on=row.staff.left_on,
-            score=ratio(row.share),
-            engaged=row.count,
-            applicable=row.applicable,
-            strategies={s: None if e is None else int(e) for s, e in row.engaged.items()},
-            attended=row.attended,
-            expected=row.expected,
+    scores: dict[Fraction, float | None] = {}  # rounded once each: there are few
+    rows = []
+    for row in impl.participation:
+        if names is not None and row.team not in names:
+            continue
+        share = row.share
+        score = None if share is None else scores.get(share)
+        if score is None and share is not None:
+            score = scores[share] = ratio(share)
+        person = row.staff
+        rows.append(
+            ParticipantRow(
+                person.id,
+                person.name,
+                row.team,
+                person.left_on,
+                score,
+                row.count,
+                row.applicable,
+                row.engaged,
+                row.attended,
+                row.expected,
+            )  # fmt: skip
         )
-        for row in impl.participation
-        if names is None or row.team in names
-    )
+    return tuple(rows)
 
 
 @dataclass(frozen=True)

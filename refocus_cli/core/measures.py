@@ -9,13 +9,14 @@ out in core/measure_method.py, which the reports print under their figures.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from functools import cached_property
 
 from refocus_cli.core import measure_progress
 from refocus_cli.core.bulk import without_gc
-from refocus_cli.core.measure_attendance import Attendance, Tally, engaged
+from refocus_cli.core.measure_attendance import Attendance, engaged
 from refocus_cli.core.measure_comparison import (
     Comparison,
     readiness,
@@ -31,23 +32,25 @@ from refocus_cli.core.measure_facts import (
     TeamFact,
     TeamProgress,
     TeamScore,
+    share_of,
 )
 from refocus_cli.core.measure_split import DEFAULT_TIE_RULE, TieRule, split_at_median
 from refocus_cli.core.measure_values import mean_of, wanted
 from refocus_cli.core.programme import STRATEGIES
 from refocus_cli.core.vocabulary import TeamStatus
 
+# A strategy, who came how often and who was expected how often (each a Counter's
+# `get`), and whether the scale scores it.
+_Counts = tuple[str, Callable[[int, int], int], Callable[[int, int], int], bool]
+
 
 def engagement(rows: list[Participation]) -> dict[str, Engagement]:
     """For each strategy: how many of these people it applies to, and how many engaged."""
-    engaged = dict.fromkeys(STRATEGIES, 0)
-    applicable = dict.fromkeys(STRATEGIES, 0)
-    for row in rows:  # one pass over the people, not two per strategy
-        for strategy, took_part in row.engaged.items():
-            if took_part is not None:
-                applicable[strategy] += 1
-                engaged[strategy] += took_part
-    return {s: Engagement(engaged[s], applicable[s]) for s in STRATEGIES}
+    found = {}
+    for strategy in STRATEGIES:  # each a count over one column of 1, 0 and None
+        took_part = [row.engaged[strategy] for row in rows]
+        found[strategy] = Engagement(took_part.count(1), len(took_part) - took_part.count(None))
+    return found
 
 
 class Implementation(Attendance):
@@ -64,29 +67,40 @@ class Implementation(Attendance):
 
     # -- the participation scale -----------------------------------------------------
 
-    def _participation(
-        self, person: StaffFact, tallies: list[tuple[str, Tally, bool]]
-    ) -> Participation:
+    def _participation(self, person: StaffFact, tallies: list[_Counts]) -> Participation:
         """One person's attendance by strategy, and whether they engaged with each one of
-        the scale that applies to them (`tallies`: each strategy's, in STRATEGIES order,
-        and whether the scale scores it)."""
+        the scale that applies to them (`tallies`: each strategy's counts, in STRATEGIES
+        order, and whether the scale scores it)."""
         staff_id = person.id
         attended: dict[str, int] = {}
         expected: dict[str, int] = {}
-        took_part: dict[str, bool | None] = {}
-        for strategy, tally, scored in tallies:
-            came = attended[strategy] = tally.came.get(staff_id, 0)
-            due = expected[strategy] = tally.expected.get(staff_id, 0)
-            took_part[strategy] = engaged(came, due) if due and scored else None
+        took_part: dict[str, int | None] = {}
+        count = applicable = 0
+        for strategy, came_at, due_at, scored in tallies:
+            came = attended[strategy] = came_at(staff_id, 0)
+            due = expected[strategy] = due_at(staff_id, 0)
+            if due and scored:
+                took = took_part[strategy] = 1 if engaged(came, due) else 0
+                count += took
+                applicable += 1
+            else:
+                took_part[strategy] = None
         team_id = self.team_on(staff_id, self.facts.as_of) or self.last_team(staff_id)
         team = self.facts.teams.get(team_id) if team_id is not None else None
-        return Participation(person, team.name if team else None, took_part, attended, expected)
+        share = share_of(count, applicable) if applicable else None
+        return Participation(
+            person, team.name if team else None, took_part, attended, expected,
+            count, applicable, share,
+        )  # fmt: skip
 
     @cached_property
     @without_gc
     def participation(self) -> list[Participation]:
         """Each person's participation, by strategy, in name order."""
-        tallies = [(s, self.tally(s), s in self.scale) for s in STRATEGIES]
+        tallies: list[_Counts] = []
+        for strategy in STRATEGIES:
+            tally = self.tally(strategy)
+            tallies.append((strategy, tally.came.get, tally.expected.get, strategy in self.scale))
         people = sorted(self.facts.staff.values(), key=lambda p: (p.name.lower(), p.id))
         return [self._participation(person, tallies) for person in people]
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
-from refocus_cli.core.catchup import Delivered, Invitation, Person, Spell
+from refocus_cli.core.catchup import Delivered, Invitation, Person
 from refocus_cli.core.rollout import PlannedSession
+from refocus_cli.core.spells import Spell
 from refocus_cli.core.vocabulary import AttendanceStatus, SessionKind, SessionStatus
 from refocus_cli.store import audit, sessions
 from refocus_cli.store.database import Store

@@ -7,9 +7,9 @@ from collections import defaultdict
 from datetime import date, datetime, tzinfo
 
 from refocus_cli.core.bulk import without_gc
-from refocus_cli.core.catchup import Spell
 from refocus_cli.core.curriculum import Curriculum
 from refocus_cli.core.measure_facts import Facts, SessionFact, StaffFact, TeamFact
+from refocus_cli.core.spells import Spell
 from refocus_cli.core.vocabulary import ATTENDED
 from refocus_cli.store.database import Store
 

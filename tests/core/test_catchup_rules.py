@@ -10,7 +10,6 @@ from refocus_cli.core.catchup import (
     Gap,
     Invitation,
     Person,
-    Spell,
     as_seen_from_today,
     catch_up_groups,
     find_gaps,
@@ -18,6 +17,7 @@ from refocus_cli.core.catchup import (
     waiting,
 )
 from refocus_cli.core.rollout import Booking, PlannedSession
+from refocus_cli.core.spells import Spell
 from refocus_cli.core.vocabulary import AttendanceStatus
 from refocus_cli.core.workdays import WorkCalendar
 

@@ -12,10 +12,10 @@ from fractions import Fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from refocus_cli.core.catchup import Spell
 from refocus_cli.core.measure_facts import Facts, SessionFact, StaffFact, TeamFact
 from refocus_cli.core.measure_values import mean_of
 from refocus_cli.core.measures import Implementation
+from refocus_cli.core.spells import Spell
 from refocus_cli.core.vocabulary import ATTENDED
 
 START = date(2026, 1, 5)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 from fractions import Fraction
 
-from refocus_cli.core.catchup import Spell
 from refocus_cli.core.measure_facts import Engagement, Facts, SessionFact, StaffFact, TeamFact
 from refocus_cli.core.measure_split import TieRule
 from refocus_cli.core.measures import Implementation
 from refocus_cli.core.programme import STRATEGIES
+from refocus_cli.core.spells import Spell
 
 D = date.fromisoformat
 AS_OF = D("2027-06-01")
@@ -73,7 +73,7 @@ def test_excused_and_unmarked_are_not_attendance_and_uninvited_attenders_count()
     spells = {10: whole_year(1), 11: whole_year(1), 30: whole_year(2)}
     rows = {p.staff.id: p for p in Implementation(facts(sessions, marks, spells)).participation}
     assert rows[10].share == 0 and rows[11].share == 0
-    assert rows[30].engaged["information-session"] is True and rows[30].share == 1
+    assert rows[30].engaged["information-session"] == 1 and rows[30].share == 1
 
 
 def test_team_scores_use_stayers_and_the_tie_rule_places_ties_at_the_median():
@@ -335,7 +335,7 @@ def test_clinical_sessions_expect_whoever_is_recorded_as_clinical_whatever_their
     rows = {p.staff.id: p for p in impl.participation}
     assert rows[10].expected["supervision-reflection"] == 0
     assert rows[10].engaged["supervision-reflection"] is None
-    assert rows[11].engaged["supervision-reflection"] is True
+    assert rows[11].engaged["supervision-reflection"] == 1
 
 
 def test_supervision_reflection_can_be_left_off_the_scale():

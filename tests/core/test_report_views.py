@@ -10,13 +10,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from refocus_cli.core.calendar import SessionChoice, choose_sessions
-from refocus_cli.core.catchup import Spell
 from refocus_cli.core.errors import InvalidInput
 from refocus_cli.core.exports import csv_lines, plain
 from refocus_cli.core.measure_facts import Facts, SessionFact, StaffFact, TeamFact
 from refocus_cli.core.measure_participation import participation_view
 from refocus_cli.core.measure_records import milestones_view, progress_view
 from refocus_cli.core.measures import Implementation
+from refocus_cli.core.spells import Spell
 
 AS_OF = date(2027, 3, 1)
 
