@@ -128,8 +128,9 @@ def _defined(module: str, attribute: str) -> Any:
     return getattr(importlib.import_module(f"refocus_cli.cli.{module}"), attribute)
 
 
-def _built(names: Iterable[str]) -> typer.Typer:
-    """The root app (its options, help and error handling) with the named commands."""
+def _built(names: Iterable[str], sub: str | None = None) -> typer.Typer:
+    """The root app (its options, help and error handling) with the named commands; a
+    group keeps only its command `sub` when it has one of that name."""
     built = typer.Typer(
         cls=RefocusGroup,
         name="refocus",
@@ -143,17 +144,30 @@ def _built(names: Iterable[str]) -> typer.Typer:
     for name in names:
         entry = ENTRIES[name]
         defined = _defined(entry.module, entry.attribute)
-        if not isinstance(defined, typer.Typer):
+        if isinstance(defined, typer.Typer):
+            built.add_typer(_group(entry, defined, sub), name=name)
+        else:
             built.command(name)(defined)
-            continue
-        # The commands from other modules join a copy: the module's own group stays as
-        # it is, however many apps are built in one process (the tests build many).
-        group = copy.copy(defined)
-        group.registered_commands = list(defined.registered_commands)
-        for command, module, attribute in entry.joined:
-            group.command(command)(_defined(module, attribute))
-        built.add_typer(group, name=name)
     return built
+
+
+def _group(entry: Entry, defined: typer.Typer, sub: str | None) -> typer.Typer:
+    """A copy of a group, with its commands from other modules joined: the module's own
+    group stays as it is, however many apps are built in one process (the tests build
+    many). Given the name of one of its commands (or sub-groups), only that one."""
+    names = [info.name for info in defined.registered_commands + defined.registered_groups]
+    only = sub if sub in names + [command for command, _, _ in entry.joined] else None
+    group = copy.copy(defined)
+    group.registered_commands = [
+        info for info in defined.registered_commands if only in (None, info.name)
+    ]
+    group.registered_groups = [
+        info for info in defined.registered_groups if only in (None, info.name)
+    ]
+    for command, module, attribute in entry.joined:
+        if only in (None, command):
+            group.command(command)(_defined(module, attribute))
+    return group
 
 
 @functools.cache
@@ -169,27 +183,37 @@ def __getattr__(name: str) -> typer.Typer:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def named_command(argv: Sequence[str]) -> str | None:
-    """The command the arguments name, skipping the global --actor; None when they name
-    none (`--help`, `--version`, nothing)."""
+def _command_at(argv: Sequence[str]) -> int | None:
+    """Where the command the arguments name is, skipping the global --actor; None when
+    they name none (`--help`, `--version`, nothing)."""
     skip = False
-    for arg in argv:
+    for at, arg in enumerate(argv):
         if skip:
             skip = False
         elif arg == "--actor":
             skip = True
         elif not arg.startswith("--actor="):
-            return None if arg.startswith("-") else arg
+            return None if arg.startswith("-") else at
     return None
+
+
+def named_command(argv: Sequence[str]) -> str | None:
+    """The command the arguments name, skipping the global --actor; None when they name
+    none (`--help`, `--version`, nothing)."""
+    at = _command_at(argv)
+    return None if at is None else argv[at]
 
 
 def app_for(argv: Sequence[str]) -> typer.Typer:
     """The app with only the command the arguments name (or the whole app when they name
-    none it knows). Typer builds every command's options from its annotations when it
-    starts, and each command's module imports what the command needs: one command's are
-    enough to run it."""
-    name = named_command(argv)
-    return _built([name]) if name in ENTRIES else _whole_app()
+    none it knows), and of a group only the command named next (groups take no options,
+    so it follows the group's name). Typer builds every command's options from its
+    annotations when it starts, and each command's module imports what the command
+    needs: one command's are enough to run it."""
+    at = _command_at(argv)
+    if at is None or argv[at] not in ENTRIES:
+        return _whole_app()
+    return _built([argv[at]], argv[at + 1] if at + 1 < len(argv) else None)
 
 
 def main() -> None:

@@ -45,6 +45,30 @@ def test_each_command_is_built_as_the_whole_app_builds_it(name):
     }
 
 
+GROUPED = [
+    (group, sub)
+    for group, command in WHOLE.commands.items()  # type: ignore[attr-defined]
+    for sub in getattr(command, "commands", {})
+]
+
+
+@pytest.mark.parametrize(("group", "sub"), GROUPED)
+def test_a_group_keeps_only_the_command_named_after_it(group, sub):
+    one = typer.main.get_command(app_for([group, sub, "--help"]))
+    whole = _info(WHOLE)["commands"][group]
+    alone = _info(one)["commands"][group]
+    assert alone["commands"] == {sub: whole["commands"][sub]}
+    assert {k: v for k, v in alone.items() if k != "commands"} == {
+        k: v for k, v in whole.items() if k != "commands"
+    }
+
+
+@pytest.mark.parametrize("after", [[], ["--help"], ["lsit"]])
+def test_a_group_named_without_one_of_its_commands_keeps_them_all(after):
+    one = typer.main.get_command(app_for(["team", *after]))
+    assert _info(one)["commands"] == {"team": _info(WHOLE)["commands"]["team"]}
+
+
 @pytest.mark.parametrize(
     ("argv", "name"),
     [
