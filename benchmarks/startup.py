@@ -3,7 +3,9 @@
     python benchmarks/startup.py [--runs 15]
 
 Target: `refocus --help` within 2.5x the time of `python -c "import typer"` on the
-same interpreter. The commands run round-robin so machine noise hits all alike.
+same interpreter. Also timed: `refocus team list` on a one-team database, the fixed
+cost every command pays before its own work (its imports, and Typer's checking of its
+options). The commands run round-robin so machine noise hits all alike.
 Always exits 0: it reports, it does not fail.
 """
 
@@ -12,11 +14,15 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
+import tempfile
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from _timing import (
     CommandFailed,
+    Run,
     median,
     print_table,
     refocus_executable,
@@ -82,8 +88,9 @@ def importer_of(modules: list[Imported], index: int) -> str:
     return "(top level)"
 
 
-def report_imports(python: str) -> None:
-    modules = import_tree([python, "-X", "importtime", "-m", "refocus_cli", "--help"])
+def report_imports(python: str, args: Sequence[str]) -> None:
+    shown = f"refocus {' '.join(args)}"
+    modules = import_tree([python, "-X", "importtime", "-m", "refocus_cli", *args])
     if not modules:
         print("Could not read -X importtime output.")
         return
@@ -102,7 +109,7 @@ def report_imports(python: str) -> None:
             for name, (count, self_us) in largest
         ],
         title=(
-            f"Where `refocus --help` spends its import time (-X importtime, one run; "
+            f"Where `{shown}` spends its import time (-X importtime, one run; "
             f"{len(modules)} modules, {total_us / 1000:.0f} ms in total, inflated by the "
             "measuring itself):"
         ),
@@ -117,12 +124,20 @@ def report_imports(python: str) -> None:
         print_table(
             ["heavy module", "cumulative ms", "imported by"],
             heavy,
-            title="Heavy modules `refocus --help` loads:",
+            title=f"Heavy modules `{shown}` loads:",
         )
     else:
-        print("Heavy modules `refocus --help` loads: none.")
+        print(f"Heavy modules `{shown}` loads: none.")
     absent = [name for name in HEAVY if name not in {module.name for module in modules}]
     print(f"Not loaded: {', '.join(absent) or 'none'}.")
+
+
+def one_team_database(refocus: str, folder: Path) -> Path:
+    """A fresh database holding a programme and one team, for timing a command's fixed cost."""
+    db = folder / "startup.db"
+    for args in (["init", "Startup benchmark"], ["team", "add", "Alpha"]):
+        subprocess.run([refocus, *args, "--db", str(db)], check=True, capture_output=True)
+    return db
 
 
 def main() -> None:
@@ -131,20 +146,29 @@ def main() -> None:
     runs = parser.parse_args().runs
 
     refocus = refocus_executable()
-    commands = {
-        "refocus --help": [refocus, "--help"],
-        "refocus --version": [refocus, "--version"],
-        'python -c "import typer"': [sys.executable, "-c", "import typer"],
-    }
     print(f"refocus: {refocus}")
     print(f"python:  {sys.executable} ({sys.version.split()[0]})")
     print(f"{runs} timed runs per command after {WARMUP} warm-up runs, round-robin.")
     print()
-    try:
-        results = run_interleaved(commands, runs, WARMUP)
-    except CommandFailed as failure:
-        print(f"Could not measure: {failure}")
-        return
+    with tempfile.TemporaryDirectory() as folder:
+        team_list = ["team", "list", "--db", str(one_team_database(refocus, Path(folder)))]
+        commands = {
+            "refocus --help": [refocus, "--help"],
+            "refocus --version": [refocus, "--version"],
+            "refocus team list (one team)": [refocus, *team_list],
+            'python -c "import typer"': [sys.executable, "-c", "import typer"],
+        }
+        try:
+            results = run_interleaved(commands, runs, WARMUP)
+        except CommandFailed as failure:
+            print(f"Could not measure: {failure}")
+            return
+        report_times(results)
+        report_imports(sys.executable, ["--help"])
+        report_imports(sys.executable, team_list)
+
+
+def report_times(results: dict[str, list[Run]]) -> None:
     print_table(
         ["command", "median s", "min s", "max s", "peak MB"],
         [
@@ -173,7 +197,7 @@ def main() -> None:
         f"(target: within {TARGET_RATIO}x): {verdict}"
     )
     print(f"refocus --version is {ratio('refocus --version'):.2f}x the floor")
-    report_imports(sys.executable)
+    print(f"refocus team list (one team) is {ratio('refocus team list (one team)'):.2f}x the floor")
 
 
 if __name__ == "__main__":
