@@ -31,6 +31,14 @@ def engaged(attended: int, expected: int) -> bool:
     return attended >= 1 and 2 * attended >= expected
 
 
+def took_part(attended: int, expected: int) -> int | None:
+    """A strategy on someone's participation scale: 1 if they engaged with it, 0 if
+    they did not, None if it does not apply to them (never expected at it)."""
+    if not expected:
+        return None
+    return 1 if engaged(attended, expected) else 0
+
+
 @dataclass(slots=True)
 class Activity:
     """One held activity: the session first seen, its earliest day, who was expected
@@ -62,6 +70,14 @@ def _activity(
     if activity is None:
         activity = activities[key] = Activity(session, session.day)
     return activity
+
+
+def _came(activity: Activity, came: list[int] | None) -> None:
+    """Count those who came (at a session all of whose marks count toward `activity`):
+    someone who came was expected too."""
+    if came:
+        activity.came.update(came)
+        activity.expected.update(came)
 
 
 class Attendance:
@@ -198,11 +214,16 @@ class Attendance:
     @without_gc
     def activities(self) -> dict[ActivityKey, Activity]:
         """Held activities by key, with who was expected and who came."""
-        activities: dict[ActivityKey, Activity] = {
-            ("catch-up", s.id): Activity(s, s.day, set(s.invitees))
-            for s in self.held
-            if s.kind == SessionKind.CATCH_UP
-        }
+        came_at = self.facts.came
+        activities: dict[ActivityKey, Activity] = {}
+        counted: set[int] = set()  # the sessions whose marks are in already
+        for session in self.held:
+            if session.kind == SessionKind.CATCH_UP:
+                activity = activities["catch-up", session.id] = Activity(
+                    session, session.day, set(session.invitees)
+                )
+                _came(activity, came_at.get(session.id))
+                counted.add(session.id)
         # Team by team (the sessions of its days as a team, in time order), so the groups
         # of a split team's session meet in one activity under its first session.
         as_of = self.facts.as_of
@@ -216,28 +237,31 @@ class Attendance:
                     continue
                 people = self.expected_of(team_id, session.day, session.audience)
                 key = (team_id, session.module, session.occurrence)
-                activity = activities.get(key)
-                if activity is None:
-                    activities[key] = Activity(session, session.day, set(people))
-                    continue
-                activity.expected.update(people)
-                if session.day < activity.day:
-                    activity.day = session.day
-        self._add_marks(activities)
+                found = activities.get(key)
+                if found is None:
+                    activity = activities[key] = Activity(session, session.day, set(people))
+                else:
+                    activity = found
+                    activity.expected.update(people)
+                    if session.day < activity.day:
+                        activity.day = session.day
+                if len(session.team_ids) == 1:  # every mark there counts toward this one
+                    _came(activity, came_at.get(session.id))
+                    counted.add(session.id)
+        self._add_marks(activities, counted)
         return activities
 
-    def _add_marks(self, activities: dict[ActivityKey, Activity]) -> None:
-        """Who came, against the activity of each person's team that day."""
+    def _add_marks(self, activities: dict[ActivityKey, Activity], counted: set[int]) -> None:
+        """Who came to the held sessions not yet `counted`, against the activity of each
+        person's team that day."""
         held_by_id = {s.id: s for s in self.held}
         for session_id, came in self.facts.came.items():
             session = held_by_id.get(session_id)
-            if session is None or not came:
+            if session is None or not came or session_id in counted:
                 continue
             key = self._same_for_all(session)
             if key is not None:  # all at once
-                activity = _activity(activities, key, session)
-                activity.came.update(came)
-                activity.expected.update(came)
+                _came(_activity(activities, key, session), came)
                 continue
             for staff_id in came:
                 activity = _activity(activities, self._mark_key(session, staff_id), session)

@@ -9,14 +9,14 @@ out in core/measure_method.py, which the reports print under their figures.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from functools import cached_property
+from itertools import repeat
 
 from refocus_cli.core import measure_progress
 from refocus_cli.core.bulk import without_gc
-from refocus_cli.core.measure_attendance import Attendance, engaged
+from refocus_cli.core.measure_attendance import Attendance, took_part
 from refocus_cli.core.measure_comparison import (
     Comparison,
     readiness,
@@ -28,7 +28,6 @@ from refocus_cli.core.measure_facts import (
     Facts,
     Milestone,
     Participation,
-    StaffFact,
     TeamFact,
     TeamProgress,
     TeamScore,
@@ -39,17 +38,13 @@ from refocus_cli.core.measure_values import mean_of, wanted
 from refocus_cli.core.programme import STRATEGIES
 from refocus_cli.core.vocabulary import TeamStatus
 
-# A strategy, who came how often and who was expected how often (each a Counter's
-# `get`), and whether the scale scores it.
-_Counts = tuple[str, Callable[[int, int], int], Callable[[int, int], int], bool]
-
 
 def engagement(rows: list[Participation]) -> dict[str, Engagement]:
     """For each strategy: how many of these people it applies to, and how many engaged."""
     found = {}
     for strategy in STRATEGIES:  # each a count over one column of 1, 0 and None
-        took_part = [row.engaged[strategy] for row in rows]
-        found[strategy] = Engagement(took_part.count(1), len(took_part) - took_part.count(None))
+        column = [row.engaged[strategy] for row in rows]
+        found[strategy] = Engagement(column.count(1), len(column) - column.count(None))
     return found
 
 
@@ -67,42 +62,53 @@ class Implementation(Attendance):
 
     # -- the participation scale -----------------------------------------------------
 
-    def _participation(self, person: StaffFact, tallies: list[_Counts]) -> Participation:
-        """One person's attendance by strategy, and whether they engaged with each one of
-        the scale that applies to them (`tallies`: each strategy's counts, in STRATEGIES
-        order, and whether the scale scores it)."""
-        staff_id = person.id
-        attended: dict[str, int] = {}
-        expected: dict[str, int] = {}
-        took_part: dict[str, int | None] = {}
-        count = applicable = 0
-        for strategy, came_at, due_at, scored in tallies:
-            came = attended[strategy] = came_at(staff_id, 0)
-            due = expected[strategy] = due_at(staff_id, 0)
-            if due and scored:
-                took = took_part[strategy] = 1 if engaged(came, due) else 0
-                count += took
-                applicable += 1
-            else:
-                took_part[strategy] = None
-        team_id = self.team_on(staff_id, self.facts.as_of) or self.last_team(staff_id)
-        team = self.facts.teams.get(team_id) if team_id is not None else None
-        share = share_of(count, applicable) if applicable else None
-        return Participation(
-            person, team.name if team else None, took_part, attended, expected,
-            count, applicable, share,
-        )  # fmt: skip
-
     @cached_property
     @without_gc
     def participation(self) -> list[Participation]:
-        """Each person's participation, by strategy, in name order."""
-        tallies: list[_Counts] = []
+        """Each person's participation, by strategy, in name order: worked out a
+        strategy at a time over everyone (each column a map over the staff ids, in C),
+        then put together person by person."""
+        people = sorted(self.facts.staff.values(), key=lambda p: (p.name.lower(), p.id))
+        ids = [person.id for person in people]
+        came: list[list[int]] = []
+        due: list[list[int]] = []
+        took: list[list[int | None]] = []
         for strategy in STRATEGIES:
             tally = self.tally(strategy)
-            tallies.append((strategy, tally.came.get, tally.expected.get, strategy in self.scale))
-        people = sorted(self.facts.staff.values(), key=lambda p: (p.name.lower(), p.id))
-        return [self._participation(person, tallies) for person in people]
+            came.append(list(map(tally.came.get, ids, repeat(0))))
+            due.append(list(map(tally.expected.get, ids, repeat(0))))
+            unscored = strategy not in self.scale
+            took.append([None] * len(ids) if unscored else list(map(took_part, came[-1], due[-1])))
+        rows = []
+        for person, team, attended, expected, engaged in zip(
+            people,
+            map(self._team_name, ids),
+            zip(*came, strict=True),
+            zip(*due, strict=True),
+            zip(*took, strict=True),
+            strict=True,
+        ):
+            count = engaged.count(1)
+            applicable = len(engaged) - engaged.count(None)
+            rows.append(
+                Participation(
+                    person,
+                    team,
+                    dict(zip(STRATEGIES, engaged, strict=True)),
+                    dict(zip(STRATEGIES, attended, strict=True)),
+                    dict(zip(STRATEGIES, expected, strict=True)),
+                    count,
+                    applicable,
+                    share_of(count, applicable) if applicable else None,
+                )  # fmt: skip
+            )
+        return rows
+
+    def _team_name(self, staff_id: int) -> str | None:
+        """The team someone is on at the report date, else the one they joined last."""
+        team_id = self.team_on(staff_id, self.facts.as_of) or self.last_team(staff_id)
+        team = self.facts.teams.get(team_id) if team_id is not None else None
+        return team.name if team else None
 
     def _why_unscored(self, team: TeamFact, start: date | None) -> str | None:
         as_of = self.facts.as_of

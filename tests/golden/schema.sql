@@ -2,6 +2,11 @@
 CREATE INDEX attendance_by_staff ON attendance(staff_id)
 ;
 
+-- index attendance_came
+CREATE INDEX attendance_came ON attendance(session_id, staff_id)
+    WHERE staff_id IS NOT NULL AND status IN ('late', 'left-early', 'present')
+;
+
 -- index attendance_one_mark
 CREATE UNIQUE INDEX attendance_one_mark ON attendance(session_id, staff_id);
 
