@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from refocus_cli.cli.output import message, print_table
 from refocus_cli.core.display import show_day
+from refocus_cli.core.measure_facts import by_strategy
 
 if TYPE_CHECKING:
     from refocus_cli.core.measure_participation import ParticipationView, TeamScoreRow
@@ -72,7 +73,7 @@ def _print_people(view: ParticipationView) -> None:
                 "name": person.name,
                 "team": person.team,
                 "left_on": person.left_on.isoformat() if person.left_on else "",
-                **{s: _mark(v) for s, v in person.strategies.items()},
+                **{s: _mark(v) for s, v in by_strategy(person.strategies).items()},
                 "score": _score(person.score, person.engaged, person.applicable),
             }
             for person in view.staff

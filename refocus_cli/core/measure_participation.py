@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from refocus_cli.core.bulk import without_gc
 from refocus_cli.core.measure_comparison import Comparison
-from refocus_cli.core.measure_facts import Engagement
+from refocus_cli.core.measure_facts import Engagement, by_strategy
 from refocus_cli.core.measure_method import Method
 from refocus_cli.core.measure_split import (
     DEFAULT_TIE_RULE,
@@ -28,8 +28,10 @@ from refocus_cli.core.vocabulary import Strategy
 
 class ParticipantRow(NamedTuple):
     """One person's participation: for each strategy 1 (engaged), 0 (did not) or None
-    (does not apply to them); their score (the share engaged) with the counts. (A named
-    tuple: a national report has one per member of staff, some 15,000.)"""
+    (does not apply to them); their score (the share engaged) with the counts. The
+    strategies, attended and expected are tuples in STRATEGIES order, keyed by strategy
+    only as the person is written out. (A named tuple: a national report has one per
+    member of staff, some 15,000.)"""
 
     id: int
     name: str
@@ -38,9 +40,9 @@ class ParticipantRow(NamedTuple):
     score: float | None
     engaged: int
     applicable: int
-    strategies: dict[str, int | None]
-    attended: dict[str, int]
-    expected: dict[str, int]
+    strategies: tuple[int | None, ...]
+    attended: tuple[int, ...]
+    expected: tuple[int, ...]
 
     def as_record(self) -> Record:
         """The person as JSON shows them."""
@@ -52,9 +54,9 @@ class ParticipantRow(NamedTuple):
             "score": self.score,
             "engaged": self.engaged,
             "applicable": self.applicable,
-            "strategies": self.strategies,
-            "attended": self.attended,
-            "expected": self.expected,
+            "strategies": by_strategy(self.strategies),
+            "attended": by_strategy(self.attended),
+            "expected": by_strategy(self.expected),
         }
 
     def table_row(self) -> Record:
@@ -64,7 +66,7 @@ class ParticipantRow(NamedTuple):
             "name": self.name,
             "team": self.team,
             "left_on": iso(self.left_on),
-            **self.strategies,
+            **by_strategy(self.strategies),
             "engaged": self.engaged,
             "applicable": self.applicable,
             "score": self.score,
@@ -222,8 +224,8 @@ class ParticipationView:
 
 def pooled_attendance(staff: tuple[ParticipantRow, ...]) -> float | None:
     """Of the places these people were expected at, the share they took."""
-    expected = sum(sum(person.expected.values()) for person in staff)
-    attended = sum(sum(person.attended.values()) for person in staff)
+    expected = sum(sum(person.expected) for person in staff)
+    attended = sum(sum(person.attended) for person in staff)
     return attended / expected if expected else None
 
 

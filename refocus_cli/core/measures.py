@@ -41,11 +41,13 @@ from refocus_cli.core.vocabulary import TeamStatus
 
 def engagement(rows: list[Participation]) -> dict[str, Engagement]:
     """For each strategy: how many of these people it applies to, and how many engaged."""
-    found = {}
-    for strategy in STRATEGIES:  # each a count over one column of 1, 0 and None
-        column = [row.engaged[strategy] for row in rows]
-        found[strategy] = Engagement(column.count(1), len(column) - column.count(None))
-    return found
+    if not rows:
+        return dict.fromkeys(STRATEGIES, Engagement(0, 0))
+    columns = zip(*(row.engaged for row in rows), strict=True)  # each 1, 0 or None
+    return {
+        strategy: Engagement(column.count(1), len(column) - column.count(None))
+        for strategy, column in zip(STRATEGIES, columns, strict=True)
+    }
 
 
 class Implementation(Attendance):
@@ -94,13 +96,13 @@ class Implementation(Attendance):
                 Participation(
                     person,
                     team,
-                    dict(zip(STRATEGIES, engaged, strict=True)),
-                    dict(zip(STRATEGIES, attended, strict=True)),
-                    dict(zip(STRATEGIES, expected, strict=True)),
+                    engaged,
+                    attended,
+                    expected,
                     count,
                     applicable,
                     share_of(count, applicable) if applicable else None,
-                )  # fmt: skip
+                )
             )
         return rows
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from refocus_cli.core.demo_outcomes import CohortSpan, SimulatedScores, TeamFacts
 from refocus_cli.core.measure_defs import Window, WindowKind
 from refocus_cli.core.vocabulary import ATTENDED
 from refocus_cli.store import audit
 from refocus_cli.store.database import Store
 from refocus_cli.store.lookup import new_uuid
+
+if TYPE_CHECKING:  # the demo's types: the reports that import this module need none
+    from refocus_cli.core.demo_outcomes import CohortSpan, SimulatedScores, TeamFacts
 
 WINDOW_SELECT = (
     "SELECT w.id, w.kind, w.start_date, w.end_date, w.cohort_id, c.name AS cohort "
@@ -284,6 +286,8 @@ def all_team_scores(store: Store) -> dict[str, dict[WindowKind, dict[int, tuple[
 def demo_spans(store: Store) -> list[CohortSpan]:
     """Each cohort with planned sessions: the day of its first, and of its last session
     of support for practice change (else its last), for its default windows."""
+    from refocus_cli.core.demo_outcomes import CohortSpan
+
     return [
         CohortSpan(cohort_id, name, date.fromisoformat(first[:10]), date.fromisoformat(last[:10]))
         for cohort_id, name, first, last in store.db.execute(
@@ -298,6 +302,8 @@ def demo_spans(store: Store) -> list[CohortSpan]:
 def demo_teams(store: Store, today: date) -> list[TeamFacts]:
     """Each team with sessions: its share of expected places taken so far, and its
     stayers (on the team from its first session to `today` without a break)."""
+    from refocus_cli.core.demo_outcomes import TeamFacts
+
     first_days = dict(
         store.db.execute(
             "SELECT st.team_id, substr(min(s.start_utc), 1, 10) FROM session_team st "

@@ -57,14 +57,14 @@ def test_split_groups_of_one_session_count_once_and_half_is_enough():
     impl = Implementation(facts(sessions, marks, {10: whole_year(1), 11: whole_year(1)}))
     rows = {p.staff.id: p for p in impl.participation}
     # Person 10: values (group 1) and strengths of three activities: 2 of 3, engaged.
-    assert rows[10].attended["working-practices-training"] == 2
-    assert rows[10].expected["working-practices-training"] == 3
+    assert rows[10].attended_at("working-practices-training") == 2
+    assert rows[10].expected_at("working-practices-training") == 3
     assert (rows[10].count, rows[10].applicable, rows[10].share) == (1, 1, 1)
     # Person 11: values (group 2) only: 1 of 3 is under half.
-    assert rows[11].attended["working-practices-training"] == 1
+    assert rows[11].attended_at("working-practices-training") == 1
     assert (rows[11].count, rows[11].applicable, rows[11].share) == (0, 1, 0)
     # No other strategy was held: none applies, so none is counted against them.
-    assert rows[11].engaged["coaching-training"] is None
+    assert rows[11].took("coaching-training") is None
 
 
 def test_excused_and_unmarked_are_not_attendance_and_uninvited_attenders_count():
@@ -73,7 +73,7 @@ def test_excused_and_unmarked_are_not_attendance_and_uninvited_attenders_count()
     spells = {10: whole_year(1), 11: whole_year(1), 30: whole_year(2)}
     rows = {p.staff.id: p for p in Implementation(facts(sessions, marks, spells)).participation}
     assert rows[10].share == 0 and rows[11].share == 0
-    assert rows[30].engaged["information-session"] == 1 and rows[30].share == 1
+    assert rows[30].took("information-session") == 1 and rows[30].share == 1
 
 
 def test_team_scores_use_stayers_and_the_tie_rule_places_ties_at_the_median():
@@ -175,8 +175,8 @@ def test_audiences_and_flags():
     marks[(1, 10)] = "present"
     impl = Implementation(facts([*reflection, supervision, cancelled], marks, spells, staff))
     rows = {p.staff.id: p for p in impl.participation}
-    assert rows[12].expected["supervision-reflection"] == 0  # recorded as not clinical
-    assert rows[11].expected["supervision-reflection"] == 1
+    assert rows[12].expected_at("supervision-reflection") == 0  # recorded as not clinical
+    assert rows[11].expected_at("supervision-reflection") == 1
     flags = next(p for p in impl.progress if p.team.id == 1).flags
     # The June session is after the report date: five held reflection sessions.
     assert any("manager Manager attended 1 of 5" in f for f in flags)
@@ -264,7 +264,7 @@ def test_team_make_up_does_not_change_the_score_of_a_team_that_comes_to_everythi
             ),  # fmt: skip
         ]
     impl = Implementation(facts(sessions, {}, spells, staff))
-    expected = {p.staff.id: p.expected for p in impl.participation}
+    expected = {p.staff.id: p for p in impl.participation}
     marks = {
         (s.id, person): "present"
         for s in sessions
@@ -275,7 +275,7 @@ def test_team_make_up_does_not_change_the_score_of_a_team_that_comes_to_everythi
     }
     impl = Implementation(facts(sessions, marks, spells, staff))
     rows = {p.staff.id: p for p in impl.participation}
-    assert expected[11]["supervision-reflection"] == 0  # recorded as not clinical
+    assert expected[11].expected_at("supervision-reflection") == 0  # recorded as not clinical
     assert [(rows[i].count, rows[i].applicable) for i in (10, 11, 12, 20, 21)] == [
         (3, 3), (1, 1), (2, 2), (3, 3), (3, 3),
     ]  # fmt: skip
@@ -333,9 +333,9 @@ def test_clinical_sessions_expect_whoever_is_recorded_as_clinical_whatever_their
     impl = Implementation(facts([supervision], {(1, 11): "present"}, {10: whole_year(1),
                                 11: whole_year(1)}, staff))  # fmt: skip
     rows = {p.staff.id: p for p in impl.participation}
-    assert rows[10].expected["supervision-reflection"] == 0
-    assert rows[10].engaged["supervision-reflection"] is None
-    assert rows[11].engaged["supervision-reflection"] == 1
+    assert rows[10].expected_at("supervision-reflection") == 0
+    assert rows[10].took("supervision-reflection") is None
+    assert rows[11].took("supervision-reflection") == 1
 
 
 def test_supervision_reflection_can_be_left_off_the_scale():
@@ -355,7 +355,7 @@ def test_supervision_reflection_can_be_left_off_the_scale():
     impl = Implementation(facts(sessions, {(1, 10): "present"}, {10: whole_year(1)}), scale)
     (row,) = impl.participation
     # Expected at supervision and absent: off the scale, it neither counts nor applies.
-    assert row.expected["supervision-reflection"] == 1
-    assert row.engaged["supervision-reflection"] is None
+    assert row.expected_at("supervision-reflection") == 1
+    assert row.took("supervision-reflection") is None
     assert (row.count, row.applicable, row.share) == (1, 1, 1)
     assert impl.as_of(D("2027-03-01")).scale == scale
