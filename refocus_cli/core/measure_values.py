@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from fractions import Fraction
 from math import lcm
@@ -25,10 +26,10 @@ def wanted(team_id: int, team_ids: set[int] | None) -> bool:
     return team_ids is None or team_id in team_ids
 
 
-def mean_of(shares: list[Fraction]) -> Fraction:
-    """The exact mean of some shares (at least one): summed over their common
-    denominator in whole numbers (a handful of strategies keeps it small), equal to
-    sum() of the Fractions over their count, several times faster."""
-    common = lcm(*(share.denominator for share in shares))
-    total = sum(share.numerator * (common // share.denominator) for share in shares)
+def mean_of(shares: Sequence[tuple[int, int]]) -> Fraction:
+    """The exact mean of some shares (at least one), each given as (count, out of): summed
+    over their common denominator in whole numbers (a handful of strategies keeps it
+    small), equal to sum() of the Fractions over their count, several times faster."""
+    common = lcm(*{whole for _, whole in shares})
+    total = sum(part * (common // whole) for part, whole in shares)
     return Fraction(total, common * len(shares))

@@ -134,7 +134,7 @@ class Implementation(Attendance):
         ended_or_not_started = self._why_unscored(team, start)
         stayers = self._stayers(team.id, start) if start and not ended_or_not_started else []
         rows = [by_staff[s] for s in stayers]
-        shares = [share for row in rows if (share := row.share) is not None]
+        shares = [(row.count, row.applicable) for row in rows if row.applicable]
         why = ended_or_not_started
         if why is None and not stayers:
             why = f"nobody there from its first session to {self.facts.as_of}"

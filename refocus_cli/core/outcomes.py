@@ -18,7 +18,6 @@ from datetime import date
 from fractions import Fraction
 
 from refocus_cli.core.measure_defs import MeasureDef, MeasureLevel, Measures, WindowKind
-from refocus_cli.core.measure_facts import share_of
 from refocus_cli.core.measure_participation import ParticipationView, TeamScoreRow
 from refocus_cli.core.measure_split import Split, TieRule, split_at_median
 from refocus_cli.core.measure_values import Record, mean_of, ratio
@@ -232,7 +231,7 @@ def resplit(view: ParticipationView, paired: set[int], ties: TieRule) -> tuple[S
     scores: dict[int, Fraction] = {}
     for team in view.compared:
         shares = [
-            share_of(person.engaged, person.applicable)
+            (person.engaged, person.applicable)
             for staff_id in team.stayer_ids
             if staff_id in paired
             and (person := people.get(staff_id)) is not None

@@ -202,5 +202,5 @@ def test_who_came_is_the_attended_marks_grouped_by_session(facts):
 
 @given(st.lists(st.tuples(st.integers(0, 6), st.integers(1, 6)), min_size=1, max_size=40))
 def test_exact_mean_in_whole_numbers_is_the_mean_of_fractions(pairs):
-    shares = [Fraction(min(a, b), b) for a, b in pairs]
-    assert mean_of(shares) == sum(shares, Fraction(0)) / len(shares)
+    shares = [(min(a, b), b) for a, b in pairs]
+    assert mean_of(shares) == sum((Fraction(a, b) for a, b in shares), Fraction(0)) / len(shares)
