@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import gc
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -219,4 +220,11 @@ def app_for(argv: Sequence[str]) -> typer.Typer:
 
 def main() -> None:
     """Console-script entry point."""
-    app_for(sys.argv[1:])()
+    try:
+        app_for(sys.argv[1:])()
+    finally:
+        # At exit Python runs its cycle collector over every object still alive (all
+        # that the imported modules hold) before tearing them down, which the end of the
+        # process makes moot: about 40 ms for any command. Frozen, they are passed
+        # over; exit handlers still run and standard output is still flushed.
+        gc.freeze()
