@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from fractions import Fraction
 from typing import NamedTuple
 
 from refocus_cli.core.bulk import without_gc
@@ -234,15 +233,15 @@ def participants(impl: Implementation, team_ids: set[int] | None) -> tuple[Parti
     names = None
     if team_ids is not None:
         names = {impl.facts.teams[i].name for i in team_ids if i in impl.facts.teams}
-    scores: dict[Fraction, float | None] = {}  # rounded once each: there are few
+    scores: dict[tuple[int, int], float | None] = {}  # each rounded once: there are few
     rows = []
     for row in impl.participation:
         if names is not None and row.team not in names:
             continue
-        share = row.share
-        score = None if share is None else scores.get(share)
-        if score is None and share is not None:
-            score = scores[share] = ratio(share)
+        key = (row.count, row.applicable)  # whole numbers hash faster than a Fraction
+        score = scores.get(key)
+        if score is None and row.share is not None:
+            score = scores[key] = ratio(row.share)
         person = row.staff
         rows.append(
             ParticipantRow(

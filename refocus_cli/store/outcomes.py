@@ -259,13 +259,20 @@ def cohort_staff(store: Store, cohort_id: int) -> set[int]:
 
 
 def all_staff_scores(store: Store) -> dict[str, dict[WindowKind, dict[int, float]]]:
-    """Every staff-level score: by measure, window and staff id."""
+    """Every staff-level score: by measure, window and staff id (a national programme
+    has tens of thousands: each window's are read as (staff id, score) pairs straight
+    into a dict)."""
     found: dict[str, dict[WindowKind, dict[int, float]]] = {}
     kinds = {str(kind): kind for kind in WindowKind}
-    for measure, window, staff_id, score in store.db.execute(
-        "SELECT measure, window_kind, staff_id, score FROM staff_score"
-    ):
-        found.setdefault(measure, {}).setdefault(kinds[window], {})[staff_id] = score
+    for measure, window in store.db.execute(
+        "SELECT DISTINCT measure, window_kind FROM staff_score"
+    ).fetchall():
+        found.setdefault(measure, {})[kinds[window]] = dict(
+            store.db.execute(
+                "SELECT staff_id, score FROM staff_score WHERE measure = ? AND window_kind = ?",
+                [measure, window],
+            ).fetchall()
+        )
     return found
 
 
