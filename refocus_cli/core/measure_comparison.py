@@ -6,7 +6,7 @@ them by how far along they are, not by how fully they implemented it."""
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from refocus_cli.core.measure_attendance import Attendance
@@ -40,47 +40,76 @@ class Readiness:
     why_not: str | None
 
 
-def _stage_reached(sessions: list[SessionFact]) -> str | None:
-    """The stage of the last held session (the later stage where two share its day)."""
-    held = [s for s in sessions if s.status == SessionStatus.HELD]
-    if not held:
-        return None
-    last = max(s.day for s in held)
-    return max((s.stage for s in held if s.day == last), key=STAGES.index)
+@dataclass(slots=True)
+class _PlanSoFar:
+    """A team's plan (its planned sessions not cancelled) as of a day, read in one pass:
+    the stages planned, the last day a session was held and the stages held that day,
+    the sessions still to come (and the last of them), those past with no register."""
+
+    planned: set[str] = field(default_factory=set)
+    last_held: date | None = None
+    stages_last_held: list[str] = field(default_factory=list)
+    to_come: int = 0
+    last_to_come: date | None = None
+    unrecorded: int = 0
+
+    @classmethod
+    def of(cls, sessions: list[SessionFact], day: date) -> _PlanSoFar:
+        """The plan of `sessions` as of `day`."""
+        plan = cls()
+        for session in sessions:
+            plan.planned.add(session.stage)
+            if session.day > day:
+                plan.to_come += 1
+                if plan.last_to_come is None or session.day > plan.last_to_come:
+                    plan.last_to_come = session.day
+            elif session.status == SessionStatus.HELD:
+                if plan.last_held is None or session.day > plan.last_held:
+                    plan.last_held, plan.stages_last_held = session.day, [session.stage]
+                elif session.day == plan.last_held:
+                    plan.stages_last_held.append(session.stage)
+            elif session.status == SessionStatus.SCHEDULED:
+                plan.unrecorded += 1
+        return plan
+
+    @property
+    def stage_reached(self) -> str | None:
+        """The stage of the last held session (the later stage where two share its day)."""
+        if not self.stages_last_held:
+            return None
+        return max(self.stages_last_held, key=STAGES.index)
 
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def _not_finished(sessions: list[SessionFact], day: date, stage: str | None) -> str | None:
-    """Why a team's plan (its planned sessions not cancelled) is not over by a day, if
-    it is not: a stage with nothing planned, sessions to come, registers missing."""
-    planned = {s.stage for s in sessions}
-    missing = [STAGE_TITLES[st] for st in STAGES if st not in planned]
+def _not_finished(plan: _PlanSoFar, day: date, stage: str | None) -> str | None:
+    """Why a team's plan is not over by a day, if it is not: a stage with nothing
+    planned, sessions to come, registers missing."""
+    missing = [STAGE_TITLES[st] for st in STAGES if st not in plan.planned]
     if missing:
         return f"not finished: nothing planned for {', '.join(missing)}"
-    to_come = [s for s in sessions if s.day > day]
-    if to_come:
-        last = max(s.day for s in to_come)
-        count = _plural(len(to_come), "session")
-        return f"not finished: {_where(stage)}, {count} to come, the last on {last}"
-    unrecorded = sum(1 for s in sessions if s.status == SessionStatus.SCHEDULED)
-    if unrecorded:
-        verb = "has" if unrecorded == 1 else "have"
-        return f"not finished: {_plural(unrecorded, 'session')} by {day} {verb} no register yet"
+    if plan.to_come:
+        count = _plural(plan.to_come, "session")
+        return f"not finished: {_where(stage)}, {count} to come, the last on {plan.last_to_come}"
+    if plan.unrecorded:
+        verb = "has" if plan.unrecorded == 1 else "have"
+        return (
+            f"not finished: {_plural(plan.unrecorded, 'session')} by {day} {verb} no register yet"
+        )
     return None
 
 
 def readiness(attendance: Attendance, team_id: int) -> Readiness:
     """Whether a team has finished the four stages by the report date, and if not, why."""
     day = attendance.facts.as_of
-    sessions = attendance.plan_of(team_id)
-    stage = _stage_reached([s for s in sessions if s.day <= day])
+    plan = _PlanSoFar.of(attendance.plan_of(team_id), day)
+    stage = plan.stage_reached
     team = attendance.facts.teams.get(team_id)
     if team is not None and team.ended_on is not None and team.ended_on <= day:
         return Readiness(stage, f"{team.status} on {team.ended_on}")
-    why = _not_finished(sessions, day, stage)
+    why = _not_finished(plan, day, stage)
     return Readiness(stage, why) if why else Readiness(FINISHED, None)
 
 
