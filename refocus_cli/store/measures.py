@@ -73,16 +73,20 @@ def _sessions(store: Store, curriculum: Curriculum, tz: tzinfo) -> list[SessionF
     return sessions
 
 
+# Who came to each session: the staff marked present, late or left early there, grouped
+# by session as a JSON array. Its WHERE is that of the index m013 attendance_came, so
+# SQLite reads that index (those marks alone, in session order) instead of sorting them.
+CAME = (
+    "SELECT session_id, json_group_array(staff_id) FROM attendance "
+    f"WHERE staff_id IS NOT NULL AND status IN ({_ATTENDED}) "
+    "GROUP BY session_id ORDER BY session_id"
+)
+
+
 def _came(store: Store) -> dict[int, list[int]]:
-    """Session id -> the staff marked present, late or left early there: read grouped by
-    session as JSON arrays, all parsed by one json.loads (no Python object per mark),
-    from the index of just those marks in session order (m013 attendance_came: its
-    WHERE is this query's, so SQLite reads it instead of sorting the table)."""
-    rows = store.db.execute(
-        "SELECT session_id, json_group_array(staff_id) FROM attendance "
-        f"WHERE staff_id IS NOT NULL AND status IN ({_ATTENDED}) "
-        "GROUP BY session_id ORDER BY session_id"
-    ).fetchall()
+    """Session id -> the staff who came (see CAME), all the arrays parsed by one
+    json.loads (no Python object per mark)."""
+    rows = store.db.execute(CAME).fetchall()
     lists = json.loads(f"[{','.join(row[1] for row in rows)}]")
     return dict(zip((row[0] for row in rows), lists, strict=True))
 
