@@ -169,6 +169,28 @@ def cli() -> Callable[..., Result]:
     return run
 
 
+def succeeding(run: Callable[..., Result]) -> Callable[..., Result]:
+    """`run` (a test's `cli`, or `on_database`) for the commands a test sets up with: one
+    that fails fails the test there, naming the command and what it said."""
+
+    def ok(*args: str, **options: Any) -> Result:
+        done = run(*args, **options)
+        assert done.exit_code == 0, (args, done.stderr)
+        return done
+
+    return ok
+
+
+def on_database(db: Path) -> Callable[..., Result]:
+    """Run refocus in-process on `db`, a module's own build outside any test's
+    environment, with the fixed clock unless a call sets `now`."""
+
+    def run(*args: str, now: str = FIXED_NOW) -> Result:
+        return invoke(args, env={**ENVIRONMENT, "REFOCUS_DB": str(db), "REFOCUS_NOW": now})
+
+    return run
+
+
 def refocus_executable() -> str:
     """The installed `refocus` console script, as a user would type it."""
     beside = Path(sys.executable).parent / "refocus"

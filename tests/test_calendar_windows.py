@@ -16,7 +16,7 @@ from datetime import date, timedelta
 
 import icalendar
 import pytest
-from conftest import two_team_rollout
+from conftest import succeeding, two_team_rollout
 from ical.calendar_stream import IcsCalendarStream
 
 PROGRAMME_WIDE = ("2029-03-01", "2029-03-31")  # after W1's follow-up (January 2028)
@@ -28,10 +28,7 @@ def windows(cli, from_template, tmp_path_factory):
     windows: baseline and follow-up of W1, and the programme-wide one."""
     folder = tmp_path_factory.mktemp("feeds-roster")
 
-    def ok(*args: str, env: dict[str, str] | None = None):
-        done = cli(*args, env=env)
-        assert done.exit_code == 0, (args, done.stderr)
-        return done
+    ok = succeeding(cli)
 
     # the programme of tests/test_feeds.py (built once for both), and on top of it:
     from_template("feeds-two-teams", lambda: two_team_rollout(cli, folder, 3, "Feeds Trust"))

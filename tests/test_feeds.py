@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import icalendar
 import pytest
-from conftest import refocus_executable, two_team_rollout
+from conftest import refocus_executable, succeeding, two_team_rollout
 
 
 @pytest.fixture
@@ -28,10 +28,7 @@ def rollout(cli, from_template, tmp_path_factory):
     folder = tmp_path_factory.mktemp("feeds-roster")
     from_template("feeds-two-teams", lambda: two_team_rollout(cli, folder, 3, "Feeds Trust"))
 
-    def ok(*args: str):
-        done = cli(*args)
-        assert done.exit_code == 0, (args, done.stderr)
-        return done
+    ok = succeeding(cli)
 
     return ok
 

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import succeeding
 from pypdf import PdfReader
 
 from refocus_cli.core.documents import Person, document_view
@@ -36,10 +37,7 @@ def _handouts(path: Path) -> dict[str, str]:
 def strengths_session(cli):
     """A team with one clinical and one non-clinical person, scheduled."""
 
-    def ok(*args):
-        done = cli(*args)
-        assert done.exit_code == 0, (args, done.stderr)
-        return done
+    ok = succeeding(cli)
 
     ok("init", "Wording Trust", "--start", "2027-01-11")
     ok("team", "add", TEAM)

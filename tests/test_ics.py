@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import ics
 import pytest
 import vobject
-from conftest import ENVIRONMENT, copy_database, invoke
+from conftest import copy_database, on_database, succeeding
 from hypothesis import given
 from hypothesis import strategies as st
 from ical.calendar_stream import IcsCalendarStream
@@ -30,9 +30,7 @@ def built(tmp_path_factory):
     """The programme, built once; each test gets a copy."""
     db = tmp_path_factory.mktemp("ics") / "built.db"
 
-    def ok(*args):
-        done = invoke(args, env={**ENVIRONMENT, "REFOCUS_DB": str(db)})
-        assert done.exit_code == 0, (args, done.stderr)
+    ok = succeeding(on_database(db))
 
     ok("init", "Calendar Trust", "--start", "2027-01-11", "--tz", "Europe/London")
     ok("team", "add", TEAM)
@@ -53,13 +51,7 @@ def built(tmp_path_factory):
 @pytest.fixture
 def scheduled(built, cli, env_setup):
     copy_database(built, env_setup)
-
-    def ok(*args):
-        done = cli(*args)
-        assert done.exit_code == 0, (args, done.stderr)
-        return done
-
-    return ok
+    return succeeding(cli)
 
 
 def _export(ok, tmp_path, *args, name="out.ics"):

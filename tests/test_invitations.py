@@ -20,7 +20,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-from conftest import ENVIRONMENT, copy_database, invoke
+from conftest import copy_database, on_database, succeeding
 from icalendar import Calendar
 
 TEAM = "Riverside CMHT"
@@ -124,9 +124,7 @@ def built(tmp_path_factory):
     """Two teams, four staff, two trainers, one cohort planned; built once."""
     db = tmp_path_factory.mktemp("invite") / "built.db"
 
-    def ok(*args):
-        done = invoke(args, env={**ENVIRONMENT, "REFOCUS_DB": str(db)})
-        assert done.exit_code == 0, (args, done.stderr)
+    ok = succeeding(on_database(db))
 
     ok("init", "Invitation Trust", "--start", "2027-01-11")
     ok("team", "add", TEAM)

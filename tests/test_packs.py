@@ -9,7 +9,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from conftest import ENVIRONMENT, FIXED_NOW, copy_database, invoke
+from conftest import copy_database, on_database, succeeding
 from pypdf import PdfReader
 
 INJECTIONS = [
@@ -37,10 +37,7 @@ def built(tmp_path_factory):
     """A team whose people have awkward names, scheduled, with the workshop recorded."""
     db = tmp_path_factory.mktemp("packs") / "built.db"
 
-    def ok(*args, now=FIXED_NOW):
-        done = invoke(args, env={**ENVIRONMENT, "REFOCUS_DB": str(db), "REFOCUS_NOW": now})
-        assert done.exit_code == 0, (args, done.stderr)
-        return done
+    ok = succeeding(on_database(db))
 
     ok("init", "Pack Trust", "--start", "2027-01-11")
     ok("team", "add", TEAM)

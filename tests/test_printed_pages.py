@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import ENVIRONMENT, FIXED_NOW, invoke
+from conftest import on_database, succeeding
 from pypdf import PdfReader
 
 from refocus_cli.core.branding import MAX_LOGO_BYTES
@@ -60,10 +60,7 @@ def workshop(tmp_path_factory):
     folder = tmp_path_factory.mktemp("printed")
     db = folder / "printed.db"
 
-    def ok(*args, now=FIXED_NOW):
-        done = invoke(args, env={**ENVIRONMENT, "REFOCUS_DB": str(db), "REFOCUS_NOW": now})
-        assert done.exit_code == 0, (args, done.stderr)
-        return done
+    ok = succeeding(on_database(db))
 
     ok("init", "Wave Trust REFOCUS", "--start", "2027-01-11")
     ok("team", "add", TEAM)

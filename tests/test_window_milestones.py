@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 import pytest
 import vobject
-from conftest import ENVIRONMENT, copy_database, invoke
+from conftest import copy_database, on_database, succeeding
 
 NOVEMBER = ("2026-11-02", "2026-11-27")  # the programme-wide baseline (typed in here)
 W2_FOLLOW_UP = ("2028-03-01", "2028-03-31")
@@ -25,9 +25,7 @@ def built(tmp_path_factory):
     """The programme, built once; each test gets a copy."""
     db = tmp_path_factory.mktemp("windows") / "built.db"
 
-    def ok(*args):
-        done = invoke(args, env={**ENVIRONMENT, "REFOCUS_DB": str(db)})
-        assert done.exit_code == 0, (args, done.stderr)
+    ok = succeeding(on_database(db))
 
     ok("init", "Window Trust", "--start", "2027-01-11")
     for team in ("North CMHT", "South CMHT"):
@@ -48,13 +46,7 @@ def built(tmp_path_factory):
 @pytest.fixture
 def ok(built, cli, env_setup):
     copy_database(built, env_setup)
-
-    def run(*args):
-        done = cli(*args)
-        assert done.exit_code == 0, (args, done.stderr)
-        return done
-
-    return run
+    return succeeding(cli)
 
 
 def _export(ok, tmp_path, *args, name="out.ics") -> str:
