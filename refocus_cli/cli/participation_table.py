@@ -57,13 +57,13 @@ def _strategy_columns(view: ParticipationView) -> list[tuple[str, str]]:
 
 def _print_people(view: ParticipationView) -> None:
     """Each person's strategies and score, unless too many for a terminal."""
-    if len(view.staff) > STAFF_TABLE_LIMIT:
+    if len(view.people) > STAFF_TABLE_LIMIT:
         message(
-            f"{len(view.staff):,} staff: their rows are left out of this table; "
+            f"{len(view.people):,} staff: their rows are left out of this table; "
             "use --csv or --json (or `refocus export csv participation`) for them."
         )
         return
-    if not view.staff:
+    if not view.people:
         return
     anyone_left = any(person.left_on for person in view.staff)
     print_table(

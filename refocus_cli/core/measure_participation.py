@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import NamedTuple
 
 from refocus_cli.core.bulk import without_gc
 from refocus_cli.core.measure_comparison import Comparison
-from refocus_cli.core.measure_facts import Engagement, by_strategy
+from refocus_cli.core.measure_facts import Engagement, Participation, by_strategy
 from refocus_cli.core.measure_method import Method
 from refocus_cli.core.measure_split import (
     DEFAULT_TIE_RULE,
@@ -184,14 +185,22 @@ class SplitRow:
 
 @dataclass(frozen=True)
 class ParticipationView:
-    """`refocus report participation`: people, team scores, the split and the method."""
+    """`refocus report participation`: people, team scores, the split and the method.
+    `people`: each person's participation record; their rows as the report shows them
+    (`staff`) are made when first asked for: the outcomes and a national table, which
+    leave them out, never make 15,000 of them."""
 
     as_of: date
     median: float | None
     split: SplitRow
-    staff: tuple[ParticipantRow, ...]
+    people: tuple[Participation, ...]
     teams: tuple[TeamScoreRow, ...]
     method: Method
+
+    @cached_property
+    def staff(self) -> tuple[ParticipantRow, ...]:
+        """Each person's row, in name order."""
+        return participant_rows(self.people)
 
     @without_gc
     def as_record(self) -> Record:
@@ -208,7 +217,7 @@ class ParticipationView:
     @property
     def attendance(self) -> float | None:
         """Of the places expected at held sessions, the share taken (people pooled)."""
-        return pooled_attendance(self.staff)
+        return pooled_attendance(self.people)
 
     @property
     def compared(self) -> tuple[TeamScoreRow, ...]:
@@ -221,23 +230,28 @@ class ParticipationView:
         return tuple(team for team in self.teams if not team.compared)
 
 
-def pooled_attendance(staff: tuple[ParticipantRow, ...]) -> float | None:
+def pooled_attendance(people: tuple[Participation, ...]) -> float | None:
     """Of the places these people were expected at, the share they took."""
-    expected = sum(sum(person.expected) for person in staff)
-    attended = sum(sum(person.attended) for person in staff)
+    expected = sum(sum(person.expected) for person in people)
+    attended = sum(sum(person.attended) for person in people)
     return attended / expected if expected else None
 
 
-def participants(impl: Implementation, team_ids: set[int] | None) -> tuple[ParticipantRow, ...]:
-    """Each person's row, in name order: everyone, or the staff of the teams given."""
-    names = None
-    if team_ids is not None:
-        names = {impl.facts.teams[i].name for i in team_ids if i in impl.facts.teams}
+def participants(impl: Implementation, team_ids: set[int] | None) -> tuple[Participation, ...]:
+    """Each person's participation, in name order: everyone, or the staff of the teams
+    given."""
+    if team_ids is None:
+        return tuple(impl.participation)
+    names = {impl.facts.teams[i].name for i in team_ids if i in impl.facts.teams}
+    return tuple(row for row in impl.participation if row.team in names)
+
+
+@without_gc
+def participant_rows(people: tuple[Participation, ...]) -> tuple[ParticipantRow, ...]:
+    """Each person's row as the report shows them."""
     scores: dict[tuple[int, int], float | None] = {}  # each rounded once: there are few
     rows = []
-    for row in impl.participation:
-        if names is not None and row.team not in names:
-            continue
+    for row in people:
         key = (row.count, row.applicable)  # whole numbers hash faster than a Fraction
         score = scores.get(key)
         if score is None and row.share is not None:

@@ -227,11 +227,11 @@ def resplit(view: ParticipationView, paired: set[int], ties: TieRule) -> tuple[S
             frozenset(),
         )
         return split, StayersRule.MOVED
-    people = {person.id: person for person in view.staff}
+    people = {person.staff.id: person for person in view.people}
     scores: dict[int, Fraction] = {}
     for team in view.compared:
         shares = [
-            (person.engaged, person.applicable)
+            (person.count, person.applicable)
             for staff_id in team.stayer_ids
             if staff_id in paired
             and (person := people.get(staff_id)) is not None
