@@ -159,9 +159,9 @@ def share_of(count: int, applicable: int) -> Fraction:
     return share
 
 
-@dataclass(frozen=True)
-class Engagement:
-    """How many of a team's stayers a strategy applies to, and how many engaged."""
+class Engagement(NamedTuple):
+    """How many of a team's stayers a strategy applies to, and how many engaged (a named
+    tuple: six a team)."""
 
     engaged: int
     applicable: int

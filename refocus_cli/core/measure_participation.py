@@ -85,9 +85,9 @@ PARTICIPANT_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class EngagementRow:
-    """Of a team's stayers a strategy applies to, how many engaged with it."""
+class EngagementRow(NamedTuple):
+    """Of a team's stayers a strategy applies to, how many engaged with it (a named
+    tuple: six a team)."""
 
     engaged: int
     applicable: int
@@ -96,7 +96,8 @@ class EngagementRow:
     @classmethod
     def of(cls, engagement: Engagement) -> EngagementRow:
         """The row for a team's engagement with one strategy."""
-        return cls(engagement.engaged, engagement.applicable, ratio(engagement.share))
+        engaged, applicable = engagement
+        return cls(engaged, applicable, ratio(engaged / applicable) if applicable else None)
 
     def as_record(self) -> Record:
         """The engagement as JSON shows it."""

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
+from typing import NamedTuple
 
 from refocus_cli.core.measure_defs import MeasureDef, MeasureLevel, Measures, WindowKind
 from refocus_cli.core.measure_participation import ParticipationView, TeamScoreRow
@@ -49,9 +50,8 @@ class StayersRule:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class TeamOutcome:
-    """One team's result on one measure."""
+class TeamOutcome(NamedTuple):
+    """One team's result on one measure (a named tuple: one a team and measure)."""
 
     team_id: int
     team: str
