@@ -31,8 +31,11 @@ def outcomes_report(
     in mean change between the high and low implementation groups of the participation
     report (as of the day teams are compared on: --on, else the follow-up date)."""
     defined = measures_service.measures(manual)
-    view = reports.participation(store, on=on, cohort=cohort, manual=manual, comparing=comparing)
-    return outcomes_of(store, view, comparing.ties, defined)
+    with store.reading():  # the scores and the registers they are split by, as of one moment
+        view = reports.participation(
+            store, on=on, cohort=cohort, manual=manual, comparing=comparing
+        )
+        return outcomes_of(store, view, comparing.ties, defined)
 
 
 def outcomes_of(

@@ -167,10 +167,11 @@ def write_html(
     from refocus_cli.services import measures as measures_service
     from refocus_cli.services.outcomes import outcomes_of
 
-    report = steering_report(store, on=on, cohort=cohort, manual=manual, comparing=comparing)
     defined = measures_service.measures(manual)
-    outcomes = outcomes_of(store, report.participation, comparing.ties, defined)
-    windows = measures_service.milestones(store, cohort=cohort)
+    with store.reading():  # every part of the page from one state of the database
+        report = steering_report(store, on=on, cohort=cohort, manual=manual, comparing=comparing)
+        outcomes = outcomes_of(store, report.participation, comparing.ties, defined)
+        windows = measures_service.milestones(store, cohort=cohort)
     write_atomically(output, render_report(report, outcomes, windows))
     return report
 

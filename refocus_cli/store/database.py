@@ -55,6 +55,21 @@ class Store:
             raise
         self.db.execute("COMMIT")
 
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        """Read as of one moment: the queries inside see the database as it was at the
+        first of them, whatever other processes commit meanwhile (a report's facts all
+        from one state of the registers). Inside a transaction already, that one."""
+        if self.db.conn.in_transaction:
+            yield
+            return
+        self.db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            if self.db.conn.in_transaction:  # it reads: ending it changes nothing
+                self.db.execute("COMMIT")
+
     def rows(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
         """Every row a query gives, as dicts by column name."""
         return list(self.db.query(sql, params))

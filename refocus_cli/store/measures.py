@@ -97,6 +97,11 @@ def load_facts(
 ) -> Facts:
     """The facts the measures need, as of a date, in a few bulk queries (without who
     came, with `register` False, for measures of the plan alone such as milestones)."""
+    with store.reading():  # every fact from one state of the database
+        return _load_facts(store, curriculum, as_of, register=register)
+
+
+def _load_facts(store: Store, curriculum: Curriculum, as_of: date, *, register: bool) -> Facts:
     db = store.db
     days = _Days()
     cohorts: dict[int, str] = {}
