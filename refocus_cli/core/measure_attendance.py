@@ -226,16 +226,14 @@ class Attendance:
                 counted.add(session.id)
         # Team by team (the sessions of its days as a team, in time order), so the groups
         # of a split team's session meet in one activity under its first session.
-        as_of = self.facts.as_of
+        # This loop runs once a session of each team: names bound once.
+        as_of, expected_of = self.facts.as_of, self.expected_of
+        held, catch_up = SessionStatus.HELD, SessionKind.CATCH_UP
         for team_id, sessions in self.by_team.items():
             for session in sessions:
-                if (
-                    session.status != SessionStatus.HELD
-                    or session.day > as_of
-                    or session.kind == SessionKind.CATCH_UP
-                ):
+                if session.status != held or session.day > as_of or session.kind == catch_up:
                     continue
-                people = self.expected_of(team_id, session.day, session.audience)
+                people = expected_of(team_id, session.day, session.audience)
                 key = (team_id, session.module, session.occurrence)
                 found = activities.get(key)
                 if found is None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from refocus_cli.core.measure_attendance import Attendance
 from refocus_cli.core.measure_facts import SessionFact
@@ -30,11 +31,10 @@ class Comparison:
     warnings: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Readiness:
+class Readiness(NamedTuple):
     """How far a team has come by a day: the stage it has reached ('finished' once all
     four are over, None before its first held session) and, unless it has finished,
-    why it cannot be compared yet."""
+    why it cannot be compared yet. (A named tuple: one a team.)"""
 
     stage: str | None
     why_not: str | None

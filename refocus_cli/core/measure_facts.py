@@ -172,10 +172,10 @@ class Engagement(NamedTuple):
         return Fraction(self.engaged, self.applicable) if self.applicable else None
 
 
-@dataclass(frozen=True)
-class TeamScore:
+class TeamScore(NamedTuple):
     """A team's mean score over its stayers and its engagement by strategy; the stage it
-    has reached by the report date, and why it cannot be compared yet (None if it can)."""
+    has reached by the report date, and why it cannot be compared yet (None if it can).
+    (A named tuple: one a team.)"""
 
     team: TeamFact
     stayers: list[int]

@@ -104,10 +104,9 @@ class EngagementRow(NamedTuple):
         return {"engaged": self.engaged, "applicable": self.applicable, "share": self.share}
 
 
-@dataclass(frozen=True, slots=True)
-class TeamScoreRow:
+class TeamScoreRow(NamedTuple):
     """A team's score over its stayers, its engagement by strategy, and its level in the
-    median split."""
+    median split. (A named tuple: one a team.)"""
 
     id: int
     name: str
