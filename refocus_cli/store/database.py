@@ -9,22 +9,27 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, tzinfo
 from pathlib import Path
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from refocus_cli.core.dates import Clock, iso_utc, local_today, zone
 from refocus_cli.core.errors import Conflict, DatabaseProblem
-from refocus_cli.store.migrations import MIGRATION_SET, NAMES, migrations
+from refocus_cli.store.migrations import MIGRATION_SET, MIGRATIONS_TABLE, NAMES
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 BUSY_TIMEOUT_MS = 15_000
 
 
 @dataclass
 class Store:
-    """An open database with the clock and the person acting on it."""
+    """An open database with the clock and the person acting on it.
 
-    db: Database
+    `conn` is the connection; `db`, sqlite-utils' view of it for the writes that use
+    its table helpers, is made when first used: a command that only reads through
+    `conn` never imports sqlite-utils (about 60 ms of every start)."""
+
+    conn: sqlite3.Connection
     path: Path
     clock: Clock
     actor: str
@@ -35,48 +40,64 @@ class Store:
     change_id: int | None = None
     # Why the file was opened read-only (it or its folder cannot be written), if it was.
     read_only: str | None = None
+    _db: Database | None = field(default=None, repr=False)
+
+    @property
+    def db(self) -> Database:
+        """sqlite-utils' Database over the same connection."""
+        if self._db is None:
+            from sqlite_utils import Database
+
+            self._db = Database(self.conn)
+        return self._db
 
     @contextlib.contextmanager
     def write(self) -> Iterator[None]:
         """One short write transaction (nested calls become savepoints)."""
         if self.read_only:
             raise read_only_problem(self.path, self.read_only)
-        if self.db.conn.in_transaction:
+        if self.conn.in_transaction:
             with self.db.atomic():
                 yield
             return
         # IMMEDIATE takes the write lock up front, so a busy database makes us
         # wait (busy timeout) rather than fail half-way through.
-        self.db.execute("BEGIN IMMEDIATE")
+        self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield
         except BaseException:
-            self.db.rollback()
+            self.conn.rollback()
             raise
-        self.db.execute("COMMIT")
+        self.conn.execute("COMMIT")
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[None]:
         """Read as of one moment: the queries inside see the database as it was at the
         first of them, whatever other processes commit meanwhile (a report's facts all
         from one state of the registers). Inside a transaction already, that one."""
-        if self.db.conn.in_transaction:
+        if self.conn.in_transaction:
             yield
             return
-        self.db.execute("BEGIN")
+        self.conn.execute("BEGIN")
         try:
             yield
         finally:
-            if self.db.conn.in_transaction:  # it reads: ending it changes nothing
-                self.db.execute("COMMIT")
+            if self.conn.in_transaction:  # it reads: ending it changes nothing
+                self.conn.execute("COMMIT")
 
     def rows(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
         """Every row a query gives, as dicts by column name."""
-        return list(self.db.query(sql, params))
+        cursor = self.conn.execute(sql, params)
+        keys = [column[0] for column in cursor.description]
+        return [dict(zip(keys, row, strict=True)) for row in cursor]
 
     def one(self, sql: str, params: Any = ()) -> dict[str, Any] | None:
         """The first row a query gives, or None."""
-        return next(iter(self.db.query(sql, params)), None)
+        cursor = self.conn.execute(sql, params)
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        return dict(zip((column[0] for column in cursor.description), row, strict=True))
 
     def now(self) -> str:
         """Now, as the UTC timestamp stored in `created_at` and audit columns."""
@@ -103,17 +124,16 @@ class Store:
 
     def close(self) -> None:
         """Close the connection."""
-        self.db.close()
+        self.conn.close()
 
 
-def _connect(path: Path, uri: str | None = None) -> Database:
+def _connect(path: Path, uri: str | None = None) -> sqlite3.Connection:
     conn = sqlite3.connect(
         uri or str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, uri=bool(uri)
     )
-    db = Database(conn)
-    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    db.execute("PRAGMA foreign_keys = ON")
-    return db
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
 
 
 def _create_private(path: Path) -> None:
@@ -126,19 +146,21 @@ def _create_private(path: Path) -> None:
     os.close(descriptor)
 
 
-def _check_version(db: Database, path: Path) -> None:
-    tables = set(db.table_names())
+def _pending(conn: sqlite3.Connection, path: Path) -> list[str]:
+    """The migrations the database at `path` still needs (all of them for a new, empty
+    file), refusing a file that is not a refocus database or was written by a newer
+    refocus."""
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if not tables:
-        return
-    if migrations.migrations_table not in tables:
+        return list(NAMES)
+    if MIGRATIONS_TABLE not in tables:
         raise DatabaseProblem(
             f"{path} is a SQLite database but not a refocus one: point --db at a refocus database"
         )
     applied = [
-        row["name"]
-        for row in db.query(
-            f"SELECT name FROM {migrations.migrations_table} WHERE migration_set = ?",
-            [MIGRATION_SET],
+        row[0]
+        for row in conn.execute(
+            f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set = ?", [MIGRATION_SET]
         )
     ]
     if not applied:
@@ -151,6 +173,8 @@ def _check_version(db: Database, path: Path) -> None:
             f"{path} was written by a newer version of refocus (schema {newer[-1]}); "
             "it was left untouched: upgrade refocus with `pip install -U refocus`"
         )
+    done = set(applied)
+    return [name for name in NAMES if name not in done]
 
 
 def read_only_reason(path: Path) -> str | None:
@@ -184,10 +208,10 @@ def _open_read_only(path: Path, clock: Clock, actor: str, reason: str) -> Store:
 
     where = pathname2url(str(path.absolute()))
     log = Path(f"{path}-wal")
-    db = _connect(path, f"file:{where}?mode=ro")
+    conn = _connect(path, f"file:{where}?mode=ro")
     try:
         try:
-            db.execute("PRAGMA schema_version").fetchone()
+            conn.execute("PRAGMA schema_version").fetchone()
         except sqlite3.OperationalError:
             # In a folder it cannot write, SQLite cannot make the shared-memory file a
             # WAL database needs. With no log holding changes, the file alone is the
@@ -198,22 +222,21 @@ def _open_read_only(path: Path, clock: Clock, actor: str, reason: str) -> Store:
                     f"{log.name} holds changes not yet in the file, which only a writer can "
                     "fold in: copy both files somewhere writable, or fix the permissions"
                 ) from None
-            db.close()
-            db = _connect(path, f"file:{where}?immutable=1")
-        _check_version(db, path)
-        pending = [migration.name for migration in migrations.pending(db)]
+            conn.close()
+            conn = _connect(path, f"file:{where}?immutable=1")
+        pending = _pending(conn, path)
     except BaseException:
-        db.close()
+        conn.close()
         raise
     if pending:
-        db.close()
+        conn.close()
         raise DatabaseProblem(
             f"the database {path} is read-only ({reason}) and was made by an older version "
             "of refocus, so it needs an upgrade first: copy it somewhere writable or fix "
             "its permissions"
         )
-    db.execute("PRAGMA query_only = ON")
-    return Store(db=db, path=path, clock=clock, actor=actor, read_only=reason)
+    conn.execute("PRAGMA query_only = ON")
+    return Store(conn=conn, path=path, clock=clock, actor=actor, read_only=reason)
 
 
 def open_store(path: Path, clock: Clock, actor: str, *, create: bool = False) -> Store:
@@ -234,26 +257,28 @@ def open_store(path: Path, clock: Clock, actor: str, *, create: bool = False) ->
             return _open_read_only(path, clock, actor, reason)
         except sqlite3.DatabaseError as exc:
             raise explain_database_error(exc, path) from None
-    db = None
+    conn = None
     try:
         if create:
             _create_private(path)
-        db = _connect(path)
-        _check_version(db, path)
-        if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            db.execute("PRAGMA journal_mode = WAL")
-        pending = [migration.name for migration in migrations.pending(db)]
+        conn = _connect(path)
+        pending = _pending(conn, path)
+        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
+        store = Store(conn=conn, path=path, clock=clock, actor=actor, migrated=pending)
         if pending:
-            migrations.apply(db)
+            from refocus_cli.store import migrations
+
+            migrations.migrations.apply(store.db)
     except BaseException as exc:
-        if db is not None:
-            db.close()
+        if conn is not None:
+            conn.close()
         if create and not isinstance(exc, Conflict):
             _remove_database_files(path)
         if isinstance(exc, sqlite3.DatabaseError):
             raise explain_database_error(exc, path) from None
         raise
-    return Store(db=db, path=path, clock=clock, actor=actor, migrated=pending)
+    return store
 
 
 def _remove_database_files(path: Path) -> None:

@@ -31,7 +31,7 @@ class _Days(dict[str, date]):
 def _links(store: Store, sql: str) -> dict[int, tuple[int, ...]]:
     """(session id, other id) rows as session id -> the other ids, in row order."""
     found: dict[int, list[int]] = defaultdict(list)
-    for session_id, other_id in store.db.execute(sql):
+    for session_id, other_id in store.conn.execute(sql):
         found[session_id].append(other_id)
     return {session_id: tuple(ids) for session_id, ids in found.items()}
 
@@ -45,7 +45,7 @@ def _sessions(store: Store, curriculum: Curriculum, tz: tzinfo) -> list[SessionF
     days: dict[str, date] = {}  # many sessions share a start time
     audiences: dict[str, str] = {}  # and a module
     sessions = []
-    for id_, stage, module, strategy, occurrence, kind, status, start in store.db.execute(
+    for id_, stage, module, strategy, occurrence, kind, status, start in store.conn.execute(
         "SELECT id, stage, module, strategy, occurrence, kind, status, start_utc FROM session "
         "ORDER BY start_utc, id"
     ):
@@ -86,7 +86,7 @@ CAME = (
 def _came(store: Store) -> dict[int, list[int]]:
     """Session id -> the staff who came (see CAME), all the arrays parsed by one
     json.loads (no Python object per mark)."""
-    rows = store.db.execute(CAME).fetchall()
+    rows = store.conn.execute(CAME).fetchall()
     lists = json.loads(f"[{','.join(row[1] for row in rows)}]")
     return dict(zip((row[0] for row in rows), lists, strict=True))
 
@@ -102,7 +102,7 @@ def load_facts(
 
 
 def _load_facts(store: Store, curriculum: Curriculum, as_of: date, *, register: bool) -> Facts:
-    db = store.db
+    db = store.conn
     days = _Days()
     cohorts: dict[int, str] = {}
     for team_id, name in db.execute(

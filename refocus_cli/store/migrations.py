@@ -2,20 +2,44 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
 
 MIGRATION_SET = "refocus"
-migrations = Migrations(MIGRATION_SET)
+MIGRATIONS_TABLE = "_sqlite_migrations"  # where sqlite-utils' runner records each one
 NAMES: list[str] = []
+_STEPS: list[Callable[[Database], None]] = []
 
 
 def migration(fn: Callable[[Database], None]) -> Callable[[Database], None]:
     """Register `fn` as the next migration, under its function name."""
     NAMES.append(fn.__name__)
-    return migrations(name=fn.__name__)(fn)
+    _STEPS.append(fn)
+    return fn
+
+
+@functools.cache
+def _runner() -> Migrations:
+    # sqlite-utils (and what it imports, about 60 ms) is loaded only when the migrations
+    # are run or inspected, not by every command that opens a database.
+    from sqlite_utils.migrations import Migrations
+
+    runner = Migrations(MIGRATION_SET)  # its migrations_table is MIGRATIONS_TABLE
+    for step in _STEPS:
+        runner(name=step.__name__)(step)
+    return runner
+
+
+def __getattr__(name: str) -> Any:
+    """`migrations`: sqlite-utils' runner of every migration, made when first asked for."""
+    if name == "migrations":
+        return _runner()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _run(db: Database, script: str) -> None:

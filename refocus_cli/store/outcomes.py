@@ -264,11 +264,11 @@ def all_staff_scores(store: Store) -> dict[str, dict[WindowKind, dict[int, float
     into a dict)."""
     found: dict[str, dict[WindowKind, dict[int, float]]] = {}
     kinds = {str(kind): kind for kind in WindowKind}
-    for measure, window in store.db.execute(
+    for measure, window in store.conn.execute(
         "SELECT DISTINCT measure, window_kind FROM staff_score"
     ).fetchall():
         found.setdefault(measure, {})[kinds[window]] = dict(
-            store.db.execute(
+            store.conn.execute(
                 "SELECT staff_id, score FROM staff_score WHERE measure = ? AND window_kind = ?",
                 [measure, window],
             ).fetchall()
@@ -280,7 +280,7 @@ def all_team_scores(store: Store) -> dict[str, dict[WindowKind, dict[int, tuple[
     """Every team-level result (n, mean): by measure, window and team id."""
     found: dict[str, dict[WindowKind, dict[int, tuple[int, float]]]] = {}
     kinds = {str(kind): kind for kind in WindowKind}
-    for measure, window, team_id, n, mean in store.db.execute(
+    for measure, window, team_id, n, mean in store.conn.execute(
         "SELECT measure, window_kind, team_id, n, mean FROM team_score"
     ):
         found.setdefault(measure, {}).setdefault(kinds[window], {})[team_id] = (n, mean)

@@ -1,8 +1,13 @@
 """Invitations by email: every iTIP message sent, to whom, for which session, and when."""
 
-from sqlite_utils import Database
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from refocus_cli.store.migrations import _run, migration
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 @migration

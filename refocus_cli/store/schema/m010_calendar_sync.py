@@ -1,8 +1,13 @@
 """m010: what refocus last wrote to each CalDAV calendar, and calendar feed tokens."""
 
-from sqlite_utils import Database
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from refocus_cli.store.migrations import _run, migration
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 @migration

@@ -1,8 +1,13 @@
 """m013: who came to each session, read by every implementation report, from an index."""
 
-from sqlite_utils import Database
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from refocus_cli.store.migrations import _run, migration
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 @migration
