@@ -7,7 +7,14 @@ from collections import Counter
 from datetime import date
 
 from refocus_cli.core.bulk import without_gc
-from refocus_cli.core.measure_attendance import Attendance, engaged
+from refocus_cli.core.measure_attendance import (
+    CANCELLED,
+    HELD,
+    PLANNED,
+    SCHEDULED,
+    Attendance,
+    engaged,
+)
 from refocus_cli.core.measure_facts import (
     Milestone,
     SessionFact,
@@ -16,7 +23,7 @@ from refocus_cli.core.measure_facts import (
     TeamProgress,
 )
 from refocus_cli.core.programme import STAGES
-from refocus_cli.core.vocabulary import SessionKind, SessionStatus, Strategy, TeamStatus
+from refocus_cli.core.vocabulary import Strategy, TeamStatus
 
 TURNOVER_THRESHOLD = 0.3  # refocus's own threshold for a warning, not the trial's
 FALL_WINDOW = 3  # attendance falling: the last three sessions against the three before
@@ -33,11 +40,11 @@ def _by_name(attendance: Attendance) -> list[TeamFact]:
 
 
 def _planned(attendance: Attendance, team_id: int) -> list[SessionFact]:
-    return [s for s in attendance.by_team.get(team_id, ()) if s.kind == SessionKind.PLANNED]
+    return [s for s in attendance.by_team.get(team_id, ()) if s.kind == PLANNED]
 
 
 def _held(sessions: list[SessionFact], as_of: date) -> list[SessionFact]:
-    return [s for s in sessions if s.status == SessionStatus.HELD and s.day <= as_of]
+    return [s for s in sessions if s.status == HELD and s.day <= as_of]
 
 
 # -- progress and reach ----------------------------------------------------------------
@@ -58,7 +65,7 @@ def _modules_had(attendance: Attendance, team_id: int) -> dict[str, tuple[str, s
         stage, audience, occurrences = needs.setdefault(
             session.module, (session.stage, session.audience, set())
         )
-        if session.status == SessionStatus.HELD and session.day <= as_of:
+        if session.status == HELD and session.day <= as_of:
             occurrences.add(session.occurrence)
     return {m: (st, au, len(occ)) for m, (st, au, occ) in needs.items()}
 
@@ -100,15 +107,13 @@ def _stage_progress(
     ]
     done = [_completed(staff_id, modules) for staff_id in roster]
     counted = [d for d in done if d is not None]
-    dated = [s.day for s in in_stage if s.status != SessionStatus.CANCELLED]
+    dated = [s.day for s in in_stage if s.status != CANCELLED]
     return StageProgress(
         stage=stage,
         planned=len(dated),
         held=len(_held(in_stage, as_of)),
         cancelled=len(in_stage) - len(dated),
-        awaiting_register=sum(
-            1 for s in in_stage if s.status == SessionStatus.SCHEDULED and s.day < as_of
-        ),
+        awaiting_register=sum(1 for s in in_stage if s.status == SCHEDULED and s.day < as_of),
         attendance=attendance.stage_attendance(team.id, stage),
         reach=(sum(counted) / len(counted)) if counted and modules else None,
         completed=sum(counted),
@@ -190,7 +195,7 @@ def _falling_flag(attendance: Attendance, team: TeamFact) -> str | None:
     counts = [
         (len(a.came), len(a.expected))
         for a in attendance.team_activities(team.id)
-        if a.session.kind == SessionKind.PLANNED
+        if a.session.kind == PLANNED
     ]
     if len(counts) < 2 * FALL_WINDOW:
         return None
@@ -212,7 +217,7 @@ def flags(attendance: Attendance, team: TeamFact, sessions: list[SessionFact]) -
         for flag in (_turnover_flag(attendance, team), _falling_flag(attendance, team))
         if flag is not None
     ]
-    cancelled = sum(1 for s in sessions if s.status == SessionStatus.CANCELLED)
+    cancelled = sum(1 for s in sessions if s.status == CANCELLED)
     if cancelled:
         found.append(f"{cancelled} session{'s' if cancelled > 1 else ''} cancelled")
     return found
@@ -247,7 +252,7 @@ def milestones(attendance: Attendance) -> list[Milestone]:
         sessions = _planned(attendance, team.id)
         if not sessions:
             continue
-        later = [s for s in attendance.after_end.get(team.id, ()) if s.kind == SessionKind.PLANNED]
+        later = [s for s in attendance.after_end.get(team.id, ()) if s.kind == PLANNED]
         for stage in STAGES:
             milestone = _stage_milestone(team, stage, sessions, later, as_of)
             if milestone is not None:
