@@ -131,9 +131,12 @@ class Participation:
     expected: tuple[int, ...]
     count: int  # how many strategies they engaged with
     applicable: int  # how many strategies apply to them
-    # Their score: the share of the strategies that apply to them in which they took
-    # part (exact, so equal scores compare equal); None if none applies.
-    share: Fraction | None
+
+    @property
+    def share(self) -> Fraction | None:
+        """Their score: the share of the strategies that apply to them in which they
+        took part (exact, so equal scores compare equal); None if none applies."""
+        return Fraction(self.count, self.applicable) if self.applicable else None
 
     def took(self, strategy: str) -> int | None:
         """1 if they engaged with `strategy`, 0 if not, None if it does not apply."""
@@ -146,17 +149,6 @@ class Participation:
     def expected_at(self, strategy: str) -> int:
         """How many of the strategy's held activities they were expected at."""
         return self.expected[STRATEGY_INDEX[strategy]]
-
-
-_SHARES: dict[tuple[int, int], Fraction] = {}  # a handful of strategies: few distinct
-
-
-def share_of(count: int, applicable: int) -> Fraction:
-    """count / applicable as an exact Fraction, made once for each pair."""
-    share = _SHARES.get((count, applicable))
-    if share is None:
-        share = _SHARES[count, applicable] = Fraction(count, applicable)
-    return share
 
 
 class Engagement(NamedTuple):

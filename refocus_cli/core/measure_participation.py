@@ -249,13 +249,10 @@ def participants(impl: Implementation, team_ids: set[int] | None) -> tuple[Parti
 @without_gc
 def participant_rows(people: tuple[Participation, ...]) -> tuple[ParticipantRow, ...]:
     """Each person's row as the report shows them."""
-    scores: dict[tuple[int, int], float | None] = {}  # each rounded once: there are few
     rows = []
     for row in people:
-        key = (row.count, row.applicable)  # whole numbers hash faster than a Fraction
-        score = scores.get(key)
-        if score is None and row.share is not None:
-            score = scores[key] = ratio(row.share)
+        # Rounded from the whole numbers: the same float as from the exact share.
+        score = ratio(row.count / row.applicable) if row.applicable else None
         person = row.staff
         rows.append(
             ParticipantRow(

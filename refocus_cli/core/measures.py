@@ -31,7 +31,6 @@ from refocus_cli.core.measure_facts import (
     TeamFact,
     TeamProgress,
     TeamScore,
-    share_of,
 )
 from refocus_cli.core.measure_split import DEFAULT_TIE_RULE, TieRule, split_at_median
 from refocus_cli.core.measure_values import mean_of, wanted
@@ -101,7 +100,6 @@ class Implementation(Attendance):
                     expected,
                     count,
                     applicable,
-                    share_of(count, applicable) if applicable else None,
                 )
             )
         return rows
