@@ -218,6 +218,40 @@ def sh() -> Callable[..., subprocess.CompletedProcess]:
     return run
 
 
+# Run the console script's main() on argv[2:], then print (to stderr, one line) which
+# of the top-level modules named in argv[1] it had imported when it ended the process.
+_LOADED_PROBE = """
+import json, os, sys
+wanted, sys.argv = set(json.loads(sys.argv[1])), ["refocus", *sys.argv[2:]]
+from refocus_cli.cli.app import main
+end = os._exit
+
+def ended(status):  # main ends the process with os._exit, after flushing its output
+    loaded = sorted(name for name in sys.modules if name in wanted)
+    print("LOADED=" + json.dumps(loaded), file=sys.stderr, flush=True)
+    end(status)
+
+os._exit = ended
+main()
+"""
+
+
+def modules_loaded(
+    args: Sequence[str], names: set[str]
+) -> tuple[subprocess.CompletedProcess, list[str]]:
+    """Run `refocus ARGS` as the console script does, in a fresh interpreter: what it
+    printed, and which of the modules `names` it had imported when it ended."""
+    done = subprocess.run(
+        [sys.executable, "-c", _LOADED_PROBE, json.dumps(sorted(names)), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    marker = [line for line in done.stderr.splitlines() if line.startswith("LOADED=")]
+    assert marker, done.stderr
+    return done, json.loads(marker[-1].removeprefix("LOADED="))
+
+
 def copy_database(source: Path, target: Path) -> None:
     """Copy a database file, with its write-ahead log should one be left, keeping its mode."""
     for suffix in ("-wal", "-shm"):  # a log left beside the target belongs to another file

@@ -130,3 +130,13 @@ def test_demo_builds_a_programme_to_explore(cli, sh, tmp_path):
         assert name in done.stderr
     again = sh("demo")
     assert again.returncode == 1 and "already exists" in again.stderr
+    # The installed command ends the process at once (cli.app.main), keeping a report's
+    # objects to the end: what it prints is all there, byte for byte as in-process.
+    for args in (
+        ("report", "outcomes", "--include-unfinished", "--json"),
+        ("report", "participation", "--include-unfinished"),
+        ("progress",),
+    ):
+        installed = sh(*args)
+        assert installed.returncode == 0 and installed.stderr == "", (args, installed.stderr)
+        assert installed.stdout == cli(*args).stdout, args

@@ -2,42 +2,25 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import sysconfig
 from pathlib import Path
 
 import pytest
+from conftest import modules_loaded
 
 REPO = Path(__file__).resolve().parent.parent
 HEAVY = {"sqlite_utils", "jinja2", "icalendar", "openpyxl", "typst", "holidays"}
-
-PROBE = """
-import json, sys
-sys.argv = ["refocus", *json.loads(sys.argv[1])]
-from refocus_cli.cli.app import main
-try:
-    main()
-except SystemExit:
-    pass
-loaded = sorted({name.split(".")[0] for name in sys.modules} & set(%r))
-print("LOADED=" + json.dumps(loaded), file=sys.stderr)
-"""
 
 
 @pytest.mark.parametrize(
     "args", [["--help"], ["--version"], ["team", "--help"], ["staff", "import", "--help"]]
 )
 def test_help_and_version_do_not_import_heavy_libraries(args):
-    code = PROBE % sorted(HEAVY)
-    done = subprocess.run(
-        [sys.executable, "-c", code, json.dumps(args)], capture_output=True, text=True, timeout=60
-    )
+    done, loaded = modules_loaded(args, HEAVY)
     assert done.returncode == 0, done.stderr
-    marker = [line for line in done.stderr.splitlines() if line.startswith("LOADED=")]
-    assert marker, done.stderr
-    assert json.loads(marker[0][len("LOADED=") :]) == []
+    assert loaded == []
     assert "refocus" in done.stdout
 
 

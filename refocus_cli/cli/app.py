@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import copy
 import functools
-import gc
+import os
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
 
 from refocus_cli import __version__
+from refocus_cli.core import bulk
 from refocus_cli.core.errors import FileProblems, RefocusError
 from refocus_cli.services.context import set_actor
 
@@ -218,13 +219,33 @@ def app_for(argv: Sequence[str]) -> typer.Typer:
     return _built([argv[at]], argv[at + 1] if at + 1 < len(argv) else None)
 
 
-def main() -> None:
-    """Console-script entry point."""
+def main() -> NoReturn:
+    """Console-script entry point: runs the command, then ends the process at once.
+
+    Like mypy's hard exit, it flushes standard output and error and leaves without
+    tearing Python down: no freeing of the objects a command made (a national report's
+    several hundred thousand, kept for the purpose: core.bulk.outlive), of the imported
+    modules, or a last garbage collection (together about 0.1 s). Every command closes
+    its database and files itself. An error nobody caught still ends the usual way,
+    with its traceback."""
+    bulk.kept_until_exit = []
     try:
         app_for(sys.argv[1:])()
-    finally:
-        # At exit Python runs its cycle collector over every object still alive (all
-        # that the imported modules hold) before tearing them down, which the end of the
-        # process makes moot: about 40 ms for any command. Frozen, they are passed
-        # over; exit handlers still run and standard output is still flushed.
-        gc.freeze()
+    except SystemExit as exc:
+        _end(exc.code)
+    _end(0)
+
+
+def _end(code: object) -> NoReturn:
+    """Flush what is written and end the process with `code` (sys.exit's meaning)."""
+    if code is None or isinstance(code, int):
+        status = code or 0
+    else:
+        print(code, file=sys.stderr)
+        status = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a reader gone (`| head`), or a stream closed
+            status = status or 1
+    os._exit(status)

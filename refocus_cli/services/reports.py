@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from refocus_cli.core.bulk import outlive
 from refocus_cli.core.dates import parse_date
 from refocus_cli.core.errors import InvalidInput
 from refocus_cli.core.exports import EXPORT_FORMATS, EXPORTS
@@ -57,7 +58,8 @@ def _measure(
     """The measures as of a date, scoring the strategies of `scale` (over the plan
     alone, the register left unread, with `register` False)."""
     curriculum = manual_service.curriculum(store, manual)
-    return Implementation(measures.load_facts(store, curriculum, as_of, register=register), scale)
+    facts = measures.load_facts(store, curriculum, as_of, register=register)
+    return outlive(Implementation(facts, scale))
 
 
 def _split_date(store: Store, on: str | None) -> SplitDate:

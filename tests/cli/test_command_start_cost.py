@@ -5,12 +5,16 @@ console script leaves what it built to the end of the process (`cli.app.main`)."
 from __future__ import annotations
 
 import gc
+import json
+import os
 import subprocess
 import sys
 
 import pytest
 
 from refocus_cli.cli.app import main
+from refocus_cli.core import bulk
+from refocus_cli.core.measures import Implementation
 
 # What every command imports: the app, the shared options and the printing.
 COMMON = {"app", "options", "output"}
@@ -47,13 +51,49 @@ def test_one_command_imports_only_its_own_cli_modules(argv, modules):
     assert _cli_modules_imported(*argv) == modules
 
 
-def test_the_console_script_leaves_its_objects_to_the_end_of_the_process(monkeypatch, capsys):
-    monkeypatch.setattr(sys, "argv", ["refocus", "--version"])
+class Ended(Exception):
+    """Raised in place of ending the process, so the test goes on."""
+
+
+def _console(monkeypatch, *argv: str) -> int:
+    """Run the console script's main() on argv in-process; the status it ended with."""
+    statuses: list[int] = []
+
+    def end(status: int) -> None:
+        statuses.append(status)
+        raise Ended
+
+    monkeypatch.setattr(os, "_exit", end)
+    monkeypatch.setattr(bulk, "kept_until_exit", None)  # put back after the test
+    monkeypatch.setattr(sys, "argv", ["refocus", *argv])
     try:
-        with pytest.raises(SystemExit):
+        with pytest.raises(Ended):
             main()
-        assert capsys.readouterr().out.startswith("refocus ")
-        # Frozen: the collector passes them over at exit instead of tearing them down.
-        assert gc.get_freeze_count() > 0
     finally:
-        gc.unfreeze()
+        gc.enable()
+    return statuses[0]
+
+
+@pytest.mark.parametrize(
+    ("argv", "status", "out", "err"),
+    [
+        (["--version"], 0, "refocus ", ""),
+        (["team", "show", "Nowhere"], 1, "", "Error: "),
+        (["team", "frobnicate"], 2, "", "Usage: "),
+    ],
+)
+def test_the_console_script_ends_with_its_status_and_all_it_printed(
+    monkeypatch, capsys, argv, status, out, err
+):
+    assert _console(monkeypatch, *argv) == status
+    printed = capsys.readouterr()
+    assert printed.out.startswith(out) and printed.err.startswith(err)
+
+
+def test_a_report_run_as_the_console_script_keeps_its_measures_to_the_end(
+    programme, monkeypatch, capsys
+):
+    assert _console(monkeypatch, "report", "participation", "--json") == 0
+    assert json.loads(capsys.readouterr().out)["teams"]
+    kept = bulk.kept_until_exit
+    assert kept and isinstance(kept[0], Implementation)  # never freed: the process ends

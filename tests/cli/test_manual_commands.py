@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
+
+from conftest import modules_loaded
 
 from refocus_cli.resources import manual_dir
 
@@ -162,17 +162,11 @@ def test_the_installed_command_reports_a_broken_manual_without_a_traceback(cli, 
 
 
 def test_manual_help_does_not_read_the_manual():
-    code = (
-        "import sys\n"
-        "sys.argv = ['refocus', 'manual', 'show', '--help']\n"
-        "from refocus_cli.cli.app import main\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print(sorted({'tomllib', 'refocus_cli.core.curriculum'} & set(sys.modules)), "
-        "file=sys.stderr)\n"
+    done, loaded = modules_loaded(
+        ["manual", "show", "--help"], {"tomllib", "refocus_cli.core.curriculum"}
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert "refocus manual show" in done.stdout
-    assert done.stderr.strip().splitlines()[-1] == "[]"
+    assert loaded == []
 
 
 def test_a_programme_overrides_numbers_and_plans_use_them(programme):
