@@ -65,6 +65,7 @@ class Tally:
 
 
 NO_TALLY = Tally()  # for a strategy or module nobody has had yet: every count is 0
+MODULE_KEYS = ("module:", "catch-up:")  # the tallies of a module, and of its catch-ups
 
 
 def _activity(
@@ -287,13 +288,21 @@ class Attendance:
 
     @cached_property
     @without_gc
-    def tallied(self) -> dict[str, list[Activity]]:
-        """The held activities under each strategy, each "module:NAME" and each
-        "catch-up:NAME" (catch-up sessions of a module): what tally() counts."""
+    def by_strategy(self) -> dict[str, list[Activity]]:
+        """The held activities under each strategy: what tally(STRATEGY) counts."""
+        found: dict[str, list[Activity]] = defaultdict(list)
+        for activity in self.activities.values():
+            found[activity.session.strategy].append(activity)
+        return found
+
+    @cached_property
+    @without_gc
+    def by_module(self) -> dict[str, list[Activity]]:
+        """The held activities under each "module:NAME" and each "catch-up:NAME"
+        (catch-up sessions of a module): what tally() counts for them."""
         found: dict[str, list[Activity]] = defaultdict(list)
         for activity in self.activities.values():
             session = activity.session
-            found[session.strategy].append(activity)
             found["module:" + session.module].append(activity)
             if session.kind == CATCH_UP:
                 found["catch-up:" + session.module].append(activity)
@@ -306,7 +315,8 @@ class Attendance:
         key's activities at once."""
         tally = self._tallies.get(key)
         if tally is None:
-            activities = self.tallied.get(key)
+            grouped = self.by_module if key.startswith(MODULE_KEYS) else self.by_strategy
+            activities = grouped.get(key)
             tally = self._tallies[key] = (
                 Tally(
                     Counter(chain.from_iterable(a.came for a in activities)),

@@ -181,7 +181,7 @@ def test_cached_staff_lists_are_the_spells_on_the_day(facts, some_days):
 def test_counted_attendance_is_the_person_by_person_count(facts):
     impl = Implementation(facts)
     plain = plain_tallies(impl)
-    keys = {name for _, name in plain} | set(impl.tallied)
+    keys = {name for _, name in plain} | set(impl.by_strategy) | set(impl.by_module)
     for name in keys:
         tally = impl.tally(name)
         for staff_id in STAFF:
