@@ -91,6 +91,15 @@ def _came(store: Store) -> dict[int, list[int]]:
     return dict(zip((row[0] for row in rows), lists, strict=True))
 
 
+# A team's cohort as of a day, read last of its rows: one it is in that day (one it is
+# not leaving before one it is), else the one it left last (a team taken out of its
+# only cohort still shows where it was).
+COHORTS = (
+    "SELECT ct.team_id, c.name FROM cohort_team ct JOIN cohort c ON c.id = ct.cohort_id "
+    "ORDER BY (ct.left_on IS NULL OR ct.left_on > ?), ct.left_on IS NULL, ct.left_on, c.id"
+)
+
+
 @without_gc
 def load_facts(
     store: Store, curriculum: Curriculum, as_of: date, *, register: bool = True
@@ -105,11 +114,8 @@ def _load_facts(store: Store, curriculum: Curriculum, as_of: date, *, register: 
     db = store.conn
     days = _Days()
     cohorts: dict[int, str] = {}
-    for team_id, name in db.execute(
-        "SELECT ct.team_id, c.name FROM cohort_team ct JOIN cohort c ON c.id = ct.cohort_id "
-        "ORDER BY c.id DESC"
-    ):
-        cohorts[team_id] = name
+    for team_id, name in db.execute(COHORTS, [as_of.isoformat()]):
+        cohorts[team_id] = name  # the last read, as COHORTS orders them
     teams = {
         row[0]: TeamFact(row[0], row[1], row[2], days.of(row[3]), cohorts.get(row[0]))
         for row in db.execute("SELECT id, name, status, ended_on FROM team")

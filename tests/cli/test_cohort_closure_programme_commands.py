@@ -245,3 +245,24 @@ def test_a_new_holiday_region_changes_the_working_days_of_plans_made_after(cli, 
         cli, env_setup, "programme", "set", "--region", "ie", "--notice-days", "-1", code=2,
         words="greater than or equal to 0",
     )  # fmt: skip
+
+
+def _cohorts(cli, *args):
+    """Each team's cohort, as a report's --json gives it."""
+    return {t["name"]: t["cohort"] for t in cli(*args, "--json").json()["teams"]}
+
+
+def test_the_reports_name_the_cohort_a_team_is_in_on_their_date(planned):
+    assert planned("cohort", "remove-team", "W1", "North CMHT", "--on", "2027-02-01").exit_code == 0
+    # Leaving W1, in no other cohort: W1, before the day it leaves and after.
+    for on in ("2027-01-20", "2027-03-01"):
+        assert _cohorts(planned, "progress", "--on", on)["North CMHT"] == "W1"
+    assert planned("cohort", "create", "W3", "--team", "North CMHT").exit_code == 0
+    # In W3 too: W3, where it stays, as `team list` shows it after the day it left W1.
+    for report in (("progress",), ("report", "participation", "--include-unfinished")):
+        for on in ("2027-01-20", "2027-03-01"):
+            cohorts = _cohorts(planned, *report, "--on", on)
+            assert cohorts == {"North CMHT": "W3", "South CMHT": "W1", "West CMHT": None,
+                               "East CMHT": "W2"}, (report, on)  # fmt: skip
+    listed = {t["name"]: t["cohort"] for t in planned("team", "list", "--json").json()}
+    assert listed["North CMHT"] == "W1, W3"  # today, before it leaves W1
