@@ -26,31 +26,17 @@ def message(text: str) -> None:
 
 
 def print_json(data: Any) -> None:
-    """JSON on stdout: indented for a person at a terminal, compact for a program.
+    """JSON on stdout (render/json_text.py): indented for a person at a terminal, one
+    line for a program."""
+    from refocus_cli.render.json_text import json_bytes
 
-    Written by orjson: a national participation report is 10.8 MB of JSON, which it
-    writes in about 0.03 s against about 0.2 s for the standard library's encoder.
-    Keys that are not text become text, a named tuple a list, and anything else it
-    does not know (a date and time, a fraction) its str(), as json.dumps(default=str)
-    wrote them; text is UTF-8, not escaped."""
-    import orjson
-
-    option = orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
-    if sys.stdout.isatty():
-        option |= orjson.OPT_INDENT_2
-    encoded = orjson.dumps(data, default=_plain, option=option) + b"\n"
+    encoded = json_bytes(data, indent=sys.stdout.isatty())
     binary = getattr(sys.stdout, "buffer", None)
     if binary is not None and (sys.stdout.encoding or "").lower().replace("-", "") == "utf8":
         sys.stdout.flush()  # what was written as text first goes first
         binary.write(encoded)
-    else:  # another encoding: written through it, as before
+    else:  # another encoding: written through it
         sys.stdout.write(encoded.decode())
-
-
-def _plain(value: object) -> object:
-    """What orjson writes for a value it does not know: a named tuple's fields as a
-    list, anything else its str()."""
-    return list(value) if isinstance(value, tuple) else str(value)
 
 
 def write_csv(out: Any, rows: Sequence[dict[str, Any]], columns: Columns) -> None:

@@ -3,7 +3,6 @@ the steering-group page; exports of the programme's records as CSV or JSON."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -241,7 +240,9 @@ def export(
     if fmt == "csv":
         text = csv_text(rows, [(key, key) for key in (rows[0] if rows else {})])
     else:
-        text = json.dumps(rows, indent=2, ensure_ascii=False, default=str) + "\n"
+        from refocus_cli.render.json_text import json_bytes
+
+        text = json_bytes(rows, indent=True).decode()
     if output is not None:
         from refocus_cli.render.files import write_atomically
 
