@@ -15,6 +15,7 @@ import typer
 from typer.core import TyperGroup
 
 from refocus_cli import __version__
+from refocus_cli.cli import coercion
 from refocus_cli.core import bulk
 from refocus_cli.core.errors import FileProblems, RefocusError
 from refocus_cli.services.context import set_actor
@@ -45,6 +46,8 @@ def _fail(text: str) -> None:
 typer.main.get_params_from_function = functools.cache(  # type: ignore[attr-defined]
     typer.utils.get_params_from_function
 )
+# Option values are checked without pydantic where none is needed (cli/coercion.py).
+coercion.install()
 
 
 def _version(value: bool) -> None:

@@ -16,8 +16,9 @@ from refocus_cli.cli.app import main
 from refocus_cli.core import bulk
 from refocus_cli.core.measures import Implementation
 
-# What every command imports: the app, the shared options and the printing.
-COMMON = {"app", "options", "output"}
+# What every command imports: the app, its checks of option values, the shared options
+# and the printing.
+COMMON = {"app", "coercion", "options", "output"}
 # reports defines the report group and imports its participation table.
 REPORTS = COMMON | {"reports", "participation_table"}
 
