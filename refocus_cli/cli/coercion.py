@@ -74,7 +74,8 @@ def light_param(descriptor: TypeDescriptor) -> RuntimeParam | None:
 @dataclass(frozen=True)
 class _Light(RuntimeParam):
     """A runtime parameter checked here; a value of an unexpected type goes to typer's
-    own (built, with pydantic, only then)."""
+    own (built, with pydantic, only then). Its kinds below add no fields, so they are
+    not made dataclasses of their own (about 1 ms each at every start)."""
 
     _typer: list[RuntimeParam] = field(default_factory=list, compare=False, repr=False)
 
@@ -87,19 +88,16 @@ class _Light(RuntimeParam):
         return self._typer[0]._coerce_value(value, param=param, ctx=ctx)
 
 
-@dataclass(frozen=True)
 class _Text(_Light):
     def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
         return value if type(value) is str else self._theirs(value, param, ctx)
 
 
-@dataclass(frozen=True)
 class _Flag(_Light):
     def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
         return value if type(value) is bool else self._theirs(value, param, ctx)
 
 
-@dataclass(frozen=True)
 class _Texts(_Light):
     def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
         if isinstance(value, list | tuple) and all(type(item) is str for item in value):
@@ -107,7 +105,6 @@ class _Texts(_Light):
         return self._theirs(value, param, ctx)
 
 
-@dataclass(frozen=True)
 class _Path(_Light):
     def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
         path = self.annotation(value) if type(value) is str else value
@@ -119,7 +116,6 @@ class _Path(_Light):
         )
 
 
-@dataclass(frozen=True)
 class _Choice(_Light):
     def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
         if type(value) is not str and not isinstance(value, Enum):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from refocus_cli.core.bulk import outlive
 from refocus_cli.core.dates import parse_date
@@ -19,22 +19,20 @@ from refocus_cli.core.measure_participation import (
     participation_view,
     pooled_attendance,
 )
-from refocus_cli.core.measure_records import (
-    MilestonesView,
-    ProgressView,
-    SteeringReport,
-    milestones_view,
-    progress_view,
-)
 from refocus_cli.core.measure_split import DEFAULT_TIE_RULE, SplitDate, TieRule, split_date
 from refocus_cli.core.measures import Implementation
 from refocus_cli.core.programme import STRATEGIES
 from refocus_cli.core.vocabulary import Strategy
 from refocus_cli.services import manual as manual_service
 from refocus_cli.services.context import effective_date
-from refocus_cli.services.export_filters import ExportFilter, kept
 from refocus_cli.store import measures
 from refocus_cli.store.database import Store
+
+# Each report's view models are imported by the report that makes them: a command
+# loads only its own.
+if TYPE_CHECKING:
+    from refocus_cli.core.measure_records import MilestonesView, ProgressView, SteeringReport
+    from refocus_cli.services.export_filters import ExportFilter
 
 
 def _team_ids(store: Store, cohort: str | None) -> set[int] | None:
@@ -75,6 +73,8 @@ def progress(
     store: Store, *, on: str | None = None, cohort: str | None = None, manual: Path | None = None
 ) -> ProgressView:
     """Where every team (or a cohort's) stands, stage by stage."""
+    from refocus_cli.core.measure_records import progress_view
+
     team_ids = _team_ids(store, cohort)
     return progress_view(_measure(store, effective_date(store, on), manual), team_ids, cohort)
 
@@ -121,6 +121,8 @@ def milestones(
     store: Store, *, on: str | None = None, cohort: str | None = None, manual: Path | None = None
 ) -> MilestonesView:
     """Each team's stages: began, completed, days spent, share delivered."""
+    from refocus_cli.core.measure_records import milestones_view
+
     team_ids = _team_ids(store, cohort)
     # Milestones count planned and held sessions: who came does not change them.
     impl = _measure(store, effective_date(store, on), manual, register=False)
@@ -137,6 +139,8 @@ def steering_report(
 ) -> SteeringReport:
     """Everything the steering-group page shows: progress and milestones as of `on`
     (today by default), participation as of the day teams are compared on."""
+    from refocus_cli.core.measure_records import SteeringReport, milestones_view, progress_view
+
     team_ids = _team_ids(store, cohort)
     impl = _measure(store, effective_date(store, on), manual, comparing.scale)
     day = _split_date(store, on)
@@ -232,6 +236,7 @@ def export(
     """Sessions, attendance, staff, teams or a report as CSV or JSON text, narrowed to
     the rows `chosen` keeps, written to `output` when one is given."""
     from refocus_cli.render.sheets import csv_text
+    from refocus_cli.services.export_filters import ExportFilter, kept
 
     if fmt not in EXPORT_FORMATS:
         raise InvalidInput(f"cannot export as {fmt!r}: choose one of {', '.join(EXPORT_FORMATS)}")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from refocus_cli.core.curriculum import Curriculum
 from refocus_cli.core.overrides import check_override
-from refocus_cli.store import audit
 from refocus_cli.store.database import Store
 
 
@@ -18,6 +17,8 @@ def current(store: Store) -> dict[str, dict[str, int]]:
 
 def set_values(store: Store, base: Curriculum, module: str, changes: dict[str, int]) -> None:
     """Override some of a module's numbers for this programme."""
+    from refocus_cli.store import audit  # only a change is audited: reading needs none
+
     merged = {**current(store).get(module, {}), **changes}
     check_override(base, module, merged)
     with store.write():
@@ -31,6 +32,7 @@ def set_values(store: Store, base: Curriculum, module: str, changes: dict[str, i
 
 def reset(store: Store, module: str) -> int:
     """Go back to the manual's numbers for a module; returns how many were dropped."""
+    from refocus_cli.store import audit
     with store.write():
         dropped = store.db.execute(
             "DELETE FROM module_override WHERE module = ?", [module]
