@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import Counter, defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -47,12 +48,21 @@ def took_part(attended: int, expected: int) -> int | None:
 @dataclass(slots=True)
 class Activity:
     """One held activity: the session first seen, its earliest day, who was expected
-    and who came (someone who came is expected too)."""
+    and who came (someone who came is expected too).
+
+    `expected` is never changed in place, only replaced: most activities expect just
+    the staff their team's session expects, a set shared by its sessions until the
+    team's staff change (Attendance.expected_of), so it is kept, not copied."""
 
     session: SessionFact
     day: date
-    expected: set[int] = field(default_factory=set)
+    expected: frozenset[int] = frozenset()
     came: set[int] = field(default_factory=set)
+
+    def expect(self, people: Collection[int]) -> None:
+        """Expect these people too."""
+        if not self.expected.issuperset(people):
+            self.expected = self.expected.union(people)
 
 
 @dataclass(slots=True)
@@ -83,7 +93,7 @@ def _came(activity: Activity, came: list[int] | None) -> None:
     someone who came was expected too."""
     if came:
         activity.came.update(came)
-        activity.expected.update(came)
+        activity.expect(came)
 
 
 class Attendance:
@@ -220,7 +230,7 @@ class Attendance:
         for session in self.held:
             if session.kind == CATCH_UP:
                 activity = activities["catch-up", session.id] = Activity(
-                    session, session.day, set(session.invitees)
+                    session, session.day, frozenset(session.invitees)
                 )
                 _came(activity, came_at.get(session.id))
                 counted.add(session.id)
@@ -236,10 +246,10 @@ class Attendance:
                 key = (team_id, session.module, session.occurrence)
                 found = activities.get(key)
                 if found is None:
-                    activity = activities[key] = Activity(session, session.day, set(people))
+                    activity = activities[key] = Activity(session, session.day, people)
                 else:
                     activity = found
-                    activity.expected.update(people)
+                    activity.expect(people)
                     if session.day < activity.day:
                         activity.day = session.day
                 if len(session.team_ids) == 1:  # every mark there counts toward this one
@@ -263,7 +273,7 @@ class Attendance:
             for staff_id in came:
                 activity = _activity(activities, self._mark_key(session, staff_id), session)
                 activity.came.add(staff_id)
-                activity.expected.add(staff_id)
+                activity.expect((staff_id,))
 
     @staticmethod
     def _same_for_all(session: SessionFact) -> ActivityKey | None:
