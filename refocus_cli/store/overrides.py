@@ -33,6 +33,7 @@ def set_values(store: Store, base: Curriculum, module: str, changes: dict[str, i
 def reset(store: Store, module: str) -> int:
     """Go back to the manual's numbers for a module; returns how many were dropped."""
     from refocus_cli.store import audit
+
     with store.write():
         dropped = store.db.execute(
             "DELETE FROM module_override WHERE module = ?", [module]
