@@ -20,7 +20,8 @@ T = TypeVar("T")
 
 
 class TeamFact(NamedTuple):
-    """A team, its standing, the day it ended (if it did) and its latest cohort."""
+    """A team, its standing, the day it ended (if it did) and its cohort as of the
+    facts' date (store.measures.COHORTS)."""
 
     id: int
     name: str
