@@ -43,7 +43,7 @@ def _samples(annotation: Any, tmp_path: Path) -> list[Any]:
     if annotation is bool:
         return [True, False]
     if annotation is str:
-        return ["", "North CMHT", "Siobhán Kelly-Okafor", "--team", "a\nb", "x" * 500]
+        return ["", " North CMHT ", "Siobhán Kelly-Okafor", "--team", "a\nb", "x" * 500]
     if isinstance(annotation, type) and issubclass(annotation, Enum):
         values = [member.value for member in annotation]
         return [*values, *(v.upper() for v in values), "bogus", "", *annotation]
