@@ -14,7 +14,6 @@ from datetime import date
 from functools import cached_property
 from itertools import repeat
 
-from refocus_cli.core import measure_progress
 from refocus_cli.core.bulk import without_gc
 from refocus_cli.core.measure_attendance import Attendance, took_part
 from refocus_cli.core.measure_comparison import (
@@ -188,9 +187,13 @@ class Implementation(Attendance):
     @cached_property
     def progress(self) -> list[TeamProgress]:
         """Every team's progress, stage by stage, with its warning flags."""
+        from refocus_cli.core import measure_progress  # progress alone needs it
+
         return measure_progress.team_progress(self)
 
     @cached_property
     def milestones(self) -> list[Milestone]:
         """Each team's milestones, stage by stage."""
+        from refocus_cli.core import measure_progress
+
         return measure_progress.milestones(self)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from refocus_cli.core.dates import parse_date
 from refocus_cli.core.errors import Conflict, FileProblems, InvalidInput, NotFound
@@ -19,12 +19,15 @@ from refocus_cli.core.measure_defs import (
     overlapping,
     window_kind,
 )
-from refocus_cli.core.measure_import import CheckedScores, check_scores
-from refocus_cli.core.people import Candidate, Directory, record_id
-from refocus_cli.core.tabular import Table
 from refocus_cli.readers.measures import load_measures
 from refocus_cli.store import outcomes
 from refocus_cli.store.database import Store
+
+# What checks a file of scores is imported by the commands that import one: the outcomes
+# report, which reads the definitions alone, never loads it.
+if TYPE_CHECKING:
+    from refocus_cli.core.measure_import import CheckedScores
+    from refocus_cli.core.tabular import Table
 
 
 def measures(manual: Path | None = None) -> Measures:
@@ -86,6 +89,8 @@ def windows(store: Store) -> list[Window]:
 
 def remove_window(store: Store, window_id: str) -> Window:
     """Remove a window by its id; scores recorded stay (they belong to the kind)."""
+    from refocus_cli.core.people import record_id
+
     with store.write():
         wanted = record_id(window_id.strip())
         found = next((w for w in outcomes.windows(store) if w.id == wanted), None)
@@ -178,6 +183,8 @@ def import_scores(
 def _checked(
     store: Store, table: Table, measure: MeasureDef, kind: WindowKind, cohort_id: int | None
 ) -> CheckedScores:
+    from refocus_cli.core.measure_import import check_scores
+    from refocus_cli.core.people import Candidate, Directory
     from refocus_cli.store.registers import staff_candidates
 
     allowed = None
