@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from refocus_cli.core.bulk import outlive
 from refocus_cli.core.errors import Ambiguous, Conflict, InvalidInput, NotFound
 from refocus_cli.core.marks import Mark, Overrides, Refusal, Sheet, refusal
 from refocus_cli.core.people import Candidate, Directory, Unknown, did_you_mean, listed
@@ -166,7 +167,8 @@ def record(store: Store, request: Request, manual: Path | None = None) -> Record
     """Record the register a request gives, in one transaction; recording the same
     register twice changes nothing."""
     if request.many_sessions:
-        found = marks_from_file(store, request.source, request.register, request.overrides)
+        outlive(request)  # a register file of 300,000 rows, and its marks: see core.bulk
+        found = outlive(marks_from_file(store, request.source, request.register, request.overrides))
         session_ids = sorted({mark.session_id for mark in found.marks})
         with store.write():
             stood_down = _stand_ins_stood_down(store, found.cancelled, request, session_ids)
