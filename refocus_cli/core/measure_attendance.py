@@ -116,18 +116,17 @@ class Attendance:
         # Sessions still planned for a team after it ended (its own, cancelled when it
         # ended): what it would have had, for the milestones' "planned".
         self.after_end: dict[int, list[SessionFact]] = defaultdict(list)
+        # A merged or disbanded team is no team from its end date on, whatever sessions
+        # still name it. (This loop runs once a session of each team: the end dates are
+        # looked up once.)
+        ended = {team.id: team.ended_on for team in facts.teams.values() if team.ended_on}
         for session in facts.sessions:
             for team_id in session.team_ids:
-                if self._was_team(team_id, session.day):
+                end = ended.get(team_id)
+                if end is None or session.day < end:
                     self.by_team[team_id].append(session)
                 else:
                     self.after_end[team_id].append(session)
-
-    def _was_team(self, team_id: int, day: date) -> bool:
-        """Whether a team still existed on a day (a merged or disbanded team did not
-        from its end date on, whatever sessions still name it)."""
-        team = self.facts.teams.get(team_id)
-        return team is None or team.ended_on is None or day < team.ended_on
 
     def team_spells(self, team_id: int) -> list[tuple[int, Spell]]:
         """(staff id, spell) for everyone who has been on a team."""
