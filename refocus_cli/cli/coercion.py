@@ -108,12 +108,17 @@ class _Texts(_Light):
 class _Path(_Light):
     def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
         path = self.annotation(value) if type(value) is str else value
-        if not isinstance(path, self.annotation) or str(path) != str(value):
-            # typer's messages name the path as typed ("", "a//b" and "x/" are not)
+        if not isinstance(path, self.annotation):
             return self._theirs(value, param, ctx)
-        return coerce_cli_path(
-            path, self.parameter_info, path_type=self.annotation, param=param, ctx=ctx
-        )
+        try:
+            return coerce_cli_path(
+                path, self.parameter_info, path_type=self.annotation, param=param, ctx=ctx
+            )
+        except BadParameter:
+            if str(path) == str(value):
+                raise
+            # typer's message names the path as typed ("./x", "a//b" and "x/" are not)
+            return self._theirs(value, param, ctx)
 
 
 class _Choice(_Light):

@@ -49,6 +49,7 @@ def _samples(annotation: Any, tmp_path: Path) -> list[Any]:
         return [*values, *(v.upper() for v in values), "bogus", "", *annotation]
     if isinstance(annotation, type) and issubclass(annotation, Path):
         typed = ["", ".", "refocus.db", "no/such/file.csv", "a//b.db", f"{a_file}/", "./x.db"]
+        typed += ["./no/such/file.csv", f"{tmp_path}/", f"{tmp_path}//roster.csv"]
         return [*typed, str(a_file), str(tmp_path), a_file, tmp_path]
     return [(), ("one",), ("one", "two"), ["é"]]  # a list of text
 
