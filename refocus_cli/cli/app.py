@@ -228,7 +228,8 @@ def main() -> NoReturn:
     Like mypy's hard exit, it flushes standard output and error and leaves without
     tearing Python down: no freeing of the objects a command made (a national report's
     several hundred thousand, kept for the purpose: core.bulk.outlive), of the imported
-    modules, or a last garbage collection (together about 0.1 s). Every command closes
+    modules, or a last garbage collection: the national `report outcomes` went from 1.37
+    to 1.19 s (medians of 15 alternated runs). Every command closes
     its database and files itself. An error nobody caught still ends the usual way,
     with its traceback."""
     bulk.kept_until_exit = []

@@ -1,8 +1,8 @@
 """JSON as refocus writes it: for `--json` and `export json`.
 
 Written by orjson: a national participation report is 10.8 MB of JSON, which it writes
-in about 0.03 s against about 0.2 s for the standard library's C encoder (and several
-times that for its indented form, which is pure Python). The values are those
+in 0.03 s, indented or not, against 0.14 s for the standard library's C encoder and 0.5 s
+for its indented form, which is pure Python (best of 3, in one process). The values are those
 json.dumps(default=str) wrote: keys that are not text become text, a named tuple a
 list, anything else orjson does not know (a date and time, a fraction) its str(); text
 is UTF-8, not escaped.
