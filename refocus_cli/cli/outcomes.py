@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from refocus_cli.cli.options import DEFAULT_DB, CohortOpt, CsvOpt, DbOpt, JsonOpt, ManualOpt
 from refocus_cli.cli.output import message, print_csv, print_json, print_table
+from refocus_cli.cli.participation_table import say, wrapped
 from refocus_cli.cli.reports import SplitOnOpt, SupervisionOpt, TiesOpt, UnfinishedOpt
 from refocus_cli.core.bulk import without_gc
 from refocus_cli.core.measure_split import DEFAULT_TIE_RULE
@@ -87,48 +88,49 @@ def _team_row(team: Any) -> dict[str, Any]:
 
 
 def _summary(result: MeasureOutcome) -> list[str]:
+    """The groups' mean changes, the difference between them and the measure's range."""
     lines = []
     for group in result.groups:
         spread = "" if group.sd_change is None else f", SD {group.sd_change:.2f}"
         lines.append(
-            f"  {group.level}: {group.teams} team{'' if group.teams == 1 else 's'}, mean change "
+            f"{group.level}: {group.teams} team{'' if group.teams == 1 else 's'}, mean change "
             f"{_number(group.mean_change, signed=True)}{spread}"
         )
     diff = result.difference
     if diff is None:
-        lines.append("  difference: needs teams with a change in both groups")
+        lines.append("difference: needs teams with a change in both groups")
     elif diff.low is None or diff.high is None:
-        lines.append(
-            f"  difference high − low: {diff.estimate:+.2f} (no interval: {diff.why_none})"
-        )
+        lines.append(f"difference high − low: {diff.estimate:+.2f} (no interval: {diff.why_none})")
     else:
         lines.append(
-            f"  difference high − low: {diff.estimate:+.2f} "
+            f"difference high − low: {diff.estimate:+.2f} "
             f"(95 % interval {diff.low:+.2f} to {diff.high:+.2f}; Welch, df {diff.df:.1f})"
         )
     direction = "higher" if result.measure.higher_is_better else "lower"
-    lines.append(f"  ({result.measure.range_text}; {direction} is better)")
+    lines.append(f"({result.measure.range_text}; {direction} is better)")
     return lines
 
 
 def _print(view: OutcomesView) -> None:
-    print(f"Outcomes; teams compared as of {view.split_date}")
-    print(f"{view.high} high- and {view.low} low-implementation teams.")
+    """The report on a terminal, its sentences wrapped to its width (see say)."""
+    say(f"Outcomes; teams compared as of {view.split_date}")
+    say(f"{view.high} high- and {view.low} low-implementation teams.")
     for result in view.measures:
         print()
         if not result.teams:
-            print(f"{result.measure.name} ({result.measure.key}): no scores recorded.")
+            say(f"{result.measure.name} ({result.measure.key}): no scores recorded.")
             continue
         print_table(
             [_team_row(team) for team in result.teams],
             TEAM_COLUMNS,
             title=f"{result.measure.name} ({result.measure.key}, {result.measure.level}-level)",
         )
-        print("\n".join(_summary(result)))
+        for line in _summary(result):
+            say(line, indent="  ")
         for warning in result.warnings:
-            message(f"Warning: {warning}")
+            message(wrapped(f"Warning: {warning}"))
     for warning in view.warnings:
-        message(f"Warning: {warning}")
-    print()
+        message(wrapped(f"Warning: {warning}"))
     for paragraph in view.method:
-        print(paragraph)
+        print()
+        say(paragraph)

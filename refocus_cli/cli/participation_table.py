@@ -25,10 +25,18 @@ SHORT_STRATEGIES = {
 }
 
 
+def wrapped(text: str, indent: str = "") -> str:
+    """A paragraph wrapped to the terminal's width (40 to 100 columns), at spaces only:
+    a key or an option a person types back (qpr-total, --follow-up) stays whole."""
+    width = max(40, min(shutil.get_terminal_size((80, 24)).columns, 100))
+    return textwrap.fill(
+        text, width, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False
+    )
+
+
 def say(text: str, indent: str = "") -> None:
     """A paragraph of the report, wrapped to the terminal's width."""
-    width = max(40, min(shutil.get_terminal_size((80, 24)).columns, 100))
-    print(textwrap.fill(text, width, initial_indent=indent, subsequent_indent=indent))
+    print(wrapped(text, indent))
 
 
 def _pct(value: float | None) -> str:

@@ -104,3 +104,19 @@ def test_a_piped_list_is_plain_text_at_full_width(args, demo, monkeypatch):
     assert not set(shown) & set("┃━│─┏┡…"), args
     rules = [line for line in shown.splitlines() if line and set(line) <= {"-", " "}]
     assert rules and "  " in rules[0], args  # a header underlined column by column
+
+
+def test_the_outcomes_report_at_80_columns_wraps_at_spaces_and_keeps_keys_whole(demo, monkeypatch):
+    args = ["report", "outcomes", "--include-unfinished"]
+    monkeypatch.setattr(output, "on_terminal", lambda: True)
+    done = invoke(args, env={**demo, "COLUMNS": str(WIDTH)})
+    assert done.exit_code == 0, done.stderr
+    assert "Warning: " in done.stderr  # the demo's few teams draw warnings
+    for text in (done.stdout, done.stderr):
+        too_wide = [line for line in text.splitlines() if cell_len(line) > WIDTH]
+        assert not too_wide, too_wide
+    measures = invoke([*args, "--json"], env=demo).json()["measures"]
+    for shown in (done.stdout, done.stderr):
+        words = set(re.findall(r"[\w-]+", shown))
+        assert {m["measure"]["key"] for m in measures} <= words  # qpr-total, not qpr- total
+    assert "--follow-up" in done.stdout.split()
